@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Apache Kafka (KRaft, assembled from Maven Central) and a
+# PostgreSQL 15 cluster of the project's own, both on 127.0.0.1.
+#
+#   deploy/local/stack.sh start [kafka|postgres]   start (idempotent); returns when ready
+#   deploy/local/stack.sh stop [kafka|postgres]    stop; leaves no process behind
+#   deploy/local/stack.sh status                   what runs, where
+#
+# Ports and folders come from the environment (defaults match shared settings and compose).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE="$REPO/deploy/local"
+STATE=${OCOP_STATE_DIR:-$REPO/.local}
+KAFKA_PORT=${OCOP_KAFKA_PORT:-39092}
+CONTROLLER_PORT=${OCOP_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
+PG_PORT=${OCOP_PG_PORT:-55432}
+PG_ADMIN=${OCOP_PG_ADMIN_USER:-ocop_admin}
+PG_ADMIN_PASSWORD=${OCOP_PG_ADMIN_PASSWORD:-ocop-dev-admin}
+PG_BIN=${OCOP_PG_BIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v postgres || echo /usr/bin/postgres)")}
+KAFKA_HEAP=${OCOP_KAFKA_HEAP:-512m}
+
+KAFKA_DIR="$STATE/kafka"
+LIBS="$KAFKA_DIR/libs"
+
+say() { printf '[stack] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# --- Kafka -------------------------------------------------------------------------------
+
+kafka_pid() {
+    local pid
+    [ -f "$KAFKA_DIR/kafka.pid" ] || return 1
+    pid=$(cat "$KAFKA_DIR/kafka.pid")
+    kill -0 "$pid" 2>/dev/null && grep -q kafka.Kafka "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+kafka_ready() { python3 "$HERE/kafka_probe.py" 127.0.0.1 "$KAFKA_PORT"; }
+
+kafka_jars() {
+    command -v java >/dev/null || die "Java 17 is required to run Kafka (install openjdk-17-jre-headless)."
+    local stamp
+    stamp=$(cksum <"$HERE/kafka/pom.xml" | cut -d' ' -f1)
+    if [ -f "$LIBS/.stamp" ] && [ "$(cat "$LIBS/.stamp")" = "$stamp" ]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "Maven is required once, to fetch Kafka from Maven Central (install maven)."
+    say "fetching Apache Kafka jars from Maven Central (once; cached in $LIBS)"
+    rm -rf "$LIBS"
+    mvn -B -q -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
+        -DoutputDirectory="$LIBS" -DincludeScope=runtime >&2 || die "Maven could not fetch Kafka."
+    echo "$stamp" >"$LIBS/.stamp"
+}
+
+start_kafka() {
+    if kafka_pid >/dev/null; then
+        kafka_ready && { say "kafka already running on 127.0.0.1:$KAFKA_PORT"; return 0; }
+    fi
+    kafka_jars
+    mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
+    sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+        -e "s|@DATA_DIR@|$KAFKA_DIR/data|g" "$HERE/kafka/server.properties.template" \
+        >"$KAFKA_DIR/server.properties"
+    local jvm=(java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true
+        "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.xml" "-Dkafka.logs.dir=$KAFKA_DIR/logs"
+        -cp "$LIBS/*")
+    if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+        local cluster_id
+        cluster_id=$("${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
+        "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
+            -c "$KAFKA_DIR/server.properties" -g >"$KAFKA_DIR/logs/format.log" 2>&1 \
+            || die "formatting Kafka storage failed: see $KAFKA_DIR/logs/format.log"
+    fi
+    say "starting kafka on 127.0.0.1:$KAFKA_PORT"
+    nohup setsid "${jvm[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" \
+        >"$KAFKA_DIR/logs/stdout.log" 2>&1 </dev/null &
+    echo $! >"$KAFKA_DIR/kafka.pid"
+    local waited=0
+    until kafka_ready; do
+        kafka_pid >/dev/null || die "kafka exited while starting: see $KAFKA_DIR/logs/"
+        sleep 0.5
+        waited=$((waited + 1))
+        [ "$waited" -lt 240 ] || die "kafka did not answer within 120 s: see $KAFKA_DIR/logs/"
+    done
+    say "kafka ready"
+}
+
+stop_kafka() {
+    local pid
+    pid=$(kafka_pid) || { say "kafka not running"; rm -f "$KAFKA_DIR/kafka.pid"; return 0; }
+    say "stopping kafka (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && { say "kafka did not stop in 30 s; killing"; kill -KILL "$pid"; }
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    rm -f "$KAFKA_DIR/kafka.pid"
+}
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+# The server refuses to run as root: as root, run it as an unprivileged user, with its
+# cluster where that user can reach it.
+if [ "$(id -u)" = 0 ]; then
+    PG_OS_USER=${OCOP_PG_OS_USER:-postgres}
+    id "$PG_OS_USER" >/dev/null 2>&1 || useradd --system --no-create-home "$PG_OS_USER"
+    PG_DIR=${OCOP_PG_DIR:-$STATE/postgres}
+    mkdir -p "$STATE"
+    if ! runuser -u "$PG_OS_USER" -- test -x "$STATE"; then
+        PG_DIR=/var/tmp/ocop-fairs-pg-$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)
+    fi
+    as_pg() { runuser -u "$PG_OS_USER" -- "$@"; }
+else
+    PG_DIR=${OCOP_PG_DIR:-$STATE/postgres}
+    as_pg() { "$@"; }
+fi
+PG_DATA="$PG_DIR/data"
+
+pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+pg_ready() { PGPASSWORD=$PG_ADMIN_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ADMIN" -d postgres -tAc 'select 1' >/dev/null 2>&1; }
+
+start_postgres() {
+    [ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 server binaries not found (set OCOP_PG_BIN or install postgresql-15)."
+    if pg_running && pg_ready; then say "postgres already running on 127.0.0.1:$PG_PORT"; return 0; fi
+    mkdir -p "$PG_DIR"
+    [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DIR"
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        say "creating a PostgreSQL cluster in $PG_DATA"
+        local pwfile
+        pwfile=$(mktemp)
+        printf '%s\n' "$PG_ADMIN_PASSWORD" >"$pwfile"
+        [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$pwfile"
+        as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_ADMIN" --pwfile="$pwfile" -E UTF8 \
+            --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 \
+            || { rm -f "$pwfile"; die "initdb failed: see $PG_DIR/initdb.log"; }
+        rm -f "$pwfile"
+        cat >>"$PG_DATA/postgresql.conf" <<CONF
+# ocop-fairs local cluster
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+max_connections = 300
+shared_buffers = 256MB
+logging_collector = off
+timezone = 'UTC'
+CONF
+    fi
+    say "starting postgres on 127.0.0.1:$PG_PORT"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
+        || die "postgres did not start: see $PG_DIR/server.log"
+    for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
+    pg_ready || die "postgres does not answer queries: see $PG_DIR/server.log"
+    say "postgres ready"
+}
+
+stop_postgres() {
+    pg_running || { say "postgres not running"; return 0; }
+    say "stopping postgres"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null
+}
+
+status() {
+    if kafka_pid >/dev/null && kafka_ready; then
+        echo "kafka      running  127.0.0.1:$KAFKA_PORT (pid $(kafka_pid))"
+    else
+        echo "kafka      stopped"
+    fi
+    if pg_running && pg_ready; then
+        echo "postgres   running  127.0.0.1:$PG_PORT (data $PG_DATA)"
+    else
+        echo "postgres   stopped"
+    fi
+}
+
+cmd=${1:-status}
+what=${2:-all}
+case "$cmd:$what" in
+    start:all) start_postgres; start_kafka ;;
+    start:kafka) start_kafka ;;
+    start:postgres) start_postgres ;;
+    stop:all) stop_kafka; stop_postgres ;;
+    stop:kafka) stop_kafka ;;
+    stop:postgres) stop_postgres ;;
+    status:*) status ;;
+    *) echo "usage: $0 start|stop|status [kafka|postgres]" >&2; exit 2 ;;
+esac
