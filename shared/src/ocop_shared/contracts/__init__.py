@@ -1,0 +1,5 @@
+"""Event contracts, one module per producing service. Importing this package registers all."""
+
+from ocop_shared.contracts import platform
+
+__all__ = ["platform"]

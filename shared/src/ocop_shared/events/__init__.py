@@ -1,0 +1,23 @@
+"""Event contracts: an envelope around one pydantic model per (event type, version)."""
+
+from ocop_shared.events.envelope import (
+    Envelope,
+    Event,
+    EventDecodeError,
+    InvalidEventError,
+    UnknownEventError,
+    decode_event,
+    encode_event,
+    registered_events,
+)
+
+__all__ = [
+    "Envelope",
+    "Event",
+    "EventDecodeError",
+    "InvalidEventError",
+    "UnknownEventError",
+    "decode_event",
+    "encode_event",
+    "registered_events",
+]

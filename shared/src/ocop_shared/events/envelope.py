@@ -1,0 +1,121 @@
+"""The envelope every event travels in, and the registry of event types.
+
+A payload class declares its ``event_type``, ``version`` and ``topic`` and how to compute its
+partition key; defining the class registers it. Consumers decode with ``decode_event``, which
+rejects an unknown type or version and an invalid payload with a clear error (so the message
+can be dead-lettered rather than guessed at).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import orjson
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+
+from ocop_shared.topics import Topic
+
+_REGISTRY: dict[tuple[str, int], type[Event]] = {}
+
+
+class Event(BaseModel):
+    """Base of every event payload: a fact in the past tense, with the state consumers need."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    version: ClassVar[int] = 1
+    topic: ClassVar[Topic]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            key = (cls.event_type, cls.version)
+            if key in _REGISTRY and _REGISTRY[key].__qualname__ != cls.__qualname__:
+                raise TypeError(f"event {key} is registered twice")
+            _REGISTRY[key] = cls
+
+    def partition_key(self) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must say which id orders it")
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: uuid.UUID
+    type: str
+    version: int
+    occurred_at: AwareDatetime
+    producer: str
+    correlation_id: str
+    causation_id: str | None = None
+    key: str
+    payload: dict[str, Any]
+
+
+class EventDecodeError(ValueError):
+    """A message that can never be processed: dead-letter it, do not retry."""
+
+
+class UnknownEventError(EventDecodeError):
+    pass
+
+
+class InvalidEventError(EventDecodeError):
+    pass
+
+
+def encode_event(
+    event: Event,
+    *,
+    producer: str,
+    correlation_id: str,
+    causation_id: str | None = None,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> tuple[Envelope, bytes]:
+    envelope = Envelope(
+        event_id=event_id or uuid.uuid4(),
+        type=event.event_type,
+        version=event.version,
+        occurred_at=occurred_at or datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        key=event.partition_key(),
+        payload=event.model_dump(mode="json"),
+    )
+    return envelope, orjson.dumps(envelope.model_dump(mode="json"))
+
+
+def decode_event(raw: bytes | None) -> tuple[Envelope, Event]:
+    if raw is None:
+        raise InvalidEventError("message has no value")
+    try:
+        envelope = Envelope.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InvalidEventError(f"invalid envelope: {_errors(exc)}") from exc
+    cls = _REGISTRY.get((envelope.type, envelope.version))
+    if cls is None:
+        known = sorted(v for (t, v) in _REGISTRY if t == envelope.type)
+        detail = f"known versions {known}" if known else "unknown type"
+        raise UnknownEventError(f"cannot read {envelope.type} v{envelope.version}: {detail}")
+    try:
+        event = cls.model_validate(envelope.payload)
+    except ValidationError as exc:
+        raise InvalidEventError(
+            f"invalid {envelope.type} v{envelope.version} payload: {_errors(exc)}"
+        ) from exc
+    return envelope, event
+
+
+def registered_events() -> dict[tuple[str, int], type[Event]]:
+    return dict(_REGISTRY)
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()[:5]
+    )

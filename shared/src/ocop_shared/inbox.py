@@ -1,0 +1,198 @@
+"""Idempotent consumer: each event's effects and its inbox row commit in one transaction.
+
+Offsets are committed only after that transaction (faststream ``NACK_ON_ERROR``: on an
+unhandled error the batch is sought back and read again). An event that can never be
+processed (undecodable, unknown version, a handler that fails deterministically) goes to the
+``dead_letters`` table with the reason, and the partition moves on. Only an unreachable
+database makes the consumer stop and retry the same messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka.structs import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from ocop_shared.db import is_infrastructure_error, is_retryable
+from ocop_shared.events import Envelope, Event, EventDecodeError, decode_event
+from ocop_shared.logging import get_logger
+from ocop_shared.outbox import Causation
+from ocop_shared.topics import Topic
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a handler gets besides the event: its envelope, and the cause for events it emits."""
+
+    envelope: Envelope
+
+    @property
+    def cause(self) -> Causation:
+        return Causation(self.envelope.correlation_id, str(self.envelope.event_id))
+
+
+Handler = Callable[[asyncpg.Connection, Any, Delivery], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class _Item:
+    record: ConsumerRecord[Any, Any]
+    envelope: Envelope
+    event: Event
+    handler: Handler
+
+
+class InboxConsumer:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        name: str,
+        handlers: Mapping[type[Event], Handler],
+        *,
+        max_attempts: int = 5,
+    ) -> None:
+        self.pool = pool
+        self.name = name
+        self.handlers = dict(handlers)
+        self.max_attempts = max_attempts
+
+    def subscribe(
+        self,
+        broker: KafkaBroker,
+        topics: Sequence[Topic],
+        *,
+        prefix: str = "",
+        max_records: int = 500,
+    ) -> None:
+        subscriber = broker.subscriber(
+            *[t.physical(prefix) for t in topics],
+            group_id=prefix + self.name,
+            auto_offset_reset="earliest",
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=50,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.name}",
+            description=f"{self.name}: handles {', '.join(sorted(e.event_type for e in self.handlers))}",
+        )
+
+        async def on_batch(message: KafkaMessage) -> None:
+            raw = message.raw_message
+            await self.process(raw if isinstance(raw, tuple) else (raw,))
+
+        subscriber(on_batch)
+
+    async def process(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        items: list[_Item] = []
+        for record in records:
+            try:
+                envelope, event = decode_event(record.value)
+            except EventDecodeError as exc:
+                await self._dead_letter(record, str(exc))
+                continue
+            handler = self.handlers.get(type(event))
+            if handler is not None:
+                items.append(_Item(record, envelope, event, handler))
+        if not items:
+            return
+        try:
+            await self._run_together(items)
+        except Exception as exc:
+            if is_infrastructure_error(exc):
+                await _pause_before_redelivery(exc, self.name)
+                raise
+            # One event spoiled the batch: run them one by one so only that one is set aside.
+            for item in items:
+                await self._run_alone(item)
+
+    async def _run_together(self, items: list[_Item]) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                """insert into inbox (consumer, event_id) select $1, unnest($2::uuid[])
+                   on conflict do nothing returning event_id""",
+                self.name,
+                [i.envelope.event_id for i in items],
+            )
+            fresh: set[uuid.UUID] = {r["event_id"] for r in rows}
+            for item in items:
+                if item.envelope.event_id in fresh:
+                    fresh.discard(item.envelope.event_id)  # a duplicate within the batch too
+                    await self._call(conn, item)
+
+    async def _run_alone(self, item: _Item) -> None:
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    claimed = await conn.fetchval(
+                        "insert into inbox (consumer, event_id) values ($1, $2) on conflict do nothing returning true",
+                        self.name,
+                        item.envelope.event_id,
+                    )
+                    if claimed:
+                        await self._call(conn, item)
+                return
+            except Exception as exc:
+                if is_infrastructure_error(exc):
+                    await _pause_before_redelivery(exc, self.name)
+                    raise
+                if is_retryable(exc) and attempt < self.max_attempts:
+                    await asyncio.sleep(0.05 * attempt)
+                    continue
+                log.error(
+                    "event handler failed; dead-lettered",
+                    consumer=self.name,
+                    event_type=item.envelope.type,
+                    event_id=str(item.envelope.event_id),
+                    error=repr(exc),
+                )
+                await self._dead_letter(item.record, f"handler failed: {exc!r}")
+                return
+
+    async def _call(self, conn: asyncpg.Connection, item: _Item) -> None:
+        env = item.envelope
+        with structlog.contextvars.bound_contextvars(
+            correlation_id=env.correlation_id,
+            event_type=env.type,
+            event_id=str(env.event_id),
+            key=env.key,
+        ):
+            await item.handler(conn, item.event, Delivery(env))
+
+    async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
+        log.warning(
+            "dead letter",
+            consumer=self.name,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+        )
+        await self.pool.execute(
+            """insert into dead_letters (consumer, topic, partition, "offset", key, value, reason)
+               values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing""",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            record.key.decode(errors="replace") if isinstance(record.key, bytes) else record.key,
+            record.value,
+            reason,
+        )
+
+
+async def _pause_before_redelivery(exc: BaseException, consumer: str) -> None:
+    log.warning(
+        "database unavailable; the batch will be read again", consumer=consumer, error=repr(exc)
+    )
+    await asyncio.sleep(1.0)

@@ -1,0 +1,210 @@
+"""Transactional outbox: append events in the caller's transaction; a relay publishes them.
+
+The relay claims *unpublished rows* in id order rather than "ids above the last one sent", so
+a row whose transaction committed after a higher id is never skipped. Rows of one aggregate
+are ordered by the aggregate's row lock (its state change precedes its outbox insert), so id
+order is commit order per key. Only one relay per schema publishes at a time (a Postgres
+advisory lock), which keeps that order on the topic; a crash between send and mark repeats
+a few events, and the consumers' inbox absorbs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from ocop_shared.events import Event, encode_event
+from ocop_shared.kafka import reliable_producer
+from ocop_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+_INSERT = """
+insert into outbox (event_id, topic, key, event_type, event_version, correlation_id, value)
+values ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Causation:
+    """Where an event comes from: the request or the event that caused it."""
+
+    correlation_id: str
+    causation_id: str | None = None
+
+
+async def append(
+    conn: asyncpg.Connection,
+    events: Sequence[Event],
+    *,
+    producer: str,
+    cause: Causation,
+) -> list[uuid.UUID]:
+    """Writes events to the outbox; call inside the transaction that changes the state."""
+    rows = []
+    ids = []
+    for event in events:
+        envelope, value = encode_event(
+            event,
+            producer=producer,
+            correlation_id=cause.correlation_id,
+            causation_id=cause.causation_id,
+        )
+        ids.append(envelope.event_id)
+        rows.append(
+            (
+                envelope.event_id,
+                event.topic.name,
+                envelope.key,
+                envelope.type,
+                envelope.version,
+                envelope.correlation_id,
+                value,
+            )
+        )
+    if len(rows) == 1:
+        await conn.execute(_INSERT, *rows[0])
+    elif rows:
+        await conn.executemany(_INSERT, rows)
+    return ids
+
+
+class OutboxRelay:
+    """Publishes a schema's outbox to Kafka with the event's key, in id order."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        schema: str,
+        bootstrap: str,
+        topic_prefix: str = "",
+        batch_size: int = 2000,
+        poll_interval: float = 1.0,
+        retention_hours: int = 72,
+    ) -> None:
+        self._pool = pool
+        self._schema = schema
+        self._bootstrap = bootstrap
+        self._prefix = topic_prefix
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._retention_hours = retention_hours
+        self._wake = asyncio.Event()
+        self.published = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with self._pool.acquire() as conn:
+            await self._become_leader(conn, stop)
+            if stop.is_set():
+                return
+            channel = f"{self._schema}_outbox"
+            await conn.add_listener(channel, self._on_notify)
+            producer: AIOKafkaProducer | None = None
+            backoff = 0.2
+            try:
+                while not stop.is_set():
+                    try:
+                        if producer is None:
+                            producer = reliable_producer(
+                                self._bootstrap, f"{self._schema}-outbox-relay"
+                            )
+                            await producer.start()
+                        sent = await self._publish_batch(conn, producer)
+                        backoff = 0.2
+                    except (TimeoutError, KafkaError, OSError) as exc:
+                        # Broker away: start a fresh producer session later and resend from
+                        # the oldest unpublished row (idempotence holds within one session).
+                        log.warning(
+                            "outbox relay cannot publish; will retry",
+                            schema=self._schema,
+                            error=repr(exc),
+                        )
+                        if producer is not None:
+                            with contextlib.suppress(Exception):
+                                await producer.stop()
+                            producer = None
+                        await _sleep_or_stop(stop, backoff)
+                        backoff = min(backoff * 2, 5.0)
+                        continue
+                    if sent == 0:
+                        await self._idle(stop)
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.remove_listener(channel, self._on_notify)
+                if producer is not None:
+                    with contextlib.suppress(Exception):
+                        await producer.stop()
+                await conn.execute("select pg_advisory_unlock_all()")
+
+    async def _become_leader(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
+        lock_key = f"outbox-relay:{self._schema}"
+        while not stop.is_set():
+            if await conn.fetchval("select pg_try_advisory_lock(hashtext($1))", lock_key):
+                log.info("outbox relay is leader", schema=self._schema)
+                return
+            await _sleep_or_stop(stop, self._poll_interval)
+
+    async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        self._wake.clear()
+        rows = await conn.fetch(
+            """select id, topic, key, event_type, event_version, correlation_id, event_id, value
+                 from outbox where published_at is null order by id limit $1""",
+            self._batch_size,
+        )
+        if not rows:
+            return 0
+        futures = []
+        for r in rows:
+            headers = [
+                ("event_type", r["event_type"].encode()),
+                ("event_version", str(r["event_version"]).encode()),
+                ("event_id", str(r["event_id"]).encode()),
+                ("correlation_id", r["correlation_id"].encode()),
+            ]
+            futures.append(
+                await producer.send(
+                    self._prefix + r["topic"],
+                    value=r["value"],
+                    key=r["key"].encode(),
+                    headers=headers,
+                )
+            )
+        await asyncio.gather(*futures)
+        await conn.execute(
+            "update outbox set published_at = now() where id = any($1::bigint[])",
+            [r["id"] for r in rows],
+        )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        _done, pending = await asyncio.wait(
+            waiters, timeout=self._poll_interval, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in pending:
+            task.cancel()
+
+    def _on_notify(self, *_args: object) -> None:
+        self._wake.set()
+
+    async def purge_published(self) -> int:
+        """Deletes rows published longer ago than the retention (the topic keeps them)."""
+        status = await self._pool.execute(
+            "delete from outbox where published_at < now() - make_interval(hours => $1)",
+            self._retention_hours,
+        )
+        return int(status.split()[-1])
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

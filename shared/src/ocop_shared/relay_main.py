@@ -1,0 +1,37 @@
+"""Runs one schema's outbox relay on its own: ``python -m ocop_shared.relay_main SCHEMA``.
+
+The services run their relay in-process; this entry point lets a deployment run it apart,
+and lets the tests kill a relay with SIGKILL mid-batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from ocop_shared.db import create_pool
+from ocop_shared.logging import configure_logging
+from ocop_shared.outbox import OutboxRelay
+from ocop_shared.settings import ServiceSettings
+
+
+async def main(schema: str) -> None:
+    settings = ServiceSettings(service=schema)
+    configure_logging(f"{schema}-relay", settings.log_level, settings.log_format)
+    pool = await create_pool(settings.dsn(), min_size=1, max_size=2)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    relay = OutboxRelay(
+        pool, schema=schema, bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix
+    )
+    try:
+        await relay.run(stop)
+    finally:
+        await pool.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

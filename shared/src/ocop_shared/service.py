@@ -1,0 +1,254 @@
+"""A service's runtime: its pool, its Kafka broker and consumers, its outbox relay, and the
+FastAPI app around them, started and stopped together in the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import asyncpg
+import structlog
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from faststream.kafka import KafkaBroker
+
+from ocop_shared import auth
+from ocop_shared.db import create_pool
+from ocop_shared.errors import DomainError
+from ocop_shared.inbox import InboxConsumer
+from ocop_shared.kafka import ensure_topics
+from ocop_shared.logging import configure_logging, get_logger
+from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
+from ocop_shared.outbox import Causation, OutboxRelay
+from ocop_shared.settings import ServiceSettings
+from ocop_shared.topics import Topic
+
+log = get_logger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass
+class Subscription:
+    consumer: InboxConsumer
+    topics: Sequence[Topic]
+
+
+ConsumerFactory = Callable[[asyncpg.Pool], Sequence[Subscription]]
+BackgroundJob = Callable[["Service", asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class Service:
+    settings: ServiceSettings
+    migrations: Path
+    consumers: ConsumerFactory = lambda _pool: ()
+    jobs: list[BackgroundJob] = field(default_factory=list)
+    run_relay: bool = True
+    _pool: asyncpg.Pool | None = None
+    broker: KafkaBroker | None = None
+    relay: OutboxRelay | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _token_cache: dict[str, tuple[float, auth.Principal | None]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.settings.service
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("service not started")
+        return self._pool
+
+    async def migrate(self) -> list[str]:
+        s = self.settings
+        await ensure_database(s.admin_dsn("postgres"), s.pg_database)
+        assert s.db_password is not None
+        return await migrate(
+            s.admin_dsn(),
+            ServiceSchema(self.name, s.db_password.get_secret_value(), self.migrations),
+        )
+
+    async def start(self, *, migrate_first: bool = True) -> None:
+        s = self.settings
+        self._stop = asyncio.Event()
+        if migrate_first:
+            await self.migrate()
+        self._pool = await create_pool(s.dsn(), min_size=s.pool_min, max_size=s.pool_max)
+        await ensure_topics(s.kafka_bootstrap, s.topic_prefix)
+        self.broker = KafkaBroker(s.kafka_bootstrap, client_id=self.name, logger=None)
+        for sub in self.consumers(self._pool):
+            sub.consumer.subscribe(self.broker, sub.topics, prefix=s.topic_prefix)
+        await self.broker.start()
+        if self.run_relay:
+            self.relay = OutboxRelay(
+                self._pool,
+                schema=self.name,
+                bootstrap=s.kafka_bootstrap,
+                topic_prefix=s.topic_prefix,
+            )
+            relay = self.relay
+            self._supervise("outbox-relay", lambda: relay.run(self._stop))
+        for job in self.jobs:
+            self._supervise(job.__name__, lambda job=job: job(self, self._stop))  # type: ignore[misc]
+        log.info("service started", kafka=s.kafka_bootstrap, database=s.pg_database)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+        self._tasks.clear()
+        if self.broker is not None:
+            await self.broker.stop()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Keeps a background loop alive: a crash (say, a lost connection) restarts it."""
+
+        async def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    await run()
+                except Exception as exc:
+                    log.error("background task crashed; restarting", task=name, error=repr(exc))
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), timeout=1.0)
+
+        self._tasks.append(asyncio.create_task(loop(), name=name))
+
+    async def ready(self) -> dict[str, bool]:
+        db_ok = False
+        with contextlib.suppress(Exception):
+            db_ok = await self.pool.fetchval("select true") is True
+        kafka_ok = False
+        if self.broker is not None:
+            with contextlib.suppress(Exception):
+                kafka_ok = bool(await self.broker.ping(timeout=2.0))
+        return {"database": db_ok, "kafka": kafka_ok}
+
+    async def principal(self, token: str) -> auth.Principal | None:
+        # A short cache keeps token checks off the hot path of a busy till.
+        now = time.monotonic()
+        hit = self._token_cache.get(token)
+        if hit and now - hit[0] < 5.0:
+            return hit[1]
+        assert self.settings.admin_token is not None
+        found = await auth.authenticate(
+            self.pool, token, self.settings.admin_token.get_secret_value()
+        )
+        if len(self._token_cache) > 10_000:
+            self._token_cache.clear()
+        self._token_cache[token] = (now, found)
+        return found
+
+
+def create_app(
+    service: Service, *, title: str, description: str, routers: Sequence[Any] = ()
+) -> FastAPI:
+    s = service.settings
+    configure_logging(s.service, s.log_level, s.log_format)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        app.state.service = service
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+    )
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next: Any) -> Any:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            request.state.correlation_id = correlation_id
+            response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        body: dict[str, Any]
+        if exc.status_code == 422:
+            loc = ["body", *exc.field.split(".")] if exc.field else ["body"]
+            body = {"detail": [{"type": exc.code, "loc": loc, "msg": exc.message}]}
+        else:
+            body = {"detail": exc.message, "code": exc.code}
+            if exc.field:
+                body["field"] = exc.field
+        return JSONResponse(status_code=exc.status_code, content=body)
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["health"])
+    async def ready() -> JSONResponse:
+        checks = await service.ready()
+        return JSONResponse(status_code=200 if all(checks.values()) else 503, content=checks)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> auth.Principal:
+    if credentials is None:
+        raise HTTPException(
+            status_code=401, detail="missing bearer token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    service: Service = request.app.state.service
+    principal = await service.principal(credentials.credentials)
+    if principal is None:
+        raise HTTPException(
+            status_code=401,
+            detail="invalid or revoked token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    structlog.contextvars.bind_contextvars(principal=f"{principal.role}:{principal.subject}")
+    return principal
+
+
+def require(*roles: auth.Role) -> Callable[..., Awaitable[auth.Principal]]:
+    async def dependency(
+        principal: Annotated[auth.Principal, Depends(current_principal)],
+    ) -> auth.Principal:
+        if principal.role not in roles and not principal.is_admin:
+            raise HTTPException(status_code=403, detail=f"requires role {' or '.join(roles)}")
+        return principal
+
+    return dependency
+
+
+def request_cause(request: Request) -> Causation:
+    return Causation(correlation_id=request.state.correlation_id)
+
+
+def get_service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service

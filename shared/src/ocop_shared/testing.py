@@ -1,0 +1,120 @@
+"""pytest fixtures for tests against the real stack: Kafka and PostgreSQL from deploy/local.
+
+The session starts the local stack (idempotent), creates a fresh test database, and gives
+each test run its own topic prefix, so runs never see each other's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from ocop_shared.settings import CommonSettings
+
+REPO = Path(__file__).resolve().parents[3]
+STACK = REPO / "deploy" / "local" / "stack.sh"
+TEST_DATABASE = os.environ.get("OCOP_TEST_DATABASE", "ocop_test")
+
+
+def stack(*args: str) -> None:
+    subprocess.run(["bash", str(STACK), *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def stack_settings() -> CommonSettings:
+    if os.environ.get("OCOP_TEST_STACK", "start") == "start":
+        stack("start")
+    return CommonSettings(
+        env="test", pg_database=TEST_DATABASE, topic_prefix=f"t{uuid.uuid4().hex[:8]}."
+    )
+
+
+@pytest.fixture(scope="session")
+async def test_database(stack_settings: CommonSettings) -> str:
+    conn = await asyncpg.connect(stack_settings.admin_dsn("postgres"))
+    try:
+        await conn.execute(f'drop database if exists "{TEST_DATABASE}" with (force)')
+        await conn.execute(f'create database "{TEST_DATABASE}"')
+    finally:
+        await conn.close()
+    return TEST_DATABASE
+
+
+def new_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:10]}."
+
+
+async def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    until: Callable[[list[Any]], bool],
+    timeout: float = 60.0,
+) -> list[Any]:
+    """Reads a topic from the beginning (no group) until ``until(records)`` or the timeout."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        partitions = await _partitions(consumer, topic)
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_beginning()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not until(records):
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                break
+            batch = await consumer.getmany(
+                timeout_ms=int(min(remaining, 0.5) * 1000), max_records=5000
+            )
+            for recs in batch.values():
+                records.extend(recs)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
+    for _ in range(100):
+        parts = consumer.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        await consumer._client.force_metadata_update()
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"topic {topic} does not exist")
+
+
+async def wait_for(
+    check: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.1
+) -> Any:
+    """Polls an async or sync check until it returns something truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+async def admin_conn(
+    stack_settings: CommonSettings, test_database: str
+) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(stack_settings.admin_dsn(test_database))
+    yield conn
+    await conn.close()
