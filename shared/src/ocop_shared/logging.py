@@ -26,11 +26,10 @@ def configure_logging(
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
     )
-    processors = (
-        [*shared, structlog.processors.format_exc_info, renderer]
-        if use_json
-        else [*shared, renderer]
-    )
+    processors: list[structlog.types.Processor] = [*shared]
+    if use_json:
+        processors.append(structlog.processors.format_exc_info)
+    processors.append(renderer)
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
