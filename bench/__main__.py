@@ -1,0 +1,20 @@
+"""Benchmarks: ``./dev bench [relay]``. Each prints its numbers and saves JSON in bench/results/."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bench import relay
+
+BENCHES = {"relay": relay.main}
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(BENCHES)
+    for name in names:
+        asyncio.run(BENCHES[name]())
+
+
+if __name__ == "__main__":
+    main()
