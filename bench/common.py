@@ -26,7 +26,12 @@ def machine() -> dict[str, Any]:
 
 def save(name: str, result: dict[str, Any]) -> Path:
     RESULTS.mkdir(exist_ok=True)
-    result = {"benchmark": name, "at": datetime.now(UTC).isoformat(), "machine": machine(), **result}
+    result = {
+        "benchmark": name,
+        "at": datetime.now(UTC).isoformat(),
+        "machine": machine(),
+        **result,
+    }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))

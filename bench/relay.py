@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 import asyncpg
-
-from bench.common import save
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.db import create_pool
 from ocop_shared.events import encode_event
@@ -24,6 +22,8 @@ from ocop_shared.outbox import Causation, OutboxRelay, append
 from ocop_shared.settings import CommonSettings, ServiceSettings
 from ocop_shared.testing import new_prefix
 from ocop_shared.topics import PLATFORM_PROBES
+
+from bench.common import save
 
 N_EVENTS = 50_000
 N_KEYS = 200
@@ -47,7 +47,12 @@ async def raw_asyncpg_inserts(pool: asyncpg.Pool, n: int, connections: int = 8) 
 
 async def raw_produce(bootstrap: str, topic: str, n: int) -> float:
     values = [
-        (f"k{i % N_KEYS}".encode(), encode_event(ProbeHappened(key=f"k{i % N_KEYS}", seq=i), producer="bench", correlation_id="b")[1])
+        (
+            f"k{i % N_KEYS}".encode(),
+            encode_event(
+                ProbeHappened(key=f"k{i % N_KEYS}", seq=i), producer="bench", correlation_id="b"
+            )[1],
+        )
         for i in range(n)
     ]
     producer = reliable_producer(bootstrap, "bench-raw")
@@ -83,7 +88,9 @@ async def relay_throughput(pool: asyncpg.Pool, bootstrap: str, prefix: str, n: i
 async def main() -> None:
     common = CommonSettings(pg_database=DATABASE)
     await ensure_database(common.admin_dsn("postgres"), DATABASE)
-    schema = ServiceSchema("probe", "probe-dev-password", Path(__file__).parents[1] / "shared/tests/probe_migrations")
+    schema = ServiceSchema(
+        "probe", "probe-dev-password", Path(__file__).parents[1] / "shared/tests/probe_migrations"
+    )
     await migrate(common.admin_dsn(), schema)
     settings = ServiceSettings(service="probe", pg_database=DATABASE, db_password=schema.password)
     pool = await create_pool(settings.dsn(), min_size=8, max_size=10)

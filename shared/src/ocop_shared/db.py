@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import asyncpg
 import orjson
+
+T = TypeVar("T")
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -52,3 +57,23 @@ def is_infrastructure_error(exc: BaseException) -> bool:
         | OSError
         | TimeoutError,
     )
+
+
+async def transact(
+    pool: asyncpg.Pool,
+    work: Callable[[asyncpg.Connection], Awaitable[T]],
+    *,
+    attempts: int = 5,
+    isolation: str = "read_committed",
+) -> T:
+    """Runs ``work`` in one transaction, retrying lost races (serialization, deadlock) so
+    that clients never see them as server errors."""
+    for attempt in range(1, attempts + 1):
+        try:
+            async with pool.acquire() as conn, conn.transaction(isolation=isolation):
+                return await work(conn)
+        except asyncpg.PostgresError as exc:
+            if not is_retryable(exc) or attempt == attempts:
+                raise
+            await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+    raise AssertionError("unreachable")

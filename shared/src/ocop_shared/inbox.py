@@ -56,16 +56,21 @@ class _Item:
 class InboxConsumer:
     def __init__(
         self,
-        pool: asyncpg.Pool,
+        pool: asyncpg.Pool | Callable[[], asyncpg.Pool],
         name: str,
         handlers: Mapping[type[Event], Handler],
         *,
         max_attempts: int = 5,
     ) -> None:
-        self.pool = pool
+        # A getter lets a service declare its consumers (and document them) before it connects.
+        self._pool = pool
         self.name = name
         self.handlers = dict(handlers)
         self.max_attempts = max_attempts
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool if isinstance(self._pool, asyncpg.Pool) else self._pool()
 
     def subscribe(
         self,

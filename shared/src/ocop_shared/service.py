@@ -23,6 +23,7 @@ from faststream.kafka import KafkaBroker
 from ocop_shared import auth
 from ocop_shared.db import create_pool
 from ocop_shared.errors import DomainError
+from ocop_shared.events import Envelope, registered_events
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
 from ocop_shared.logging import configure_logging, get_logger
@@ -42,7 +43,7 @@ class Subscription:
     topics: Sequence[Topic]
 
 
-ConsumerFactory = Callable[[asyncpg.Pool], Sequence[Subscription]]
+ConsumerFactory = Callable[["Service"], Sequence[Subscription]]
 BackgroundJob = Callable[["Service", asyncio.Event], Awaitable[None]]
 
 
@@ -50,8 +51,9 @@ BackgroundJob = Callable[["Service", asyncio.Event], Awaitable[None]]
 class Service:
     settings: ServiceSettings
     migrations: Path
-    consumers: ConsumerFactory = lambda _pool: ()
+    consumers: ConsumerFactory = lambda _service: ()
     jobs: list[BackgroundJob] = field(default_factory=list)
+    publishes: Sequence[Topic] = ()
     run_relay: bool = True
     _pool: asyncpg.Pool | None = None
     broker: KafkaBroker | None = None
@@ -86,9 +88,7 @@ class Service:
             await self.migrate()
         self._pool = await create_pool(s.dsn(), min_size=s.pool_min, max_size=s.pool_max)
         await ensure_topics(s.kafka_bootstrap, s.topic_prefix)
-        self.broker = KafkaBroker(s.kafka_bootstrap, client_id=self.name, logger=None)
-        for sub in self.consumers(self._pool):
-            sub.consumer.subscribe(self.broker, sub.topics, prefix=s.topic_prefix)
+        self.broker = self.build_broker()
         await self.broker.start()
         if self.run_relay:
             self.relay = OutboxRelay(
@@ -102,6 +102,23 @@ class Service:
         for job in self.jobs:
             self._supervise(job.__name__, lambda job=job: job(self, self._stop))  # type: ignore[misc]
         log.info("service started", kafka=s.kafka_bootstrap, database=s.pg_database)
+
+    def build_broker(self) -> KafkaBroker:
+        """The service's Kafka side: its consumers, and the topics it publishes (documented
+        for AsyncAPI; the outbox relay does the publishing)."""
+        s = self.settings
+        broker = KafkaBroker(s.kafka_bootstrap, client_id=self.name, logger=None)
+        for sub in self.consumers(self):
+            sub.consumer.subscribe(broker, sub.topics, prefix=s.topic_prefix)
+        for topic in self.publishes:
+            types = sorted(t for (t, _v), cls in registered_events().items() if cls.topic is topic)
+            broker.publisher(
+                topic.physical(s.topic_prefix),
+                title=f"{topic.name}:publish",
+                description=f"Key: {topic.key}. Events: {', '.join(types)}. Published by the outbox relay.",
+                schema=Envelope,
+            )
+        return broker
 
     async def stop(self) -> None:
         self._stop.set()

@@ -7,6 +7,7 @@ each test run its own topic prefix, so runs never see each other's messages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import uuid
@@ -118,3 +119,39 @@ async def admin_conn(
     conn = await asyncpg.connect(stack_settings.admin_dsn(test_database))
     yield conn
     await conn.close()
+
+
+def valid_tax_code() -> str:
+    """A random 10-digit tax code with a correct check digit."""
+    import random
+
+    from stdnum.vn import mst
+
+    while True:
+        base = f"{random.randint(1, 99):02d}{random.randint(0, 9999999):07d}"
+        try:
+            code = base + mst.calc_check_digit(base)
+        except Exception:
+            continue
+        if mst.is_valid(code):
+            return code
+
+
+def valid_gtin(prefix: str = "893") -> str:
+    import random
+
+    from stdnum import ean
+
+    body = prefix + "".join(random.choice("0123456789") for _ in range(12 - len(prefix)))
+    return body + ean.calc_check_digit(body)
+
+
+@contextlib.asynccontextmanager
+async def running_app(app: Any) -> AsyncIterator[Any]:
+    """Runs a service's FastAPI app in-process, lifespan included, behind an httpx client."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client

@@ -1,5 +1,5 @@
 """Event contracts, one module per producing service. Importing this package registers all."""
 
-from ocop_shared.contracts import platform
+from ocop_shared.contracts import platform, registration
 
-__all__ = ["platform"]
+__all__ = ["platform", "registration"]
