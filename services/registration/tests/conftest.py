@@ -7,17 +7,17 @@ from typing import Any
 
 import httpx
 import pytest
-
-from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import running_app, valid_gtin, valid_tax_code
-
 from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.domain.timezone import VN
+from ocop_shared.settings import CommonSettings
+from ocop_shared.testing import running_app, valid_gtin, valid_tax_code
 
 
 @pytest.fixture(scope="session")
 def reg_settings(stack_settings: CommonSettings, test_database: str) -> RegistrationSettings:
-    return RegistrationSettings(env="test", pg_database=test_database, topic_prefix=stack_settings.topic_prefix)
+    return RegistrationSettings(
+        env="test", pg_database=test_database, topic_prefix=stack_settings.topic_prefix
+    )
 
 
 @pytest.fixture(scope="session")
@@ -38,31 +38,89 @@ class Registration:
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    async def ok(self, method: str, url: str, headers: dict[str, str], expect: int = 200, **kw: Any) -> Any:
+    async def ok(
+        self, method: str, url: str, headers: dict[str, str], expect: int = 200, **kw: Any
+    ) -> Any:
         response = await self.client.request(method, url, headers=headers, **kw)
         assert response.status_code == expect, response.text
         return response.json()
 
     async def organizer(self) -> dict[str, str]:
-        body = await self.ok("POST", "/organizers", self.admin, 201, json={"organizer_id": f"org-{uuid.uuid4().hex[:8]}", "name": "Sở Công Thương Quảng Ninh"})
+        body = await self.ok(
+            "POST",
+            "/organizers",
+            self.admin,
+            201,
+            json={
+                "organizer_id": f"org-{uuid.uuid4().hex[:8]}",
+                "name": "Sở Công Thương Quảng Ninh",
+            },
+        )
         return self.bearer(body["token"])
 
-    async def exhibitor(self, kind: str = "cooperative", name: str = "Hợp tác xã Mật ong Bạch Đằng") -> tuple[str, dict[str, str]]:
-        body = await self.ok("POST", "/exhibitors", {}, 201, json={"kind": kind, "name": name, "tax_code": valid_tax_code() if kind != "delegation" else None, "province": "Quảng Ninh", "commune": "Hạ Long", "phone": "0912 345 678"})
+    async def exhibitor(
+        self, kind: str = "cooperative", name: str = "Hợp tác xã Mật ong Bạch Đằng"
+    ) -> tuple[str, dict[str, str]]:
+        body = await self.ok(
+            "POST",
+            "/exhibitors",
+            {},
+            201,
+            json={
+                "kind": kind,
+                "name": name,
+                "tax_code": valid_tax_code() if kind != "delegation" else None,
+                "province": "Quảng Ninh",
+                "commune": "Hạ Long",
+                "phone": "0912 345 678",
+            },
+        )
         return body["exhibitor"]["exhibitor_id"], self.bearer(body["token"])
 
-    async def product(self, holder: dict[str, str], *, name: str = "Mật ong rừng Ba Chẽ", group: int = 1, price: int = 250_000, holder_id: str | None = None) -> dict[str, Any]:
-        body = {"name": name, "group": group, "gtin": valid_gtin(), "unit": "chai 500ml", "list_price_vnd": price}
+    async def product(
+        self,
+        holder: dict[str, str],
+        *,
+        name: str = "Mật ong rừng Ba Chẽ",
+        group: int = 1,
+        price: int = 250_000,
+        holder_id: str | None = None,
+    ) -> dict[str, Any]:
+        body = {
+            "name": name,
+            "group": group,
+            "gtin": valid_gtin(),
+            "unit": "chai 500ml",
+            "list_price_vnd": price,
+        }
         if holder_id:
             body["holder_id"] = holder_id
         return await self.ok("POST", "/products", holder, 201, json=body)  # type: ignore[no-any-return]
 
-    async def certify(self, organizer: dict[str, str], product_id: str, *, star: int = 4, valid_from: str | None = None, valid_to: str | None = None) -> dict[str, Any]:
+    async def certify(
+        self,
+        organizer: dict[str, str],
+        product_id: str,
+        *,
+        star: int = 4,
+        valid_from: str | None = None,
+        valid_to: str | None = None,
+    ) -> dict[str, Any]:
         number = f"QN-{uuid.uuid4().hex[:10]}"
-        body = {"number": number, "star": star, "issuing_level": "province", "issuing_body": "UBND tỉnh Quảng Ninh", "decision_number": f"{uuid.uuid4().hex[:4]}/QĐ-UBND", "decision_date": "2025-06-01", "valid_from": valid_from or "2025-06-01"}
+        body = {
+            "number": number,
+            "star": star,
+            "issuing_level": "province",
+            "issuing_body": "UBND tỉnh Quảng Ninh",
+            "decision_number": f"{uuid.uuid4().hex[:4]}/QĐ-UBND",
+            "decision_date": "2025-06-01",
+            "valid_from": valid_from or "2025-06-01",
+        }
         if valid_to:
             body["valid_to"] = valid_to
-        return await self.ok("POST", f"/products/{product_id}/certificates", organizer, 201, json=body)  # type: ignore[no-any-return]
+        return await self.ok(
+            "POST", f"/products/{product_id}/certificates", organizer, 201, json=body
+        )  # type: ignore[no-any-return]
 
     async def open_fair(self, organizer: dict[str, str], **rules: Any) -> dict[str, Any]:
         now = datetime.now(VN).replace(tzinfo=None, microsecond=0)
@@ -78,7 +136,9 @@ class Registration:
             "rules": {"min_star": 3, "max_booths_per_holder": 2, **rules},
         }
         fair = await self.ok("POST", "/fairs", organizer, 201, json=body)
-        return await self.ok("POST", f"/fairs/{fair['fair_id']}/lifecycle", organizer, json={"action": "open"})  # type: ignore[no-any-return]
+        return await self.ok(
+            "POST", f"/fairs/{fair['fair_id']}/lifecycle", organizer, json={"action": "open"}
+        )  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -6,13 +6,18 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-from ocop_shared.contracts.registration import AdmissionRules, BoothRequest, CertificateSnapshot, ExhibitorSnapshot, FairSnapshot, ProductSnapshot
-from ocop_shared.errors import Conflict, InvalidField
-
 from ocop_registration.domain import applications, exhibitors, fairs, products
 from ocop_registration.domain.text import fold, nfc
 from ocop_registration.domain.timezone import as_utc
+from ocop_shared.contracts.registration import (
+    AdmissionRules,
+    BoothRequest,
+    CertificateSnapshot,
+    ExhibitorSnapshot,
+    FairSnapshot,
+    ProductSnapshot,
+)
+from ocop_shared.errors import Conflict, InvalidField
 
 
 def test_nfd_and_nfc_names_are_stored_alike_and_search_ignores_diacritics() -> None:
@@ -70,23 +75,54 @@ def _fair(**rules: object) -> FairSnapshot:
     )  # fmt: skip
 
 
-def _product(holder: uuid.UUID, *, star: int = 4, group: int = 1, valid_to: date | None = None, status: str = "valid") -> ProductSnapshot:
+def _product(
+    holder: uuid.UUID,
+    *,
+    star: int = 4,
+    group: int = 1,
+    valid_to: date | None = None,
+    status: str = "valid",
+) -> ProductSnapshot:
     cert = CertificateSnapshot(
         certificate_id=uuid.uuid4(), number="C-1", star=star, issuing_level="province", issuing_body="UBND",
         decision_number="1/QĐ", decision_date=date(2025, 1, 1), valid_from=date(2025, 1, 1),
         valid_to=valid_to or date(2027, 12, 31), status=status,  # type: ignore[arg-type]
     )  # fmt: skip
-    return ProductSnapshot(product_id=uuid.uuid4(), holder_id=holder, name="Chè Tân Cương", group=group, taxonomy="2023", gtin=None, unit="gói", list_price_vnd=120_000, certificate=cert)
+    return ProductSnapshot(
+        product_id=uuid.uuid4(),
+        holder_id=holder,
+        name="Chè Tân Cương",
+        group=group,
+        taxonomy="2023",
+        gtin=None,
+        unit="gói",
+        list_price_vnd=120_000,
+        certificate=cert,
+    )
 
 
 def _holder(kind: str = "cooperative", members: list[uuid.UUID] | None = None) -> ExhibitorSnapshot:
-    return ExhibitorSnapshot(exhibitor_id=uuid.uuid4(), kind=kind, name="HTX", tax_code=None, province="Thái Nguyên", commune=None, phone=None, member_ids=members or [])  # type: ignore[arg-type]
+    return ExhibitorSnapshot(
+        exhibitor_id=uuid.uuid4(),
+        kind=kind,
+        name="HTX",
+        tax_code=None,
+        province="Thái Nguyên",
+        commune=None,
+        phone=None,
+        member_ids=members or [],
+    )  # type: ignore[arg-type]
 
 
 def test_an_application_meeting_the_rules_reports_its_best_star() -> None:
     holder = _holder()
     shown = [_product(holder.exhibitor_id, star=3), _product(holder.exhibitor_id, star=5)]
-    assert applications.check_application(_fair(), holder, shown, BoothRequest(count=2), datetime.now(UTC)) == 5
+    assert (
+        applications.check_application(
+            _fair(), holder, shown, BoothRequest(count=2), datetime.now(UTC)
+        )
+        == 5
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,15 +130,29 @@ def test_an_application_meeting_the_rules_reports_its_best_star() -> None:
     [
         ({"star": 3}, {"min_star": 4}, 1, "product_ids.0", "below the fair's minimum"),
         ({"group": 4}, {"product_groups": [1, 2]}, 1, "product_ids.0", "not admitted"),
-        ({"valid_to": date.today() + timedelta(days=22)}, {}, 1, "product_ids.0", "before the fair ends"),
+        (
+            {"valid_to": date.today() + timedelta(days=22)},
+            {},
+            1,
+            "product_ids.0",
+            "before the fair ends",
+        ),
         ({"status": "revoked"}, {}, 1, "product_ids.0", "revoked"),
         ({}, {"max_booths_per_holder": 2}, 3, "booth_request.count", "between 1 and 2"),
     ],
 )
-def test_applications_breaking_a_rule_are_refused_naming_the_field(product_kw: dict[str, object], rules: dict[str, object], booths: int, field: str, message: str) -> None:
+def test_applications_breaking_a_rule_are_refused_naming_the_field(
+    product_kw: dict[str, object], rules: dict[str, object], booths: int, field: str, message: str
+) -> None:
     holder = _holder()
     with pytest.raises(InvalidField, match=message) as refused:
-        applications.check_application(_fair(**rules), holder, [_product(holder.exhibitor_id, **product_kw)], BoothRequest(count=booths), datetime.now(UTC))  # type: ignore[arg-type]
+        applications.check_application(
+            _fair(**rules),
+            holder,
+            [_product(holder.exhibitor_id, **product_kw)],
+            BoothRequest(count=booths),
+            datetime.now(UTC),
+        )  # type: ignore[arg-type]
     assert refused.value.field == field
 
 
@@ -110,16 +160,29 @@ def test_a_delegation_shows_its_members_products_but_no_one_elses() -> None:
     member = _holder()
     delegation = _holder("delegation", [member.exhibitor_id])
     shown = [_product(member.exhibitor_id)]
-    assert applications.check_application(_fair(max_booths_per_holder=1), delegation, shown, BoothRequest(count=1), datetime.now(UTC)) == 4
+    assert (
+        applications.check_application(
+            _fair(max_booths_per_holder=1),
+            delegation,
+            shown,
+            BoothRequest(count=1),
+            datetime.now(UTC),
+        )
+        == 4
+    )
     with pytest.raises(InvalidField, match="delegation's members"):
-        applications.check_application(_fair(), delegation, [_product(uuid.uuid4())], BoothRequest(count=1), datetime.now(UTC))
+        applications.check_application(
+            _fair(), delegation, [_product(uuid.uuid4())], BoothRequest(count=1), datetime.now(UTC)
+        )
 
 
 def test_a_closed_fair_takes_no_application() -> None:
     fair = _fair().model_copy(update={"status": "closed"})
     holder = _holder()
     with pytest.raises(Conflict):
-        applications.check_application(fair, holder, [_product(holder.exhibitor_id)], BoothRequest(count=1), datetime.now(UTC))
+        applications.check_application(
+            fair, holder, [_product(holder.exhibitor_id)], BoothRequest(count=1), datetime.now(UTC)
+        )
 
 
 def test_review_and_fair_lifecycle_transitions() -> None:
@@ -131,7 +194,12 @@ def test_review_and_fair_lifecycle_transitions() -> None:
         applications.check_review("submitted", "rejected", " ")
     assert why.value.field == "reason"
     fair = _fair().model_copy(update={"status": "draft"})
-    for action, status in [("open", "open"), ("close", "closed"), ("start", "running"), ("finish", "finished")]:
+    for action, status in [
+        ("open", "open"),
+        ("close", "closed"),
+        ("start", "running"),
+        ("finish", "finished"),
+    ]:
         fair = fairs.transition(fair, action).fair
         assert fair.status == status
     with pytest.raises(Conflict):
@@ -141,9 +209,13 @@ def test_review_and_fair_lifecycle_transitions() -> None:
 def test_schedule_rules() -> None:
     now = datetime.now(UTC)
     with pytest.raises(InvalidField) as bad:
-        fairs.check_schedule(now, now - timedelta(hours=1), now - timedelta(days=2), now - timedelta(days=1))
+        fairs.check_schedule(
+            now, now - timedelta(hours=1), now - timedelta(days=2), now - timedelta(days=1)
+        )
     assert bad.value.field == "ends_at"
     with pytest.raises(InvalidField) as late:
-        fairs.check_schedule(now, now + timedelta(days=1), now - timedelta(days=2), now + timedelta(hours=1))
+        fairs.check_schedule(
+            now, now + timedelta(days=1), now - timedelta(days=2), now + timedelta(hours=1)
+        )
     assert late.value.field == "applications_close_at"
     assert as_utc(datetime(2024, 8, 29, 8, 0)) == datetime(2024, 8, 29, 1, 0, tzinfo=UTC)

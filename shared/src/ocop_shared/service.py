@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import asyncpg
 import structlog
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 
@@ -191,7 +191,6 @@ def create_app(
         title=title,
         description=description,
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
     )
 
     @app.middleware("http")
