@@ -63,3 +63,17 @@ async def authenticate(pool: asyncpg.Pool, token: str, admin_token: str) -> Prin
         hash_token(token),
     )
     return Principal(row["role"], row["subject"]) if row else None
+
+
+async def install_credential(
+    conn: asyncpg.Connection, role: Role, subject: str, token_sha256: str, label: str = ""
+) -> None:
+    """Stores a credential issued by another service (only its hash ever travels)."""
+    await conn.execute(
+        """insert into api_tokens (token_hash, role, subject, label) values ($1, $2, $3, $4)
+           on conflict (token_hash) do nothing""",
+        bytes.fromhex(token_sha256),
+        role,
+        subject,
+        label,
+    )

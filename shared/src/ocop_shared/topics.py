@@ -45,3 +45,7 @@ CATALOG: dict[str, Topic] = {
         PLATFORM_PROBES,
     )
 }
+
+# Credentials issued by registration (the identity provider), installed by the other services.
+REGISTRATION_CREDENTIALS = Topic("registration.credentials", "subject", 3, "registration")
+CATALOG[REGISTRATION_CREDENTIALS.name] = REGISTRATION_CREDENTIALS

@@ -10,6 +10,7 @@ from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import (
     REGISTRATION_APPLICATIONS,
+    REGISTRATION_CREDENTIALS,
     REGISTRATION_EXHIBITORS,
     REGISTRATION_FAIRS,
     REGISTRATION_PRODUCTS,
@@ -39,6 +40,7 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
             REGISTRATION_EXHIBITORS,
             REGISTRATION_PRODUCTS,
             REGISTRATION_APPLICATIONS,
+            REGISTRATION_CREDENTIALS,
         ],
     )
     app = create_app(

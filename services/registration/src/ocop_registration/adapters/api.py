@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from ocop_shared import auth
+from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     ApplicationApproved,
@@ -90,6 +91,23 @@ async def emit(conn: asyncpg.Connection, events: Sequence[Event], cause: Causati
     await append(conn, events, producer=SERVICE, cause=cause)
 
 
+async def issue_credential(
+    conn: asyncpg.Connection, role: auth.Role, subject: str, label: str, cause: Causation
+) -> str:
+    """Issues a token here and announces its hash, so booths and sales accept it too."""
+    token = await auth.issue_token(conn, role, subject, label)
+    await emit(
+        conn,
+        [
+            CredentialIssued(
+                role=role, subject=subject, token_sha256=auth.hash_token(token).hex(), label=label
+            )
+        ],
+        cause,
+    )
+    return token
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -122,6 +140,7 @@ async def create_organizer(
     body: OrganizerCreate,
     request: Request,
     _admin: Annotated[auth.Principal, Depends(require("admin"))],
+    cause: Cause,
 ) -> OrganizerIssued:
     async def work(conn: asyncpg.Connection) -> str:
         await conn.execute(
@@ -129,7 +148,7 @@ async def create_organizer(
             body.organizer_id,
             body.name,
         )
-        return await auth.issue_token(conn, "organizer", body.organizer_id, body.name)
+        return await issue_credential(conn, "organizer", body.organizer_id, body.name, cause)
 
     return OrganizerIssued(organizer_id=body.organizer_id, token=await run(request, work))
 
@@ -252,8 +271,8 @@ async def register_exhibitor(
     async def work(conn: asyncpg.Connection) -> str:
         await repo.upsert_exhibitor(conn, exhibitor, fold(exhibitor.name), body.address, body.email)
         await emit(conn, [ExhibitorRegistered(exhibitor=exhibitor)], cause)
-        return await auth.issue_token(
-            conn, "exhibitor", str(exhibitor.exhibitor_id), exhibitor.name
+        return await issue_credential(
+            conn, "exhibitor", str(exhibitor.exhibitor_id), exhibitor.name, cause
         )
 
     return ExhibitorIssued(exhibitor=exhibitor, token=await run(request, work))
