@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import relay
+from bench import allocation, relay
 
-BENCHES = {"relay": relay.main}
+BENCHES = {"relay": relay.main, "allocation": allocation.main}
 
 
 def main() -> None:

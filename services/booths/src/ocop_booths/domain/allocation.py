@@ -1,0 +1,277 @@
+"""The allocation engine: which approved application gets which booths.
+
+Two stages. First, every application is given a zone (or the waitlist) by a CP-SAT model
+(OR-Tools) maximising the value of the placements under each zone's capacity per booth type;
+a greedy pass in priority order is the baseline and the solver's starting hint. Second,
+inside each zone, each application's booths are laid out as a run of touching booths, with
+a delegation's and a province's exhibitors next to each other.
+
+Value of placing an application: per booth, a weight for its best star that dwarfs
+everything else (priority by star), then a bonus for applying earlier (then by time), then
+a smaller bonus for the zone it asked for or a zone of its product group. The search is
+deterministic for the same input (a fixed seed and a deterministic time budget).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+STAR_WEIGHT = {3: 10_000, 4: 100_000, 5: 1_000_000}
+EARLIER_WEIGHT = 10  # per booth, per place earlier in the queue
+ZONE_MATCH = 3_000
+GROUP_MATCH = 1_500
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    booth_id: UUID
+    code: str
+    zone: str
+    booth_type: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    code: str
+    kind: str
+    product_groups: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    application_id: UUID
+    exhibitor_id: UUID
+    exhibitor_name: str
+    star: int
+    submitted_at: datetime
+    count: int
+    booth_type: str
+    zone: str | None
+    product_group: int | None
+    product_groups: frozenset[int]
+    province: str
+    delegation: bool
+
+
+@dataclass
+class Placement:
+    application_id: UUID
+    exhibitor_id: UUID
+    zone: str
+    booth_ids: list[UUID]
+    booth_codes: list[str]
+    adjacent: bool
+    explanation: str
+
+
+@dataclass
+class Waitlisted:
+    application_id: UUID
+    rank: int
+    reason: str
+
+
+@dataclass
+class Proposal:
+    solver: str
+    objective: int
+    seconds: float
+    placements: list[Placement] = field(default_factory=list)
+    waitlist: list[Waitlisted] = field(default_factory=list)
+
+
+def priority_order(applicants: Sequence[Applicant]) -> list[Applicant]:
+    return sorted(applicants, key=lambda a: (-a.star, a.submitted_at, str(a.application_id)))
+
+
+def _affinity(a: Applicant, z: Zone) -> tuple[int, list[str]]:
+    bonus, why = 0, []
+    if a.zone is not None and a.zone == z.code:
+        bonus += ZONE_MATCH
+        why.append(f"zone {z.code} as requested")
+    if a.product_group is not None and a.product_group in z.product_groups:
+        bonus += GROUP_MATCH
+        why.append(f"zone {z.code} is for group {a.product_group}")
+    elif a.product_group is None and a.product_groups & z.product_groups:
+        bonus += GROUP_MATCH
+        why.append(f"zone {z.code} shares its product groups")
+    return bonus, why
+
+
+def capacities(slots: Sequence[Slot]) -> dict[tuple[str, str], int]:
+    cap: dict[tuple[str, str], int] = defaultdict(int)
+    for s in slots:
+        cap[(s.zone, s.booth_type)] += 1
+    return dict(cap)
+
+
+SPREAD_PENALTY = 2_000  # per extra zone a province's exhibitors are spread over
+
+
+def served_value(chosen: Mapping[UUID, str], applicants: Sequence[Applicant]) -> int:
+    """Who is served: star first, then application time (the part priority decides)."""
+    ranked = priority_order(applicants)
+    n = len(ranked)
+    return sum(a.count * (STAR_WEIGHT.get(a.star, 0) + (n - i) * EARLIER_WEIGHT) for i, a in enumerate(ranked) if a.application_id in chosen)
+
+
+def quality(chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]) -> int:
+    """Where they are served: zone and product-group affinity, minus provinces spread out."""
+    zone_by_code = {z.code: z for z in zones}
+    by_id = {a.application_id: a for a in applicants}
+    bonus = sum(by_id[a].count * _affinity(by_id[a], zone_by_code[z])[0] for a, z in chosen.items())
+    provinces: dict[str, set[str]] = defaultdict(set)
+    for a, z in chosen.items():
+        provinces[by_id[a].province].add(z)
+    return bonus - SPREAD_PENALTY * sum(len(zs) - 1 for zs in provinces.values())
+
+
+def objective_of(chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]) -> int:
+    return served_value(chosen, applicants) + quality(chosen, applicants, zones)
+
+
+def greedy(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], max_booths: int) -> dict[UUID, str]:
+    """The baseline: priority order; each takes the zone it likes best that still has room,
+    preferring a zone where its province already is."""
+    left = capacities(slots)
+    chosen: dict[UUID, str] = {}
+    present: dict[str, set[str]] = defaultdict(set)
+    for a in priority_order(applicants):
+        if a.count > max_booths:
+            continue
+        options = [z for z in zones if left.get((z.code, a.booth_type), 0) >= a.count]
+        if not options:
+            continue
+        best = max(options, key=lambda z: (_affinity(a, z)[0] + (SPREAD_PENALTY if z.code in present[a.province] else 0), left[(z.code, a.booth_type)], z.code))
+        chosen[a.application_id] = best.code
+        present[a.province].add(best.code)
+        left[(best.code, a.booth_type)] -= a.count
+    return chosen
+
+
+def _solver(budget: float) -> Any:
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    # One worker and a deterministic time budget: the same input always gives the same answer.
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = budget
+    solver.parameters.random_seed = 7
+    return solver
+
+
+def solve(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], max_booths: int, *, budget: float = 0.6) -> dict[UUID, str]:
+    """Who is served comes from priority order (the greedy pass); where each is served is a
+    CP-SAT model seeded with the greedy answer: zone and product-group affinity, with each
+    province's exhibitors kept in as few zones as possible, under every zone's capacity."""
+    from ortools.sat.python import cp_model
+
+    hint = greedy(applicants, zones, slots, max_booths)
+    cap = capacities(slots)
+    served = [a for a in priority_order(applicants) if a.application_id in hint]
+    model = cp_model.CpModel()
+    choice: dict[tuple[UUID, str], Any] = {}
+    buckets: dict[tuple[str, str], tuple[list[Any], list[int]]] = defaultdict(lambda: ([], []))
+    present: dict[tuple[str, str], Any] = {}  # "province p has someone in zone z"
+    weights: list[int] = []
+    for a in served:
+        mine = []
+        for z in zones:
+            if cap.get((z.code, a.booth_type), 0) < a.count:
+                continue
+            var = model.NewBoolVar("")
+            choice[(a.application_id, z.code)] = var
+            weights.append(a.count * _affinity(a, z)[0])
+            mine.append(var)
+            vs, cs = buckets[(z.code, a.booth_type)]
+            vs.append(var)
+            cs.append(a.count)
+            if (a.province, z.code) not in present:
+                present[(a.province, z.code)] = model.NewBoolVar("")
+            model.AddImplication(var, present[(a.province, z.code)])
+            model.AddHint(var, hint[a.application_id] == z.code)
+        model.AddExactlyOne(mine)
+    for bucket, (vs, cs) in buckets.items():
+        if sum(cs) > cap[bucket]:
+            model.Add(cp_model.LinearExpr.WeightedSum(vs, cs) <= cap[bucket])
+    terms = [*choice.values(), *present.values()]
+    model.Maximize(cp_model.LinearExpr.WeightedSum(terms, weights + [-SPREAD_PENALTY] * len(present)))
+    solver = _solver(budget)
+    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return hint
+    chosen = {a: z for (a, z), var in choice.items() if solver.Value(var)}
+    # Never worse than the baseline it started from.
+    return chosen if quality(chosen, applicants, zones) >= quality(hint, applicants, zones) else hint
+
+
+def _reading_order(slots: list[Slot]) -> list[Slot]:
+    """Booths of one zone and type in reading order (rows by y, then x)."""
+    return sorted(slots, key=lambda s: (round(s.y, 2), s.x, s.code))
+
+
+def lay_out(
+    chosen: Mapping[UUID, str],
+    applicants: Sequence[Applicant],
+    zones: Sequence[Zone],
+    slots: Sequence[Slot],
+    adjacent: Mapping[UUID, set[UUID]],
+    solver_name: str,
+    seconds: float,
+    max_booths: int,
+) -> Proposal:
+    """Turns zone choices into booths and explanations; the rest becomes a ranked waitlist."""
+    ranked = priority_order(applicants)
+    rank = {a.application_id: i for i, a in enumerate(ranked)}
+    zone_by_code = {z.code: z for z in zones}
+    free: dict[tuple[str, str], list[Slot]] = defaultdict(list)
+    for s in slots:
+        free[(s.zone, s.booth_type)].append(s)
+    for key in free:
+        free[key] = _reading_order(free[key])
+    proposal = Proposal(solver=solver_name, objective=objective_of(chosen, applicants, zones), seconds=round(seconds, 4))
+    # Inside a zone: provinces together, a delegation's and an exhibitor's booths together.
+    placed = sorted((a for a in ranked if a.application_id in chosen), key=lambda a: (chosen[a.application_id], a.booth_type, a.province, not a.delegation, -a.count, rank[a.application_id]))
+    for a in placed:
+        pool = free[(chosen[a.application_id], a.booth_type)]
+        picked = _first_touching_run(pool, a.count, adjacent) or pool[: a.count]
+        adjacent_ok = _is_chain(picked, adjacent)
+        for s in picked:
+            pool.remove(s)
+        _bonus, why = _affinity(a, zone_by_code[chosen[a.application_id]])
+        reasons = [f"{a.star}★, queue place {rank[a.application_id] + 1} of {len(ranked)} (star, then application time)"]
+        reasons += why
+        reasons.append(f"{a.count} {a.booth_type} booth{'s' if a.count > 1 else ''} {', '.join(s.code for s in picked)}" + (" side by side" if a.count > 1 and adjacent_ok else "" if a.count == 1 else " (no touching run was left)"))
+        proposal.placements.append(Placement(a.application_id, a.exhibitor_id, chosen[a.application_id], [s.booth_id for s in picked], [s.code for s in picked], adjacent_ok, "; ".join(reasons)))
+    for a in ranked:
+        if a.application_id in chosen:
+            continue
+        reason = f"{a.star}★, queue place {rank[a.application_id] + 1}: "
+        reason += f"asks {a.count} booths, above the fair's limit of {max_booths}" if a.count > max_booths else f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements"
+        proposal.waitlist.append(Waitlisted(a.application_id, len(proposal.waitlist) + 1, reason))
+    return proposal
+
+
+def _first_touching_run(pool: list[Slot], k: int, adjacent: Mapping[UUID, set[UUID]]) -> list[Slot] | None:
+    for i in range(len(pool) - k + 1):
+        run = pool[i : i + k]
+        if _is_chain(run, adjacent):
+            return run
+    return None
+
+
+def _is_chain(run: Sequence[Slot], adjacent: Mapping[UUID, set[UUID]]) -> bool:
+    return all(run[i + 1].booth_id in adjacent.get(run[i].booth_id, set()) for i in range(len(run) - 1))
+
+
+def allocate(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], adjacent: Mapping[UUID, set[UUID]], *, max_booths: int, use_solver: bool = True) -> Proposal:
+    start = time.perf_counter()
+    chosen = solve(applicants, zones, slots, max_booths) if use_solver else greedy(applicants, zones, slots, max_booths)
+    return lay_out(chosen, applicants, zones, slots, adjacent, "cp-sat" if use_solver else "greedy", time.perf_counter() - start, max_booths)

@@ -1,0 +1,94 @@
+"""Floor plans: zones and booths as rectangles on the hall's plan (metres).
+
+Booths must not overlap and codes must be unique; adjacency comes from the geometry (two
+booths touching along an edge), never from data someone typed in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from ocop_shared.contracts.booths import BoothSnapshot, ZoneSnapshot
+from ocop_shared.errors import InvalidField
+
+EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    d: float
+
+    @property
+    def x2(self) -> float:
+        return self.x + self.w
+
+    @property
+    def y2(self) -> float:
+        return self.y + self.d
+
+
+def rect(b: BoothSnapshot) -> Rect:
+    return Rect(b.x, b.y, b.width_m, b.depth_m)
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    return a.x < b.x2 - EPS and b.x < a.x2 - EPS and a.y < b.y2 - EPS and b.y < a.y2 - EPS
+
+
+def touches(a: Rect, b: Rect) -> bool:
+    """Share a stretch of edge (not only a corner)."""
+    vertical = (abs(a.x2 - b.x) < EPS or abs(b.x2 - a.x) < EPS) and min(a.y2, b.y2) - max(a.y, b.y) > EPS
+    horizontal = (abs(a.y2 - b.y) < EPS or abs(b.y2 - a.y) < EPS) and min(a.x2, b.x2) - max(a.x, b.x) > EPS
+    return vertical or horizontal
+
+
+def _neighbour_pairs(booths: Sequence[BoothSnapshot]) -> list[tuple[int, int]]:
+    """Candidate pairs by a sweep along x, so a 1,000-booth hall is not 500,000 comparisons."""
+    order = sorted(range(len(booths)), key=lambda i: booths[i].x)
+    pairs: list[tuple[int, int]] = []
+    active: list[int] = []
+    for i in order:
+        r = rect(booths[i])
+        active = [j for j in active if rect(booths[j]).x2 >= r.x - EPS]
+        pairs.extend((j, i) for j in active)
+        active.append(i)
+    return pairs
+
+
+def validate(zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]) -> None:
+    zone_codes = [z.code for z in zones]
+    dupes = sorted({c for c in zone_codes if zone_codes.count(c) > 1})
+    if dupes:
+        raise InvalidField("zones", f"duplicate zone codes: {', '.join(dupes)}")
+    seen: dict[str, int] = {}
+    for i, b in enumerate(booths):
+        if b.code in seen:
+            raise InvalidField(f"booths.{i}.code", f"booth code {b.code} is used twice (also booths.{seen[b.code]})")
+        seen[b.code] = i
+        if b.zone not in zone_codes:
+            raise InvalidField(f"booths.{i}.zone", f"no zone {b.zone}")
+        if b.width_m <= 0 or b.depth_m <= 0:
+            raise InvalidField(f"booths.{i}.width_m", "a booth has a positive width and depth")
+        if b.price_vnd < 0:
+            raise InvalidField(f"booths.{i}.price_vnd", "cannot be negative")
+        if not 0 <= b.open_sides <= 4:
+            raise InvalidField(f"booths.{i}.open_sides", "between 0 and 4")
+    for i, j in _neighbour_pairs(booths):
+        if overlaps(rect(booths[i]), rect(booths[j])):
+            a, b = sorted((i, j))
+            raise InvalidField(f"booths.{b}", f"booth {booths[b].code} overlaps booth {booths[a].code}")
+
+
+def adjacency(booths: Sequence[BoothSnapshot]) -> dict[UUID, set[UUID]]:
+    graph: dict[UUID, set[UUID]] = defaultdict(set)
+    for i, j in _neighbour_pairs(booths):
+        if touches(rect(booths[i]), rect(booths[j])):
+            graph[booths[i].booth_id].add(booths[j].booth_id)
+            graph[booths[j].booth_id].add(booths[i].booth_id)
+    return graph
