@@ -7,24 +7,63 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.common import save
-from ocop_booths.domain.allocation import Applicant, Slot, Zone, allocate, greedy, objective_of, quality, served_value, solve
+from ocop_booths.domain.allocation import (
+    Applicant,
+    Slot,
+    Zone,
+    allocate,
+    greedy,
+    objective_of,
+    quality,
+    served_value,
+    solve,
+)
 from ocop_booths.domain.floorplan import adjacency
 from ocop_shared.contracts.booths import BoothSnapshot
 
-PROVINCES = ["Quảng Ninh", "Hải Phòng", "Lạng Sơn", "Bắc Giang", "Thái Nguyên", "Cao Bằng", "Hà Giang", "Tuyên Quang"]
+from bench.common import save
+
+PROVINCES = [
+    "Quảng Ninh",
+    "Hải Phòng",
+    "Lạng Sơn",
+    "Bắc Giang",
+    "Thái Nguyên",
+    "Cao Bằng",
+    "Hà Giang",
+    "Tuyên Quang",
+]
 TYPES = ["standard"] * 7 + ["corner"] * 2 + ["premium"]
 
 
 def hall(n_booths: int, seed: int) -> tuple[list[Zone], list[BoothSnapshot]]:
     rng = random.Random(seed)
-    zones = [Zone(f"Z{i:02d}", "district_cluster" if i < 6 else "regional", frozenset(rng.sample(range(1, 7), 2))) for i in range(10)]
+    zones = [
+        Zone(
+            f"Z{i:02d}",
+            "district_cluster" if i < 6 else "regional",
+            frozenset(rng.sample(range(1, 7), 2)),
+        )
+        for i in range(10)
+    ]
     booths = []
     per_zone = n_booths // len(zones)
     for zi, z in enumerate(zones):
         for k in range(per_zone):
             row, col = divmod(k, 20)
-            booths.append(BoothSnapshot(booth_id=uuid.uuid4(), code=f"{z.code}-{k + 1:03d}", zone=z.code, booth_type=rng.choice(TYPES), width_m=3, depth_m=3, price_vnd=6_000_000, x=col * 3.0, y=zi * 40.0 + row * 3.0))  # type: ignore[arg-type]
+            booths.append(
+                BoothSnapshot(
+                    booth_id=uuid.uuid4(),
+                    code=f"{z.code}-{k + 1:03d}",
+                    zone=z.code,
+                    booth_type=rng.choice(TYPES),
+                    width_m=3,
+                    depth_m=3,
+                    price_vnd=6_000_000,
+                    x=col * 3.0,
+                    y=zi * 40.0 + row * 3.0,
+                )
+            )  # type: ignore[arg-type]
     return zones, booths
 
 
@@ -55,16 +94,42 @@ def main_sync() -> dict[str, object]:
     best = allocate(applicants, zones, slots, adjacent, max_booths=3, use_solver=True)
     solver_s = time.perf_counter() - t
     assert objective_of(greedy(applicants, zones, slots, 3), applicants, zones) == base.objective
-    assert solve(applicants, zones, slots, 3) == solve(applicants, zones, slots, 3), "not deterministic"
+    assert solve(applicants, zones, slots, 3) == solve(applicants, zones, slots, 3), (
+        "not deterministic"
+    )
     g, c = greedy(applicants, zones, slots, 3), solve(applicants, zones, slots, 3)
-    booths_placed = lambda p: sum(len(x.booth_ids) for x in p.placements)  # noqa: E731
-    spread = lambda chosen: len({(next(a.province for a in applicants if a.application_id == k), z) for k, z in chosen.items()})  # noqa: E731
+    province = {a.application_id: a.province for a in applicants}
+
+    def booths_placed(p: Proposal) -> int:
+        return sum(len(x.booth_ids) for x in p.placements)
+
+    def spread(chosen: dict[uuid.UUID, str]) -> int:
+        return len({(province[k], z) for k, z in chosen.items()})
+
     return {
         "booths": len(booths),
         "applications": len(applicants),
         "booths_requested": sum(a.count for a in applicants),
-        "greedy": {"seconds": round(greedy_s, 3), "objective": base.objective, "placed_applications": len(base.placements), "booths_used": booths_placed(base), "adjacent_runs": sum(p.adjacent for p in base.placements), "served_value": served_value(g, applicants), "placement_quality": quality(g, applicants, zones), "province_zone_pairs": spread(g)},
-        "cp_sat": {"seconds": round(solver_s, 3), "objective": best.objective, "placed_applications": len(best.placements), "booths_used": booths_placed(best), "adjacent_runs": sum(p.adjacent for p in best.placements), "served_value": served_value(c, applicants), "placement_quality": quality(c, applicants, zones), "province_zone_pairs": spread(c)},
+        "greedy": {
+            "seconds": round(greedy_s, 3),
+            "objective": base.objective,
+            "placed_applications": len(base.placements),
+            "booths_used": booths_placed(base),
+            "adjacent_runs": sum(p.adjacent for p in base.placements),
+            "served_value": served_value(g, applicants),
+            "placement_quality": quality(g, applicants, zones),
+            "province_zone_pairs": spread(g),
+        },
+        "cp_sat": {
+            "seconds": round(solver_s, 3),
+            "objective": best.objective,
+            "placed_applications": len(best.placements),
+            "booths_used": booths_placed(best),
+            "adjacent_runs": sum(p.adjacent for p in best.placements),
+            "served_value": served_value(c, applicants),
+            "placement_quality": quality(c, applicants, zones),
+            "province_zone_pairs": spread(c),
+        },
         "objective_gain_over_greedy": round(best.objective / base.objective - 1, 6),
         "placement_quality_gain": quality(c, applicants, zones) - quality(g, applicants, zones),
         "goal": "cp-sat under 2 s and better than greedy",

@@ -120,10 +120,16 @@ def served_value(chosen: Mapping[UUID, str], applicants: Sequence[Applicant]) ->
     """Who is served: star first, then application time (the part priority decides)."""
     ranked = priority_order(applicants)
     n = len(ranked)
-    return sum(a.count * (STAR_WEIGHT.get(a.star, 0) + (n - i) * EARLIER_WEIGHT) for i, a in enumerate(ranked) if a.application_id in chosen)
+    return sum(
+        a.count * (STAR_WEIGHT.get(a.star, 0) + (n - i) * EARLIER_WEIGHT)
+        for i, a in enumerate(ranked)
+        if a.application_id in chosen
+    )
 
 
-def quality(chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]) -> int:
+def quality(
+    chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]
+) -> int:
     """Where they are served: zone and product-group affinity, minus provinces spread out."""
     zone_by_code = {z.code: z for z in zones}
     by_id = {a.application_id: a for a in applicants}
@@ -134,11 +140,15 @@ def quality(chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: 
     return bonus - SPREAD_PENALTY * sum(len(zs) - 1 for zs in provinces.values())
 
 
-def objective_of(chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]) -> int:
+def objective_of(
+    chosen: Mapping[UUID, str], applicants: Sequence[Applicant], zones: Sequence[Zone]
+) -> int:
     return served_value(chosen, applicants) + quality(chosen, applicants, zones)
 
 
-def greedy(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], max_booths: int) -> dict[UUID, str]:
+def greedy(
+    applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], max_booths: int
+) -> dict[UUID, str]:
     """The baseline: priority order; each takes the zone it likes best that still has room,
     preferring a zone where its province already is."""
     left = capacities(slots)
@@ -150,7 +160,14 @@ def greedy(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequen
         options = [z for z in zones if left.get((z.code, a.booth_type), 0) >= a.count]
         if not options:
             continue
-        best = max(options, key=lambda z: (_affinity(a, z)[0] + (SPREAD_PENALTY if z.code in present[a.province] else 0), left[(z.code, a.booth_type)], z.code))
+        best = max(
+            options,
+            key=lambda z: (
+                _affinity(a, z)[0] + (SPREAD_PENALTY if z.code in present[a.province] else 0),
+                left[(z.code, a.booth_type)],
+                z.code,
+            ),
+        )
         chosen[a.application_id] = best.code
         present[a.province].add(best.code)
         left[(best.code, a.booth_type)] -= a.count
@@ -168,7 +185,14 @@ def _solver(budget: float) -> Any:
     return solver
 
 
-def solve(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], max_booths: int, *, budget: float = 0.6) -> dict[UUID, str]:
+def solve(
+    applicants: Sequence[Applicant],
+    zones: Sequence[Zone],
+    slots: Sequence[Slot],
+    max_booths: int,
+    *,
+    budget: float = 0.6,
+) -> dict[UUID, str]:
     """Who is served comes from priority order (the greedy pass); where each is served is a
     CP-SAT model seeded with the greedy answer: zone and product-group affinity, with each
     province's exhibitors kept in as few zones as possible, under every zone's capacity."""
@@ -187,7 +211,7 @@ def solve(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequenc
         for z in zones:
             if cap.get((z.code, a.booth_type), 0) < a.count:
                 continue
-            var = model.NewBoolVar("")
+            var = model.new_bool_var("")
             choice[(a.application_id, z.code)] = var
             weights.append(a.count * _affinity(a, z)[0])
             mine.append(var)
@@ -195,21 +219,25 @@ def solve(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequenc
             vs.append(var)
             cs.append(a.count)
             if (a.province, z.code) not in present:
-                present[(a.province, z.code)] = model.NewBoolVar("")
-            model.AddImplication(var, present[(a.province, z.code)])
-            model.AddHint(var, hint[a.application_id] == z.code)
-        model.AddExactlyOne(mine)
+                present[(a.province, z.code)] = model.new_bool_var("")
+            model.add_implication(var, present[(a.province, z.code)])
+            model.add_hint(var, hint[a.application_id] == z.code)
+        model.add_exactly_one(mine)
     for bucket, (vs, cs) in buckets.items():
         if sum(cs) > cap[bucket]:
-            model.Add(cp_model.LinearExpr.WeightedSum(vs, cs) <= cap[bucket])
+            model.add(cp_model.LinearExpr.weighted_sum(vs, cs) <= cap[bucket])
     terms = [*choice.values(), *present.values()]
-    model.Maximize(cp_model.LinearExpr.WeightedSum(terms, weights + [-SPREAD_PENALTY] * len(present)))
+    model.maximize(
+        cp_model.LinearExpr.weighted_sum(terms, weights + [-SPREAD_PENALTY] * len(present))
+    )
     solver = _solver(budget)
-    if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint
-    chosen = {a: z for (a, z), var in choice.items() if solver.Value(var)}
+    chosen = {a: z for (a, z), var in choice.items() if solver.value(var)}
     # Never worse than the baseline it started from.
-    return chosen if quality(chosen, applicants, zones) >= quality(hint, applicants, zones) else hint
+    return (
+        chosen if quality(chosen, applicants, zones) >= quality(hint, applicants, zones) else hint
+    )
 
 
 def _reading_order(slots: list[Slot]) -> list[Slot]:
@@ -236,9 +264,23 @@ def lay_out(
         free[(s.zone, s.booth_type)].append(s)
     for key in free:
         free[key] = _reading_order(free[key])
-    proposal = Proposal(solver=solver_name, objective=objective_of(chosen, applicants, zones), seconds=round(seconds, 4))
+    proposal = Proposal(
+        solver=solver_name,
+        objective=objective_of(chosen, applicants, zones),
+        seconds=round(seconds, 4),
+    )
     # Inside a zone: provinces together, a delegation's and an exhibitor's booths together.
-    placed = sorted((a for a in ranked if a.application_id in chosen), key=lambda a: (chosen[a.application_id], a.booth_type, a.province, not a.delegation, -a.count, rank[a.application_id]))
+    placed = sorted(
+        (a for a in ranked if a.application_id in chosen),
+        key=lambda a: (
+            chosen[a.application_id],
+            a.booth_type,
+            a.province,
+            not a.delegation,
+            -a.count,
+            rank[a.application_id],
+        ),
+    )
     for a in placed:
         pool = free[(chosen[a.application_id], a.booth_type)]
         picked = _first_touching_run(pool, a.count, adjacent) or pool[: a.count]
@@ -246,20 +288,47 @@ def lay_out(
         for s in picked:
             pool.remove(s)
         _bonus, why = _affinity(a, zone_by_code[chosen[a.application_id]])
-        reasons = [f"{a.star}★, queue place {rank[a.application_id] + 1} of {len(ranked)} (star, then application time)"]
+        reasons = [
+            f"{a.star}★, queue place {rank[a.application_id] + 1} of {len(ranked)} (star, then application time)"
+        ]
         reasons += why
-        reasons.append(f"{a.count} {a.booth_type} booth{'s' if a.count > 1 else ''} {', '.join(s.code for s in picked)}" + (" side by side" if a.count > 1 and adjacent_ok else "" if a.count == 1 else " (no touching run was left)"))
-        proposal.placements.append(Placement(a.application_id, a.exhibitor_id, chosen[a.application_id], [s.booth_id for s in picked], [s.code for s in picked], adjacent_ok, "; ".join(reasons)))
+        reasons.append(
+            f"{a.count} {a.booth_type} booth{'s' if a.count > 1 else ''} {', '.join(s.code for s in picked)}"
+            + (
+                " side by side"
+                if a.count > 1 and adjacent_ok
+                else ""
+                if a.count == 1
+                else " (no touching run was left)"
+            )
+        )
+        proposal.placements.append(
+            Placement(
+                a.application_id,
+                a.exhibitor_id,
+                chosen[a.application_id],
+                [s.booth_id for s in picked],
+                [s.code for s in picked],
+                adjacent_ok,
+                "; ".join(reasons),
+            )
+        )
     for a in ranked:
         if a.application_id in chosen:
             continue
         reason = f"{a.star}★, queue place {rank[a.application_id] + 1}: "
-        reason += f"asks {a.count} booths, above the fair's limit of {max_booths}" if a.count > max_booths else f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements"
+        reason += (
+            f"asks {a.count} booths, above the fair's limit of {max_booths}"
+            if a.count > max_booths
+            else f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements"
+        )
         proposal.waitlist.append(Waitlisted(a.application_id, len(proposal.waitlist) + 1, reason))
     return proposal
 
 
-def _first_touching_run(pool: list[Slot], k: int, adjacent: Mapping[UUID, set[UUID]]) -> list[Slot] | None:
+def _first_touching_run(
+    pool: list[Slot], k: int, adjacent: Mapping[UUID, set[UUID]]
+) -> list[Slot] | None:
     for i in range(len(pool) - k + 1):
         run = pool[i : i + k]
         if _is_chain(run, adjacent):
@@ -268,10 +337,33 @@ def _first_touching_run(pool: list[Slot], k: int, adjacent: Mapping[UUID, set[UU
 
 
 def _is_chain(run: Sequence[Slot], adjacent: Mapping[UUID, set[UUID]]) -> bool:
-    return all(run[i + 1].booth_id in adjacent.get(run[i].booth_id, set()) for i in range(len(run) - 1))
+    return all(
+        run[i + 1].booth_id in adjacent.get(run[i].booth_id, set()) for i in range(len(run) - 1)
+    )
 
 
-def allocate(applicants: Sequence[Applicant], zones: Sequence[Zone], slots: Sequence[Slot], adjacent: Mapping[UUID, set[UUID]], *, max_booths: int, use_solver: bool = True) -> Proposal:
+def allocate(
+    applicants: Sequence[Applicant],
+    zones: Sequence[Zone],
+    slots: Sequence[Slot],
+    adjacent: Mapping[UUID, set[UUID]],
+    *,
+    max_booths: int,
+    use_solver: bool = True,
+) -> Proposal:
     start = time.perf_counter()
-    chosen = solve(applicants, zones, slots, max_booths) if use_solver else greedy(applicants, zones, slots, max_booths)
-    return lay_out(chosen, applicants, zones, slots, adjacent, "cp-sat" if use_solver else "greedy", time.perf_counter() - start, max_booths)
+    chosen = (
+        solve(applicants, zones, slots, max_booths)
+        if use_solver
+        else greedy(applicants, zones, slots, max_booths)
+    )
+    return lay_out(
+        chosen,
+        applicants,
+        zones,
+        slots,
+        adjacent,
+        "cp-sat" if use_solver else "greedy",
+        time.perf_counter() - start,
+        max_booths,
+    )

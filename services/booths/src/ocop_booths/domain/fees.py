@@ -37,11 +37,18 @@ def fee_lines(booths: Sequence[tuple[str, str, int]], rules: FeeRules) -> list[F
     for code, booth_type, price in booths:
         surcharge = _percent(price, rules.corner_surcharge_percent) if booth_type == "corner" else 0
         priced.append((code, booth_type, price, surcharge))
-    subsidised = {c for c, *_ in sorted(priced, key=lambda p: (-(p[2] + p[3]), p[0]))[: rules.subsidy_max_booths]}
+    subsidised = {
+        c
+        for c, *_ in sorted(priced, key=lambda p: (-(p[2] + p[3]), p[0]))[
+            : rules.subsidy_max_booths
+        ]
+    }
     lines = []
     for code, booth_type, price, surcharge in sorted(priced):
         subsidy = _percent(price + surcharge, rules.subsidy_percent) if code in subsidised else 0
-        lines.append(FeeLine(code, booth_type, price, surcharge, subsidy, price + surcharge - subsidy))
+        lines.append(
+            FeeLine(code, booth_type, price, surcharge, subsidy, price + surcharge - subsidy)
+        )
     return lines
 
 

@@ -43,8 +43,12 @@ def overlaps(a: Rect, b: Rect) -> bool:
 
 def touches(a: Rect, b: Rect) -> bool:
     """Share a stretch of edge (not only a corner)."""
-    vertical = (abs(a.x2 - b.x) < EPS or abs(b.x2 - a.x) < EPS) and min(a.y2, b.y2) - max(a.y, b.y) > EPS
-    horizontal = (abs(a.y2 - b.y) < EPS or abs(b.y2 - a.y) < EPS) and min(a.x2, b.x2) - max(a.x, b.x) > EPS
+    vertical = (abs(a.x2 - b.x) < EPS or abs(b.x2 - a.x) < EPS) and min(a.y2, b.y2) - max(
+        a.y, b.y
+    ) > EPS
+    horizontal = (abs(a.y2 - b.y) < EPS or abs(b.y2 - a.y) < EPS) and min(a.x2, b.x2) - max(
+        a.x, b.x
+    ) > EPS
     return vertical or horizontal
 
 
@@ -69,7 +73,10 @@ def validate(zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]) -> 
     seen: dict[str, int] = {}
     for i, b in enumerate(booths):
         if b.code in seen:
-            raise InvalidField(f"booths.{i}.code", f"booth code {b.code} is used twice (also booths.{seen[b.code]})")
+            raise InvalidField(
+                f"booths.{i}.code",
+                f"booth code {b.code} is used twice (also booths.{seen[b.code]})",
+            )
         seen[b.code] = i
         if b.zone not in zone_codes:
             raise InvalidField(f"booths.{i}.zone", f"no zone {b.zone}")
@@ -81,8 +88,11 @@ def validate(zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]) -> 
             raise InvalidField(f"booths.{i}.open_sides", "between 0 and 4")
     for i, j in _neighbour_pairs(booths):
         if overlaps(rect(booths[i]), rect(booths[j])):
-            a, b = sorted((i, j))
-            raise InvalidField(f"booths.{b}", f"booth {booths[b].code} overlaps booth {booths[a].code}")
+            first, second = sorted((i, j))
+            raise InvalidField(
+                f"booths.{second}",
+                f"booth {booths[second].code} overlaps booth {booths[first].code}",
+            )
 
 
 def adjacency(booths: Sequence[BoothSnapshot]) -> dict[UUID, set[UUID]]:
