@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from ocop_booths.domain.allocation import (
     Applicant,
+    Proposal,
     Slot,
     Zone,
     allocate,
