@@ -155,3 +155,31 @@ async def running_app(app: Any) -> AsyncIterator[Any]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+async def publish_events(
+    settings: CommonSettings, events: list[Any], *, producer_name: str = "test"
+) -> None:
+    """Publishes events as their producing service's relay would: envelope, topic, key."""
+    from aiokafka import AIOKafkaProducer
+
+    from ocop_shared.events import encode_event
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap, enable_idempotence=True, linger_ms=5
+    )
+    await producer.start()
+    try:
+        futures = []
+        for event in events:
+            _, raw = encode_event(event, producer=producer_name, correlation_id="test")
+            futures.append(
+                await producer.send(
+                    settings.topic_prefix + event.topic.name,
+                    raw,
+                    key=event.partition_key().encode(),
+                )
+            )
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()

@@ -4,6 +4,7 @@ in the caller's transaction; the occupancy primary key makes a double booking im
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -125,8 +126,10 @@ async def offer_to_waitlist(
         return None
     candidate = await conn.fetchrow(
         """select w.application_id, w.rank, a.exhibitor_id from waitlist w join applications a using (application_id)
-            where w.fair_id = $1 and w.status = 'waiting' and a.status = 'approved'
+            where w.fair_id = $1 and w.status in ('waiting', 'offered') and a.status = 'approved'
               and coalesce(a.booth_request->>'booth_type', 'standard') = $2
+              and (select count(*) from occupancy o where o.application_id = w.application_id)
+                  < coalesce((a.booth_request->>'count')::int, 1)
             order by w.rank limit 1 for update of w skip locked""",
         fair_id, booth["booth_type"],
     )  # fmt: skip
@@ -230,7 +233,7 @@ async def statement(
     return {
         "fair_id": str(fair_id),
         "exhibitor_id": str(exhibitor_id),
-        "lines": [{**line.__dict__, "status": status[line.booth_code]} for line in lines],
+        "lines": [{**asdict(line), "status": status[line.booth_code]} for line in lines],
         "due_vnd": due,
         "paid_vnd": paid,
         "balance_vnd": due - paid,

@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from ocop_booths.app import BoothsSettings, build
+from ocop_shared import auth
+from ocop_shared.contracts.identity import CredentialIssued
+from ocop_shared.contracts.registration import (
+    AdmissionRules,
+    ApplicationApproved,
+    ApplicationSnapshot,
+    BoothRequest,
+    CertificateSnapshot,
+    FairOpenedForApplications,
+    FairSnapshot,
+    ProductSnapshot,
+)
+from ocop_shared.service import Service
+from ocop_shared.settings import CommonSettings
+from ocop_shared.testing import publish_events, running_app, wait_for
+
+
+@pytest.fixture(scope="session")
+async def booths_app(
+    stack_settings: CommonSettings, test_database: str
+) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+    settings = BoothsSettings(
+        env="test",
+        pg_database=test_database,
+        topic_prefix=stack_settings.topic_prefix,
+        sweep_seconds=0.5,
+        pool_max=40,
+    )
+    service, app = build(settings)
+    async with running_app(app) as client:
+        yield service, client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class BoothFair:
+    """A fair as registration announces it, with exhibitors whose applications are approved."""
+
+    def __init__(
+        self, settings: CommonSettings, service: Service, client: httpx.AsyncClient
+    ) -> None:
+        self.settings, self.service, self.client = settings, service, client
+        self.fair_id = uuid.uuid4()
+        self.organizer_id = f"org-{uuid.uuid4().hex[:6]}"
+        self.organizer_token = auth.new_token("organizer")
+        self.organizer = bearer(self.organizer_token)
+
+    async def open(self, **rules: Any) -> None:
+        now = datetime.now(UTC)
+        fair = FairSnapshot(
+            fair_id=self.fair_id,
+            organizer_id=self.organizer_id,
+            name="Hội chợ OCOP",
+            kind="fair",
+            venue="Hạ Long",
+            province="Quảng Ninh",
+            starts_at=now + timedelta(days=20),
+            ends_at=now + timedelta(days=25),
+            applications_open_at=now - timedelta(days=1),
+            applications_close_at=now + timedelta(days=10),
+            rules=AdmissionRules(**rules),
+            status="open",
+        )
+        await publish_events(
+            self.settings,
+            [
+                FairOpenedForApplications(fair=fair),
+                CredentialIssued(
+                    role="organizer",
+                    subject=self.organizer_id,
+                    token_sha256=auth.hash_token(self.organizer_token).hex(),
+                ),
+            ],
+        )
+        await wait_for(
+            lambda: self.service.pool.fetchval(
+                "select count(*) from api_tokens where subject = $1", self.organizer_id
+            )
+        )
+
+    async def approved_exhibitors(
+        self, n: int, *, count: int = 1, booth_type: str = "standard", star: int = 4
+    ) -> list[dict[str, Any]]:
+        events: list[Any] = []
+        out = []
+        start = datetime.now(UTC) - timedelta(days=1)
+        for i in range(n):
+            exhibitor_id, token = uuid.uuid4(), auth.new_token("exhibitor")
+            cert = CertificateSnapshot(
+                certificate_id=uuid.uuid4(),
+                number=f"C-{uuid.uuid4().hex[:8]}",
+                star=star,
+                issuing_level="province",
+                issuing_body="UBND",
+                decision_number="1",
+                decision_date=date(2025, 1, 1),
+                valid_from=date(2025, 1, 1),
+                valid_to=date(2027, 12, 31),
+                status="valid",
+            )
+            product = ProductSnapshot(
+                product_id=uuid.uuid4(),
+                holder_id=exhibitor_id,
+                name=f"Sản phẩm {i}",
+                group=1,
+                taxonomy="2023",
+                gtin=None,
+                unit="gói",
+                list_price_vnd=100_000,
+                certificate=cert,
+            )
+            application = ApplicationSnapshot(
+                application_id=uuid.uuid4(),
+                fair_id=self.fair_id,
+                exhibitor_id=exhibitor_id,
+                exhibitor_name=f"HTX {i}",
+                exhibitor_kind="cooperative",
+                province="Quảng Ninh",
+                products=[product],
+                booth_request=BoothRequest(count=count, booth_type=booth_type),
+                status="approved",
+                submitted_at=start + timedelta(minutes=i),
+                best_star=star,
+            )  # type: ignore[arg-type]
+            events += [
+                CredentialIssued(
+                    role="exhibitor",
+                    subject=str(exhibitor_id),
+                    token_sha256=auth.hash_token(token).hex(),
+                ),
+                ApplicationApproved(application=application),
+            ]
+            out.append(
+                {
+                    "exhibitor_id": exhibitor_id,
+                    "headers": bearer(token),
+                    "application": application,
+                    "product": product,
+                }
+            )
+        await publish_events(self.settings, events)
+        ids = [a["application"].application_id for a in out]
+        await wait_for(
+            lambda: self.service.pool.fetchval(
+                "select count(*) = $2 from applications where application_id = any($1::uuid[])",
+                ids,
+                len(ids),
+            ),
+            timeout=60,
+        )
+        await wait_for(
+            lambda: self.service.pool.fetchval(
+                "select count(*) = $2 from api_tokens where subject = any($1::text[])",
+                [str(a["exhibitor_id"]) for a in out],
+                len(out),
+            ),
+            timeout=60,
+        )
+        return out
+
+    async def floorplan(
+        self, n: int, *, per_row: int = 10, kinds: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        booths = [
+            {
+                "code": f"A-{i + 1:03d}",
+                "zone": "A",
+                "booth_type": (kinds or ["standard"])[i % len(kinds or ["standard"])],
+                "width_m": 3,
+                "depth_m": 3,
+                "price_vnd": 4_000_000,
+                "x": (i % per_row) * 3.0,
+                "y": (i // per_row) * 6.0,
+            }
+            for i in range(n)
+        ]
+        plan = {
+            "zones": [
+                {
+                    "code": "A",
+                    "name": "Khu A — cụm huyện",
+                    "kind": "district_cluster",
+                    "product_groups": [1, 2],
+                }
+            ],
+            "booths": booths,
+        }
+        response = await self.client.put(
+            f"/fairs/{self.fair_id}/floorplan", headers=self.organizer, json=plan
+        )
+        assert response.status_code == 200, response.text
+        exported = await self.client.get(f"/fairs/{self.fair_id}/floorplan", headers=self.organizer)
+        return list(exported.json()["booths"])
+
+
+@pytest.fixture
+async def booth_fair(
+    booths_app: tuple[Service, httpx.AsyncClient], stack_settings: CommonSettings
+) -> BoothFair:
+    service, client = booths_app
+    fair = BoothFair(stack_settings, service, client)
+    await fair.open(max_booths_per_holder=2, subsidy_percent=50, subsidy_max_booths=2)
+    return fair
