@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import allocation, relay
+from bench import allocation, relay, sales
 
-BENCHES = {"relay": relay.main, "allocation": allocation.main}
+BENCHES = {"relay": relay.main, "allocation": allocation.main, "sales": sales.main}
 
 
 def main() -> None:

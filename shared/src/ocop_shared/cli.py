@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -15,20 +17,28 @@ from ocop_shared.service import Service
 USAGE = "usage: python -m ocop_<service> serve | migrate | asyncapi"
 
 
-def main(service: Service, app: FastAPI, argv: list[str] | None = None) -> None:
+def main(
+    service: Service, app: FastAPI, argv: list[str] | None = None, *, factory: str | None = None
+) -> None:
+    """``factory`` ("module:function" building the app) lets ``serve`` run several worker
+    processes (OCOP_WORKERS); they share the database, and one outbox relay leads at a time."""
     args = sys.argv[1:] if argv is None else argv
     command = args[0] if args else "serve"
     if command == "serve":
         s = service.settings
-        uvicorn.run(
-            app,
-            host=s.http_host,
-            port=s.http_port,
-            log_config=None,
-            access_log=False,
-            loop="uvloop",
-            http="httptools",
-        )
+        workers = int(os.environ.get("OCOP_WORKERS", "1"))
+        options: dict[str, Any] = {
+            "host": s.http_host,
+            "port": s.http_port,
+            "log_config": None,
+            "access_log": False,
+            "loop": "uvloop",
+            "http": "httptools",
+        }
+        if factory and workers > 1:
+            uvicorn.run(factory, factory=True, workers=workers, **options)
+        else:
+            uvicorn.run(app, **options)
     elif command == "migrate":
         applied = asyncio.run(service.migrate())
         print(json.dumps({"service": service.name, "applied": applied}))

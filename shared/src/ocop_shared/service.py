@@ -193,14 +193,7 @@ def create_app(
         lifespan=lifespan,
     )
 
-    @app.middleware("http")
-    async def correlate(request: Request, call_next: Any) -> Any:
-        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
-        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            request.state.correlation_id = correlation_id
-            response = await call_next(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+    app.add_middleware(CorrelationMiddleware)
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -226,6 +219,34 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+class CorrelationMiddleware:
+    """Binds a correlation id (the client's X-Correlation-ID, or a new one) to the request's
+    logs, its state and its events, and echoes it in the response. Plain ASGI: it sits on
+    the hot path of every till."""
+
+    _header = CORRELATION_HEADER.lower().encode()
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = next((v for k, v in scope["headers"] if k == self._header), None)
+        correlation_id = raw.decode("latin-1")[:100] if raw else str(uuid.uuid4())
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+        echo = (self._header, correlation_id.encode("latin-1"))
+
+        async def send_with_header(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), echo]
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            await self.app(scope, receive, send_with_header)
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -43,3 +43,8 @@ def build(settings: BoothsSettings | None = None) -> tuple[Service, FastAPI]:
         routers=[router],
     )
     return service, app
+
+
+def asgi() -> FastAPI:
+    """The app alone, for servers that import a factory (several worker processes)."""
+    return build()[1]

@@ -50,3 +50,8 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         routers=[router],
     )
     return service, app
+
+
+def asgi() -> FastAPI:
+    """The app alone, for servers that import a factory (several worker processes)."""
+    return build()[1]

@@ -40,3 +40,8 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         routers=[router],
     )
     return service, app
+
+
+def asgi() -> FastAPI:
+    """The app alone, for servers that import a factory (several worker processes)."""
+    return build()[1]

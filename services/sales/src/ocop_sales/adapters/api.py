@@ -178,7 +178,9 @@ async def _record(
     limits = limits_of(request)
 
     async def work(conn: asyncpg.Connection) -> list[store.Outcome]:
-        till = await store.lock_till(conn, terminal, grace, window)
+        till = await store.lock_till(
+            conn, terminal, grace, window, [sale.sale_id for sale in sales]
+        )
         return await store.record(
             conn, till, sales, now=utcnow(), offline=offline, limits=limits, cause=cause
         )

@@ -62,33 +62,79 @@ class Till:
     exhibitor_id: UUID | None
     next_receipt_no: int
     context: TillContext
+    existing: dict[UUID, Prior]
+
+
+_LOCK_TILL = """
+select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
+       f.starts_at, f.ends_at, b.exhibitor_id,
+       (select coalesce(json_agg(json_build_object(
+                   'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
+                   'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
+                   'blocked_at', c.blocked_at)), '[]')
+          from catalog c
+         where c.fair_id = t.fair_id and c.exhibitor_id = b.exhibitor_id and not c.withdrawn) as catalog,
+       (select coalesce(json_agg(json_build_object(
+                   'sale_id', s.sale_id, 'terminal_id', s.terminal_id, 'payload_hash', encode(s.payload_hash, 'hex'),
+                   'receipt_no', s.receipt_no, 'total_vnd', s.total_vnd, 'recorded_at', s.recorded_at)), '[]')
+          from sales s where s.sale_id = any($2::uuid[])) as existing
+  from terminals t join fairs f using (fair_id)
+  left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
+ where t.terminal_id = $1"""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A sale already stored under an id the request uses."""
+
+    terminal_id: UUID
+    payload_hash: bytes
+    receipt_no: int
+    total_vnd: int
+    recorded_at: datetime
 
 
 async def lock_till(
-    conn: asyncpg.Connection, terminal_id: UUID, grace: timedelta, upload_window: timedelta
+    conn: asyncpg.Connection,
+    terminal_id: UUID,
+    grace: timedelta,
+    upload_window: timedelta,
+    sale_ids: Sequence[UUID] = (),
 ) -> Till:
-    row = await conn.fetchrow(
-        """select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
-                  f.starts_at, f.ends_at, b.exhibitor_id
-             from terminals t join fairs f using (fair_id)
-             left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
-            where t.terminal_id = $1 for update of t""",
-        terminal_id,
-    )
+    """Locks the till, then reads its booth's catalog and any sales already stored under the
+    request's sale ids. The read must come after the lock, in a statement of its own: a
+    statement's snapshot predates its wait for a lock, and would miss a twin request's sale
+    committed meanwhile."""
+    if not await conn.fetchval("select true from terminals where terminal_id = $1 for update", terminal_id):
+        raise NotFound("no such terminal")
+    row = await conn.fetchrow(_LOCK_TILL, terminal_id, list(sale_ids))
     if row is None:
         raise NotFound("no such terminal")
     catalog: dict[UUID, CatalogItem] = {}
     by_gtin: dict[str, UUID] = {}
-    if row["exhibitor_id"] is not None:
-        for c in await conn.fetch(
-            """select product_id, producer_id, gtin, product_group, star, list_price_vnd, blocked_at
-                 from catalog where fair_id = $1 and exhibitor_id = $2 and not withdrawn""",
-            row["fair_id"],
-            row["exhibitor_id"],
-        ):
-            catalog[c["product_id"]] = CatalogItem(**dict(c))
-            if c["gtin"]:
-                by_gtin[c["gtin"]] = c["product_id"]
+    for c in row["catalog"]:
+        item = CatalogItem(
+            product_id=UUID(c["product_id"]),
+            producer_id=UUID(c["producer_id"]),
+            gtin=c["gtin"],
+            product_group=c["product_group"],
+            star=c["star"],
+            list_price_vnd=c["list_price_vnd"],
+            blocked_at=datetime.fromisoformat(c["blocked_at"]) if c["blocked_at"] else None,
+        )
+        catalog[item.product_id] = item
+        if item.gtin:
+            by_gtin[item.gtin] = item.product_id
+    existing = {
+        UUID(e["sale_id"]): Prior(
+            UUID(e["terminal_id"]),
+            bytes.fromhex(e["payload_hash"]),
+            e["receipt_no"],
+            e["total_vnd"],
+            datetime.fromisoformat(e["recorded_at"]),
+        )
+        for e in row["existing"]
+    }
     ctx = TillContext(
         terminal_active=row["status"] == "active",
         fair_starts_at=row["starts_at"],
@@ -107,6 +153,7 @@ async def lock_till(
         row["exhibitor_id"],
         row["next_receipt_no"],
         ctx,
+        existing,
     )
 
 
@@ -121,13 +168,7 @@ async def record(
     cause: Causation,
 ) -> list[Outcome]:
     """Records what is new, replays what was already recorded, refuses the rest: per sale."""
-    existing = {
-        r["sale_id"]: r
-        for r in await conn.fetch(
-            "select sale_id, terminal_id, payload_hash, receipt_no, total_vnd, recorded_at from sales where sale_id = any($1::uuid[])",
-            [s.sale_id for s in sales],
-        )
-    }
+    existing = till.existing
     outcomes: list[Outcome] = []
     accepted: list[tuple[PricedSale, int]] = []
     fresh: dict[UUID, SaleIn] = {}
@@ -144,8 +185,8 @@ async def record(
             outcomes.append(
                 _replay(
                     sale,
-                    prior["terminal_id"] == till.terminal_id
-                    and prior["payload_hash"] == sale.payload_hash,
+                    prior.terminal_id == till.terminal_id
+                    and prior.payload_hash == sale.payload_hash,
                     prior,
                 )
             )
@@ -182,21 +223,16 @@ async def record(
         receipt_no += 1
     if accepted:
         assert till.exhibitor_id is not None
-        await _insert(conn, till, accepted, now=now, offline=offline, cause=cause)
-        await conn.execute(
-            "update terminals set next_receipt_no = $2 where terminal_id = $1",
-            till.terminal_id,
-            receipt_no,
+        await _insert(
+            conn, till, accepted, next_receipt=receipt_no, now=now, offline=offline, cause=cause
         )
     return outcomes
 
 
-def _replay(sale: SaleIn, same: bool, prior: asyncpg.Record) -> Outcome:
+def _replay(sale: SaleIn, same: bool, prior: Prior) -> Outcome:
     if not same:
         return _conflict(sale.sale_id)
-    return Outcome(
-        sale.sale_id, "replayed", prior["receipt_no"], prior["total_vnd"], prior["recorded_at"]
-    )
+    return Outcome(sale.sale_id, "replayed", prior.receipt_no, prior.total_vnd, prior.recorded_at)
 
 
 def _conflict(sale_id: UUID) -> Outcome:
@@ -220,6 +256,7 @@ async def _insert(
     till: Till,
     accepted: list[tuple[PricedSale, int]],
     *,
+    next_receipt: int,
     now: datetime,
     offline: bool,
     cause: Causation,
@@ -277,20 +314,22 @@ async def _insert(
                 payments=priced.payments,
             )
         )
+    # Sales, their lines and the till's next receipt number in one statement (one round trip).
     await conn.execute(
-        """insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time, business_date,
-                              total_vnd, payments, payload_hash, offline, recorded_at)
-           select s.sale_id, $9, $10, $11, $12, s.receipt_no, s.device_time, s.business_date, s.total_vnd, s.payments::jsonb,
-                  s.payload_hash, s.offline, $13
-             from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::date[], $5::bigint[], $6::text[], $7::bytea[], $8::bool[])
-                  as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline)""",
-        *sale_cols, till.fair_id, till.terminal_id, till.booth_id, till.exhibitor_id, now,
-    )  # fmt: skip
-    await conn.execute(
-        """insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd, discount_vnd,
+        """with new_sales as (
+               insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
+                                  business_date, total_vnd, payments, payload_hash, offline, recorded_at)
+               select s.sale_id, $9, $10, $11, $12, s.receipt_no, s.device_time, s.business_date, s.total_vnd,
+                      s.payments::jsonb, s.payload_hash, s.offline, $13
+                 from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::date[], $5::bigint[], $6::text[],
+                             $7::bytea[], $8::bool[])
+                      as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline)
+               returning 1),
+           bumped as (update terminals set next_receipt_no = $24 where terminal_id = $10 returning 1)
+           insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd, discount_vnd,
                                    total_vnd, product_group, star)
-           select * from unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int[], $6::bigint[], $7::bigint[],
-                                $8::bigint[], $9::int[], $10::int[])""",
-        *line_cols,
-    )
+           select * from unnest($14::uuid[], $15::int[], $16::uuid[], $17::uuid[], $18::int[], $19::bigint[],
+                                $20::bigint[], $21::bigint[], $22::int[], $23::int[])""",
+        *sale_cols, till.fair_id, till.terminal_id, till.booth_id, till.exhibitor_id, now, *line_cols, next_receipt,
+    )  # fmt: skip
     await append(conn, events, producer="sales", cause=cause)
