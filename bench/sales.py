@@ -40,7 +40,7 @@ from bench.common import save
 DATABASE = "ocop_bench"
 PORT = 18903
 TILLS = 32
-SINGLE_SALES = 12_000
+SINGLE_SALES = int(os.environ.get("OCOP_BENCH_SINGLE", "12000"))
 BATCH_TILLS = 8
 BATCHES_PER_TILL = 5
 BATCH_SIZE = 1000

@@ -17,7 +17,7 @@ from ocop_shared.contracts.sales import SaleRefunded, SessionClosed, SoldLine
 from ocop_shared.db import transact
 from ocop_shared.errors import Conflict, InvalidField, LimitExceeded, NotFound
 from ocop_shared.outbox import Causation, append
-from ocop_shared.service import get_service, request_cause, require
+from ocop_shared.service import body_schema, get_service, json_body, request_cause, require
 
 from ocop_sales.adapters import reports, store
 from ocop_sales.adapters.schemas import (
@@ -195,9 +195,13 @@ async def _record(
         200: {"description": "a replay of a sale already recorded"},
         409: {"description": "the sale id was used for a different sale"},
     },
+    openapi_extra=body_schema(SaleRequest),
 )
 async def record_sale(
-    body: SaleRequest, request: Request, principal: Terminal, cause: Cause
+    body: Annotated[SaleRequest, Depends(json_body(SaleRequest))],
+    request: Request,
+    principal: Terminal,
+    cause: Cause,
 ) -> JSONResponse:
     """Records one sale. Retrying with the same sale id and content answers as the first time."""
     terminal = terminal_id(principal)
@@ -229,10 +233,13 @@ async def record_sale(
     )
 
 
-@router.post("/sales/batch", tags=["sales"])
+@router.post("/sales/batch", tags=["sales"], openapi_extra=body_schema(SaleBatch))
 async def record_offline_batch(
-    body: SaleBatch, request: Request, principal: Terminal, cause: Cause
-) -> dict[str, Any]:
+    body: Annotated[SaleBatch, Depends(json_body(SaleBatch))],
+    request: Request,
+    principal: Terminal,
+    cause: Cause,
+) -> Response:
     """Uploads sales queued while offline, in any order, repeats included; answers per sale.
     Each sale is judged at its device time (a product revoked later was still sellable)."""
     limit = limits_of(request).max_batch
@@ -247,7 +254,10 @@ async def record_offline_batch(
     counts: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    return {"results": [o.body() for o in outcomes], "counts": counts}
+    return Response(
+        orjson.dumps({"results": [o.body() for o in outcomes], "counts": counts}),
+        media_type="application/json",
+    )
 
 
 @router.get("/sales", tags=["sales"])

@@ -105,7 +105,9 @@ async def lock_till(
     request's sale ids. The read must come after the lock, in a statement of its own: a
     statement's snapshot predates its wait for a lock, and would miss a twin request's sale
     committed meanwhile."""
-    if not await conn.fetchval("select true from terminals where terminal_id = $1 for update", terminal_id):
+    if not await conn.fetchval(
+        "select true from terminals where terminal_id = $1 for update", terminal_id
+    ):
         raise NotFound("no such terminal")
     row = await conn.fetchrow(_LOCK_TILL, terminal_id, list(sale_ids))
     if row is None:
@@ -261,6 +263,8 @@ async def _insert(
     offline: bool,
     cause: Causation,
 ) -> None:
+    assert till.exhibitor_id is not None
+    exhibitor_id: UUID = till.exhibitor_id
     sale_cols: list[list[Any]] = [[] for _ in range(8)]
     line_cols: list[list[Any]] = [[] for _ in range(10)]
     events = []
@@ -300,12 +304,12 @@ async def _insert(
             ):
                 col.append(value)
         events.append(
-            SaleRecorded(
+            SaleRecorded.model_construct(
                 sale_id=s.sale_id,
                 fair_id=till.fair_id,
                 terminal_id=till.terminal_id,
                 booth_id=till.booth_id,
-                exhibitor_id=till.exhibitor_id,
+                exhibitor_id=exhibitor_id,
                 receipt_no=receipt,
                 device_time=s.device_time,
                 business_date=priced.business_date,

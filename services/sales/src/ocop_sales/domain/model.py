@@ -144,7 +144,8 @@ def price_sale(
                 f"is {line.total_vnd}, but {line.quantity} × {line.unit_price_vnd} − {line.discount_vnd} = {total}",
             )
         sold.append(
-            SoldLine(
+            # Values computed here from validated integers: no need to validate them again.
+            SoldLine.model_construct(
                 product_id=item.product_id,
                 producer_id=item.producer_id,
                 quantity=line.quantity,
