@@ -9,6 +9,7 @@ append-only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
@@ -39,7 +40,9 @@ async def ensure_database(admin_dsn_postgres: str, database: str) -> None:
     try:
         exists = await conn.fetchval("select 1 from pg_database where datname = $1", database)
         if not exists:
-            await conn.execute(f"create database {_ident(database)}")
+            # Services start together: another may create it first.
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                await conn.execute(f"create database {_ident(database)}")
     finally:
         await conn.close()
 

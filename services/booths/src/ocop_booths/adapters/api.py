@@ -375,7 +375,7 @@ def _applicant(r: asyncpg.Record) -> allocation.Applicant:
     return allocation.Applicant(
         application_id=r["application_id"], exhibitor_id=r["exhibitor_id"], exhibitor_name=r["exhibitor_name"], star=r["best_star"],
         submitted_at=r["submitted_at"], count=int(req.get("count", 1)), booth_type=req.get("booth_type", "standard"), zone=req.get("zone"),
-        product_group=req.get("product_group"), product_groups=frozenset(r["product_groups"]), province=r["province"], delegation=r["exhibitor_kind"] == "delegation",
+        product_group=req.get("product_group"), product_groups=frozenset(r["product_groups"]), province=r["province"], delegation=r["exhibitor_kind"] == "delegation", holders=r["holder_count"],
     )  # fmt: skip
 
 
@@ -539,10 +539,8 @@ async def hold_booth(
         if app is None:
             raise Conflict("you have no approved application at this fair", field="fair_id")
         fair = await conn.fetchrow("select rules from fairs where fair_id = $1", fair_id)
-        limit = min(
-            int(app["booth_request"].get("count", 1)),
-            int(fair["rules"].get("max_booths_per_holder", 2)) if fair else 1,
-        )
+        per_holder = int(fair["rules"].get("max_booths_per_holder", 2)) if fair else 1
+        limit = min(int(app["booth_request"].get("count", 1)), per_holder * app["holder_count"])
         have = await conn.fetchval(
             "select count(*) from occupancy where application_id = $1", app["application_id"]
         )

@@ -51,11 +51,11 @@ async def on_fair(conn: asyncpg.Connection, event: FairEvent, _d: Delivery) -> N
 async def _upsert_application(conn: asyncpg.Connection, a: ApplicationSnapshot) -> None:
     await conn.execute(
         """insert into applications (application_id, fair_id, exhibitor_id, exhibitor_name, exhibitor_kind, province, booth_request,
-                                     best_star, submitted_at, status, product_groups)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                     best_star, submitted_at, status, product_groups, holder_count)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            on conflict (application_id) do update set status = excluded.status, booth_request = excluded.booth_request""",
         a.application_id, a.fair_id, a.exhibitor_id, a.exhibitor_name, a.exhibitor_kind, a.province, a.booth_request.model_dump(),
-        a.best_star, a.submitted_at, a.status, sorted({p.group for p in a.products}),
+        a.best_star, a.submitted_at, a.status, sorted({p.group for p in a.products}), len({p.holder_id for p in a.products}),
     )  # fmt: skip
     await conn.executemany(
         """insert into application_products (application_id, product_id, admitted) values ($1, $2, $3)

@@ -59,6 +59,7 @@ class Applicant:
     product_groups: frozenset[int]
     province: str
     delegation: bool
+    holders: int = 1  # a delegation shows several holders; the booth limit is per holder
 
 
 @dataclass
@@ -155,7 +156,7 @@ def greedy(
     chosen: dict[UUID, str] = {}
     present: dict[str, set[str]] = defaultdict(set)
     for a in priority_order(applicants):
-        if a.count > max_booths:
+        if a.count > max_booths * a.holders:
             continue
         options = [z for z in zones if left.get((z.code, a.booth_type), 0) >= a.count]
         if not options:
@@ -318,8 +319,8 @@ def lay_out(
             continue
         reason = f"{a.star}★, queue place {rank[a.application_id] + 1}: "
         reason += (
-            f"asks {a.count} booths, above the fair's limit of {max_booths}"
-            if a.count > max_booths
+            f"asks {a.count} booths, above the fair's limit of {max_booths * a.holders}"
+            if a.count > max_booths * a.holders
             else f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements"
         )
         proposal.waitlist.append(Waitlisted(a.application_id, len(proposal.waitlist) + 1, reason))

@@ -1,0 +1,3 @@
+from ocop_cli.main import app
+
+app()

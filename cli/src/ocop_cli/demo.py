@@ -1,0 +1,528 @@
+"""The demo fair: generated (seeded, reproducible) and loaded through the services' APIs.
+
+Shaped like the Northeast regional OCOP fair in Hạ Long (29/8–3/9/2024): 257 booths in four
+zones (district clusters of the host province, other provinces and partners, services such
+as cashless payment, and the stage), 200+ holders and delegations, 600+ products over the six
+groups. The demo's dates are moved to now so that its tills can sell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from stdnum import ean
+from stdnum.vn import mst
+
+from ocop_cli.client import ApiError, Client
+from ocop_cli.data import (
+    GUEST_PROVINCES,
+    HOLDER_WORDS,
+    HOST_DISTRICTS,
+    HOST_PROVINCE,
+    PEOPLE,
+    PRODUCTS,
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    pass
+
+
+@dataclass
+class Holder:
+    name: str
+    kind: str
+    province: str
+    commune: str
+    tax_code: str | None
+    products: list[dict[str, Any]] = field(default_factory=list)
+    exhibitor_id: str = ""
+    token: str = ""
+
+
+@dataclass
+class Delegation:
+    name: str
+    province: str
+    members: list[Holder]
+    exhibitor_id: str = ""
+    token: str = ""
+
+
+@dataclass
+class DemoFair:
+    seed: int
+    host: list[Holder]
+    delegations: list[Delegation]
+    floorplan: dict[str, Any]
+    revoke: list[str]  # certificate numbers revoked during the fair
+
+    @property
+    def holders(self) -> list[Holder]:
+        return self.host + [m for d in self.delegations for m in d.members]
+
+
+def _tax_code(rng: random.Random) -> str:
+    while True:
+        base = f"{rng.randint(1, 99):02d}{rng.randint(0, 9_999_999):07d}"
+        try:
+            code = base + mst.calc_check_digit(base)
+        except Exception:
+            continue
+        if mst.is_valid(code):
+            return code
+
+
+def _gtin(rng: random.Random) -> str:
+    body = "893" + "".join(rng.choice("0123456789") for _ in range(9))
+    return body + ean.calc_check_digit(body)
+
+
+def generate(seed: int = 2024, *, scale: float = 1.0, salt: str | None = None) -> DemoFair:
+    """Same seed, same fair: names, products, prices, stars and floor plan. Registry numbers
+    (tax codes, GTINs, certificate numbers) are unique per ``salt`` (random by default), so the
+    demo can be loaded again into a system that already holds it. ``scale`` shrinks the fair
+    for tests (1.0: the full regional fair)."""
+    rng = random.Random(seed)
+    ids = random.Random(f"{seed}:{salt if salt is not None else uuid.uuid4()}")
+    per_district = max(1, round(8 * scale))
+    per_delegation = max(1, round(9 * scale))
+    today = datetime.now(UTC).date()
+    used: set[str] = set()
+
+    def holder(province: str, commune: str) -> Holder:
+        kind = rng.choices(
+            ["cooperative", "enterprise", "household_business", "cooperative_group"], [5, 3, 2, 1]
+        )[0]
+        word = rng.choice(HOLDER_WORDS)
+        name = {
+            "cooperative": f"Hợp tác xã {word} {commune}",
+            "enterprise": f"Công ty TNHH {word} {commune}",
+            "household_business": f"Hộ kinh doanh {rng.choice(PEOPLE)}",
+            "cooperative_group": f"Tổ hợp tác {word} {commune}",
+        }[kind]
+        while name in used:
+            name += f" {rng.randint(2, 99)}"
+        used.add(name)
+        h = Holder(name, kind, province, commune, _tax_code(ids))
+        for _ in range(3):
+            group = rng.choices(list(PRODUCTS), [8, 4, 3, 3, 1, 1])[0]
+            base, unit, price = rng.choice(PRODUCTS[group])
+            star = rng.choices([3, 4, 5], [5, 4, 1])[0]
+            valid_from = today - timedelta(days=rng.randint(30, 900))
+            h.products.append({
+                "product_name": f"{base} {commune}", "group": group, "unit": unit, "list_price_vnd": price, "gtin": _gtin(ids),
+                "certificate_number": f"OCOP-{province[:2].upper()}-{ids.randint(10**8, 10**9 - 1)}", "star": star,
+                "issuing_level": "central" if star == 5 else "province", "valid_from": valid_from.isoformat(),
+            })  # fmt: skip
+        return h
+
+    host = [holder(HOST_PROVINCE, d) for d in HOST_DISTRICTS for _ in range(per_district)]
+    delegations = [
+        Delegation(f"Đoàn Sở Công Thương {p}", p, [holder(p, p) for _ in range(per_delegation)])
+        for p in GUEST_PROVINCES
+    ]
+    # A few certificates near the end of their 36 months: expiring during the fair.
+    everyone = host + [m for d in delegations for m in d.members]
+    for h in rng.sample(everyone, max(1, len(everyone) // 40)):
+        h.products[0]["valid_from"] = (today - timedelta(days=3 * 365 - 20)).isoformat()
+    revoke = [
+        rng.choice(h.products)["certificate_number"]
+        for h in rng.sample(host, max(1, len(host) // 50))
+    ]
+    return DemoFair(seed, host, delegations, floorplan(scale), revoke)
+
+
+def floorplan(scale: float = 1.0) -> dict[str, Any]:
+    """257 booths (at scale 1): zone 1, 104 in district clusters; zone 2, 130 for other
+    provinces and partners; zone 3, 23 service booths; zone 4, the stage."""
+    zones = [
+        {
+            "code": "Z1",
+            "name": "Khu 1 — Gian hàng các địa phương Quảng Ninh",
+            "kind": "district_cluster",
+            "product_groups": [1, 2, 3, 4, 5, 6],
+        },
+        {
+            "code": "Z2",
+            "name": "Khu 2 — Các tỉnh, thành phố và đối tác",
+            "kind": "regional",
+            "product_groups": [1, 2, 3, 4, 5, 6],
+        },
+        {
+            "code": "Z3",
+            "name": "Khu 3 — Dịch vụ, thương mại điện tử, thanh toán không dùng tiền mặt",
+            "kind": "services",
+            "product_groups": [],
+        },
+        {"code": "Z4", "name": "Khu 4 — Sân khấu", "kind": "stage", "product_groups": []},
+    ]
+    booths: list[dict[str, Any]] = []
+
+    def rows(zone: str, count: int, origin_y: float, per_row: int, price: int) -> None:
+        for i in range(count):
+            row, col = divmod(i, per_row)
+            end = col in (0, per_row - 1) or i == count - 1
+            booths.append({
+                "code": f"{zone}-{i + 1:03d}", "zone": zone, "booth_type": "corner" if end and row % 2 == 0 else "standard",
+                "width_m": 3, "depth_m": 3, "price_vnd": price, "x": col * 3.0, "y": origin_y + row * 3.0 + (row // 2) * 3.0,
+                "open_sides": 2 if end else 1,
+            })  # fmt: skip
+
+    rows("Z1", max(4, round(104 * scale)), 0.0, 13, 6_000_000)
+    rows("Z2", max(4, round(130 * scale)), 60.0, 13, 7_000_000)
+    rows("Z3", max(2, round(23 * scale)), 120.0, 12, 0)
+    return {"zones": zones, "booths": booths}
+
+
+def register_csv(fair: DemoFair) -> bytes:
+    out = io.StringIO()
+    cols = ["holder_name", "holder_kind", "tax_code", "province", "commune", "product_name", "taxonomy", "group", "gtin", "unit",
+            "list_price_vnd", "certificate_number", "star", "issuing_level", "issuing_body", "decision_number", "decision_date", "valid_from"]  # fmt: skip
+    writer = csv.DictWriter(out, cols)
+    writer.writeheader()
+    for h in fair.holders:
+        for p in h.products:
+            writer.writerow({
+                "holder_name": h.name, "holder_kind": h.kind, "tax_code": h.tax_code or "", "province": h.province, "commune": h.commune,
+                "taxonomy": "2023", "issuing_body": "Hội đồng OCOP Trung ương" if p["star"] == 5 else f"UBND tỉnh {h.province}",
+                "decision_number": f"{abs(hash(h.province)) % 900 + 100}/QĐ-UBND", "decision_date": p["valid_from"], **p,
+            })  # fmt: skip
+    return out.getvalue().encode()
+
+
+async def gather_limited(
+    items: Iterable[Any],
+    work: Callable[[Any], Awaitable[Any]],
+    *,
+    limit: int = 16,
+    on_done: Callable[[], None] | None = None,
+) -> list[Any]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(item: Any) -> Any:
+        async with semaphore:
+            result = await work(item)
+        if on_done:
+            on_done()
+        return result
+
+    return await asyncio.gather(*(one(i) for i in items))
+
+
+@dataclass
+class Loaded:
+    fair_id: str
+    organizer_token: str
+    admin_tokens: dict[str, str]
+    exhibitors: dict[str, str]  # exhibitor id -> token
+    terminals: list[dict[str, Any]]
+    revoked: list[str]
+    summary: dict[str, Any]
+
+
+async def load(
+    client: Client,
+    fair: DemoFair,
+    admin_tokens: dict[str, str],
+    *,
+    progress: Progress = _quiet,
+    sales: int = 0,
+    terminals_limit: int | None = None,
+) -> Loaded:
+    """Runs a whole intake through the APIs, as organizers and exhibitors would."""
+    reg = admin_tokens["registration"]
+    organizer_id = f"so-cong-thuong-qn-{fair.seed}-{uuid.uuid4().hex[:4]}"
+    organizer = (
+        await client.call(
+            "registration",
+            "POST",
+            "/organizers",
+            reg,
+            json={"organizer_id": organizer_id, "name": "Sở Công Thương tỉnh Quảng Ninh"},
+        )
+    )["token"]
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = await client.call("registration", "POST", "/fairs", organizer, json={
+        "name": "Hội chợ OCOP khu vực Đông Bắc — Quảng Ninh", "kind": "fair",
+        "venue": "Cung Quy hoạch, Hội chợ và Triển lãm tỉnh Quảng Ninh, Hạ Long", "province": HOST_PROVINCE,
+        "applications_open_at": (now - timedelta(days=1)).isoformat(), "applications_close_at": (now + timedelta(minutes=20)).isoformat(),
+        "starts_at": (now + timedelta(minutes=20)).isoformat(), "ends_at": (now + timedelta(days=5)).isoformat(),
+        "rules": {"min_star": 3, "product_groups": [1, 2, 3, 4, 5, 6], "max_booths_per_holder": 2, "subsidy_percent": 50, "subsidy_max_booths": 2},
+    })  # fmt: skip
+    fair_id = created["fair_id"]
+    await client.call(
+        "registration", "POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "open"}
+    )
+
+    holders = fair.holders
+    total = len(holders) + len(fair.delegations)
+    done = 0
+
+    def tick(step: str) -> Callable[[], None]:
+        def inner() -> None:
+            nonlocal done
+            done += 1
+            progress(step, done, total)
+
+        return inner
+
+    async def register(h: Holder | Delegation) -> None:
+        kind = "delegation" if isinstance(h, Delegation) else h.kind
+        body: dict[str, str | None] = {"kind": kind, "name": h.name, "province": h.province}
+        if isinstance(h, Holder):
+            body |= {"tax_code": h.tax_code, "commune": h.commune}
+        out = await client.call("registration", "POST", "/exhibitors", json=body)
+        h.exhibitor_id, h.token = out["exhibitor"]["exhibitor_id"], out["token"]
+
+    await gather_limited([*holders, *fair.delegations], register, on_done=tick("exhibitors"))
+    for d in fair.delegations:
+        await client.call(
+            "registration",
+            "POST",
+            f"/exhibitors/{d.exhibitor_id}/members",
+            d.token,
+            json={"member_ids": [m.exhibitor_id for m in d.members]},
+        )
+    report = await client.call(
+        "registration",
+        "POST",
+        "/imports/register",
+        organizer,
+        files={"file": ("register.csv", register_csv(fair), "text/csv")},
+    )
+    if report["rejected"]:
+        raise RuntimeError(f"demo register rejected rows: {report['errors'][:3]}")
+    progress("register imported", report["imported"], report["rows"])
+
+    async def product_ids(h: Holder) -> list[str]:
+        return [
+            p["product_id"]
+            for p in await client.call(
+                "registration",
+                "GET",
+                "/products",
+                params={"holder_id": h.exhibitor_id, "limit": 50},
+            )
+        ]
+
+    ids = dict(
+        zip(
+            [h.exhibitor_id for h in holders],
+            await gather_limited(holders, product_ids),
+            strict=True,
+        )
+    )
+    applications: list[tuple[str, str]] = []  # (application id, exhibitor token)
+    fair_info = await client.call("registration", "GET", f"/fairs/{fair_id}")
+    last_day = datetime.fromisoformat(fair_info["ends_at"]).date() + timedelta(days=1)
+
+    async def admitted(pids: list[str]) -> list[str]:
+        out = []
+        for pid in pids:
+            p = await client.call("registration", "GET", f"/products/{pid}")
+            if date.fromisoformat(p["certificate"]["valid_to"]) >= last_day:
+                out.append(pid)
+        return out
+
+    async def apply(who: Holder | Delegation) -> None:
+        if isinstance(who, Delegation):
+            pids = [pid for m in who.members for pid in ids[m.exhibitor_id][:2]]
+            request = {"count": min(2 * len(who.members), max(1, len(who.members))), "zone": "Z2"}
+        else:
+            pids = ids[who.exhibitor_id]
+            request = {"count": 1, "zone": "Z1"}
+        pids = await admitted(pids)
+        if not pids:
+            return
+        out = await client.call(
+            "registration",
+            "POST",
+            f"/fairs/{fair_id}/applications",
+            who.token,
+            json={"product_ids": pids, "booth_request": request},
+        )
+        applications.append((out["application_id"], who.token))
+
+    done, total = 0, len(fair.host) + len(fair.delegations)
+    await gather_limited([*fair.host, *fair.delegations], apply, on_done=tick("applications"))
+    rng = random.Random(fair.seed)
+    rejected = set(rng.sample([a for a, _ in applications], max(1, len(applications) // 60)))
+
+    async def review(app: tuple[str, str]) -> None:
+        decision = (
+            {"decision": "rejected", "reason": "Sản phẩm chưa có tem truy xuất nguồn gốc"}
+            if app[0] in rejected
+            else {"decision": "approved"}
+        )
+        await client.call(
+            "registration", "POST", f"/applications/{app[0]}/review", organizer, json=decision
+        )
+
+    await gather_limited(applications, review)
+    await client.call(
+        "registration", "POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "close"}
+    )
+    progress("applications reviewed", len(applications), len(applications))
+
+    # Booths: the floor plan, then one allocation run over every approved application.
+    await client.eventually(
+        "booths", "PUT", f"/fairs/{fair_id}/floorplan", organizer, json=fair.floorplan
+    )
+    approved = len(applications) - len(rejected)
+    proposal: dict[str, Any] = {}
+    for _ in range(240):
+        proposal = await client.call("booths", "POST", f"/fairs/{fair_id}/allocations", organizer)
+        if len(proposal["placements"]) + len(proposal["waitlist"]) >= approved:
+            break
+        await asyncio.sleep(0.25)
+    committed = await client.call(
+        "booths", "POST", f"/allocations/{proposal['run_id']}/commit", organizer
+    )
+    progress("booths allocated", committed["assigned"], len(fair.floorplan["booths"]))
+
+    applicants: list[Holder | Delegation] = [*fair.host, *fair.delegations]
+    exhibitors = {h.exhibitor_id: h.token for h in applicants}
+    placed = {p["exhibitor_id"] for p in proposal["placements"]}
+
+    async def pay(exhibitor_id: str) -> None:
+        fees = await client.call(
+            "booths", "GET", f"/fairs/{fair_id}/fees", exhibitors[exhibitor_id]
+        )
+        if fees["balance_vnd"] > 0:
+            await client.call(
+                "booths",
+                "POST",
+                f"/fairs/{fair_id}/payments",
+                organizer,
+                json={
+                    "exhibitor_id": exhibitor_id,
+                    "amount_vnd": fees["balance_vnd"],
+                    "reference": fees["payment_reference"],
+                },
+            )
+
+    payers = sorted(placed)[: max(1, int(len(placed) * 0.95))]  # a few have not paid yet
+    await gather_limited(payers, pay)
+    await client.call(
+        "registration", "POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "start"}
+    )
+    progress("booths paid", len(payers), len(placed))
+
+    booth_ids = [(b, p["exhibitor_id"]) for p in proposal["placements"] for b in p["booth_ids"][:1]]
+    if terminals_limit is not None:
+        booth_ids = booth_ids[:terminals_limit]
+    tills: list[dict[str, Any]] = []
+
+    async def enrol(item: tuple[str, str]) -> None:
+        out = await client.eventually(
+            "sales",
+            "POST",
+            f"/fairs/{fair_id}/terminals",
+            organizer,
+            json={"booth_id": item[0], "label": "Quầy chính"},
+        )
+        tills.append(out)
+
+    done, total = 0, len(booth_ids)
+    await gather_limited(booth_ids, enrol, on_done=tick("terminals"))
+    summary = {
+        "holders": len(holders),
+        "delegations": len(fair.delegations),
+        "products": report["imported"],
+        "applications": len(applications),
+        "approved": approved,
+        "booths": len(fair.floorplan["booths"]),
+        "assigned": committed["assigned"],
+        "waitlisted": committed["waitlisted"],
+        "terminals": len(tills),
+    }
+    loaded = Loaded(fair_id, organizer, admin_tokens, exhibitors, tills, fair.revoke, summary)
+    if sales:
+        summary["sales"] = await simulate_sales(client, loaded, sales, progress=progress)
+    return loaded
+
+
+async def till_catalog(
+    client: Client, organizer: str, fair_id: str, till: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What a till may sell: its exhibitor's approved products (from registration)."""
+    apps = await client.call(
+        "registration",
+        "GET",
+        f"/fairs/{fair_id}/applications",
+        organizer,
+        params={"status": "approved"},
+    )
+    mine = next(a for a in apps if a["exhibitor_id"] == till["exhibitor_id"])
+    return [p for p in mine["products"] if p["certificate"]["status"] in ("valid", "expiring")]
+
+
+def sale(
+    products: list[dict[str, Any]], rng: random.Random, when: datetime | None = None
+) -> dict[str, Any]:
+    picked = rng.sample(products, rng.randint(1, min(3, len(products))))
+    lines = [
+        {
+            "product_id": p["product_id"],
+            "quantity": rng.randint(1, 3),
+            "unit_price_vnd": p["list_price_vnd"],
+        }
+        for p in picked
+    ]
+    if rng.random() < 0.2:
+        lines[0]["discount_vnd"] = min(10_000, lines[0]["unit_price_vnd"] * lines[0]["quantity"])
+    total = sum(
+        line["quantity"] * line["unit_price_vnd"] - line.get("discount_vnd", 0) for line in lines
+    )
+    method = rng.choices(["cash", "vietqr", "card", "ewallet"], [5, 3, 1, 1])[0]
+    return {
+        "sale_id": str(uuid.uuid4()),
+        "device_time": (when or datetime.now(UTC)).isoformat(),
+        "lines": lines,
+        "payments": [{"method": method, "amount_vnd": total}],
+        "total_vnd": total,
+    }
+
+
+async def simulate_sales(
+    client: Client, loaded: Loaded, count: int, *, progress: Progress = _quiet, seed: int = 7
+) -> int:
+    """A fair day: each till sells in turn; returns how many sales were recorded."""
+    rng = random.Random(seed)
+    catalogs = {
+        t["terminal_id"]: await till_catalog(client, loaded.organizer_token, loaded.fair_id, t)
+        for t in loaded.terminals
+    }
+    tills = [t for t in loaded.terminals if catalogs[t["terminal_id"]]]
+    recorded = 0
+
+    async def one(i: int) -> None:
+        nonlocal recorded
+        till = tills[i % len(tills)]
+        try:
+            await client.call(
+                "sales",
+                "POST",
+                "/sales",
+                till["token"],
+                json=sale(catalogs[till["terminal_id"]], rng),
+            )
+            recorded += 1
+        except ApiError as exc:
+            if exc.response.status_code != 422:  # a product revoked meanwhile is refused; fine
+                raise
+        progress("sales", i + 1, count)
+
+    await gather_limited(range(count), one, limit=12)
+    return recorded
