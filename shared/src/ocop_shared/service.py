@@ -83,10 +83,10 @@ class Service:
             ServiceSchema(self.name, s.db_password.get_secret_value(), self.migrations),
         )
 
-    async def start(self, *, migrate_first: bool = True) -> None:
+    async def start(self) -> None:
         s = self.settings
         self._stop = asyncio.Event()
-        if migrate_first:
+        if s.migrate_on_start:
             await self.migrate()
         self._pool = await create_pool(s.dsn(), min_size=s.pool_min, max_size=s.pool_max)
         await ensure_topics(s.kafka_bootstrap, s.topic_prefix)

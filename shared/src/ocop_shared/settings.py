@@ -51,6 +51,8 @@ class ServiceSettings(CommonSettings):
     db_password: SecretStr | None = None
     # Bootstraps the first organizer/admin credentials; tokens are stored hashed.
     admin_token: SecretStr | None = None
+    # Off where migrations run as their own step (docker-compose's "migrate").
+    migrate_on_start: bool = True
     pool_min: int = 2
     pool_max: int = Field(default=20, ge=1)
 

@@ -1,0 +1,73 @@
+"""docker-compose.yml cannot run here (no Docker engine), so it is checked against the code:
+every service, port, variable, file and command it names must exist and agree."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ocop_booths.app import BoothsSettings
+from ocop_registration.app import RegistrationSettings
+from ocop_sales.app import SalesSettings
+from ocop_shared.settings import CommonSettings
+
+REPO = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+SETTINGS = {"registration": RegistrationSettings, "booths": BoothsSettings, "sales": SalesSettings}
+
+
+def env_of(service: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in (service.get("environment") or {}).items()}
+
+
+def test_the_three_services_their_migrations_and_the_infrastructure_are_there() -> None:
+    assert set(COMPOSE["services"]) == {"kafka", "postgres", "registration", "booths", "sales", "migrate-registration", "migrate-booths", "migrate-sales"}
+
+
+@pytest.mark.parametrize("name", ["registration", "booths", "sales"])
+def test_each_service_matches_its_code(name: str) -> None:
+    service = COMPOSE["services"][name]
+    settings = SETTINGS[name]
+    dockerfile = REPO / service["build"]["dockerfile"]
+    assert dockerfile.exists()
+    text = dockerfile.read_text()
+    module = re.search(r'CMD \["python", "-m", "(\w+)", "serve"\]', text)
+    assert module and module.group(1) == f"ocop_{name}" and importlib.util.find_spec(module.group(1)) is not None
+    env = env_of(service)
+    fields = {f"OCOP_{f.upper()}" for f in settings.model_fields}
+    unknown = set(env) - fields - {"OCOP_WORKERS"}  # OCOP_WORKERS is read by the CLI
+    assert not unknown, f"{name} sets variables no setting reads: {unknown}"
+    port = settings.model_fields["http_port"].default
+    assert env["OCOP_HTTP_PORT"] == str(port)
+    assert f"127.0.0.1:{port}:{port}" in service["ports"]
+    assert f"EXPOSE {port}" in text
+    assert f"127.0.0.1:{port}/health/ready" in " ".join(service["healthcheck"]["test"])
+    assert env["OCOP_MIGRATE_ON_START"] == "false"
+    migrate = COMPOSE["services"][f"migrate-{name}"]
+    assert migrate["command"] == ["python", "-m", f"ocop_{name}", "migrate"]
+    assert service["depends_on"][f"migrate-{name}"]["condition"] == "service_completed_successfully"
+    assert env_of(migrate)["OCOP_DB_PASSWORD"] == env["OCOP_DB_PASSWORD"]
+    # The default password here is the one the service assumes in development.
+    assert env["OCOP_DB_PASSWORD"].endswith(f":-{name}-dev-password}}")
+
+
+def test_infrastructure_agrees_with_the_local_stack() -> None:
+    kafka, postgres = COMPOSE["services"]["kafka"], COMPOSE["services"]["postgres"]
+    pom = (REPO / "deploy/local/kafka/pom.xml").read_text()
+    version = re.search(r"<kafka.version>([\d.]+)</kafka.version>", pom)
+    assert version and kafka["image"] == f"apache/kafka:{version.group(1)}"
+    defaults = CommonSettings()
+    local_kafka_port = defaults.kafka_bootstrap.rsplit(":", 1)[1]
+    assert f"127.0.0.1:{local_kafka_port}:{local_kafka_port}" in kafka["ports"]
+    assert env_of(kafka)["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert f"127.0.0.1:{defaults.pg_port}:5432" in postgres["ports"]
+    assert env_of(postgres)["POSTGRES_USER"] == defaults.pg_admin_user
+    assert env_of(postgres)["POSTGRES_DB"] == defaults.pg_database
+    shared = COMPOSE["x-service-env"]
+    assert shared["OCOP_KAFKA_BOOTSTRAP"] == "kafka:9092" and "PLAINTEXT://kafka:9092" in env_of(kafka)["KAFKA_ADVERTISED_LISTENERS"]
+    assert shared["OCOP_PG_HOST"] == "postgres" and shared["OCOP_PG_PORT"] == "5432"
