@@ -7,6 +7,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from bench.common import save
 from ocop_booths.domain.allocation import (
     Applicant,
     Proposal,
@@ -21,8 +22,6 @@ from ocop_booths.domain.allocation import (
 )
 from ocop_booths.domain.floorplan import adjacency
 from ocop_shared.contracts.booths import BoothSnapshot
-
-from bench.common import save
 
 PROVINCES = [
     "Quảng Ninh",

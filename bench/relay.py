@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import asyncpg
+
+from bench.common import save
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.db import create_pool
 from ocop_shared.events import encode_event
@@ -22,8 +24,6 @@ from ocop_shared.outbox import Causation, OutboxRelay, append
 from ocop_shared.settings import CommonSettings, ServiceSettings
 from ocop_shared.testing import new_prefix
 from ocop_shared.topics import PLATFORM_PROBES
-
-from bench.common import save
 
 N_EVENTS = 50_000
 N_KEYS = 200

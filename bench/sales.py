@@ -26,6 +26,8 @@ from typing import Any
 import aiohttp
 import asyncpg
 import orjson
+
+from bench.common import save
 from ocop_sales.app import MIGRATIONS, SalesSettings
 from ocop_shared import auth
 from ocop_shared.contracts.sales import SaleRecorded, SoldLine
@@ -34,8 +36,6 @@ from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
 from ocop_shared.outbox import Causation, append
 from ocop_shared.settings import CommonSettings
 from ocop_shared.testing import new_prefix
-
-from bench.common import save
 
 DATABASE = "ocop_bench"
 PORT = 18903

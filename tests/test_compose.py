@@ -26,7 +26,16 @@ def env_of(service: dict[str, Any]) -> dict[str, str]:
 
 
 def test_the_three_services_their_migrations_and_the_infrastructure_are_there() -> None:
-    assert set(COMPOSE["services"]) == {"kafka", "postgres", "registration", "booths", "sales", "migrate-registration", "migrate-booths", "migrate-sales"}
+    assert set(COMPOSE["services"]) == {
+        "kafka",
+        "postgres",
+        "registration",
+        "booths",
+        "sales",
+        "migrate-registration",
+        "migrate-booths",
+        "migrate-sales",
+    }
 
 
 @pytest.mark.parametrize("name", ["registration", "booths", "sales"])
@@ -37,7 +46,11 @@ def test_each_service_matches_its_code(name: str) -> None:
     assert dockerfile.exists()
     text = dockerfile.read_text()
     module = re.search(r'CMD \["python", "-m", "(\w+)", "serve"\]', text)
-    assert module and module.group(1) == f"ocop_{name}" and importlib.util.find_spec(module.group(1)) is not None
+    assert (
+        module
+        and module.group(1) == f"ocop_{name}"
+        and importlib.util.find_spec(module.group(1)) is not None
+    )
     env = env_of(service)
     fields = {f"OCOP_{f.upper()}" for f in settings.model_fields}
     unknown = set(env) - fields - {"OCOP_WORKERS"}  # OCOP_WORKERS is read by the CLI
@@ -69,5 +82,8 @@ def test_infrastructure_agrees_with_the_local_stack() -> None:
     assert env_of(postgres)["POSTGRES_USER"] == defaults.pg_admin_user
     assert env_of(postgres)["POSTGRES_DB"] == defaults.pg_database
     shared = COMPOSE["x-service-env"]
-    assert shared["OCOP_KAFKA_BOOTSTRAP"] == "kafka:9092" and "PLAINTEXT://kafka:9092" in env_of(kafka)["KAFKA_ADVERTISED_LISTENERS"]
+    assert (
+        shared["OCOP_KAFKA_BOOTSTRAP"] == "kafka:9092"
+        and "PLAINTEXT://kafka:9092" in env_of(kafka)["KAFKA_ADVERTISED_LISTENERS"]
+    )
     assert shared["OCOP_PG_HOST"] == "postgres" and shared["OCOP_PG_PORT"] == "5432"

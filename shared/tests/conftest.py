@@ -6,6 +6,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from faststream.kafka import KafkaBroker
+
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.db import create_pool
 from ocop_shared.inbox import Delivery, InboxConsumer

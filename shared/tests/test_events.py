@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 import pytest
+
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import InvalidEventError, UnknownEventError, decode_event, encode_event
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaProducer
+
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
 from ocop_shared.inbox import InboxConsumer

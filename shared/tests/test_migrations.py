@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
 from ocop_shared.migrations import MigrationError, ServiceSchema, migrate
 from ocop_shared.settings import CommonSettings, ServiceSettings
 

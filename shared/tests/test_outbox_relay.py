@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import orjson
 import pytest
+
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.outbox import Causation, OutboxRelay, append
 from ocop_shared.settings import CommonSettings, ServiceSettings

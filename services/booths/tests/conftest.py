@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from ocop_booths.app import BoothsSettings, build
 from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued

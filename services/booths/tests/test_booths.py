@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
+
 from ocop_booths.adapters.jobs import sweep_deadlines
 from ocop_shared.contracts.registration import ApplicationWithdrawn, CertificateRevoked
 from ocop_shared.service import Service

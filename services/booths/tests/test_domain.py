@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from ocop_booths.domain import allocation as al
 from ocop_booths.domain.fees import FeeRules, crc16_ccitt_false, fee_lines, vietqr_payload
 from ocop_booths.domain.floorplan import adjacency, validate

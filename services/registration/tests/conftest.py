@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.domain.timezone import VN
 from ocop_shared.settings import CommonSettings

@@ -6,10 +6,11 @@ import io
 from typing import Any
 
 import orjson
+from openpyxl import Workbook
+
 from ocop_shared.settings import CommonSettings
 from ocop_shared.testing import read_topic, valid_gtin, valid_tax_code
 from ocop_shared.topics import REGISTRATION_APPLICATIONS, REGISTRATION_PRODUCTS
-from openpyxl import Workbook
 
 Registration = Any  # the conftest's driver
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+
 from ocop_registration.domain import applications, exhibitors, fairs, products
 from ocop_registration.domain.text import fold, nfc
 from ocop_registration.domain.timezone import as_utc

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+
 from ocop_sales.app import SalesSettings, build
 from ocop_shared import auth
 from ocop_shared.contracts.booths import BoothAssigned, Occupancy

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
 from ocop_shared.contracts.registration import CertificateRevoked
 from ocop_shared.service import Service
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from fastapi import FastAPI
-from ocop_shared.service import Service, create_app
-from ocop_shared.settings import ServiceSettings
-from ocop_shared.topics import BOOTHS_ASSIGNMENTS, BOOTHS_FLOORPLANS
 
+import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_booths.adapters.api import router
 from ocop_booths.adapters.consumers import subscriptions
 from ocop_booths.adapters.jobs import deadline_sweeper
+from ocop_shared.service import Service, create_app
+from ocop_shared.settings import ServiceSettings
+from ocop_shared.topics import BOOTHS_ASSIGNMENTS, BOOTHS_FLOORPLANS
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from fastapi import FastAPI
+
+import ocop_shared.contracts  # noqa: F401  (registers every event type)
+from ocop_registration.adapters.api import router
+from ocop_registration.adapters.consumers import subscriptions
+from ocop_registration.adapters.jobs import expiry_scheduler
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import (
@@ -15,10 +19,6 @@ from ocop_shared.topics import (
     REGISTRATION_FAIRS,
     REGISTRATION_PRODUCTS,
 )
-
-from ocop_registration.adapters.api import router
-from ocop_registration.adapters.consumers import subscriptions
-from ocop_registration.adapters.jobs import expiry_scheduler
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

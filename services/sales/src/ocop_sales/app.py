@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from fastapi import FastAPI
+
+import ocop_shared.contracts  # noqa: F401  (registers every event type)
+from ocop_sales.adapters.api import router
+from ocop_sales.adapters.projection import subscriptions
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import SALES_SALES, SALES_SESSIONS
-
-from ocop_sales.adapters.api import router
-from ocop_sales.adapters.projection import subscriptions
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -12,6 +12,11 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Depends, File, Request, UploadFile
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from ocop_booths.adapters import occupancy
+from ocop_booths.domain import allocation, floorplan
+from ocop_booths.domain.fees import vietqr_payload
 from ocop_shared import auth
 from ocop_shared.contracts.booths import (
     AllocationCommitted,
@@ -25,11 +30,6 @@ from ocop_shared.db import transact
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 from ocop_shared.outbox import Causation
 from ocop_shared.service import get_service, request_cause, require
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
-
-from ocop_booths.adapters import occupancy
-from ocop_booths.domain import allocation, floorplan
-from ocop_booths.domain.fees import vietqr_payload
 
 T = TypeVar("T")
 router = APIRouter()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import asyncpg
+
+from ocop_booths.adapters import occupancy
 from ocop_shared.contracts.registration import (
     ApplicationApproved,
     ApplicationSnapshot,
@@ -25,8 +27,6 @@ from ocop_shared.inbox import Delivery, InboxConsumer
 from ocop_shared.logging import get_logger
 from ocop_shared.service import Service, Subscription
 from ocop_shared.topics import REGISTRATION_APPLICATIONS, REGISTRATION_FAIRS, REGISTRATION_PRODUCTS
-
-from ocop_booths.adapters import occupancy
 
 log = get_logger(__name__)
 FairEvent = (

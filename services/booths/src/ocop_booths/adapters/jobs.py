@@ -7,12 +7,12 @@ import contextlib
 import uuid
 
 import asyncpg
+
+from ocop_booths.adapters import occupancy
 from ocop_shared.db import transact
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation
 from ocop_shared.service import Service
-
-from ocop_booths.adapters import occupancy
 
 log = get_logger(__name__)
 

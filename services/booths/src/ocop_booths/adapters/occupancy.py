@@ -10,6 +10,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+
+from ocop_booths.domain.fees import FeeRules, fee_lines
 from ocop_shared.contracts.booths import (
     BoothAssigned,
     BoothConfirmed,
@@ -22,8 +24,6 @@ from ocop_shared.errors import Conflict
 from ocop_shared.events import Event
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation, append
-
-from ocop_booths.domain.fees import FeeRules, fee_lines
 
 log = get_logger(__name__)
 

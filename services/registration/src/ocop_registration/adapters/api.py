@@ -10,6 +10,28 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import BaseModel
+
+from ocop_registration.adapters import repository as repo
+from ocop_registration.adapters.importer import import_register
+from ocop_registration.adapters.schemas import (
+    ApplicationCreate,
+    CertificateCreate,
+    ExhibitorCreate,
+    ExhibitorUpdate,
+    FairAction,
+    FairCreate,
+    MembersAdd,
+    OrganizerCreate,
+    ProductCreate,
+    ProductUpdate,
+    Review,
+    Revocation,
+    RulesBody,
+)
+from ocop_registration.domain import applications, exhibitors, fairs, products
+from ocop_registration.domain.text import fold
+from ocop_registration.domain.timezone import as_utc, local_date
 from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
@@ -38,28 +60,6 @@ from ocop_shared.errors import Conflict, InvalidField, NotFound
 from ocop_shared.events import Event
 from ocop_shared.outbox import Causation, append
 from ocop_shared.service import get_service, request_cause, require
-from pydantic import BaseModel
-
-from ocop_registration.adapters import repository as repo
-from ocop_registration.adapters.importer import import_register
-from ocop_registration.adapters.schemas import (
-    ApplicationCreate,
-    CertificateCreate,
-    ExhibitorCreate,
-    ExhibitorUpdate,
-    FairAction,
-    FairCreate,
-    MembersAdd,
-    OrganizerCreate,
-    ProductCreate,
-    ProductUpdate,
-    Review,
-    Revocation,
-    RulesBody,
-)
-from ocop_registration.domain import applications, exhibitors, fairs, products
-from ocop_registration.domain.text import fold
-from ocop_registration.domain.timezone import as_utc, local_date
 
 SERVICE = "registration"
 T = TypeVar("T")

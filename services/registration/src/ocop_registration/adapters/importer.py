@@ -16,6 +16,10 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+
+from ocop_registration.adapters import repository as repo
+from ocop_registration.domain import exhibitors, products
+from ocop_registration.domain.text import fold, nfc
 from ocop_shared.contracts.registration import (
     CertificateIssued,
     CertificateSnapshot,
@@ -26,10 +30,6 @@ from ocop_shared.contracts.registration import (
 )
 from ocop_shared.errors import DomainError, InvalidField
 from ocop_shared.events import Event
-
-from ocop_registration.adapters import repository as repo
-from ocop_registration.domain import exhibitors, products
-from ocop_registration.domain.text import fold, nfc
 
 COLUMNS = (
     "holder_name", "holder_kind", "tax_code", "province", "commune", "phone",

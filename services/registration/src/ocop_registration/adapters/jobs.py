@@ -7,15 +7,15 @@ import contextlib
 import uuid
 
 import asyncpg
+
+from ocop_registration.adapters import repository as repo
+from ocop_registration.domain.products import EXPIRY_NOTICE_DAYS
 from ocop_shared.contracts.registration import CertificateExpired, CertificateExpiring
 from ocop_shared.db import transact
 from ocop_shared.events import Event
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation, append
 from ocop_shared.service import Service
-
-from ocop_registration.adapters import repository as repo
-from ocop_registration.domain.products import EXPIRY_NOTICE_DAYS
 
 log = get_logger(__name__)
 

@@ -8,6 +8,9 @@ from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
+
+from ocop_registration.domain.products import certificate_status
+from ocop_registration.domain.timezone import VN
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     ApplicationSnapshot,
@@ -17,9 +20,6 @@ from ocop_shared.contracts.registration import (
     FairSnapshot,
     ProductSnapshot,
 )
-
-from ocop_registration.domain.products import certificate_status
-from ocop_registration.domain.timezone import VN
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 

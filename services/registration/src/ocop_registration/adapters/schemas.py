@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from ocop_shared.contracts.registration import AdmissionRules, BoothRequest
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from ocop_registration.domain.text import nfc
+from ocop_shared.contracts.registration import AdmissionRules, BoothRequest
 
 Text = Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=300)]
 LongText = Annotated[str, AfterValidator(nfc), Field(max_length=2000)]

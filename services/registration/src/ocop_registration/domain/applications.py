@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from ocop_registration.domain.products import admits, check_group
+from ocop_registration.domain.timezone import local_date
 from ocop_shared.contracts.registration import (
     ApplicationStatus,
     BoothRequest,
@@ -14,9 +16,6 @@ from ocop_shared.contracts.registration import (
     ProductSnapshot,
 )
 from ocop_shared.errors import Conflict, InvalidField
-
-from ocop_registration.domain.products import admits, check_group
-from ocop_registration.domain.timezone import local_date
 
 REVIEW_DECISIONS: dict[str, frozenset[ApplicationStatus]] = {
     "approved": frozenset({"submitted", "waitlisted"}),

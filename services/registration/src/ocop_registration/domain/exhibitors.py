@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ocop_shared.errors import InvalidField
 from stdnum.exceptions import ValidationError
 from stdnum.vn import mst
+
+from ocop_shared.errors import InvalidField
 
 HOLDER_KINDS = ("cooperative", "enterprise", "cooperative_group", "household_business")
 KINDS = (*HOLDER_KINDS, "delegation")

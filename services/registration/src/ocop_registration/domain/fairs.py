@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ocop_registration.domain.products import TAXONOMIES
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     FairApplicationsClosed,
@@ -15,8 +16,6 @@ from ocop_shared.contracts.registration import (
     FairStatus,
 )
 from ocop_shared.errors import Conflict, InvalidField
-
-from ocop_registration.domain.products import TAXONOMIES
 
 # action -> (from states, to state, event announcing it)
 TRANSITIONS: dict[str, tuple[frozenset[FairStatus], FairStatus, type]] = {

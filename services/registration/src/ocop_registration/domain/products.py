@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ocop_shared.contracts.registration import CertificateSnapshot, CertificateStatus
-from ocop_shared.errors import Conflict, InvalidField
 from stdnum import ean
 from stdnum.exceptions import ValidationError
+
+from ocop_shared.contracts.registration import CertificateSnapshot, CertificateStatus
+from ocop_shared.errors import Conflict, InvalidField
 
 # The taxonomy changes between decisions; products keep the version they were classed under.
 TAXONOMIES: dict[str, dict[int, str]] = {

@@ -12,12 +12,6 @@ import asyncpg
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from ocop_shared import auth
-from ocop_shared.contracts.sales import SaleRefunded, SessionClosed, SoldLine
-from ocop_shared.db import transact
-from ocop_shared.errors import Conflict, InvalidField, LimitExceeded, NotFound
-from ocop_shared.outbox import Causation, append
-from ocop_shared.service import body_schema, get_service, json_body, request_cause, require
 
 from ocop_sales.adapters import reports, store
 from ocop_sales.adapters.schemas import (
@@ -41,6 +35,12 @@ from ocop_sales.domain.model import (
     utcnow,
     z_report,
 )
+from ocop_shared import auth
+from ocop_shared.contracts.sales import SaleRefunded, SessionClosed, SoldLine
+from ocop_shared.db import transact
+from ocop_shared.errors import Conflict, InvalidField, LimitExceeded, NotFound
+from ocop_shared.outbox import Causation, append
+from ocop_shared.service import body_schema, get_service, json_body, request_cause, require
 
 T = TypeVar("T")
 router = APIRouter()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import asyncpg
+
 from ocop_shared.contracts.booths import BoothAssigned, BoothConfirmed, BoothMoved, BoothReleased
 from ocop_shared.contracts.registration import (
     ApplicationApproved,

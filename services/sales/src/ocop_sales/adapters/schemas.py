@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from ocop_shared.contracts.sales import PaymentMethod
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from ocop_shared.contracts.sales import PaymentMethod
 
 Vnd = Annotated[StrictInt, Field(ge=0, le=10_000_000_000, description="integer VND")]
 

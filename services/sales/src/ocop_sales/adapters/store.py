@@ -15,9 +15,6 @@ from uuid import UUID
 
 import asyncpg
 import orjson
-from ocop_shared.contracts.sales import SaleRecorded
-from ocop_shared.errors import DomainError, NotFound
-from ocop_shared.outbox import Causation, append
 
 from ocop_sales.domain.model import (
     CatalogItem,
@@ -28,6 +25,9 @@ from ocop_sales.domain.model import (
     check_till,
     price_sale,
 )
+from ocop_shared.contracts.sales import SaleRecorded
+from ocop_shared.errors import DomainError, NotFound
+from ocop_shared.outbox import Causation, append
 
 Status = Literal["recorded", "replayed", "conflict", "rejected"]
 
