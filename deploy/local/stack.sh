@@ -12,9 +12,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE="$REPO/deploy/local"
 STATE=${OCOP_STATE_DIR:-$REPO/.local}
-KAFKA_PORT=${OCOP_KAFKA_PORT:-39092}
+# Ports below the ephemeral range (32768+), so no client socket can hold them across a restart.
+KAFKA_PORT=${OCOP_KAFKA_PORT:-29092}
 CONTROLLER_PORT=${OCOP_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
-PG_PORT=${OCOP_PG_PORT:-55432}
+PG_PORT=${OCOP_PG_PORT:-25432}
 PG_ADMIN=${OCOP_PG_ADMIN_USER:-ocop_admin}
 PG_ADMIN_PASSWORD=${OCOP_PG_ADMIN_PASSWORD:-ocop-dev-admin}
 PG_BIN=${OCOP_PG_BIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v postgres || echo /usr/bin/postgres)")}
@@ -120,7 +121,11 @@ pg_ready() { PGPASSWORD=$PG_ADMIN_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$
 
 start_postgres() {
     [ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 server binaries not found (set OCOP_PG_BIN or install postgresql-15)."
-    if pg_running && pg_ready; then say "postgres already running on 127.0.0.1:$PG_PORT"; return 0; fi
+    if pg_running; then
+        if pg_ready; then say "postgres already running on 127.0.0.1:$PG_PORT"; return 0; fi
+        say "postgres runs but does not answer on 127.0.0.1:$PG_PORT; restarting it"
+        stop_postgres
+    fi
     mkdir -p "$PG_DIR"
     [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DIR"
     if [ ! -f "$PG_DATA/PG_VERSION" ]; then
@@ -136,8 +141,6 @@ start_postgres() {
         cat >>"$PG_DATA/postgresql.conf" <<CONF
 # ocop-fairs local cluster
 listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$PG_DIR'
 max_connections = 300
 shared_buffers = 256MB
 logging_collector = off
@@ -145,7 +148,8 @@ timezone = 'UTC'
 CONF
     fi
     say "starting postgres on 127.0.0.1:$PG_PORT"
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
+    # Port and socket folder on the command line: they follow the settings, not initdb's day.
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -o "-p $PG_PORT -k $PG_DIR" -w -t 60 start >/dev/null \
         || die "postgres did not start: see $PG_DIR/server.log"
     for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
     pg_ready || die "postgres does not answer queries: see $PG_DIR/server.log"

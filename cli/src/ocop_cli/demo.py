@@ -238,7 +238,7 @@ async def load(
     *,
     progress: Progress = _quiet,
     sales: int = 0,
-    terminals_limit: int | None = None,
+    terminals: int | None = None,
 ) -> Loaded:
     """Runs a whole intake through the APIs, as organizers and exhibitors would."""
     reg = admin_tokens["registration"]
@@ -419,9 +419,10 @@ async def load(
     )
     progress("booths paid", len(payers), len(placed))
 
+    # One till per exhibitor by default; ``terminals`` asks for that many, several per booth if need be.
     booth_ids = [(b, p["exhibitor_id"]) for p in proposal["placements"] for b in p["booth_ids"][:1]]
-    if terminals_limit is not None:
-        booth_ids = booth_ids[:terminals_limit]
+    if terminals is not None:
+        booth_ids = [booth_ids[i % len(booth_ids)] for i in range(terminals)]
     tills: list[dict[str, Any]] = []
 
     async def enrol(item: tuple[str, str]) -> None:

@@ -18,11 +18,11 @@ class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OCOP_", extra="ignore")
 
     env: Literal["development", "test", "production"] = "development"
-    kafka_bootstrap: str = "127.0.0.1:39092"
+    kafka_bootstrap: str = "127.0.0.1:29092"
     # Lets test runs and parallel stacks share a broker without seeing each other's topics.
     topic_prefix: str = ""
     pg_host: str = "127.0.0.1"
-    pg_port: int = 55432
+    pg_port: int = 25432
     pg_database: str = "ocop"
     pg_admin_user: str = "ocop_admin"
     pg_admin_password: SecretStr | None = None

@@ -1,0 +1,335 @@
+"""A whole fair end to end, with faults: the three services as processes, real Kafka and
+PostgreSQL. 50 tills post 5,000 sales with random retries and offline batches, while a
+certificate is revoked, the sales service is killed with SIGKILL and restarted, and the
+broker is stopped for 10 s. Then nothing acknowledged is lost or counted twice, the revoked
+product stopped selling, every figure reconciles, and no booth has two holders."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from ocop_cli import demo
+from ocop_cli.client import Client, Endpoints, bearer
+from ocop_shared.settings import CommonSettings
+from ocop_shared.testing import stack, wait_for
+
+from .conftest import DATABASE, Processes
+
+TILLS = 50
+SALES = 5000
+OFFLINE_TILLS = 10
+BATCH = 25
+
+
+@dataclass
+class Till:
+    terminal_id: str
+    token: str
+    catalog: list[dict[str, Any]]
+    offline: bool
+    journal: dict[str, dict[str, Any]] = field(default_factory=dict)  # every sale it made
+    acked: dict[str, int] = field(default_factory=dict)  # sale id -> total, once acknowledged
+    refused: set[str] = field(default_factory=set)
+    queue: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Fair:
+    def __init__(self, http: httpx.AsyncClient, endpoints: Endpoints, rng: random.Random) -> None:
+        self.http, self.sales_url, self.rng = http, endpoints.sales, rng
+        self.acked = 0
+        self.transport_errors = 0
+        self.retries = 0
+
+    async def post(self, till: Till, path: str, body: Any) -> httpx.Response:
+        """Keeps trying through a dead or restarting service, as a till on a bad line would."""
+        while True:
+            try:
+                response = await self.http.post(
+                    self.sales_url + path, json=body, headers=bearer(till.token), timeout=10
+                )
+                if response.status_code < 500:
+                    return response
+            except httpx.TransportError:
+                self.transport_errors += 1
+            await asyncio.sleep(0.2 + self.rng.random() * 0.3)
+
+    async def sell_online(self, till: Till, body: dict[str, Any]) -> None:
+        response = await self.post(till, "/sales", body)
+        if response.status_code in (200, 201):
+            till.acked[body["sale_id"]] = response.json()["total_vnd"]
+            self.acked += 1
+            if self.rng.random() < 0.1:  # the till did not hear the answer: it sends again
+                self.retries += 1
+                again = await self.post(till, "/sales", body)
+                assert (
+                    again.status_code == 200
+                    and again.json()["receipt_no"] == response.json()["receipt_no"]
+                ), again.text
+        else:
+            assert response.status_code == 422, response.text
+            assert "no longer valid" in response.text, response.text
+            till.refused.add(body["sale_id"])
+            self.drop_refused(till, body, response.json()["detail"][0]["loc"][2])
+
+    @staticmethod
+    def drop_refused(till: Till, body: dict[str, Any], line_no: str | int) -> None:
+        """The till takes a product it may no longer sell off its screen."""
+        product = body["lines"][int(line_no)]["product_id"]
+        till.catalog = [p for p in till.catalog if p["product_id"] != product]
+
+    async def upload(self, till: Till) -> None:
+        repeats = self.rng.sample(list(till.acked), min(5, len(till.acked)))
+        batch = till.queue + [till.journal[s] for s in repeats]
+        self.rng.shuffle(batch)
+        response = await self.post(till, "/sales/batch", {"sales": batch})
+        assert response.status_code == 200, response.text
+        for result in response.json()["results"]:
+            assert result["status"] in ("recorded", "replayed", "rejected"), result
+            if result["status"] == "rejected":
+                assert "no longer valid" in result["error"]["message"], result
+                till.refused.add(result["sale_id"])
+                self.drop_refused(
+                    till, till.journal[result["sale_id"]], result["error"]["field"].split(".")[1]
+                )
+            elif result["sale_id"] not in till.acked:
+                till.acked[result["sale_id"]] = result["total_vnd"]
+                self.acked += 1
+        till.queue.clear()
+
+    async def run_till(self, till: Till, count: int) -> None:
+        for _ in range(count):
+            if not till.catalog:
+                break  # everything it sold was revoked
+            body = demo.sale(till.catalog, self.rng)
+            till.journal[body["sale_id"]] = body
+            if till.offline:
+                till.queue.append(body)
+                if len(till.queue) >= BATCH:
+                    await self.upload(till)
+            else:
+                await self.sell_online(till, body)
+        if till.queue:
+            await self.upload(till)
+
+
+async def outbox_drained(conn: asyncpg.Connection) -> bool:
+    pending = 0
+    for schema in ("registration", "booths", "sales"):
+        pending += await conn.fetchval(
+            f"select count(*) from {schema}.outbox where published_at is null"
+        )
+    return pending == 0
+
+
+@pytest.mark.slow
+async def test_a_whole_fair_survives_faults_and_reconciles(
+    services: Processes, endpoints: Endpoints, stack_settings: CommonSettings
+) -> None:
+    started = time.perf_counter()
+    rng = random.Random(2024)
+    admin = {s: f"dev-admin-token-{s}" for s in ("registration", "booths", "sales")}
+    async with Client(endpoints) as client:
+        await client.ready(timeout=120)
+        loaded = await demo.load(
+            client, demo.generate(2024, scale=0.5, salt="e2e"), admin, terminals=TILLS
+        )
+        assert loaded.summary["terminals"] == TILLS
+        catalogs = {}
+        for t in loaded.terminals:
+            catalogs[t["terminal_id"]] = await demo.till_catalog(
+                client, loaded.organizer_token, loaded.fair_id, t
+            )
+        tills = [
+            Till(
+                t["terminal_id"], t["token"], catalogs[t["terminal_id"]], offline=i < OFFLINE_TILLS
+            )
+            for i, t in enumerate(loaded.terminals)
+        ]
+        assert all(t.catalog for t in tills)
+        # The product to revoke: one that several tills sell.
+        revoked = tills[OFFLINE_TILLS].catalog[0]
+        setup_s = time.perf_counter() - started
+
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=TILLS + 10)) as http:
+            fair = Fair(http, endpoints, rng)
+            selling = asyncio.gather(*(fair.run_till(t, SALES // TILLS) for t in tills))
+
+            async def faults() -> dict[str, float]:
+                marks: dict[str, float] = {}
+                await wait_for(lambda: fair.acked >= 1200, timeout=180)
+                await client.call(
+                    "registration",
+                    "POST",
+                    "/certificates/revocations",
+                    loaded.organizer_token,
+                    json={
+                        "decision_number": "47/QĐ-UBND",
+                        "reason": "Không duy trì tiêu chuẩn chất lượng",
+                        "certificate_numbers": [revoked["certificate"]["number"]],
+                    },
+                )
+                marks["revoked_at"] = time.time()
+                await wait_for(lambda: fair.acked >= 2200, timeout=180)
+                services.kill("sales")  # kill -9, mid-sale
+                await asyncio.sleep(1.0)
+                services.start("sales")
+                marks["sales_restarted"] = time.time()
+                await wait_for(lambda: fair.acked >= 3200, timeout=180)
+                await asyncio.to_thread(stack, "stop", "kafka")
+                try:
+                    await asyncio.sleep(10)
+                finally:
+                    await asyncio.to_thread(stack, "start", "kafka")
+                return marks
+
+            marks, _ = await asyncio.gather(faults(), selling)
+            selling_s = time.perf_counter() - started - setup_s
+
+            # A few refunds, from the tills' own journals.
+            refunds = 0
+            for till in tills[OFFLINE_TILLS : OFFLINE_TILLS + 20]:
+                sale_id = next(iter(till.acked))
+                r = await fair.post(
+                    till,
+                    f"/sales/{sale_id}/refunds",
+                    {
+                        "refund_id": str(uuid.uuid4()),
+                        "lines": [{"line_no": 0, "quantity": 1}],
+                        "method": "cash",
+                        "reason": "khách đổi ý",
+                    },
+                )
+                assert r.status_code == 201, r.text
+                refunds += 1
+
+    conn = await asyncpg.connect(stack_settings.admin_dsn(DATABASE))
+    try:
+        await wait_for(lambda: outbox_drained(conn), timeout=120)
+        fair_id = loaded.fair_id
+
+        # 1. No acknowledged sale lost, none counted twice, nothing the tills did not make.
+        stored = {
+            str(r["sale_id"]): r
+            for r in await conn.fetch(
+                "select sale_id, terminal_id, receipt_no, total_vnd, recorded_at, device_time from sales.sales where fair_id = $1",
+                uuid.UUID(fair_id),
+            )
+        }
+        acked = {s: total for t in tills for s, total in t.acked.items()}
+        made = {s for t in tills for s in t.journal}
+        assert set(acked) <= set(stored), f"{len(set(acked) - set(stored))} acknowledged sales lost"
+        assert set(stored) <= made
+        assert len(stored) == len(acked)
+        assert all(stored[s]["total_vnd"] == total for s, total in acked.items())
+
+        # 2. Each till's receipts have no gaps; its own records match the stored totals.
+        for till in tills:
+            receipts = sorted(
+                r["receipt_no"]
+                for r in stored.values()
+                if str(r["terminal_id"]) == till.terminal_id
+            )
+            assert receipts == list(range(1, len(receipts) + 1)), till.terminal_id
+            assert sum(till.acked.values()) == sum(
+                r["total_vnd"] for r in stored.values() if str(r["terminal_id"]) == till.terminal_id
+            )
+
+        # 3. The revoked product: refused from the moment its revocation was processed.
+        block = await conn.fetchrow(
+            "select blocked_at, processed_at from sales.product_blocks where product_id = $1",
+            uuid.UUID(revoked["product_id"]),
+        )
+        assert block is not None, "the revocation never reached sales"
+        late = await conn.fetchval(
+            """select count(*) from sales.sales s join sales.sale_lines l using (sale_id)
+                where l.product_id = $1 and s.recorded_at > $2 and s.device_time >= $3""",
+            uuid.UUID(revoked["product_id"]), block["processed_at"], block["blocked_at"],
+        )  # fmt: skip
+        assert late == 0
+        refused = sum(len(t.refused) for t in tills)
+
+        # 4. Every report reconciles to the dong with the sales table and the tills' records.
+        expected = sum(acked.values()) - await conn.fetchval(
+            "select coalesce(sum(r.total_vnd), 0)::bigint from sales.refunds r join sales.sales s using (sale_id) where s.fair_id = $1",
+            uuid.UUID(fair_id),
+        )
+        async with Client(endpoints) as client:
+            for by in (
+                "fair",
+                "day",
+                "booth",
+                "exhibitor",
+                "producer",
+                "product",
+                "product_group",
+                "star",
+                "province",
+            ):
+                report = await client.call(
+                    "sales",
+                    "GET",
+                    f"/fairs/{fair_id}/reports/revenue",
+                    loaded.organizer_token,
+                    params={"by": by},
+                )
+                assert report["total_net_vnd"] == expected, by
+            # ... and with what registration learned from the sales events, per producer.
+            by_producer = await client.call(
+                "sales",
+                "GET",
+                f"/fairs/{fair_id}/reports/revenue",
+                loaded.organizer_token,
+                params={"by": "producer"},
+            )
+        await wait_for(
+            lambda: conn.fetchval(
+                "select coalesce(sum(gross_vnd - refunded_vnd), 0)::bigint = $2 from registration.holder_results where fair_id = $1",
+                uuid.UUID(fair_id),
+                expected,
+            ),
+            timeout=60,
+        )
+        assert len(by_producer["rows"]) == await conn.fetchval(
+            "select count(*) from registration.holder_results where fair_id = $1",
+            uuid.UUID(fair_id),
+        )
+
+        # 5. No booth with two holders, and sales agrees with booths on who holds which booth.
+        assert (
+            await conn.fetchval(
+                "select count(*) from (select booth_id from booths.occupancy group by booth_id having count(*) > 1) x"
+            )
+            == 0
+        )
+        held = {
+            (r["booth_id"], r["exhibitor_id"])
+            for r in await conn.fetch(
+                "select booth_id, exhibitor_id from booths.occupancy where fair_id = $1 and status in ('assigned', 'confirmed')",
+                uuid.UUID(fair_id),
+            )
+        }
+        known = {
+            (r["booth_id"], r["exhibitor_id"])
+            for r in await conn.fetch(
+                "select booth_id, exhibitor_id from sales.booth_holders where fair_id = $1",
+                uuid.UUID(fair_id),
+            )
+        }
+        assert held == known
+    finally:
+        await conn.close()
+    lag_ms = (block["processed_at"] - block["blocked_at"]).total_seconds() * 1000
+    print(
+        f"\ne2e: setup {setup_s:.1f} s, selling {selling_s:.1f} s, {len(stored)} sales stored = acknowledged, "
+        f"{fair.retries} retries, {fair.transport_errors} transport errors ridden out, {refused} refused after revocation, "
+        f"{refunds} refunds, revocation lag {lag_ms:.0f} ms, total {time.perf_counter() - started:.1f} s; marks {sorted(marks)}"
+    )
