@@ -109,7 +109,7 @@ if [ "$(id -u)" = 0 ]; then
     if ! runuser -u "$PG_OS_USER" -- test -x "$STATE"; then
         PG_DIR=/var/tmp/ocop-fairs-pg-$(printf '%s' "$REPO" | cksum | cut -d' ' -f1)
     fi
-    as_pg() { runuser -u "$PG_OS_USER" -- "$@"; }
+    as_pg() { (cd / && runuser -u "$PG_OS_USER" -- "$@"); }
 else
     PG_DIR=${OCOP_PG_DIR:-$STATE/postgres}
     as_pg() { "$@"; }

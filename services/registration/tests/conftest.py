@@ -10,6 +10,7 @@ import pytest
 
 from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.domain.timezone import VN
+from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
 from ocop_shared.testing import running_app, valid_gtin, valid_tax_code
 
@@ -22,10 +23,17 @@ def reg_settings(stack_settings: CommonSettings, test_database: str) -> Registra
 
 
 @pytest.fixture(scope="session")
-async def reg_client(reg_settings: RegistrationSettings) -> AsyncIterator[httpx.AsyncClient]:
-    _service, app = build(reg_settings)
+async def reg_app(
+    reg_settings: RegistrationSettings,
+) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+    service, app = build(reg_settings)
     async with running_app(app) as client:
-        yield client
+        yield service, client
+
+
+@pytest.fixture(scope="session")
+def reg_client(reg_app: tuple[Service, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return reg_app[1]
 
 
 class Registration:

@@ -491,3 +491,52 @@ async def test_search_matches_with_or_without_diacritics(reg: Registration) -> N
         assert any(p["name"] == "Miến dong Bình Liêu đặc biệt" for p in found), q
     holders = await reg.ok("GET", "/exhibitors", organizer, params={"q": "hop tac xa mien dong"})
     assert any(h["name"] == "Hợp tác xã Miến dong Bình Liêu" for h in holders)
+
+
+async def test_the_expiry_job_announces_each_certificate_once(
+    reg: Registration, reg_app: Any, stack_settings: CommonSettings
+) -> None:
+    from datetime import date, timedelta
+
+    from ocop_registration.adapters.jobs import announce_certificate_expiry
+
+    service, _ = reg_app
+    organizer = await reg.organizer()
+    _, holder = await reg.exhibitor()
+    today = date.today()
+    expiring = await reg.product(holder, name="Sắp hết hạn")
+    expired = await reg.product(holder, name="Đã hết hạn")
+    await reg.certify(
+        organizer,
+        expiring["product_id"],
+        valid_from=(today - timedelta(days=1050)).isoformat(),
+        valid_to=(today + timedelta(days=10)).isoformat(),
+    )
+    await reg.certify(
+        organizer,
+        expired["product_id"],
+        valid_from=(today - timedelta(days=400)).isoformat(),
+        valid_to=(today - timedelta(days=1)).isoformat(),
+    )
+    assert (await reg.ok("GET", f"/products/{expiring['product_id']}", {}))["certificate"][
+        "status"
+    ] == "expiring"
+
+    assert await announce_certificate_expiry(service) >= 2
+    await announce_certificate_expiry(service)  # a second run announces nothing again
+    for product, kind in (
+        (expiring, "registration.certificate_expiring"),
+        (expired, "registration.certificate_expired"),
+    ):
+        events = await events_for(
+            stack_settings, REGISTRATION_PRODUCTS.name, product["product_id"], 3
+        )
+        await asyncio.sleep(0.5)
+        events = await events_for(
+            stack_settings, REGISTRATION_PRODUCTS.name, product["product_id"], 3
+        )
+        assert [e["type"] for e in events] == [
+            "registration.product_registered",
+            "registration.certificate_issued",
+            kind,
+        ]
