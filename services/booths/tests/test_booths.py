@@ -329,3 +329,60 @@ async def test_bad_floor_plans_and_foreign_fairs_get_clear_errors(
     assert (
         await client.get(f"/fairs/{booth_fair.fair_id}/floorplan", headers=booth_fair.organizer)
     ).status_code == 404  # nothing stored
+
+
+async def test_organizers_move_and_swap_booths_with_audit(
+    booth_fair: BoothFair, booths_app: tuple[Service, httpx.AsyncClient]
+) -> None:
+    service, client = booths_app
+    booths = await booth_fair.floorplan(4)
+    a, b = await booth_fair.approved_exhibitors(2)
+    for ex, booth in ((a, booths[0]), (b, booths[1])):
+        assert (
+            await client.post(
+                f"/fairs/{booth_fair.fair_id}/holds",
+                headers=ex["headers"],
+                json={"booth_id": booth["booth_id"]},
+            )
+        ).status_code == 201
+    url = f"/fairs/{booth_fair.fair_id}/booths"
+    swapped = await client.post(
+        f"{url}/{booths[0]['booth_id']}/swap",
+        headers=booth_fair.organizer,
+        json={"other_booth_id": booths[1]["booth_id"], "reason": "cùng khu sản phẩm"},
+    )
+    assert swapped.status_code == 200, swapped.text
+    holder = {
+        str(r["booth_id"]): r["exhibitor_id"]
+        for r in await service.pool.fetch(
+            "select booth_id, exhibitor_id from occupancy where fair_id = $1", booth_fair.fair_id
+        )
+    }
+    assert holder == {
+        booths[0]["booth_id"]: b["exhibitor_id"],
+        booths[1]["booth_id"]: a["exhibitor_id"],
+    }
+    moved = await client.post(
+        f"{url}/{booths[0]['booth_id']}/move",
+        headers=booth_fair.organizer,
+        json={"to_booth_id": booths[1]["booth_id"], "reason": "x"},
+    )
+    assert moved.status_code == 409  # the target is taken
+    moved = await client.post(
+        f"{url}/{booths[0]['booth_id']}/move",
+        headers=booth_fair.organizer,
+        json={"to_booth_id": booths[2]["booth_id"], "reason": "gần lối đi"},
+    )
+    assert moved.status_code == 200 and moved.json()["exhibitor_id"] == str(b["exhibitor_id"])
+    history = (
+        await client.get(f"{url}/{booths[2]['booth_id']}/history", headers=booth_fair.organizer)
+    ).json()
+    assert [h["action"] for h in history] == ["moved"] and "gần lối đi" in history[0]["reason"]
+    # An exhibitor cannot move booths.
+    assert (
+        await client.post(
+            f"{url}/{booths[2]['booth_id']}/move",
+            headers=a["headers"],
+            json={"to_booth_id": booths[3]["booth_id"], "reason": "x"},
+        )
+    ).status_code == 403

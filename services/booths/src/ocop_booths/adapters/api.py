@@ -354,6 +354,39 @@ async def move_booth(
     return await run(request, work)
 
 
+class SwapIn(Strict):
+    other_booth_id: UUID
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+@router.post("/fairs/{fair_id}/booths/{booth_id}/swap", tags=["floor plans"])
+async def swap_booths(
+    fair_id: UUID,
+    booth_id: UUID,
+    body: SwapIn,
+    request: Request,
+    principal: Organizer,
+    cause: Cause,
+) -> list[dict[str, Any]]:
+    """Exchanges the exhibitors of two occupied booths, with audit and events."""
+
+    async def work(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+        await own_fair(conn, fair_id, principal)
+        swapped = await occupancy.swap(
+            conn,
+            booth_id,
+            body.other_booth_id,
+            actor=principal.subject,
+            reason=body.reason,
+            cause=cause,
+        )
+        if any(o.fair_id != fair_id for o in swapped):
+            raise NotFound("no such booth at this fair")
+        return [o.model_dump(mode="json") for o in swapped]
+
+    return await run(request, work)
+
+
 @router.get("/fairs/{fair_id}/booths/{booth_id}/history", tags=["floor plans"])
 async def booth_history(
     fair_id: UUID, booth_id: UUID, request: Request, principal: Organizer

@@ -273,3 +273,60 @@ async def confirm_paid(
         )
         confirmed.append(o.booth_code)
     return confirmed
+
+
+async def swap(
+    conn: asyncpg.Connection,
+    booth_a: UUID,
+    booth_b: UUID,
+    *,
+    actor: str,
+    reason: str,
+    cause: Causation,
+) -> list[Occupancy]:
+    """Exchanges the occupants of two booths in one statement: no instant with a booth twice given."""
+    rows = await conn.fetch(
+        _OCCUPANCY + " where o.booth_id = any($1::uuid[]) order by o.booth_id for update of o",
+        [booth_a, booth_b],
+    )
+    if booth_a == booth_b or len(rows) != 2:
+        raise Conflict(
+            "swap needs two occupied booths; move an exhibitor to a free one instead",
+            field="other_booth_id",
+        )
+    before = {r["booth_id"]: snapshot(r) for r in rows}
+    if before[booth_a].fair_id != before[booth_b].fair_id:
+        raise Conflict("the booths are at different fairs", field="other_booth_id")
+    await conn.execute(
+        """update occupancy o set exhibitor_id = x.exhibitor_id, application_id = x.application_id, status = x.status,
+                  hold_expires_at = x.hold_expires_at, payment_due_at = x.payment_due_at, since = now()
+             from (select $2::uuid as target, exhibitor_id, application_id, status, hold_expires_at, payment_due_at
+                     from occupancy where booth_id = $1
+                   union all
+                   select $1::uuid, exhibitor_id, application_id, status, hold_expires_at, payment_due_at
+                     from occupancy where booth_id = $2) x
+            where o.booth_id = x.target""",
+        booth_a, booth_b,
+    )  # fmt: skip
+    after = [
+        snapshot(r)
+        for r in await conn.fetch(
+            _OCCUPANCY + " where o.booth_id = any($1::uuid[]) order by o.booth_id",
+            [booth_a, booth_b],
+        )
+    ]
+    events: list[Event] = []
+    for o in after:
+        origin = before[booth_b if o.booth_id == booth_a else booth_a]
+        await audit(conn, o, "moved", actor, f"{reason} (swapped with {origin.booth_code})")
+        events.append(
+            BoothMoved(
+                occupancy=o,
+                reason=reason,
+                actor=actor,
+                from_booth_id=origin.booth_id,
+                from_booth_code=origin.booth_code,
+            )
+        )
+    await emit(conn, events, cause)
+    return after
