@@ -27,9 +27,30 @@ from ocop_sales.domain.model import (
 )
 from ocop_shared.contracts.sales import SaleRecorded
 from ocop_shared.errors import DomainError, NotFound
-from ocop_shared.outbox import Causation, append
+from ocop_shared.outbox import Causation, outbox_columns, outbox_insert_sql
 
 Status = Literal["recorded", "replayed", "conflict", "rejected"]
+
+
+# Sales, their lines, the till's next receipt number and the outbox rows: one statement, one
+# round trip (data-modifying CTEs run together; the lines' foreign key is checked at its end).
+_RECORD_SQL = (
+    """with new_sales as (
+               insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
+                                  business_date, total_vnd, payments, payload_hash, offline, recorded_at)
+               select s.sale_id, $9, $10, $11, $12, s.receipt_no, s.device_time, s.business_date, s.total_vnd,
+                      s.payments::jsonb, s.payload_hash, s.offline, $13
+                 from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::date[], $5::bigint[], $6::text[],
+                             $7::bytea[], $8::bool[])
+                      as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline)
+               returning 1),
+           bumped as (update terminals set next_receipt_no = $24 where terminal_id = $10 returning 1),
+           outboxed as ({outbox})
+           insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd, discount_vnd,
+                                   total_vnd, product_group, star)
+           select * from unnest($14::uuid[], $15::int[], $16::uuid[], $17::uuid[], $18::int[], $19::bigint[],
+                                $20::bigint[], $21::bigint[], $22::int[], $23::int[])"""
+).replace("{outbox}", outbox_insert_sql(25))
 
 
 @dataclass
@@ -318,22 +339,8 @@ async def _insert(
                 payments=priced.payments,
             )
         )
-    # Sales, their lines and the till's next receipt number in one statement (one round trip).
     await conn.execute(
-        """with new_sales as (
-               insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
-                                  business_date, total_vnd, payments, payload_hash, offline, recorded_at)
-               select s.sale_id, $9, $10, $11, $12, s.receipt_no, s.device_time, s.business_date, s.total_vnd,
-                      s.payments::jsonb, s.payload_hash, s.offline, $13
-                 from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::date[], $5::bigint[], $6::text[],
-                             $7::bytea[], $8::bool[])
-                      as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline)
-               returning 1),
-           bumped as (update terminals set next_receipt_no = $24 where terminal_id = $10 returning 1)
-           insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd, discount_vnd,
-                                   total_vnd, product_group, star)
-           select * from unnest($14::uuid[], $15::int[], $16::uuid[], $17::uuid[], $18::int[], $19::bigint[],
-                                $20::bigint[], $21::bigint[], $22::int[], $23::int[])""",
+        _RECORD_SQL,
         *sale_cols, till.fair_id, till.terminal_id, till.booth_id, till.exhibitor_id, now, *line_cols, next_receipt,
+        *outbox_columns(events, producer="sales", cause=cause),
     )  # fmt: skip
-    await append(conn, events, producer="sales", cause=cause)
