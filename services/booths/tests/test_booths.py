@@ -386,3 +386,41 @@ async def test_organizers_move_and_swap_booths_with_audit(
             json={"to_booth_id": booths[3]["booth_id"], "reason": "x"},
         )
     ).status_code == 403
+
+
+async def test_a_blocked_booth_loses_its_occupant_and_takes_no_hold_until_unblocked(
+    booth_fair: BoothFair, booths_app: tuple[Service, httpx.AsyncClient]
+) -> None:
+    service, client = booths_app
+    [booth] = await booth_fair.floorplan(1)
+    a, b = await booth_fair.approved_exhibitors(2)
+    hold = f"/fairs/{booth_fair.fair_id}/holds"
+    assert (
+        await client.post(hold, headers=a["headers"], json={"booth_id": booth["booth_id"]})
+    ).status_code == 201
+    url = f"/fairs/{booth_fair.fair_id}/booths/{booth['booth_id']}"
+    assert (
+        await client.post(f"{url}/block", headers=booth_fair.organizer, json={"reason": "cột điện"})
+    ).json() == {"booth": booth["code"], "state": "blocked"}
+    assert (
+        await service.pool.fetchval(
+            "select count(*) from occupancy where booth_id = $1", uuid.UUID(booth["booth_id"])
+        )
+        == 0
+    )
+    refused = await client.post(hold, headers=b["headers"], json={"booth_id": booth["booth_id"]})
+    assert refused.status_code == 409 and refused.json()["field"] == "booth_id"
+    assert (
+        await client.post(f"{url}/unblock", headers=booth_fair.organizer, json={"reason": "đã sửa"})
+    ).json()["state"] == "available"
+    assert (
+        await client.post(hold, headers=b["headers"], json={"booth_id": booth["booth_id"]})
+    ).status_code == 201
+    actions = [
+        r["action"]
+        for r in await service.pool.fetch(
+            "select action from booth_audit where booth_id = $1 order by id",
+            uuid.UUID(booth["booth_id"]),
+        )
+    ]
+    assert actions == ["held", "released", "blocked", "unblocked", "held"]

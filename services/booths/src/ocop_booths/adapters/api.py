@@ -20,9 +20,7 @@ from ocop_booths.domain.fees import vietqr_payload
 from ocop_shared import auth
 from ocop_shared.contracts.booths import (
     AllocationCommitted,
-    BoothBlocked,
     BoothSnapshot,
-    BoothUnblocked,
     FloorPlanPublished,
     ZoneSnapshot,
 )
@@ -243,44 +241,13 @@ async def block_booth(
     principal: Organizer,
     cause: Cause,
 ) -> dict[str, str]:
+    """Takes a booth out of use (its occupant, if any, loses it)."""
+
     async def work(conn: asyncpg.Connection) -> dict[str, str]:
         await own_fair(conn, fair_id, principal)
-        booth = await conn.fetchrow(
-            "update booths set blocked = true where booth_id = $1 and fair_id = $2 returning code",
-            booth_id,
-            fair_id,
+        return await occupancy.set_blocked(
+            conn, fair_id, booth_id, True, actor=principal.subject, reason=body.reason, cause=cause
         )
-        if booth is None:
-            raise NotFound("no such booth")
-        await occupancy.release(
-            conn,
-            booth_id,
-            reason=f"booth blocked: {body.reason}",
-            actor=principal.subject,
-            cause=cause,
-            offer=False,
-        )
-        await occupancy.emit(
-            conn,
-            [
-                BoothBlocked(
-                    fair_id=fair_id,
-                    booth_id=booth_id,
-                    booth_code=booth["code"],
-                    reason=body.reason,
-                    actor=principal.subject,
-                )
-            ],
-            cause,
-        )
-        await conn.execute(
-            "insert into booth_audit (fair_id, booth_id, action, actor, reason) values ($1, $2, 'blocked', $3, $4)",
-            fair_id,
-            booth_id,
-            principal.subject,
-            body.reason,
-        )
-        return {"booth": booth["code"], "state": "blocked"}
 
     return await run(request, work)
 
@@ -294,37 +261,13 @@ async def unblock_booth(
     principal: Organizer,
     cause: Cause,
 ) -> dict[str, str]:
+    """Puts a booth back in use and offers it to the waitlist."""
+
     async def work(conn: asyncpg.Connection) -> dict[str, str]:
         await own_fair(conn, fair_id, principal)
-        booth = await conn.fetchrow(
-            "update booths set blocked = false where booth_id = $1 and fair_id = $2 returning code",
-            booth_id,
-            fair_id,
+        return await occupancy.set_blocked(
+            conn, fair_id, booth_id, False, actor=principal.subject, reason=body.reason, cause=cause
         )
-        if booth is None:
-            raise NotFound("no such booth")
-        await occupancy.emit(
-            conn,
-            [
-                BoothUnblocked(
-                    fair_id=fair_id,
-                    booth_id=booth_id,
-                    booth_code=booth["code"],
-                    reason=body.reason,
-                    actor=principal.subject,
-                )
-            ],
-            cause,
-        )
-        await conn.execute(
-            "insert into booth_audit (fair_id, booth_id, action, actor, reason) values ($1, $2, 'unblocked', $3, $4)",
-            fair_id,
-            booth_id,
-            principal.subject,
-            body.reason,
-        )
-        await occupancy.offer_to_waitlist(conn, fair_id, booth_id, cause)
-        return {"booth": booth["code"], "state": "available"}
 
     return await run(request, work)
 

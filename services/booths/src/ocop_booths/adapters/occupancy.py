@@ -14,13 +14,15 @@ import asyncpg
 from ocop_booths.domain.fees import FeeRules, fee_lines
 from ocop_shared.contracts.booths import (
     BoothAssigned,
+    BoothBlocked,
     BoothConfirmed,
     BoothHeld,
     BoothMoved,
     BoothReleased,
+    BoothUnblocked,
     Occupancy,
 )
-from ocop_shared.errors import Conflict
+from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.events import Event
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation, append
@@ -330,3 +332,48 @@ async def swap(
         )
     await emit(conn, events, cause)
     return after
+
+
+async def set_blocked(
+    conn: asyncpg.Connection,
+    fair_id: UUID,
+    booth_id: UUID,
+    blocked: bool,
+    *,
+    actor: str,
+    reason: str,
+    cause: Causation,
+) -> dict[str, str]:
+    booth = await conn.fetchrow(
+        "update booths set blocked = $3 where booth_id = $1 and fair_id = $2 returning code",
+        booth_id,
+        fair_id,
+        blocked,
+    )
+    if booth is None:
+        raise NotFound("no such booth")
+    if blocked:
+        await release(
+            conn, booth_id, reason=f"booth blocked: {reason}", actor=actor, cause=cause, offer=False
+        )
+    change = BoothBlocked if blocked else BoothUnblocked
+    await emit(
+        conn,
+        [
+            change(
+                fair_id=fair_id,
+                booth_id=booth_id,
+                booth_code=booth["code"],
+                reason=reason,
+                actor=actor,
+            )
+        ],
+        cause,
+    )
+    await conn.execute(
+        "insert into booth_audit (fair_id, booth_id, action, actor, reason) values ($1, $2, $3, $4, $5)",
+        fair_id, booth_id, "blocked" if blocked else "unblocked", actor, reason,
+    )  # fmt: skip
+    if not blocked:
+        await offer_to_waitlist(conn, fair_id, booth_id, cause)
+    return {"booth": booth["code"], "state": "blocked" if blocked else "available"}
