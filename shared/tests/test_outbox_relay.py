@@ -272,3 +272,25 @@ async def test_relay_killed_mid_batch_then_restarted_delivers_everything(
     await consume_probes(prefix, total)
     assert await probe_pool.fetchval("select count(*) from probe_effects") == total
     assert await probe_pool.fetchval("select count(distinct event_id) from probe_effects") == total
+
+
+async def test_published_rows_older_than_the_retention_are_purged_and_unpublished_kept(
+    probe_pool: asyncpg.Pool, stack_settings: CommonSettings, prefix: str
+) -> None:
+    await commit_probes(probe_pool, ["k"], per_key=3)
+    await probe_pool.execute(
+        "update outbox set published_at = now() - interval '4 days' where id = (select min(id) from outbox)"
+    )
+    await probe_pool.execute(
+        "update outbox set published_at = now() - interval '1 hour' where id = (select max(id) from outbox)"
+    )
+    relay = OutboxRelay(
+        probe_pool,
+        schema="probe",
+        bootstrap=stack_settings.kafka_bootstrap,
+        topic_prefix=prefix,
+        retention_hours=72,
+    )
+    assert await relay.purge_published() == 1
+    assert await probe_pool.fetchval("select count(*) from outbox") == 2
+    assert await probe_pool.fetchval("select count(*) from outbox where published_at is null") == 1

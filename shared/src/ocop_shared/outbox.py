@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +121,7 @@ class OutboxRelay:
         self._retention_hours = retention_hours
         self._wake = asyncio.Event()
         self.published = 0
+        self._last_purge = time.monotonic()
 
     async def run(self, stop: asyncio.Event) -> None:
         async with self._pool.acquire() as conn:
@@ -157,6 +159,9 @@ class OutboxRelay:
                         continue
                     if sent == 0:
                         await self._idle(stop)
+                        if time.monotonic() - self._last_purge > 3600:
+                            self._last_purge = time.monotonic()
+                            await self.purge_published()
             finally:
                 with contextlib.suppress(Exception):
                     await conn.remove_listener(channel, self._on_notify)
