@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from ocop_shared.migrations import MigrationError, ServiceSchema, migrate
+from ocop_shared.migrations import SHARED_SQL, MigrationError, ServiceSchema, migrate
 from ocop_shared.settings import CommonSettings, ServiceSettings
 
 
@@ -18,10 +18,8 @@ async def test_a_service_role_reaches_only_its_own_schema(
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "0001_secret.sql").write_text("create table secrets (id int primary key);\n")
         other = ServiceSchema("probe_other", "other-dev-password", Path(folder))
-        assert await migrate(stack_settings.admin_dsn(test_database), other) == [
-            "shared/0001_outbox_inbox.sql",
-            "probe_other/0001_secret.sql",
-        ]
+        shared = sorted(f"shared/{f.name}" for f in SHARED_SQL.iterdir() if f.name.endswith(".sql"))
+        assert await migrate(stack_settings.admin_dsn(test_database), other) == [*shared, "probe_other/0001_secret.sql"]
         # Applying again is a no-op.
         assert await migrate(stack_settings.admin_dsn(test_database), other) == []
 

@@ -212,6 +212,20 @@ class OutboxRelay:
         return len(rows)
 
     async def _idle(self, stop: asyncio.Event) -> None:
+        """Sleeps until a writer notifies, or the poll interval passes. Writers notify only
+        while the relay says it waits; a row committed just before the flag was seen is
+        caught by the second look, or at worst by the next poll."""
+        await self._pool.execute("update outbox_relay_state set waiting = true")
+        try:
+            if await self._pool.fetchval(
+                "select exists (select 1 from outbox where published_at is null)"
+            ):
+                return
+            await self._sleep(stop)
+        finally:
+            await self._pool.execute("update outbox_relay_state set waiting = false")
+
+    async def _sleep(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
         _done, pending = await asyncio.wait(
             waiters, timeout=self._poll_interval, return_when=asyncio.FIRST_COMPLETED
