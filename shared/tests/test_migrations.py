@@ -19,7 +19,10 @@ async def test_a_service_role_reaches_only_its_own_schema(
         Path(folder, "0001_secret.sql").write_text("create table secrets (id int primary key);\n")
         other = ServiceSchema("probe_other", "other-dev-password", Path(folder))
         shared = sorted(f"shared/{f.name}" for f in SHARED_SQL.iterdir() if f.name.endswith(".sql"))
-        assert await migrate(stack_settings.admin_dsn(test_database), other) == [*shared, "probe_other/0001_secret.sql"]
+        assert await migrate(stack_settings.admin_dsn(test_database), other) == [
+            *shared,
+            "probe_other/0001_secret.sql",
+        ]
         # Applying again is a no-op.
         assert await migrate(stack_settings.admin_dsn(test_database), other) == []
 
