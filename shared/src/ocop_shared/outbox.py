@@ -44,8 +44,9 @@ class Causation:
 
 # The outbox insert for column arrays: services may embed it in a statement of their own
 # (as a data-modifying CTE) to save a round trip; $N are the seven arrays of outbox_columns.
+# ``only_if`` names a CTE that must return a row for the events to be written.
 OUTBOX_INSERT_FROM_ARRAYS = """insert into outbox (event_id, topic, key, event_type, event_version, correlation_id, value)
-    select * from unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::text[], ${4}::int[], ${5}::text[], ${6}::bytea[])"""
+    select u.* from unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::text[], ${4}::int[], ${5}::text[], ${6}::bytea[]) as u"""
 
 
 def outbox_columns(events: Sequence[Event], *, producer: str, cause: Causation) -> list[list[Any]]:
@@ -75,8 +76,9 @@ def outbox_columns(events: Sequence[Event], *, producer: str, cause: Causation) 
     return columns
 
 
-def outbox_insert_sql(first_param: int) -> str:
-    return OUTBOX_INSERT_FROM_ARRAYS.format(*range(first_param, first_param + 7))
+def outbox_insert_sql(first_param: int, *, only_if: str | None = None) -> str:
+    sql = OUTBOX_INSERT_FROM_ARRAYS.format(*range(first_param, first_param + 7))
+    return f"{sql}, {only_if}" if only_if else sql
 
 
 async def append(

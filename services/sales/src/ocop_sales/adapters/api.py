@@ -177,15 +177,20 @@ async def _record(
     )
     limits = limits_of(request)
 
-    async def work(conn: asyncpg.Connection) -> list[store.Outcome]:
-        till = await store.lock_till(
-            conn, terminal, grace, window, [sale.sale_id for sale in sales]
-        )
-        return await store.record(
-            conn, till, sales, now=utcnow(), offline=offline, limits=limits, cause=cause
-        )
-
-    return await run(request, work)
+    # Two statements per attempt, no explicit transaction: read, then a write that applies
+    # only if no other request of this till wrote in between (then: read and decide again).
+    async with get_service(request).pool.acquire() as conn:
+        for _attempt in range(20):
+            till = await store.read_till(
+                conn, terminal, grace, window, [sale.sale_id for sale in sales]
+            )
+            try:
+                return await store.record(
+                    conn, till, sales, now=utcnow(), offline=offline, limits=limits, cause=cause
+                )
+            except store.Raced:
+                continue
+    raise Conflict("this terminal is busy with other requests; retry", field="terminal_id")
 
 
 @router.post(

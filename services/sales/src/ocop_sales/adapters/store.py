@@ -35,22 +35,35 @@ Status = Literal["recorded", "replayed", "conflict", "rejected"]
 # Sales, their lines, the till's next receipt number and the outbox rows: one statement, one
 # round trip (data-modifying CTEs run together; the lines' foreign key is checked at its end).
 _RECORD_SQL = (
-    """with new_sales as (
+    """with bumped as (
+               -- Optimistic: claims receipt numbers only if no other sale of this till got
+               -- there first (and the till is still active); otherwise nothing is written.
+               update terminals set next_receipt_no = $24
+                where terminal_id = $10 and next_receipt_no = $25 and status = 'active'
+               returning 1),
+           new_sales as (
                insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
                                   business_date, total_vnd, payments, payload_hash, offline, recorded_at)
                select s.sale_id, $9, $10, $11, $12, s.receipt_no, s.device_time, s.business_date, s.total_vnd,
                       s.payments::jsonb, s.payload_hash, s.offline, $13
                  from unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::date[], $5::bigint[], $6::text[],
                              $7::bytea[], $8::bool[])
-                      as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline)
+                      as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline),
+                      bumped
                returning 1),
-           bumped as (update terminals set next_receipt_no = $24 where terminal_id = $10 returning 1),
+           new_lines as (
+               insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd,
+                                       discount_vnd, total_vnd, product_group, star)
+               select l.* from unnest($14::uuid[], $15::int[], $16::uuid[], $17::uuid[], $18::int[], $19::bigint[],
+                                      $20::bigint[], $21::bigint[], $22::int[], $23::int[]) as l, bumped
+               returning 1),
            outboxed as ({outbox})
-           insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd, discount_vnd,
-                                   total_vnd, product_group, star)
-           select * from unnest($14::uuid[], $15::int[], $16::uuid[], $17::uuid[], $18::int[], $19::bigint[],
-                                $20::bigint[], $21::bigint[], $22::int[], $23::int[])"""
-).replace("{outbox}", outbox_insert_sql(25))
+    select count(*) from bumped"""
+).replace("{outbox}", outbox_insert_sql(26, only_if="bumped"))
+
+
+class Raced(Exception):
+    """Another request of the same till wrote first: read again and decide again."""
 
 
 @dataclass
@@ -86,7 +99,7 @@ class Till:
     existing: dict[UUID, Prior]
 
 
-_LOCK_TILL = """
+_READ_TILL = """
 select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
        f.starts_at, f.ends_at, b.exhibitor_id,
        (select coalesce(json_agg(json_build_object(
@@ -115,22 +128,17 @@ class Prior:
     recorded_at: datetime
 
 
-async def lock_till(
+async def read_till(
     conn: asyncpg.Connection,
     terminal_id: UUID,
     grace: timedelta,
     upload_window: timedelta,
     sale_ids: Sequence[UUID] = (),
 ) -> Till:
-    """Locks the till, then reads its booth's catalog and any sales already stored under the
-    request's sale ids. The read must come after the lock, in a statement of its own: a
-    statement's snapshot predates its wait for a lock, and would miss a twin request's sale
-    committed meanwhile."""
-    if not await conn.fetchval(
-        "select true from terminals where terminal_id = $1 for update", terminal_id
-    ):
-        raise NotFound("no such terminal")
-    row = await conn.fetchrow(_LOCK_TILL, terminal_id, list(sale_ids))
+    """Reads the till, its booth's catalog and any sales already stored under the request's
+    sale ids, in one statement and without a lock: the write that follows succeeds only if
+    the till's receipt counter has not moved since (see _RECORD_SQL)."""
+    row = await conn.fetchrow(_READ_TILL, terminal_id, list(sale_ids))
     if row is None:
         raise NotFound("no such terminal")
     catalog: dict[UUID, CatalogItem] = {}
@@ -339,8 +347,13 @@ async def _insert(
                 payments=priced.payments,
             )
         )
-    await conn.execute(
-        _RECORD_SQL,
-        *sale_cols, till.fair_id, till.terminal_id, till.booth_id, till.exhibitor_id, now, *line_cols, next_receipt,
-        *outbox_columns(events, producer="sales", cause=cause),
-    )  # fmt: skip
+    try:
+        applied = await conn.fetchval(
+            _RECORD_SQL,
+            *sale_cols, till.fair_id, till.terminal_id, till.booth_id, till.exhibitor_id, now, *line_cols, next_receipt,
+            till.next_receipt_no, *outbox_columns(events, producer="sales", cause=cause),
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        raise Raced from None  # a twin request stored this sale id first
+    if not applied:
+        raise Raced
