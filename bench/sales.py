@@ -1,7 +1,7 @@
 """Sales over HTTP against the real service process, beside raw asyncpg in the same run.
 
-- raw: the comparable transaction written by hand with asyncpg (lock the till, insert the
-  sale, its lines and its outbox event, bump the receipt number), 16 connections;
+- raw: the comparable transaction as one would write it by hand with asyncpg (lock the till,
+  insert the sale, its lines and its outbox event, bump the receipt number), 16 connections;
 - single: one sale per request from 32 simulated tills, each waiting for its answer;
   throughput and p50/p99 latency;
 - batch: offline uploads of 1,000 sales per request from 8 tills.
