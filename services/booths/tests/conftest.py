@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,14 +16,12 @@ from ocop_shared.contracts.registration import (
     ApplicationApproved,
     ApplicationSnapshot,
     BoothRequest,
-    CertificateSnapshot,
     FairOpenedForApplications,
     FairSnapshot,
-    ProductSnapshot,
 )
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import publish_events, running_app, wait_for
+from ocop_shared.testing import certified_product, publish_events, running_app, wait_for
 
 
 @pytest.fixture(scope="session")
@@ -99,29 +97,7 @@ class BoothFair:
         start = datetime.now(UTC) - timedelta(days=1)
         for i in range(n):
             exhibitor_id, token = uuid.uuid4(), auth.new_token("exhibitor")
-            cert = CertificateSnapshot(
-                certificate_id=uuid.uuid4(),
-                number=f"C-{uuid.uuid4().hex[:8]}",
-                star=star,
-                issuing_level="province",
-                issuing_body="UBND",
-                decision_number="1",
-                decision_date=date(2025, 1, 1),
-                valid_from=date(2025, 1, 1),
-                valid_to=date(2027, 12, 31),
-                status="valid",
-            )
-            product = ProductSnapshot(
-                product_id=uuid.uuid4(),
-                holder_id=exhibitor_id,
-                name=f"Sản phẩm {i}",
-                group=1,
-                taxonomy="2023",
-                gtin=None,
-                unit="gói",
-                list_price_vnd=100_000,
-                certificate=cert,
-            )
+            product = certified_product(exhibitor_id, f"Sản phẩm {i}", 100_000, star=star)
             application = ApplicationSnapshot(
                 application_id=uuid.uuid4(),
                 fair_id=self.fair_id,

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from ocop_sales.app import SalesSettings, build
 from ocop_shared import auth
@@ -19,17 +17,16 @@ from ocop_shared.contracts.registration import (
     ApplicationApproved,
     ApplicationSnapshot,
     BoothRequest,
-    CertificateSnapshot,
     ExhibitorRegistered,
     ExhibitorSnapshot,
     FairSnapshot,
     FairStarted,
     ProductSnapshot,
 )
-from ocop_shared.events import Event, encode_event
+from ocop_shared.events import Event
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import running_app, valid_gtin, wait_for
+from ocop_shared.testing import certified_product, publish_events, running_app, valid_gtin, wait_for
 
 
 @pytest.fixture(scope="session")
@@ -62,47 +59,15 @@ class UpstreamFair:
         self.organizer_token = auth.new_token("organizer")
 
     async def publish(self, events: list[Event]) -> None:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.kafka_bootstrap, enable_idempotence=True
-        )
-        await producer.start()
-        try:
-            for event in events:
-                _, raw = encode_event(event, producer="test", correlation_id="test")
-                await producer.send_and_wait(
-                    self.settings.topic_prefix + event.topic.name,
-                    raw,
-                    key=event.partition_key().encode(),
-                )
-        finally:
-            await producer.stop()
+        await publish_events(self.settings, events)
 
     def product(
         self, holder: uuid.UUID, name: str, price: int, *, star: int = 4, group: int = 1
     ) -> ProductSnapshot:
-        cert = CertificateSnapshot(
-            certificate_id=uuid.uuid4(),
-            number=f"C-{uuid.uuid4().hex[:8]}",
-            star=star,
-            issuing_level="province",
-            issuing_body="UBND",
-            decision_number="1/QĐ",
-            decision_date=date(2025, 1, 1),
-            valid_from=date(2025, 1, 1),
-            valid_to=date(2027, 12, 31),
-            status="valid",
+        product: ProductSnapshot = certified_product(
+            holder, name, price, star=star, group=group, gtin=valid_gtin()
         )
-        return ProductSnapshot(
-            product_id=uuid.uuid4(),
-            holder_id=holder,
-            name=name,
-            group=group,
-            taxonomy="2023",
-            gtin=valid_gtin(),
-            unit="gói",
-            list_price_vnd=price,
-            certificate=cert,
-        )
+        return product
 
     async def start(self) -> None:
         now = datetime.now(UTC)
@@ -244,7 +209,3 @@ def sale_body(
 @pytest.fixture
 def sale() -> Any:
     return sale_body
-
-
-async def settle() -> None:
-    await asyncio.sleep(0)

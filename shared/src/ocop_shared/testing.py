@@ -183,3 +183,34 @@ async def publish_events(
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
+
+
+def certified_product(
+    holder_id: uuid.UUID,
+    name: str,
+    price: int,
+    *,
+    star: int = 4,
+    group: int = 1,
+    gtin: str | None = None,
+) -> Any:
+    """A product snapshot with a valid certificate, as registration's events carry it."""
+    from datetime import date
+
+    from ocop_shared.contracts.registration import CertificateSnapshot, ProductSnapshot
+
+    cert = CertificateSnapshot(
+        certificate_id=uuid.uuid4(), number=f"C-{uuid.uuid4().hex[:8]}", star=star, issuing_level="province", issuing_body="UBND",
+        decision_number="1/QĐ", decision_date=date(2025, 1, 1), valid_from=date(2025, 1, 1), valid_to=date(2027, 12, 31), status="valid",
+    )  # fmt: skip
+    return ProductSnapshot(
+        product_id=uuid.uuid4(),
+        holder_id=holder_id,
+        name=name,
+        group=group,
+        taxonomy="2023",
+        gtin=gtin,
+        unit="gói",
+        list_price_vnd=price,
+        certificate=cert,
+    )

@@ -99,7 +99,7 @@ async def release(
 ) -> Occupancy | None:
     """Frees a booth (if it is in one of ``only_status``), then offers it to the waitlist once."""
     row = await conn.fetchrow(
-        _OCCUPANCY.replace("from occupancy o", "from occupancy o") + " where o.booth_id = $1 and o.status = any($2::text[]) for update of o",
+        _OCCUPANCY + " where o.booth_id = $1 and o.status = any($2::text[]) for update of o",
         booth_id, list(only_status),
     )  # fmt: skip
     if row is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -25,8 +25,6 @@ Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
 def today() -> date:
-    from datetime import datetime
-
     return datetime.now(VN).date()
 
 
