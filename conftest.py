@@ -1,1 +1,1 @@
-pytest_plugins = ["ocop_shared.testing"]
+pytest_plugins = ["ocop_testkit"]

@@ -22,8 +22,8 @@ from ocop_shared.kafka import ensure_topics, reliable_producer
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
 from ocop_shared.outbox import Causation, OutboxRelay, append
 from ocop_shared.settings import CommonSettings, ServiceSettings
-from ocop_shared.testing import new_prefix
 from ocop_shared.topics import PLATFORM_PROBES
+from ocop_testkit import new_prefix
 
 N_EVENTS = 50_000
 N_KEYS = 200

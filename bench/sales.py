@@ -35,7 +35,7 @@ from ocop_shared.db import create_pool
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
 from ocop_shared.outbox import Causation, append
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import new_prefix
+from ocop_testkit import new_prefix
 
 DATABASE = "ocop_bench"
 PORT = 18903

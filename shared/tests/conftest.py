@@ -13,8 +13,8 @@ from ocop_shared.inbox import Delivery, InboxConsumer
 from ocop_shared.kafka import ensure_topics
 from ocop_shared.migrations import ServiceSchema, migrate
 from ocop_shared.settings import CommonSettings, ServiceSettings
-from ocop_shared.testing import new_prefix, wait_for
 from ocop_shared.topics import PLATFORM_PROBES
+from ocop_testkit import new_prefix, wait_for
 
 PROBE = ServiceSchema("probe", "probe-dev-password", Path(__file__).parent / "probe_migrations")
 

@@ -12,8 +12,8 @@ from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import read_topic
 from ocop_shared.topics import PLATFORM_PROBES
+from ocop_testkit import read_topic
 
 ConsumeProbes = Callable[[str, int], Awaitable[None]]
 

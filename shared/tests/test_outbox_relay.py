@@ -19,8 +19,8 @@ import pytest
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.outbox import Causation, OutboxRelay, append
 from ocop_shared.settings import CommonSettings, ServiceSettings
-from ocop_shared.testing import read_topic, stack, wait_for
 from ocop_shared.topics import PLATFORM_PROBES
+from ocop_testkit import read_topic, stack, wait_for
 
 CAUSE = Causation(correlation_id="test")
 ConsumeProbes = Callable[[str, int], Awaitable[None]]

@@ -15,7 +15,7 @@ import pytest
 
 from ocop_cli.client import Endpoints
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import new_prefix
+from ocop_testkit import new_prefix
 
 REPO = Path(__file__).resolve().parents[2]
 DATABASE = "ocop_e2e"

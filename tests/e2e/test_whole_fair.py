@@ -20,7 +20,7 @@ import pytest
 from ocop_cli import demo
 from ocop_cli.client import Client, Endpoints, bearer
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import stack, wait_for
+from ocop_testkit import stack, wait_for
 
 from .conftest import DATABASE, Processes
 

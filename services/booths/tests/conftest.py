@@ -21,7 +21,7 @@ from ocop_shared.contracts.registration import (
 )
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import certified_product, publish_events, running_app, wait_for
+from ocop_testkit import certified_product, publish_events, running_app, wait_for
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import httpx
 from ocop_booths.adapters.jobs import sweep_deadlines
 from ocop_shared.contracts.registration import ApplicationWithdrawn, CertificateRevoked
 from ocop_shared.service import Service
-from ocop_shared.testing import publish_events, read_topic, wait_for
+from ocop_testkit import publish_events, read_topic, wait_for
 
 BoothFair = Any
 

@@ -12,7 +12,7 @@ from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.domain.timezone import VN
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import running_app, valid_gtin, valid_tax_code
+from ocop_testkit import running_app, valid_gtin, valid_tax_code
 
 
 @pytest.fixture(scope="session")

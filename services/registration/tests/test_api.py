@@ -9,8 +9,8 @@ import orjson
 from openpyxl import Workbook
 
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import read_topic, valid_gtin, valid_tax_code
 from ocop_shared.topics import REGISTRATION_APPLICATIONS, REGISTRATION_PRODUCTS
+from ocop_testkit import read_topic, valid_gtin, valid_tax_code
 
 Registration = Any  # the conftest's driver
 

@@ -26,7 +26,7 @@ from ocop_shared.contracts.registration import (
 from ocop_shared.events import Event
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_shared.testing import certified_product, publish_events, running_app, valid_gtin, wait_for
+from ocop_testkit import certified_product, publish_events, running_app, valid_gtin, wait_for
 
 
 @pytest.fixture(scope="session")

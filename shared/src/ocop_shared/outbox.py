@@ -76,6 +76,34 @@ def outbox_columns(events: Sequence[Event], *, producer: str, cause: Causation) 
     return columns
 
 
+# The same insert with named parameters (``:outbox_event_id`` ...), for a statement written
+# as a ``NamedQuery``; ``outbox_params`` gives the matching values.
+OUTBOX_COLUMN_NAMES = (
+    "outbox_event_id",
+    "outbox_topic",
+    "outbox_key",
+    "outbox_event_type",
+    "outbox_event_version",
+    "outbox_correlation_id",
+    "outbox_value",
+)
+OUTBOX_INSERT_NAMED = """insert into outbox (event_id, topic, key, event_type, event_version, correlation_id, value)
+    select u.* from unnest(:outbox_event_id::uuid[], :outbox_topic::text[], :outbox_key::text[],
+                           :outbox_event_type::text[], :outbox_event_version::int[],
+                           :outbox_correlation_id::text[], :outbox_value::bytea[]) as u"""
+
+
+def outbox_params(events: Sequence[Event], *, producer: str, cause: Causation) -> dict[str, Any]:
+    """The events as named parameters for ``OUTBOX_INSERT_NAMED``."""
+    return dict(
+        zip(
+            OUTBOX_COLUMN_NAMES,
+            outbox_columns(events, producer=producer, cause=cause),
+            strict=True,
+        )
+    )
+
+
 def outbox_insert_sql(first_param: int, *, only_if: str | None = None) -> str:
     sql = OUTBOX_INSERT_FROM_ARRAYS.format(*range(first_param, first_param + 7))
     return f"{sql}, {only_if}" if only_if else sql

@@ -1,14 +1,22 @@
-"""Events the registration service publishes. Each carries the state its consumers need."""
+"""Events the registration service publishes. Each carries the state its consumers need, and
+the decisions registration made, so no consumer re-derives registration's rules.
+
+Version 2 of the product and application events carries those decisions:
+``ProductSnapshot.ocop_until`` (the last day the product counts as OCOP-certified; ``None``
+when no certificate is in force) and ``ApplicationSnapshot.admitted`` (which products the
+application admits, and until when). Version 1 messages still decode: the upcasters below
+fill the new fields the way registration decided them when v1 was current.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from ocop_shared.events import Event
+from ocop_shared.events import Event, register_upcaster
 from ocop_shared.topics import (
     REGISTRATION_APPLICATIONS,
     REGISTRATION_EXHIBITORS,
@@ -56,10 +64,6 @@ class _FairEvent(Event):
 
     def partition_key(self) -> str:
         return str(self.fair.fair_id)
-
-
-class FairPublished(_FairEvent):
-    event_type: ClassVar[str] = "registration.fair_published"
 
 
 class FairOpenedForApplications(_FairEvent):
@@ -134,10 +138,14 @@ class ProductSnapshot(_Snapshot):
     unit: str
     list_price_vnd: int
     certificate: CertificateSnapshot | None
+    # Registration's decision: the last day (Viet Nam time) this product may be sold as an
+    # OCOP product; None while no certificate is in force (none, expired or revoked).
+    ocop_until: date | None
 
 
 class _ProductEvent(Event):
     topic: ClassVar[Topic] = REGISTRATION_PRODUCTS
+    version: ClassVar[int] = 2
     product: ProductSnapshot
 
     def partition_key(self) -> str:
@@ -178,6 +186,11 @@ class BoothRequest(_Snapshot):
     notes: str = ""
 
 
+class AdmittedProduct(_Snapshot):
+    product_id: UUID
+    until: date
+
+
 class ApplicationSnapshot(_Snapshot):
     application_id: UUID
     fair_id: UUID
@@ -193,10 +206,14 @@ class ApplicationSnapshot(_Snapshot):
     reviewed_at: datetime | None = None
     reason: str | None = None
     best_star: int
+    # Registration's decision on this application's products: the ones admitted to the fair
+    # (at submission, and again at approval), each until the day it stops being admitted.
+    admitted: list[AdmittedProduct]
 
 
 class _ApplicationEvent(Event):
     topic: ClassVar[Topic] = REGISTRATION_APPLICATIONS
+    version: ClassVar[int] = 2
     application: ApplicationSnapshot
 
     def partition_key(self) -> str:
@@ -221,3 +238,54 @@ class ApplicationWaitlisted(_ApplicationEvent):
 
 class ApplicationWithdrawn(_ApplicationEvent):
     event_type: ClassVar[str] = "registration.application_withdrawn"
+
+
+# --- reading version 1 ---------------------------------------------------------------------
+# v1 carried certificates only, and every consumer took "valid" or "expiring" to mean "may be
+# sold until valid_to". These upcasters apply that same reading once, here, so consumers see
+# only v2's decisions.
+
+_IN_FORCE = ("valid", "expiring")
+
+
+def _v1_ocop_until(product: dict[str, Any]) -> str | None:
+    cert = product.get("certificate")
+    if cert is not None and cert["status"] in _IN_FORCE:
+        return str(cert["valid_to"])
+    return None
+
+
+def _upcast_product_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    product = {**payload["product"], "ocop_until": _v1_ocop_until(payload["product"])}
+    return {**payload, "product": product}
+
+
+def _upcast_application_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    application = dict(payload["application"])
+    products = [{**p, "ocop_until": _v1_ocop_until(p)} for p in application["products"]]
+    application["products"] = products
+    application["admitted"] = [
+        {"product_id": p["product_id"], "until": p["ocop_until"]}
+        for p in products
+        if p["ocop_until"] is not None
+    ]
+    return {**payload, "application": application}
+
+
+for _product_event in (
+    ProductRegistered,
+    ProductUpdated,
+    CertificateIssued,
+    CertificateExpiring,
+    CertificateExpired,
+    CertificateRevoked,
+):
+    register_upcaster(_product_event.event_type, 1, _upcast_product_v1)
+for _application_event in (
+    ApplicationSubmitted,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationWaitlisted,
+    ApplicationWithdrawn,
+):
+    register_upcaster(_application_event.event_type, 1, _upcast_application_v1)

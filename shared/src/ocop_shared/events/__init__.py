@@ -8,6 +8,7 @@ from ocop_shared.events.envelope import (
     UnknownEventError,
     decode_event,
     encode_event,
+    register_upcaster,
     registered_events,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "UnknownEventError",
     "decode_event",
     "encode_event",
+    "register_upcaster",
     "registered_events",
 ]

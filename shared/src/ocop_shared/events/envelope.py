@@ -9,6 +9,7 @@ can be dead-lettered rather than guessed at).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -18,6 +19,19 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 from ocop_shared.topics import Topic
 
 _REGISTRY: dict[tuple[str, int], type[Event]] = {}
+# (type, version) -> a function that turns that version's payload into the next version's.
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def register_upcaster(event_type: str, from_version: int, upcast: Upcaster) -> None:
+    """Lets consumers read an older version of an event: ``upcast`` turns a payload of
+    ``from_version`` into one of ``from_version + 1``. Chains apply in order, so a v1 message
+    reaches a v3 class through v2."""
+    key = (event_type, from_version)
+    if key in _UPCASTERS:
+        raise TypeError(f"upcaster for {key} is registered twice")
+    _UPCASTERS[key] = upcast
 
 
 class Event(BaseModel):
@@ -110,13 +124,21 @@ def decode_event(raw: bytes | None) -> tuple[Envelope, Event]:
         envelope = Envelope.model_validate_json(raw)
     except ValidationError as exc:
         raise InvalidEventError(f"invalid envelope: {_errors(exc)}") from exc
-    cls = _REGISTRY.get((envelope.type, envelope.version))
+    payload, version = envelope.payload, envelope.version
+    cls = _REGISTRY.get((envelope.type, version))
+    while cls is None and (envelope.type, version) in _UPCASTERS:
+        try:
+            payload = _UPCASTERS[(envelope.type, version)](payload)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidEventError(f"cannot upcast {envelope.type} v{version}: {exc!r}") from exc
+        version += 1
+        cls = _REGISTRY.get((envelope.type, version))
     if cls is None:
         known = sorted(v for (t, v) in _REGISTRY if t == envelope.type)
         detail = f"known versions {known}" if known else "unknown type"
         raise UnknownEventError(f"cannot read {envelope.type} v{envelope.version}: {detail}")
     try:
-        event = cls.model_validate(envelope.payload)
+        event = cls.model_validate(payload)
     except ValidationError as exc:
         raise InvalidEventError(
             f"invalid {envelope.type} v{envelope.version} payload: {_errors(exc)}"

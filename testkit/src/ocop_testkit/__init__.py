@@ -21,7 +21,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ocop_shared.settings import CommonSettings
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[3]  # testkit/src/ocop_testkit
 STACK = REPO / "deploy" / "local" / "stack.sh"
 TEST_DATABASE = os.environ.get("OCOP_TEST_DATABASE", "ocop_test")
 
@@ -213,4 +213,5 @@ def certified_product(
         unit="gói",
         list_price_vnd=price,
         certificate=cert,
+        ocop_until=cert.valid_to,
     )
