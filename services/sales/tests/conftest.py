@@ -14,6 +14,7 @@ from ocop_shared.contracts.booths import BoothAssigned, Occupancy
 from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
     AdmissionRules,
+    AdmittedProduct,
     ApplicationApproved,
     ApplicationSnapshot,
     BoothRequest,
@@ -124,6 +125,11 @@ class UpstreamFair:
             status="approved",
             submitted_at=datetime.now(UTC),
             best_star=5,
+            admitted=[
+                AdmittedProduct(product_id=p.product_id, until=p.ocop_until)
+                for p in shown
+                if p.ocop_until is not None
+            ],
         )
         booth_id = uuid.uuid4()
         occupancy = Occupancy(
