@@ -6,14 +6,17 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 import orjson
+import pytest
 from aiokafka import AIOKafkaProducer
 
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
-from ocop_shared.inbox import InboxConsumer
+from ocop_shared.inbox import Delivery, InboxConsumer
 from ocop_shared.settings import CommonSettings
 from ocop_shared.topics import PLATFORM_PROBES
 from ocop_testkit import read_topic
+
+from .conftest import record_probe
 
 ConsumeProbes = Callable[[str, int], Awaitable[None]]
 
@@ -99,3 +102,37 @@ async def test_a_redelivered_event_has_no_second_effect(
         "select seq, count(*) as n from probe_effects group by seq order by seq"
     )
     assert [(r["seq"], r["n"]) for r in rows] == [(1, 1), (2, 1)]
+
+
+async def test_a_transient_database_error_is_retried_not_dead_lettered(
+    probe_pool: asyncpg.Pool, stack_settings: CommonSettings, prefix: str
+) -> None:
+    """An admin shutdown (a Postgres restart), a statement timeout or a read-only replica
+    after failover says nothing about the event: the batch is read again, and the event takes
+    effect once the database serves again."""
+    failures = [
+        asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+        asyncpg.exceptions.QueryCanceledError("canceling statement due to statement timeout"),
+        asyncpg.exceptions.ReadOnlySQLTransactionError("cannot execute INSERT in a read-only transaction"),
+    ]  # fmt: skip
+
+    async def flaky(conn: asyncpg.Connection, event: ProbeHappened, delivery: Delivery) -> None:
+        if failures:
+            raise failures.pop(0)
+        await record_probe(conn, event, delivery)
+
+    await produce(stack_settings, PLATFORM_PROBES.physical(prefix), [(b"k", probe("fair-9", 1))])
+    records = await read_topic(
+        stack_settings.kafka_bootstrap,
+        PLATFORM_PROBES.physical(prefix),
+        until=lambda r: len(r) >= 1,
+    )
+    consumer = InboxConsumer(probe_pool, "probe-effects", {ProbeHappened: flaky})
+    for _ in range(3):
+        with pytest.raises(asyncpg.PostgresError):
+            await consumer.process(records)  # the subscriber NACKs: the batch comes again
+        assert await probe_pool.fetchval("select count(*) from dead_letters") == 0
+    await consumer.process(records)
+    rows = await probe_pool.fetch("select key, seq from probe_effects")
+    assert [(r["key"], r["seq"]) for r in rows] == [("fair-9", 1)]
+    assert await probe_pool.fetchval("select count(*) from dead_letters") == 0

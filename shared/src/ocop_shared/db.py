@@ -46,8 +46,22 @@ def is_retryable(exc: BaseException) -> bool:
     )
 
 
+# SQLSTATEs that say "the database cannot do this now", not "this request or event is bad":
+# connection exceptions (08), insufficient resources (53: too many connections, disk full),
+# operator intervention (57: admin shutdown during a restart, crash shutdown, statement
+# timeout), system errors (58), a read-only transaction (25006: a replica after failover) and
+# a lock not available (55P03: lock_timeout). The same work may succeed once it passes.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "58")
+TRANSIENT_SQLSTATES = frozenset({"25006", "55P03"})
+
+
 def is_infrastructure_error(exc: BaseException) -> bool:
-    """The database itself is unreachable: retrying the same message later is the answer."""
+    """The database is unreachable or cannot serve now: retrying the same message later is
+    the answer, never a dead letter."""
+    if isinstance(exc, asyncpg.PostgresError):
+        sqlstate = getattr(exc, "sqlstate", None) or ""
+        if sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES or sqlstate in TRANSIENT_SQLSTATES:
+            return True
     return isinstance(
         exc,
         asyncpg.PostgresConnectionError
