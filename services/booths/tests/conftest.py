@@ -13,6 +13,7 @@ from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
     AdmissionRules,
+    AdmittedProduct,
     ApplicationApproved,
     ApplicationSnapshot,
     BoothRequest,
@@ -110,6 +111,7 @@ class BoothFair:
                 status="approved",
                 submitted_at=start + timedelta(minutes=i),
                 best_star=star,
+                admitted=[AdmittedProduct(product_id=product.product_id, until=product.ocop_until)],
             )  # type: ignore[arg-type]
             events += [
                 CredentialIssued(
