@@ -10,8 +10,8 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from faststream.specification import AsyncAPI
 
+from ocop_shared import asyncapi
 from ocop_shared.service import Service
 
 USAGE = "usage: python -m ocop_<service> serve | migrate | asyncapi"
@@ -43,10 +43,8 @@ def main(
         applied = asyncio.run(service.migrate())
         print(json.dumps({"service": service.name, "applied": applied}))
     elif command == "asyncapi":
-        spec = AsyncAPI(
-            service.build_broker(), title=f"ocop-fairs {service.name}", version="1"
-        ).to_specification()
-        print(spec.to_json())
+        # Built from the contracts (ocop_shared.asyncapi): what it sends and receives.
+        sys.stdout.write(asyncapi.render(asyncapi.document(service)))
     else:
         print(USAGE, file=sys.stderr)
         sys.exit(2)

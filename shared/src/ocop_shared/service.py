@@ -25,7 +25,6 @@ from pydantic import BaseModel, ValidationError
 from ocop_shared import auth
 from ocop_shared.db import create_pool
 from ocop_shared.errors import DomainError
-from ocop_shared.events import Envelope, registered_events
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
 from ocop_shared.logging import configure_logging, get_logger
@@ -106,20 +105,12 @@ class Service:
         log.info("service started", kafka=s.kafka_bootstrap, database=s.pg_database)
 
     def build_broker(self) -> KafkaBroker:
-        """The service's Kafka side: its consumers, and the topics it publishes (documented
-        for AsyncAPI; the outbox relay does the publishing)."""
+        """The service's Kafka side: its consumers. (The outbox relay publishes; the AsyncAPI
+        document is built from the contracts, ``ocop_shared.asyncapi``.)"""
         s = self.settings
         broker = KafkaBroker(s.kafka_bootstrap, client_id=self.name, logger=None)
         for sub in self.consumers(self):
             sub.consumer.subscribe(broker, sub.topics, prefix=s.topic_prefix)
-        for topic in self.publishes:
-            types = sorted(t for (t, _v), cls in registered_events().items() if cls.topic is topic)
-            broker.publisher(
-                topic.physical(s.topic_prefix),
-                title=f"{topic.name}:publish",
-                description=f"Key: {topic.key}. Events: {', '.join(types)}. Published by the outbox relay.",
-                schema=Envelope,
-            )
         return broker
 
     async def stop(self) -> None:
