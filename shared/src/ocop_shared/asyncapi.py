@@ -29,8 +29,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
-from ocop_shared.events import Envelope, Event, registered_events
-from ocop_shared.events import envelope as _envelope
+from ocop_shared.events import Envelope, Event, registered_events, registered_upcasters
 from ocop_shared.service import Service
 from ocop_shared.topics import Topic
 
@@ -157,7 +156,7 @@ def message_id(cls: type[Event]) -> str:
 def upcast_versions(cls: type[Event]) -> list[int]:
     """The older versions of ``cls``'s event type that consumers still read: each one an
     upcaster chain turns into ``cls.version`` (see ``register_upcaster``)."""
-    upcasters = _envelope._UPCASTERS  # the registry has no public reader; read-only here
+    upcasters = registered_upcasters()
     older = []
     for version in range(1, cls.version):
         v = version

@@ -10,6 +10,7 @@ from ocop_shared.events.envelope import (
     encode_event,
     register_upcaster,
     registered_events,
+    registered_upcasters,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "encode_event",
     "register_upcaster",
     "registered_events",
+    "registered_upcasters",
 ]

@@ -150,6 +150,11 @@ def registered_events() -> dict[tuple[str, int], type[Event]]:
     return dict(_REGISTRY)
 
 
+def registered_upcasters() -> dict[tuple[str, int], Upcaster]:
+    """(type, version) -> the upcaster that reads that older version."""
+    return dict(_UPCASTERS)
+
+
 def _errors(exc: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(map(str, e['loc'])) or '(root)'}: {e['msg']}" for e in exc.errors()[:5]
