@@ -1,4 +1,5 @@
-"""The registration service: fairs, exhibitors, products and certificates, applications."""
+"""The registration service: fairs, exhibitors, products and certificates, applications.
+Wiring only: settings, repositories, the unit of work, routers, consumers and jobs."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
-from ocop_registration.adapters.api import router
-from ocop_registration.adapters.consumers import subscriptions
+from ocop_registration.adapters.http import routers
 from ocop_registration.adapters.jobs import expiry_scheduler
+from ocop_registration.adapters.kafka import subscriptions
+from ocop_registration.adapters.postgres import repositories
+from ocop_registration.application.ports import Repositories
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import (
@@ -19,6 +22,7 @@ from ocop_shared.topics import (
     REGISTRATION_FAIRS,
     REGISTRATION_PRODUCTS,
 )
+from ocop_shared.uow import UnitOfWorkFactory
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -30,11 +34,15 @@ class RegistrationSettings(ServiceSettings):
 
 
 def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAPI]:
+    settings = settings or RegistrationSettings()
+    uow: UnitOfWorkFactory[Repositories] = UnitOfWorkFactory(
+        lambda: service.pool, repositories, producer=settings.service
+    )
     service = Service(
-        settings=settings or RegistrationSettings(),
+        settings=settings,
         migrations=MIGRATIONS,
-        consumers=subscriptions,
-        jobs=[expiry_scheduler],
+        consumers=lambda _service: subscriptions(uow),
+        jobs=[expiry_scheduler(settings.expiry_scan_seconds)],
         publishes=[
             REGISTRATION_FAIRS,
             REGISTRATION_EXHIBITORS,
@@ -47,8 +55,9 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         service,
         title="ocop-fairs registration",
         description="Fairs, OCOP holders and delegations, certified products, applications and their review.",
-        routers=[router],
+        routers=routers,
     )
+    app.state.uow = uow
     return service, app
 
 

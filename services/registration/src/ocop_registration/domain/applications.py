@@ -1,26 +1,48 @@
-"""Applications to a fair and their review."""
+"""Applications to a fair: submission (with the admission of its products), review (with
+their re-admission at approval) and withdrawal. Each decision returns the new application and
+the event announcing it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.products import admits, check_group
 from ocop_registration.domain.timezone import local_date
 from ocop_shared.contracts.registration import (
+    AdmittedProduct,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationSnapshot,
     ApplicationStatus,
+    ApplicationSubmitted,
+    ApplicationWaitlisted,
+    ApplicationWithdrawn,
     BoothRequest,
     ExhibitorSnapshot,
     FairSnapshot,
     ProductSnapshot,
 )
-from ocop_shared.errors import Conflict, InvalidField
+from ocop_shared.errors import Conflict, DomainError, InvalidField
 
+# decision -> (the states it may be taken from, the event announcing it)
 REVIEW_DECISIONS: dict[str, frozenset[ApplicationStatus]] = {
     "approved": frozenset({"submitted", "waitlisted"}),
     "rejected": frozenset({"submitted", "waitlisted"}),
     "waitlisted": frozenset({"submitted"}),
+}
+REVIEWED: dict[
+    str,
+    tuple[
+        ApplicationStatus,
+        type[ApplicationApproved] | type[ApplicationRejected] | type[ApplicationWaitlisted],
+    ],
+] = {
+    "approved": ("approved", ApplicationApproved),
+    "rejected": ("rejected", ApplicationRejected),
+    "waitlisted": ("waitlisted", ApplicationWaitlisted),
 }
 WITHDRAWABLE: frozenset[ApplicationStatus] = frozenset({"submitted", "waitlisted", "approved"})
 BOOTH_TYPES = ("standard", "corner", "premium", "outdoor")
@@ -87,9 +109,98 @@ def check_review(status: ApplicationStatus, decision: str, reason: str | None) -
         raise Conflict(f"an application that is {status} cannot be {decision}", field="decision")
     if decision == "rejected" and not (reason and reason.strip()):
         raise InvalidField("reason", "a rejection must say why")
-    return decision  # type: ignore[return-value]
+    return REVIEWED[decision][0]
 
 
 def check_withdraw(status: ApplicationStatus) -> None:
     if status not in WITHDRAWABLE:
         raise Conflict(f"an application that is {status} cannot be withdrawn", field="status")
+
+
+def check_distinct(product_ids: Sequence[UUID]) -> None:
+    if len(set(product_ids)) != len(product_ids):
+        raise InvalidField("product_ids", "a product is listed twice")
+
+
+def admit(
+    products: Sequence[ProductSnapshot],
+    fair: FairSnapshot,
+    refuse: Callable[[int, str], DomainError],
+) -> list[AdmittedProduct]:
+    """Which products the fair's rules admit, each until its certificate's last day; the first
+    product the rules refuse is refused with ``refuse(position, why)``."""
+    through = local_date(fair.ends_at)
+    admitted = []
+    for i, product in enumerate(products):
+        refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
+        if refusal or product.certificate is None:
+            raise refuse(i, f"'{product.name}' {refusal}")
+        admitted.append(
+            AdmittedProduct(product_id=product.product_id, until=product.certificate.valid_to)
+        )
+    return admitted
+
+
+def submit(
+    fair: FairSnapshot,
+    applicant: ExhibitorSnapshot,
+    products: Sequence[ProductSnapshot],
+    booth_request: BoothRequest,
+    *,
+    application_id: UUID,
+    now: datetime,
+) -> Decision[ApplicationSnapshot]:
+    """An application that meets the fair's rules, with the products they admit."""
+    best = check_application(fair, applicant, products, booth_request, now)
+    admitted = admit(products, fair, lambda i, why: InvalidField(f"product_ids.{i}", why))
+    application = ApplicationSnapshot(
+        application_id=application_id,
+        fair_id=fair.fair_id,
+        exhibitor_id=applicant.exhibitor_id,
+        exhibitor_name=applicant.name,
+        exhibitor_kind=applicant.kind,
+        province=applicant.province,
+        products=list(products),
+        booth_request=booth_request,
+        status="submitted",
+        submitted_at=now,
+        best_star=best,
+        admitted=admitted,
+    )
+    return Decision(application, [ApplicationSubmitted(application=application)])
+
+
+def review(
+    application: ApplicationSnapshot,
+    fair: FairSnapshot,
+    *,
+    decision: str,
+    reason: str | None,
+    reviewer: str,
+    now: datetime,
+) -> Decision[ApplicationSnapshot]:
+    """Approve, reject or waitlist. Certificates may have changed since submission, so an
+    approval re-decides admission on the products as they are now (``application.products``)
+    and is refused if one of them is no longer admitted."""
+    status = check_review(application.status, decision, reason)
+    admitted = application.admitted
+    if status == "approved":
+        admitted = admit(
+            application.products, fair, lambda i, why: Conflict(why, field=f"products.{i}")
+        )
+    reviewed = application.model_copy(
+        update={
+            "status": status,
+            "reviewed_by": reviewer,
+            "reviewed_at": now,
+            "reason": reason,
+            "admitted": admitted,
+        }
+    )
+    return Decision(reviewed, [REVIEWED[decision][1](application=reviewed)])
+
+
+def withdraw(application: ApplicationSnapshot) -> Decision[ApplicationSnapshot]:
+    check_withdraw(application.status)
+    withdrawn = application.model_copy(update={"status": "withdrawn"})
+    return Decision(withdrawn, [ApplicationWithdrawn(application=withdrawn)])

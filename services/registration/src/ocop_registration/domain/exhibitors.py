@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from uuid import UUID
 
 from stdnum.exceptions import ValidationError
 from stdnum.vn import mst
 
+from ocop_registration.domain.decision import Decision
+from ocop_shared.contracts.registration import (
+    ExhibitorRegistered,
+    ExhibitorSnapshot,
+    ExhibitorUpdated,
+)
 from ocop_shared.errors import InvalidField
 
-HOLDER_KINDS = ("cooperative", "enterprise", "cooperative_group", "household_business")
-KINDS = (*HOLDER_KINDS, "delegation")
+ExhibitorKind = Literal[
+    "cooperative", "enterprise", "cooperative_group", "household_business", "delegation"
+]
+
+HOLDER_KINDS: tuple[ExhibitorKind, ...] = (
+    "cooperative",
+    "enterprise",
+    "cooperative_group",
+    "household_business",
+)
+KINDS: tuple[ExhibitorKind, ...] = (*HOLDER_KINDS, "delegation")
 
 _PHONE = re.compile(r"^(?:\+?84|0)((?:3|5|7|8|9)\d{8}|2\d{9})$")
 
@@ -34,6 +53,13 @@ def parse_phone(raw: str) -> str:
     return "+84" + match.group(1)
 
 
+def parse_kind(raw: str) -> ExhibitorKind:
+    for kind in KINDS:
+        if raw == kind:
+            return kind
+    raise InvalidField("kind", f"one of {', '.join(KINDS)}")
+
+
 def check_kind(kind: str, tax_code: str | None) -> None:
     if kind not in KINDS:
         raise InvalidField("kind", f"one of {', '.join(KINDS)}")
@@ -47,3 +73,76 @@ def check_members(delegation_kind: str, member_kinds: dict[str, str]) -> None:
     for member, kind in member_kinds.items():
         if kind == "delegation":
             raise InvalidField("member_ids", f"{member} is a delegation, not a holder")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach an exhibitor; kept by registration, never announced."""
+
+    address: str = ""
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Exhibitor:
+    snapshot: ExhibitorSnapshot
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class ExhibitorDraft:
+    kind: ExhibitorKind
+    name: str
+    province: str
+    tax_code: str | None = None
+    commune: str | None = None
+    phone: str | None = None
+    contact: Contact = field(default_factory=Contact)
+
+
+def register(draft: ExhibitorDraft, exhibitor_id: UUID) -> Decision[Exhibitor]:
+    """A holder or a delegation joins: tax code and phone normalized, the kind's needs checked."""
+    tax_code = parse_tax_code(draft.tax_code) if draft.tax_code else None
+    check_kind(draft.kind, tax_code)
+    snapshot = ExhibitorSnapshot(
+        exhibitor_id=exhibitor_id,
+        kind=draft.kind,
+        name=draft.name,
+        tax_code=tax_code,
+        province=draft.province,
+        commune=draft.commune,
+        phone=parse_phone(draft.phone) if draft.phone else None,
+    )
+    return Decision(Exhibitor(snapshot, draft.contact), [ExhibitorRegistered(exhibitor=snapshot)])
+
+
+ANNOUNCED_FIELDS = ("name", "province", "commune")
+
+
+def update(current: Exhibitor, changes: Mapping[str, str | None]) -> Decision[Exhibitor]:
+    """Applies the fields a client set (a field set to None clears it); announced."""
+    fields: dict[str, str | None] = {k: v for k, v in changes.items() if k in ANNOUNCED_FIELDS}
+    if "phone" in changes:
+        phone = changes["phone"]
+        fields["phone"] = parse_phone(phone) if phone else None
+    snapshot = current.snapshot.model_copy(update=fields)
+    contact = Contact(
+        address=changes.get("address", current.contact.address) or "",
+        email=changes.get("email", current.contact.email),
+    )
+    return Decision(Exhibitor(snapshot, contact), [ExhibitorUpdated(exhibitor=snapshot)])
+
+
+def add_members(
+    delegation: ExhibitorSnapshot,
+    member_ids: Sequence[UUID],
+    found: Mapping[UUID, ExhibitorSnapshot],
+) -> Decision[ExhibitorSnapshot]:
+    """A delegation takes on member holders (known ones, not delegations); announced."""
+    missing = [str(m) for m in member_ids if m not in found]
+    if missing:
+        raise InvalidField("member_ids", f"unknown holders: {', '.join(missing)}")
+    check_members(delegation.kind, {str(k): v.kind for k, v in found.items()})
+    members = sorted({*delegation.member_ids, *member_ids})
+    updated = delegation.model_copy(update={"member_ids": members})
+    return Decision(updated, [ExhibitorUpdated(exhibitor=updated)])

@@ -1,29 +1,58 @@
-"""Fairs: their schedule, their admission rules, and their lifecycle."""
+"""Fairs: their schedule, their admission rules, and their lifecycle (an explicit state machine)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
+from uuid import UUID
 
+from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.products import TAXONOMIES
+from ocop_registration.domain.timezone import as_utc
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     FairApplicationsClosed,
     FairFinished,
     FairOpenedForApplications,
+    FairRulesChanged,
     FairSnapshot,
     FairStarted,
     FairStatus,
 )
 from ocop_shared.errors import Conflict, InvalidField
+from ocop_shared.events import Event
+
+FairKind = Literal["fair", "exhibition", "promotion_week", "showroom"]
+FairEvent = (
+    type[FairOpenedForApplications]
+    | type[FairApplicationsClosed]
+    | type[FairStarted]
+    | type[FairFinished]
+)
 
 # action -> (from states, to state, event announcing it)
-TRANSITIONS: dict[str, tuple[frozenset[FairStatus], FairStatus, type]] = {
+TRANSITIONS: dict[str, tuple[frozenset[FairStatus], FairStatus, FairEvent]] = {
     "open": (frozenset({"draft"}), "open", FairOpenedForApplications),
     "close": (frozenset({"open"}), "closed", FairApplicationsClosed),
     "start": (frozenset({"closed"}), "running", FairStarted),
     "finish": (frozenset({"running"}), "finished", FairFinished),
 }
+
+
+@dataclass(frozen=True)
+class FairDraft:
+    """A fair as an organizer plans it; naive times are local times in Viet Nam."""
+
+    name: str
+    kind: FairKind
+    venue: str
+    province: str
+    starts_at: datetime
+    ends_at: datetime
+    applications_open_at: datetime
+    applications_close_at: datetime
+    rules: AdmissionRules = field(default_factory=AdmissionRules)
 
 
 def check_schedule(
@@ -64,26 +93,50 @@ def check_rules(rules: AdmissionRules) -> None:
         raise InvalidField("rules.subsidy_max_booths", "must not be negative")
 
 
+def plan(draft: FairDraft, fair_id: UUID, organizer_id: str) -> FairSnapshot:
+    """A new fair, as a draft: private, so nothing is announced until it opens."""
+    starts, ends = as_utc(draft.starts_at), as_utc(draft.ends_at)
+    opens, closes = as_utc(draft.applications_open_at), as_utc(draft.applications_close_at)
+    check_schedule(starts, ends, opens, closes)
+    check_rules(draft.rules)
+    return FairSnapshot(
+        fair_id=fair_id,
+        organizer_id=organizer_id,
+        name=draft.name,
+        kind=draft.kind,
+        venue=draft.venue,
+        province=draft.province,
+        starts_at=starts,
+        ends_at=ends,
+        applications_open_at=opens,
+        applications_close_at=closes,
+        rules=draft.rules,
+        status="draft",
+    )
+
+
 @dataclass(frozen=True)
 class Transition:
     fair: FairSnapshot
-    event: type
+    events: list[Event]
 
 
 def transition(fair: FairSnapshot, action: str) -> Transition:
+    """One step of the lifecycle draft → open → closed → running → finished, announced."""
     if action not in TRANSITIONS:
         raise InvalidField("action", f"unknown action; one of {', '.join(TRANSITIONS)}")
     sources, target, event = TRANSITIONS[action]
     if fair.status not in sources:
         raise Conflict(f"a fair that is {fair.status} cannot {action}", field="status")
-    return Transition(fair.model_copy(update={"status": target}), event)
+    moved = fair.model_copy(update={"status": target})
+    return Transition(moved, [event(fair=moved)])
 
 
-def change_rules(fair: FairSnapshot, rules: AdmissionRules) -> FairSnapshot:
+def change_rules(fair: FairSnapshot, rules: AdmissionRules) -> Decision[FairSnapshot]:
+    """New admission rules until the fair runs; announced unless the fair is still a draft."""
     if fair.status in ("running", "finished"):
         raise Conflict(f"rules of a {fair.status} fair cannot change", field="status")
     check_rules(rules)
-    return fair.model_copy(update={"rules": rules})
-
-
-__all__ = ["Transition", "change_rules", "check_rules", "check_schedule", "transition"]
+    changed = fair.model_copy(update={"rules": rules})
+    events: list[Event] = [] if changed.status == "draft" else [FairRulesChanged(fair=changed)]
+    return Decision(changed, events)

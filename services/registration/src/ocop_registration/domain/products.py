@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
 from stdnum import ean
 from stdnum.exceptions import ValidationError
 
-from ocop_shared.contracts.registration import CertificateSnapshot, CertificateStatus
+from ocop_registration.domain.decision import Decision
+from ocop_shared.contracts.registration import (
+    CertificateExpired,
+    CertificateExpiring,
+    CertificateIssued,
+    CertificateRevoked,
+    CertificateSnapshot,
+    CertificateStatus,
+    ExhibitorSnapshot,
+    ProductRegistered,
+    ProductSnapshot,
+    ProductUpdated,
+)
 from ocop_shared.errors import Conflict, InvalidField
+from ocop_shared.events import Event
 
 # The taxonomy changes between decisions; products keep the version they were classed under.
 TAXONOMIES: dict[str, dict[int, str]] = {
@@ -111,13 +126,6 @@ def certificate_status(valid_to: date, revoked: bool, today: date) -> Certificat
     return "valid"
 
 
-def check_revocable(certificate: CertificateSnapshot) -> None:
-    if certificate.status == "revoked":
-        raise Conflict(
-            f"certificate {certificate.number} is already revoked", field="certificate_numbers"
-        )
-
-
 def admits(certificate: CertificateSnapshot | None, *, min_star: int, through: date) -> str | None:
     """Why a certificate does not admit its product to a fair ending on ``through``, or None."""
     if certificate is None:
@@ -129,3 +137,232 @@ def admits(certificate: CertificateSnapshot | None, *, min_star: int, through: d
     if certificate.star < min_star:
         return f"{certificate.star}★ is below the fair's minimum of {min_star}★"
     return None
+
+
+def ocop_until(certificate: CertificateSnapshot | None, today: date) -> date | None:
+    """Registration's decision for the other services: the last day the product may be sold as
+    an OCOP product: its certificate's valid_to while that certificate is in force (valid or
+    expiring), None otherwise (no certificate, expired or revoked)."""
+    if certificate is None or certificate.status == "revoked" or certificate.valid_to < today:
+        return None
+    return certificate.valid_to
+
+
+# --- registering and changing a product --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    name: str
+    group: int
+    unit: str
+    list_price_vnd: int
+    taxonomy: str = "2023"
+    gtin: str | None = None
+    traceability_url: str | None = None
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    product: ProductSnapshot
+    gtin_vietnamese: bool | None
+    traceability_url: str | None
+
+
+def new_product(draft: ProductDraft, product_id: UUID, holder_id: UUID) -> NewProduct:
+    """Checks a product as registered (group, price, barcode); it has no certificate yet."""
+    check_group(draft.taxonomy, draft.group)
+    check_price(draft.list_price_vnd)
+    gtin = parse_gtin(draft.gtin) if draft.gtin else None
+    product = ProductSnapshot(
+        product_id=product_id,
+        holder_id=holder_id,
+        name=draft.name,
+        group=draft.group,
+        taxonomy=draft.taxonomy,
+        gtin=gtin.code if gtin else None,
+        unit=draft.unit,
+        list_price_vnd=draft.list_price_vnd,
+        certificate=None,
+        ocop_until=None,
+    )
+    return NewProduct(product, gtin.vietnamese if gtin else None, draft.traceability_url)
+
+
+def register(new: NewProduct, holder: ExhibitorSnapshot | None) -> Decision[NewProduct]:
+    """A product belongs to an OCOP holder, never to a delegation (its members hold them)."""
+    if holder is None:
+        raise InvalidField("holder_id", "no such holder")
+    if holder.kind == "delegation":
+        raise InvalidField("holder_id", "a delegation holds no products: its members do")
+    return Decision(new, [ProductRegistered(product=new.product)])
+
+
+@dataclass(frozen=True)
+class ProductChanges:
+    """The fields a PATCH sets; None for a field leaves it as it is."""
+
+    name: str | None = None
+    unit: str | None = None
+    list_price_vnd: int | None = None
+    traceability_url: str | None = None
+    clears_traceability_url: bool = False
+
+
+def check_changes(changes: ProductChanges) -> None:
+    if changes.list_price_vnd is not None:
+        check_price(changes.list_price_vnd)
+
+
+def update(current: ProductSnapshot, changes: ProductChanges) -> Decision[ProductSnapshot]:
+    """Name, unit and list price change; the change is announced (also an empty one)."""
+    check_changes(changes)
+    fields = {"name": changes.name, "unit": changes.unit, "list_price_vnd": changes.list_price_vnd}
+    updated = current.model_copy(update={k: v for k, v in fields.items() if v is not None})
+    return Decision(updated, [ProductUpdated(product=updated)])
+
+
+# --- certificates --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateDraft:
+    number: str
+    star: int
+    issuing_level: str
+    issuing_body: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_to: date | None = None  # 36 months after valid_from unless given
+
+
+def new_certificate(
+    draft: CertificateDraft, certificate_id: UUID, today: date
+) -> CertificateSnapshot:
+    valid_to = draft.valid_to or default_valid_to(draft.valid_from)
+    check_certificate(draft.star, draft.issuing_level, draft.valid_from, valid_to)
+    return CertificateSnapshot(
+        certificate_id=certificate_id,
+        number=draft.number,
+        star=draft.star,
+        issuing_level=draft.issuing_level,
+        issuing_body=draft.issuing_body,
+        decision_number=draft.decision_number,
+        decision_date=draft.decision_date,
+        valid_from=draft.valid_from,
+        valid_to=valid_to,
+        status=certificate_status(valid_to, False, today),
+    )
+
+
+def certify(
+    product: ProductSnapshot, certificate: CertificateSnapshot, today: date
+) -> Decision[ProductSnapshot]:
+    """A product's certificate is the one valid from the latest date (the newest on a tie):
+    a certificate issued late for an earlier period is recorded but does not replace it."""
+    current = product.certificate
+    if current is not None and current.valid_from > certificate.valid_from:
+        certified = product
+    else:
+        certified = product.model_copy(
+            update={"certificate": certificate, "ocop_until": ocop_until(certificate, today)}
+        )
+    return Decision(certified, [CertificateIssued(product=certified)])
+
+
+def check_revocable(certificate: CertificateSnapshot) -> None:
+    if certificate.status == "revoked":
+        raise Conflict(
+            f"certificate {certificate.number} is already revoked", field="certificate_numbers"
+        )
+
+
+def check_reason(reason: str) -> None:
+    if not reason:
+        raise InvalidField("reason", "a revocation must say why")
+
+
+def revoke(
+    numbers: Sequence[str],
+    held_by: Mapping[str, ProductSnapshot],
+    *,
+    reason: str,
+    decision_number: str,
+) -> Decision[list[tuple[str, ProductSnapshot]]]:
+    """One decision revokes many certificates, all or none: one event per certificate, carrying
+    its product as it is after the revocation. ``held_by`` maps each known number to its product.
+    A number listed twice counts once."""
+    numbers = list(dict.fromkeys(numbers))
+    check_reason(reason)
+    missing = [n for n in numbers if n not in held_by]
+    if missing:
+        raise InvalidField(
+            "certificate_numbers", f"unknown certificates: {', '.join(missing[:20])}"
+        )
+    state = {p.product_id: p for p in held_by.values()}
+    events: list[Event] = []
+    for number in numbers:
+        product = state[held_by[number].product_id]
+        certificate = product.certificate
+        if certificate is not None and certificate.number == number:
+            check_revocable(certificate)
+            product = product.model_copy(
+                update={
+                    "certificate": certificate.model_copy(update={"status": "revoked"}),
+                    "ocop_until": None,
+                }
+            )
+            state[product.product_id] = product
+        events.append(
+            CertificateRevoked(product=product, reason=reason, decision_number=decision_number)
+        )
+    return Decision([(n, state[held_by[n].product_id]) for n in numbers], events)
+
+
+# --- expiry --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiryCandidate:
+    """A certificate that is not revoked, not yet announced as expired, and ends within the
+    notice period (or already ended)."""
+
+    certificate_id: UUID
+    product_id: UUID
+    valid_to: date
+    expiring_announced: bool
+
+
+@dataclass(frozen=True)
+class Announced:
+    certificate_id: UUID
+    expired: bool  # True: nothing more to announce about this certificate
+
+
+def announce_expiry(
+    candidates: Sequence[ExpiryCandidate],
+    products: Mapping[UUID, ProductSnapshot],
+    today: date,
+) -> Decision[list[Announced]]:
+    """Each certificate is announced once as expiring and once as expired. A certificate that
+    a newer one replaced is closed silently: nothing for the fairs to act on."""
+    marks: list[Announced] = []
+    events: list[Event] = []
+    for candidate in candidates:
+        expired = candidate.valid_to < today
+        if not expired and candidate.expiring_announced:
+            continue
+        product = products.get(candidate.product_id)
+        if (
+            product is None
+            or product.certificate is None
+            or product.certificate.certificate_id != candidate.certificate_id
+        ):
+            marks.append(Announced(candidate.certificate_id, expired=True))
+            continue
+        events.append(
+            CertificateExpired(product=product) if expired else CertificateExpiring(product=product)
+        )
+        marks.append(Announced(candidate.certificate_id, expired=expired))
+    return Decision(marks, events)

@@ -1,4 +1,4 @@
-"""Request bodies. Unknown fields are refused, and server-owned fields (status, star of a
+"""Request bodies and answers. Unknown fields are refused, and server-owned fields (status, star of a
 product, reviewer) are simply not part of any client's body."""
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from ocop_registration.domain.text import nfc
-from ocop_shared.contracts.registration import AdmissionRules, BoothRequest
+from ocop_shared.contracts.registration import (
+    AdmissionRules,
+    ApplicationSnapshot,
+    BoothRequest,
+    ExhibitorSnapshot,
+    ProductSnapshot,
+)
 
 Text = Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=300)]
 LongText = Annotated[str, AfterValidator(nfc), Field(max_length=2000)]
@@ -124,3 +130,59 @@ class ApplicationCreate(Strict):
 class Review(Strict):
     decision: Literal["approved", "rejected", "waitlisted"]
     reason: LongText | None = None
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+class Issued(BaseModel):
+    token: str
+    note: str = "shown once; only a hash is stored"
+
+
+class OrganizerIssued(Issued):
+    organizer_id: str
+
+
+class ExhibitorIssued(Issued):
+    exhibitor: ExhibitorSnapshot
+
+
+class ProductOut(ProductSnapshot):
+    gtin_vietnamese: bool | None = None
+
+
+class RevocationResult(BaseModel):
+    decision_number: str
+    revoked: list[str]
+    products: list[UUID]
+
+
+class HolderResultOut(BaseModel):
+    fair_id: UUID
+    sales: int
+    gross_vnd: int
+    refunded_vnd: int
+    net_vnd: int
+
+
+class ApplicationForReview(ApplicationSnapshot):
+    history: dict[UUID, list[HolderResultOut]]
+
+
+class RowErrorOut(BaseModel):
+    field: str
+    message: str
+
+
+class RejectedRow(BaseModel):
+    line: int
+    errors: list[RowErrorOut]
+
+
+class ImportReportOut(BaseModel):
+    rows: int
+    imported: int
+    rejected: int
+    applied: bool
+    errors: list[RejectedRow]

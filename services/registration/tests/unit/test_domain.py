@@ -99,6 +99,7 @@ def _product(
         unit="gói",
         list_price_vnd=120_000,
         certificate=cert,
+        ocop_until=cert.valid_to if status in ("valid", "expiring") else None,
     )
 
 

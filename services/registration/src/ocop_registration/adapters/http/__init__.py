@@ -1,0 +1,23 @@
+"""The HTTP API: one router per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ocop_registration.adapters.http import (
+    applications,
+    exhibitors,
+    fairs,
+    imports,
+    organizers,
+    products,
+)
+
+routers: list[APIRouter] = [
+    organizers.router,
+    fairs.router,
+    exhibitors.router,
+    products.router,
+    applications.router,
+    imports.router,
+]

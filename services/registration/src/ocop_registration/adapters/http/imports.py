@@ -1,0 +1,43 @@
+"""Bulk import of a province's OCOP product register (CSV or XLSX), answered row by row."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from ocop_registration.adapters import register_file
+from ocop_registration.adapters.http.deps import Cause, Organizer, Uow
+from ocop_registration.adapters.http.schemas import ImportReportOut, RejectedRow, RowErrorOut
+from ocop_registration.application.commands import imports
+
+router = APIRouter(tags=["imports"])
+
+
+@router.post("/imports/register", response_model=ImportReportOut)
+async def import_product_register(
+    _p: Organizer,
+    uow: Uow,
+    cause: Cause,
+    file: Annotated[
+        UploadFile, File(description="CSV (UTF-8) or XLSX: a province's OCOP product register")
+    ],
+    valid_rows_only: Annotated[bool, Form()] = False,
+) -> ImportReportOut:
+    rows = register_file.parse(file.filename or "", await file.read())
+    report = await uow.run(
+        lambda u: imports.import_register(u, rows, valid_rows_only=valid_rows_only), cause=cause
+    )
+    return ImportReportOut(
+        rows=report.rows,
+        imported=report.imported,
+        rejected=len(report.rejected),
+        applied=report.applied,
+        errors=[
+            RejectedRow(
+                line=r.line,
+                errors=[RowErrorOut(field=e.field, message=e.message) for e in r.errors],
+            )
+            for r in report.rejected
+        ],
+    )

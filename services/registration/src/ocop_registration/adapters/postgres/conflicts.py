@@ -1,0 +1,27 @@
+"""A unique constraint that refuses a write is the client's conflict, naming its field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+
+from ocop_shared.errors import Conflict
+
+UNIQUE_FIELDS = {
+    "exhibitors_tax_code_key": "tax_code",
+    "products_gtin_key": "gtin",
+    "certificates_number_key": "number",
+    "organizers_pkey": "organizer_id",
+    "applications_one_live": "fair_id",
+}
+
+
+@contextmanager
+def unique_as_conflict() -> Iterator[None]:
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        field = UNIQUE_FIELDS.get(exc.constraint_name or "", "body")
+        raise Conflict(f"{field} is already taken", field=field) from None

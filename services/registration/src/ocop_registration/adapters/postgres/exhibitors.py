@@ -1,0 +1,105 @@
+"""Exhibitors (with their contact details, never announced) and delegations' members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
+from ocop_registration.domain.exhibitors import Contact, Exhibitor
+from ocop_registration.domain.text import fold
+from ocop_shared.contracts.registration import ExhibitorSnapshot
+from ocop_shared.db import NamedQuery
+
+SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.commune, e.phone,
+       coalesce((select array_agg(m.member_id order by m.member_id) from delegation_members m
+                  where m.delegation_id = e.exhibitor_id), '{}') as member_ids
+  from exhibitors e"""
+
+UPSERT = NamedQuery("""
+insert into exhibitors (exhibitor_id, kind, name, name_folded, tax_code, province, commune,
+                        address, phone, email)
+values (:exhibitor_id, :kind, :name, :name_folded, :tax_code, :province, :commune,
+        :address, :phone, :email)
+on conflict (exhibitor_id) do update
+   set name = excluded.name, name_folded = excluded.name_folded, province = excluded.province,
+       commune = excluded.commune, address = excluded.address, phone = excluded.phone,
+       email = excluded.email, updated_at = now()
+""")
+
+
+def _exhibitor(row: asyncpg.Record) -> ExhibitorSnapshot:
+    return ExhibitorSnapshot.model_validate(dict(row))
+
+
+class PostgresExhibitors:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, exhibitor_id: UUID, *, lock: bool = False) -> ExhibitorSnapshot | None:
+        sql = SELECT + " where e.exhibitor_id = $1" + (" for update of e" if lock else "")
+        row = await self.conn.fetchrow(sql, exhibitor_id)
+        return _exhibitor(row) if row else None
+
+    async def get_with_contact(self, exhibitor_id: UUID, *, lock: bool = False) -> Exhibitor | None:
+        snapshot = await self.get(exhibitor_id, lock=lock)
+        if snapshot is None:
+            return None
+        row = await self.conn.fetchrow(
+            "select address, email from exhibitors where exhibitor_id = $1", exhibitor_id
+        )
+        return Exhibitor(snapshot, Contact(row["address"], row["email"]))
+
+    async def get_many(self, ids: Sequence[UUID]) -> dict[UUID, ExhibitorSnapshot]:
+        rows = await self.conn.fetch(SELECT + " where e.exhibitor_id = any($1::uuid[])", list(ids))
+        return {r["exhibitor_id"]: _exhibitor(r) for r in rows}
+
+    async def by_tax_code(self, tax_code: str) -> ExhibitorSnapshot | None:
+        row = await self.conn.fetchrow(SELECT + " where e.tax_code = $1", tax_code)
+        return _exhibitor(row) if row else None
+
+    async def holder_named(self, name: str, province: str) -> ExhibitorSnapshot | None:
+        """A holder (not a delegation) by its folded name, in a province."""
+        row = await self.conn.fetchrow(
+            SELECT
+            + """ where e.name_folded = $1 and lower(e.province) = lower($2)
+                    and e.kind <> 'delegation'
+                  limit 1""",
+            name,
+            province,
+        )
+        return _exhibitor(row) if row else None
+
+    async def search(self, folded: str, limit: int) -> list[ExhibitorSnapshot]:
+        rows = await self.conn.fetch(
+            SELECT + " where e.name_folded like '%' || $1 || '%' order by e.name limit $2",
+            folded,
+            limit,
+        )
+        return [_exhibitor(r) for r in rows]
+
+    async def save(self, exhibitor: Exhibitor) -> None:
+        e, contact = exhibitor.snapshot, exhibitor.contact
+        args = UPSERT.args(
+            exhibitor_id=e.exhibitor_id,
+            kind=e.kind,
+            name=e.name,
+            name_folded=fold(e.name),
+            tax_code=e.tax_code,
+            province=e.province,
+            commune=e.commune,
+            address=contact.address,
+            phone=e.phone,
+            email=contact.email,
+        )
+        with unique_as_conflict():
+            await self.conn.execute(UPSERT.sql, *args)
+
+    async def add_members(self, delegation_id: UUID, member_ids: Sequence[UUID]) -> None:
+        await self.conn.executemany(
+            """insert into delegation_members (delegation_id, member_id) values ($1, $2)
+               on conflict do nothing""",
+            [(delegation_id, m) for m in member_ids],
+        )

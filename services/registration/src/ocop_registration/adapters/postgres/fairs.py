@@ -1,0 +1,60 @@
+"""Fairs: one row each, their admission rules as JSON."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from ocop_shared.contracts.registration import AdmissionRules, FairSnapshot
+from ocop_shared.db import NamedQuery
+
+SELECT = """select fair_id, organizer_id, name, kind, venue, province, starts_at, ends_at,
+                   applications_open_at, applications_close_at, rules, status
+              from fairs"""
+
+INSERT = NamedQuery("""
+insert into fairs (fair_id, organizer_id, name, kind, venue, province, starts_at, ends_at,
+                   applications_open_at, applications_close_at, rules, status)
+values (:fair_id, :organizer_id, :name, :kind, :venue, :province, :starts_at, :ends_at,
+        :applications_open_at, :applications_close_at, :rules, :status)
+""")
+
+
+def _fair(row: asyncpg.Record) -> FairSnapshot:
+    data = dict(row)
+    data["rules"] = AdmissionRules.model_validate(data["rules"])
+    return FairSnapshot.model_validate(data)
+
+
+class PostgresFairs:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get(self, fair_id: UUID, *, lock: bool = False) -> FairSnapshot | None:
+        sql = SELECT + " where fair_id = $1" + (" for update" if lock else "")
+        row = await self.conn.fetchrow(sql, fair_id)
+        return _fair(row) if row else None
+
+    async def list(self, *, organizer_id: str | None, public_only: bool) -> list[FairSnapshot]:
+        rows = await self.conn.fetch(
+            SELECT
+            + """ where ($1::text is null or organizer_id = $1)
+                    and (not $2 or status <> 'draft')
+                  order by starts_at""",
+            organizer_id,
+            public_only,
+        )
+        return [_fair(r) for r in rows]
+
+    async def add(self, fair: FairSnapshot) -> None:
+        params = fair.model_dump(include=set(INSERT.names) - {"rules"})
+        await self.conn.execute(INSERT.sql, *INSERT.args(**params, rules=fair.rules.model_dump()))
+
+    async def save(self, fair: FairSnapshot) -> None:
+        await self.conn.execute(
+            "update fairs set status = $2, rules = $3, updated_at = now() where fair_id = $1",
+            fair.fair_id,
+            fair.status,
+            fair.rules.model_dump(),
+        )

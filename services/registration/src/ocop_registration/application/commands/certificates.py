@@ -1,0 +1,73 @@
+"""OCOP certificates: issued one by one, revoked one by one or in bulk by one decision, and
+announced once as expiring and once as expired by a scheduled scan."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from ocop_registration.application import clock
+from ocop_registration.application.ports import Repositories
+from ocop_registration.domain import products
+from ocop_shared.contracts.registration import ProductSnapshot
+from ocop_shared.errors import NotFound
+from ocop_shared.uow import UnitOfWork
+
+
+async def issue_certificate(
+    uow: UnitOfWork[Repositories], product_id: UUID, draft: products.CertificateDraft
+) -> ProductSnapshot:
+    """POST /products/{product_id}/certificates and each row of a register import."""
+    today = clock.today()
+    certificate = products.new_certificate(draft, uuid.uuid4(), today)
+    product = await uow.repos.products.get(product_id, lock=True)
+    if product is None:
+        raise NotFound("no such product")
+    decided = products.certify(product, certificate, today)
+    await uow.repos.certificates.add(product_id, certificate)
+    uow.emit_all(decided.events)
+    return decided.state
+
+
+@dataclass(frozen=True)
+class Revoked:
+    decision_number: str
+    numbers: list[str]
+    product_ids: list[UUID]
+
+
+async def revoke_certificates(
+    uow: UnitOfWork[Repositories],
+    numbers: Sequence[str],
+    *,
+    reason: str,
+    decision_number: str,
+) -> Revoked:
+    """All or none, one event per certificate."""
+    products.check_reason(reason)  # before anything is locked
+    product_ids = await uow.repos.certificates.products_by_number(list(dict.fromkeys(numbers)))
+    found = await uow.repos.products.get_many(sorted(set(product_ids.values())), lock=True)
+    held_by = {number: found[pid] for number, pid in product_ids.items()}
+    decided = products.revoke(numbers, held_by, reason=reason, decision_number=decision_number)
+    for number, _product in decided.state:
+        await uow.repos.certificates.revoke(number, decision_number, reason)
+    uow.emit_all(decided.events)
+    return Revoked(
+        decision_number=decision_number,
+        numbers=[number for number, _ in decided.state],
+        product_ids=[product.product_id for _, product in decided.state],
+    )
+
+
+async def announce_expiry(uow: UnitOfWork[Repositories]) -> int:
+    """The expiry scan: returns how many certificates it announced."""
+    today = clock.today()
+    candidates = await uow.repos.certificates.expiry_candidates(today, products.EXPIRY_NOTICE_DAYS)
+    current = await uow.repos.products.get_many(sorted({c.product_id for c in candidates}))
+    decided = products.announce_expiry(candidates, current, today)
+    for mark in decided.state:
+        await uow.repos.certificates.mark_announced(mark.certificate_id, expired=mark.expired)
+    uow.emit_all(decided.events)
+    return len(decided.events)

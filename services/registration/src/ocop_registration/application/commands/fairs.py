@@ -1,0 +1,46 @@
+"""Fairs: planned as a private draft, then moved through their lifecycle by their organizer."""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+from ocop_registration.application.access import owns_fair
+from ocop_registration.application.ports import Repositories
+from ocop_registration.domain import fairs
+from ocop_shared.auth import Principal
+from ocop_shared.contracts.registration import AdmissionRules, FairSnapshot
+from ocop_shared.errors import Conflict
+from ocop_shared.uow import UnitOfWork
+
+
+async def create_fair(
+    uow: UnitOfWork[Repositories], principal: Principal, draft: fairs.FairDraft
+) -> FairSnapshot:
+    if principal.is_admin:
+        raise Conflict(
+            "fairs belong to an organizer: use an organizer's token", field="organizer_id"
+        )
+    fair = fairs.plan(draft, uuid.uuid4(), principal.subject)
+    await uow.repos.fairs.add(fair)  # a draft is private: no event until it opens
+    return fair
+
+
+async def change_status(
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, action: str
+) -> FairSnapshot:
+    fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
+    step = fairs.transition(fair, action)
+    await uow.repos.fairs.save(step.fair)
+    uow.emit_all(step.events)
+    return step.fair
+
+
+async def change_rules(
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, rules: AdmissionRules
+) -> FairSnapshot:
+    fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
+    decided = fairs.change_rules(fair, rules)
+    await uow.repos.fairs.save(decided.state)
+    uow.emit_all(decided.events)
+    return decided.state

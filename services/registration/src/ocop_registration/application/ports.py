@@ -1,0 +1,143 @@
+"""What the handlers need from storage: one protocol per repository, and the bundle of them a
+unit of work carries (``uow.repos``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Protocol
+from uuid import UUID
+
+from ocop_registration.domain.exhibitors import Exhibitor
+from ocop_registration.domain.holder_results import FairResult
+from ocop_registration.domain.products import ExpiryCandidate, NewProduct, ProductChanges
+from ocop_shared.auth import Role
+from ocop_shared.contracts.registration import (
+    ApplicationSnapshot,
+    CertificateSnapshot,
+    ExhibitorSnapshot,
+    FairSnapshot,
+    ProductSnapshot,
+)
+
+
+class OrganizerRepository(Protocol):
+    async def add(self, organizer_id: str, name: str) -> None: ...
+
+
+class CredentialRepository(Protocol):
+    async def add(self, token_sha256: bytes, role: Role, subject: str, label: str) -> None: ...
+
+
+class FairRepository(Protocol):
+    async def get(self, fair_id: UUID, *, lock: bool = False) -> FairSnapshot | None: ...
+
+    async def list(self, *, organizer_id: str | None, public_only: bool) -> list[FairSnapshot]: ...
+
+    async def add(self, fair: FairSnapshot) -> None: ...
+
+    async def save(self, fair: FairSnapshot) -> None: ...
+
+
+class ExhibitorRepository(Protocol):
+    async def get(self, exhibitor_id: UUID, *, lock: bool = False) -> ExhibitorSnapshot | None: ...
+
+    async def get_with_contact(
+        self, exhibitor_id: UUID, *, lock: bool = False
+    ) -> Exhibitor | None: ...
+
+    async def get_many(self, ids: Sequence[UUID]) -> dict[UUID, ExhibitorSnapshot]: ...
+
+    async def by_tax_code(self, tax_code: str) -> ExhibitorSnapshot | None: ...
+
+    async def holder_named(self, name: str, province: str) -> ExhibitorSnapshot | None: ...
+
+    async def search(self, folded: str, limit: int) -> list[ExhibitorSnapshot]: ...
+
+    async def save(self, exhibitor: Exhibitor) -> None: ...
+
+    async def add_members(self, delegation_id: UUID, member_ids: Sequence[UUID]) -> None: ...
+
+
+class ProductRepository(Protocol):
+    async def get(self, product_id: UUID, *, lock: bool = False) -> ProductSnapshot | None: ...
+
+    async def get_many(
+        self, ids: Sequence[UUID], *, lock: bool = False
+    ) -> dict[UUID, ProductSnapshot]: ...
+
+    async def search(
+        self, *, folded: str, group: int | None, holder_id: UUID | None, limit: int
+    ) -> list[ProductSnapshot]: ...
+
+    async def add(self, new: NewProduct) -> None: ...
+
+    async def update(self, product_id: UUID, changes: ProductChanges) -> None: ...
+
+    async def taken_gtins(self, gtins: Sequence[str]) -> set[str]: ...
+
+
+class CertificateRepository(Protocol):
+    async def add(self, product_id: UUID, certificate: CertificateSnapshot) -> None: ...
+
+    async def products_by_number(self, numbers: Sequence[str]) -> dict[str, UUID]: ...
+
+    async def revoke(self, number: str, decision_number: str, reason: str) -> None: ...
+
+    async def taken_numbers(self, numbers: Sequence[str]) -> set[str]: ...
+
+    async def expiry_candidates(self, today: date, notice_days: int) -> list[ExpiryCandidate]: ...
+
+    async def mark_announced(self, certificate_id: UUID, *, expired: bool) -> None: ...
+
+
+class ApplicationRepository(Protocol):
+    async def get(
+        self, application_id: UUID, *, lock: bool = False
+    ) -> ApplicationSnapshot | None: ...
+
+    async def list(
+        self,
+        *,
+        fair_id: UUID | None = None,
+        exhibitor_id: UUID | None = None,
+        status: str | None = None,
+    ) -> list[ApplicationSnapshot]: ...
+
+    async def add(self, application: ApplicationSnapshot) -> None: ...
+
+    async def save(self, application: ApplicationSnapshot) -> None: ...
+
+
+class HolderResultRepository(Protocol):
+    async def add_sales(self, fair_id: UUID, gross: Mapping[UUID, int]) -> None: ...
+
+    async def add_refunds(self, fair_id: UUID, refunded: Mapping[UUID, int]) -> None: ...
+
+    async def history(self, holder_ids: Sequence[UUID]) -> dict[UUID, list[FairResult]]: ...
+
+
+class Repositories(Protocol):
+    @property
+    def organizers(self) -> OrganizerRepository: ...
+
+    @property
+    def credentials(self) -> CredentialRepository: ...
+
+    @property
+    def fairs(self) -> FairRepository: ...
+
+    @property
+    def exhibitors(self) -> ExhibitorRepository: ...
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def certificates(self) -> CertificateRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def holder_results(self) -> HolderResultRepository: ...

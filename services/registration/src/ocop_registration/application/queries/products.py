@@ -1,0 +1,26 @@
+"""The public catalogue."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.text import fold
+from ocop_shared.contracts.registration import ProductSnapshot
+from ocop_shared.errors import NotFound
+
+
+async def search_products(
+    repos: Repositories, q: str, *, group: int | None, holder_id: UUID | None, limit: int
+) -> list[ProductSnapshot]:
+    """Matches with or without Vietnamese diacritics."""
+    return await repos.products.search(
+        folded=fold(q), group=group, holder_id=holder_id, limit=limit
+    )
+
+
+async def get_product(repos: Repositories, product_id: UUID) -> ProductSnapshot:
+    found = await repos.products.get(product_id)
+    if found is None:
+        raise NotFound("no such product")
+    return found
