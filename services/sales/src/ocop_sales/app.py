@@ -1,17 +1,24 @@
-"""The sales service: tills, sales (online and offline), refunds, closing, revenue reports."""
+"""The sales service: tills, sales (online and offline), refunds, closing, revenue reports.
+Wiring only: settings, repositories, the unit-of-work factory, routes and consumers."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
-from ocop_sales.adapters.api import router
-from ocop_sales.adapters.projection import subscriptions
+from ocop_sales.adapters.http import router
+from ocop_sales.adapters.http.deps import Wiring
+from ocop_sales.adapters.kafka import subscriptions
+from ocop_sales.adapters.postgres import repositories
+from ocop_sales.application.ports import Repositories
+from ocop_sales.domain.sales import SalePolicy
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import SALES_SALES, SALES_SESSIONS
+from ocop_shared.uow import UnitOfWorkFactory
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -25,12 +32,25 @@ class SalesSettings(ServiceSettings):
     max_lines_per_sale: int = 100
     max_batch_sales: int = 1000
 
+    def sale_policy(self) -> SalePolicy:
+        return SalePolicy(
+            max_lines=self.max_lines_per_sale,
+            max_batch=self.max_batch_sales,
+            grace=timedelta(minutes=self.selling_grace_minutes),
+            offline_upload_window=timedelta(hours=self.offline_upload_hours),
+        )
+
 
 def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
+    settings = settings or SalesSettings()
+    service: Service
+    uow: UnitOfWorkFactory[Repositories] = UnitOfWorkFactory(
+        lambda: service.pool, repositories, producer=settings.service
+    )
     service = Service(
-        settings=settings or SalesSettings(),
+        settings=settings,
         migrations=MIGRATIONS,
-        consumers=subscriptions,
+        consumers=subscriptions(uow),
         publishes=[SALES_SALES, SALES_SESSIONS],
     )
     app = create_app(
@@ -39,6 +59,7 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         description="POS terminals, idempotent and offline sales, refunds, closing reports, revenue.",
         routers=[router],
     )
+    app.state.wiring = Wiring(settings, uow, settings.sale_policy())
     return service, app
 
 

@@ -1,0 +1,162 @@
+"""Routes: sales, one at a time or in offline batches, and their listing.
+
+The sale routes are the hot path: the body is parsed straight from bytes, and the answer is
+encoded with orjson without building response models (they are declared for OpenAPI)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Response
+
+from ocop_sales.adapters.http.deps import Cause, Reader, TerminalId, Wired
+from ocop_sales.adapters.http.schemas import (
+    BatchAnswer,
+    ErrorAnswer,
+    InvalidAnswer,
+    SaleAnswer,
+    SaleBatch,
+    SaleListed,
+    SaleRequest,
+)
+from ocop_sales.application.commands import sales
+from ocop_sales.application.queries import sales as sales_queries
+from ocop_sales.domain.sales import VN, LineIn, PaymentIn, SaleIn, SaleOutcome, payload_hash
+from ocop_shared.service import body_schema, json_body
+
+router = APIRouter(tags=["sales"])
+
+
+def to_sale(body: SaleRequest, terminal: UUID) -> SaleIn:
+    """The sale as the domain judges it; its content hash makes a retry recognisable."""
+    canonical = orjson.dumps(
+        {"terminal": str(terminal), "sale": body.model_dump(mode="json")},
+        option=orjson.OPT_SORT_KEYS,
+    )
+    device_time = (
+        body.device_time if body.device_time.tzinfo else body.device_time.replace(tzinfo=VN)
+    )
+    return SaleIn(
+        sale_id=body.sale_id,
+        device_time=device_time,
+        lines=[
+            LineIn(
+                line.product_id,
+                line.gtin,
+                line.quantity,
+                line.unit_price_vnd,
+                line.discount_vnd,
+                line.total_vnd,
+            )
+            for line in body.lines
+        ],
+        payments=[PaymentIn(p.method, p.amount_vnd, p.reference) for p in body.payments],
+        total_vnd=body.total_vnd,
+        payload_hash=payload_hash(canonical),
+    )
+
+
+def answer(outcome: SaleOutcome) -> dict[str, Any]:
+    """A ``SaleAnswer``, as a plain dict (the hot path skips the model)."""
+    out: dict[str, Any] = {"sale_id": str(outcome.sale_id), "status": outcome.status}
+    if outcome.receipt_no is not None:
+        out |= {
+            "receipt_no": outcome.receipt_no,
+            "total_vnd": outcome.total_vnd,
+            "recorded_at": outcome.recorded_at.isoformat() if outcome.recorded_at else None,
+        }
+    if outcome.refusal is not None:
+        r = outcome.refusal
+        out["error"] = {"field": r.field, "code": r.code, "message": r.message, "status": r.status}
+    return out
+
+
+def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(body), status_code=status_code, headers=headers, media_type="application/json"
+    )
+
+
+@router.post(
+    "/sales",
+    status_code=201,
+    response_model=SaleAnswer,
+    responses={
+        200: {"model": SaleAnswer, "description": "a replay of a sale already recorded"},
+        409: {"model": ErrorAnswer, "description": "the sale id was used for a different sale"},
+        413: {"model": ErrorAnswer, "description": "over a limit (lines, amount)"},
+        422: {"model": InvalidAnswer, "description": "an invalid field, named"},
+    },
+    openapi_extra=body_schema(SaleRequest),
+)
+async def record_sale(
+    body: Annotated[SaleRequest, Depends(json_body(SaleRequest))],
+    terminal: TerminalId,
+    cause: Cause,
+    wired: Wired,
+) -> Response:
+    """Records one sale. Retrying with the same sale id and content answers as the first time."""
+    sale = to_sale(body, terminal)
+    outcome = await wired.uow.read(
+        lambda repos: sales.record_sale(
+            repos, terminal_id=terminal, sale=sale, policy=wired.policy, cause=cause
+        )
+    )
+    if outcome.status == "recorded":
+        return _json(answer(outcome), 201)
+    if outcome.status == "replayed":
+        return _json(answer(outcome), 200, {"Idempotent-Replay": "true"})
+    refusal = outcome.refusal
+    assert refusal is not None
+    if refusal.status == 422:
+        loc = ["body", *str(refusal.field).split(".")]
+        return _json({"detail": [{"type": refusal.code, "loc": loc, "msg": refusal.message}]}, 422)
+    return _json(
+        {"detail": refusal.message, "code": refusal.code, "field": refusal.field}, refusal.status
+    )
+
+
+@router.post(
+    "/sales/batch",
+    response_model=BatchAnswer,
+    responses={
+        409: {"model": ErrorAnswer, "description": "not a terminal's token, or the till is busy"},
+        413: {"model": ErrorAnswer, "description": "more sales than max_batch_sales"},
+        422: {"model": InvalidAnswer, "description": "a sale that does not parse, named"},
+    },
+    openapi_extra=body_schema(SaleBatch),
+)
+async def record_offline_batch(
+    body: Annotated[SaleBatch, Depends(json_body(SaleBatch))],
+    terminal: TerminalId,
+    cause: Cause,
+    wired: Wired,
+) -> Response:
+    """Uploads sales queued while offline, in any order, repeats included; answers per sale.
+    Each sale is judged at its device time (a product revoked later was still sellable)."""
+    batch = [to_sale(s, terminal) for s in body.sales]
+    outcome = await wired.uow.read(
+        lambda repos: sales.record_offline_batch(
+            repos, terminal_id=terminal, sales=batch, policy=wired.policy, cause=cause
+        )
+    )
+    return _json({"results": [answer(o) for o in outcome.results], "counts": outcome.counts})
+
+
+@router.get("/sales", responses={404: {"model": ErrorAnswer}, 422: {"model": InvalidAnswer}})
+async def list_sales(
+    principal: Reader,
+    wired: Wired,
+    fair_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    after_receipt: int = 0,
+) -> list[SaleListed]:
+    """A terminal sees its own sales, an exhibitor its own, an organizer its fair's."""
+    rows = await wired.uow.read(
+        lambda repos: sales_queries.list_sales(
+            repos, by=principal, fair_id=fair_id, after_receipt=after_receipt, limit=limit
+        )
+    )
+    return [SaleListed.model_validate(r) for r in rows]

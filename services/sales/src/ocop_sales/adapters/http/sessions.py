@@ -1,0 +1,52 @@
+"""Routes: a till's sessions and its Z-report (closing totals)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from ocop_sales.adapters.http.deps import Cause, TerminalId, Wired
+from ocop_sales.adapters.http.schemas import (
+    ErrorAnswer,
+    SessionClose,
+    SessionOpen,
+    SessionOpened,
+    ZReport,
+)
+from ocop_sales.application.commands import sessions
+
+router = APIRouter(tags=["sessions"])
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    responses={409: {"model": ErrorAnswer, "description": "a session is already open"}},
+)
+async def open_session(
+    body: SessionOpen, terminal: TerminalId, cause: Cause, wired: Wired
+) -> SessionOpened:
+    """Opens the till's session with the cash in the drawer."""
+    opened = await wired.uow.run(
+        lambda uow: sessions.open_session(
+            uow, terminal_id=terminal, opening_cash_vnd=body.opening_cash_vnd
+        ),
+        cause=cause,
+    )
+    return SessionOpened.model_validate(opened)
+
+
+@router.post("/sessions/{session_id}/close", responses={404: {"model": ErrorAnswer}})
+async def close_session(
+    session_id: UUID, body: SessionClose, terminal: TerminalId, cause: Cause, wired: Wired
+) -> ZReport:
+    """Closes the session with the cash counted and answers its Z-report: the sales and
+    refunds this terminal recorded while the session was open."""
+    report = await wired.uow.run(
+        lambda uow: sessions.close_till_session(
+            uow, terminal_id=terminal, session_id=session_id, counted_cash_vnd=body.counted_cash_vnd
+        ),
+        cause=cause,
+    )
+    return ZReport.model_validate(report)

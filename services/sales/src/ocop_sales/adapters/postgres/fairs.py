@@ -1,0 +1,72 @@
+"""Fairs, exhibitors and booth holders: sales' copy of what registration and booths announced."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from ocop_sales.domain.terminals import BoothHolder
+from ocop_shared.contracts.registration import ExhibitorSnapshot, FairSnapshot
+
+
+class PostgresFairs:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, fair: FairSnapshot) -> None:
+        f = fair
+        await self._conn.execute(
+            """insert into fairs (fair_id, organizer_id, name, province, status, starts_at, ends_at)
+               values ($1, $2, $3, $4, $5, $6, $7)
+               on conflict (fair_id) do update set name = excluded.name, status = excluded.status,
+                   starts_at = excluded.starts_at, ends_at = excluded.ends_at""",
+            f.fair_id, f.organizer_id, f.name, f.province, f.status, f.starts_at, f.ends_at,
+        )  # fmt: skip
+
+    async def organizer_of(self, fair_id: UUID) -> str | None:
+        organizer: str | None = await self._conn.fetchval(
+            "select organizer_id from fairs where fair_id = $1", fair_id
+        )
+        return organizer
+
+
+class PostgresExhibitors:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, exhibitor: ExhibitorSnapshot) -> None:
+        e = exhibitor
+        await self._conn.execute(
+            """insert into exhibitors (exhibitor_id, name, kind, province) values ($1, $2, $3, $4)
+               on conflict (exhibitor_id) do update set name = excluded.name, province = excluded.province""",
+            e.exhibitor_id, e.name, e.kind, e.province,
+        )  # fmt: skip
+
+
+class PostgresBoothHolders:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def hold(self, holder: BoothHolder) -> None:
+        h = holder
+        await self._conn.execute(
+            """insert into booth_holders (booth_id, fair_id, booth_code, exhibitor_id, status) values ($1, $2, $3, $4, $5)
+               on conflict (booth_id) do update set exhibitor_id = excluded.exhibitor_id, status = excluded.status,
+                   booth_code = excluded.booth_code""",
+            h.booth_id, h.fair_id, h.booth_code, h.exhibitor_id, h.status,
+        )  # fmt: skip
+
+    async def release(self, booth_id: UUID, exhibitor_id: UUID) -> None:
+        await self._conn.execute(
+            "delete from booth_holders where booth_id = $1 and exhibitor_id = $2",
+            booth_id,
+            exhibitor_id,
+        )
+
+    async def holder(self, booth_id: UUID) -> BoothHolder | None:
+        row = await self._conn.fetchrow(
+            "select booth_id, fair_id, booth_code, exhibitor_id, status from booth_holders where booth_id = $1",
+            booth_id,
+        )
+        return BoothHolder(**row) if row else None

@@ -1,0 +1,69 @@
+"""Stored sales: one with its lines for a refund, and listings."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from ocop_sales.application.ports import SaleRow
+from ocop_sales.domain.access import SalesScope
+from ocop_sales.domain.refunds import SoldSale
+from ocop_shared.contracts.sales import SoldLine
+
+_LINE_FIELDS = (
+    "product_id",
+    "producer_id",
+    "quantity",
+    "unit_price_vnd",
+    "discount_vnd",
+    "total_vnd",
+    "product_group",
+    "star",
+)
+
+
+class PostgresSales:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def sold(self, sale_id: UUID) -> SoldSale | None:
+        sale = await self._conn.fetchrow(
+            "select sale_id, fair_id, terminal_id, exhibitor_id from sales where sale_id = $1 for update",
+            sale_id,
+        )
+        if sale is None:
+            return None
+        lines = await self._conn.fetch(
+            "select * from sale_lines where sale_id = $1 order by line_no", sale_id
+        )
+        refunded = await self._conn.fetch(
+            """select line_no, sum(quantity)::int as quantity from refund_lines
+                where sale_id = $1 group by line_no""",
+            sale_id,
+        )
+        return SoldSale(
+            sale_id=sale["sale_id"],
+            fair_id=sale["fair_id"],
+            terminal_id=sale["terminal_id"],
+            exhibitor_id=sale["exhibitor_id"],
+            lines=[SoldLine(**{k: r[k] for k in _LINE_FIELDS}) for r in lines],
+            refunded={r["line_no"]: r["quantity"] for r in refunded},
+        )
+
+    async def listing(self, scope: SalesScope, after_receipt: int, limit: int) -> list[SaleRow]:
+        owner: UUID | None
+        if scope.fair_id is not None:
+            where, owner = "fair_id = $1", scope.fair_id
+        elif scope.terminal_id is not None:
+            where, owner = "terminal_id = $1", scope.terminal_id
+        else:
+            where, owner = "exhibitor_id = $1", scope.exhibitor_id
+        rows = await self._conn.fetch(
+            f"""select sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time, total_vnd,
+                       payments, offline, recorded_at
+                  from sales where {where} and receipt_no > $2
+                 order by terminal_id, receipt_no limit $3""",
+            owner, after_receipt, limit,
+        )  # fmt: skip
+        return [SaleRow(**r) for r in rows]

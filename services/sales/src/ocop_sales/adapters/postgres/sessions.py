@@ -1,0 +1,74 @@
+"""Till sessions and what was taken while one was open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ocop_sales.domain.sessions import Session, Takings
+
+
+class PostgresSessions:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def open(
+        self, session_id: UUID, terminal_id: UUID, opening_cash_vnd: int
+    ) -> datetime | None:
+        try:
+            async with self._conn.transaction():  # a savepoint: the refusal keeps the transaction
+                opened_at: datetime = await self._conn.fetchval(
+                    """insert into sessions (session_id, terminal_id, opening_cash_vnd) values ($1, $2, $3)
+                       returning opened_at""",
+                    session_id, terminal_id, opening_cash_vnd,
+                )  # fmt: skip
+        except asyncpg.UniqueViolationError:
+            return None  # sessions_one_open: the till has an open session
+        return opened_at
+
+    async def get(self, session_id: UUID, terminal_id: UUID) -> Session | None:
+        row = await self._conn.fetchrow(
+            """select session_id, terminal_id, opened_at, opening_cash_vnd, closed_at, z_report
+                 from sessions where session_id = $1 and terminal_id = $2 for update""",
+            session_id,
+            terminal_id,
+        )
+        return Session(**row) if row else None
+
+    async def clock(self) -> datetime:
+        now: datetime = await self._conn.fetchval("select now()")
+        return now
+
+    async def takings(self, terminal_id: UUID, since: datetime, until: datetime) -> Takings:
+        sales = await self._conn.fetch(
+            """select total_vnd, payments from sales
+                where terminal_id = $1 and recorded_at >= $2 and recorded_at <= $3""",
+            terminal_id,
+            since,
+            until,
+        )
+        refunds = await self._conn.fetch(
+            """select total_vnd, method from refunds
+                where terminal_id = $1 and recorded_at >= $2 and recorded_at <= $3""",
+            terminal_id,
+            since,
+            until,
+        )
+        return Takings(
+            sales=[(r["total_vnd"], r["payments"]) for r in sales],
+            refunds=[(r["total_vnd"], r["method"]) for r in refunds],
+        )
+
+    async def close(
+        self, session_id: UUID, closed_at: datetime, counted_cash_vnd: int, report: dict[str, Any]
+    ) -> None:
+        await self._conn.execute(
+            "update sessions set closed_at = $2, counted_cash_vnd = $3, z_report = $4 where session_id = $1",
+            session_id,
+            closed_at,
+            counted_cash_vnd,
+            report,
+        )

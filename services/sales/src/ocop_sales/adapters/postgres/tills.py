@@ -1,0 +1,174 @@
+"""The sale's fast path: two statements per attempt, no transaction around them.
+
+``read`` fetches the till, its fair, its booth's holder and catalog, and the sales already
+stored under the request's ids, in one statement and without a lock. ``record`` writes the
+decided sales, their lines, the till's next receipt number and the outbox rows in one
+statement (data-modifying CTEs run together; the lines' foreign key is checked at its end),
+and only if the till's receipt counter is still the one read: otherwise nothing is written
+and the caller reads and decides again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import orjson
+
+from ocop_sales.domain.sales import CatalogItem, SalesDecision, StoredSale, Till
+from ocop_shared.db import NamedQuery
+from ocop_shared.errors import NotFound
+from ocop_shared.outbox import OUTBOX_INSERT_NAMED, Causation, outbox_params
+
+PRODUCER = "sales"
+
+_READ = """
+select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
+       f.starts_at, f.ends_at, b.exhibitor_id,
+       (select coalesce(json_agg(json_build_object(
+                   'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
+                   'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
+                   'blocked_at', c.blocked_at, 'ocop_until', c.ocop_until)), '[]')
+          from catalog c
+         where c.fair_id = t.fair_id and c.exhibitor_id = b.exhibitor_id and not c.withdrawn) as catalog,
+       (select coalesce(json_agg(json_build_object(
+                   'sale_id', s.sale_id, 'terminal_id', s.terminal_id, 'payload_hash', encode(s.payload_hash, 'hex'),
+                   'receipt_no', s.receipt_no, 'total_vnd', s.total_vnd, 'recorded_at', s.recorded_at)), '[]')
+          from sales s where s.sale_id = any($2::uuid[])) as stored
+  from terminals t join fairs f using (fair_id)
+  left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
+ where t.terminal_id = $1"""
+
+# Compiled once, at import. Every array holds one element per new sale (sales) or per line
+# of the new sales (lines); the outbox's arrays one per event.
+_RECORD = NamedQuery(
+    f"""with bumped as (
+           -- Optimistic: claims the receipt numbers only if no other request of this till
+           -- got there first (and the till is still active); otherwise nothing is written.
+           update terminals set next_receipt_no = :next_receipt_no
+            where terminal_id = :terminal_id and next_receipt_no = :read_receipt_no and status = 'active'
+           returning 1),
+       new_sales as (
+           insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
+                              business_date, total_vnd, payments, payload_hash, offline, recorded_at)
+           select s.sale_id, :fair_id, :terminal_id, :booth_id, :exhibitor_id, s.receipt_no, s.device_time,
+                  s.business_date, s.total_vnd, s.payments::jsonb, s.payload_hash, s.offline, :recorded_at
+             from unnest(:sale_id::uuid[], :receipt_no::int[], :device_time::timestamptz[], :business_date::date[],
+                         :sale_total_vnd::bigint[], :payments::text[], :payload_hash::bytea[], :offline::bool[])
+                  as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline),
+                  bumped
+           returning 1),
+       new_lines as (
+           insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd,
+                                   discount_vnd, total_vnd, product_group, star)
+           select l.* from unnest(:line_sale_id::uuid[], :line_no::int[], :product_id::uuid[], :producer_id::uuid[],
+                                  :quantity::int[], :unit_price_vnd::bigint[], :discount_vnd::bigint[],
+                                  :line_total_vnd::bigint[], :product_group::int[], :star::int[]) as l,
+                         bumped
+           returning 1),
+       outboxed as ({OUTBOX_INSERT_NAMED}, bumped)
+    select count(*) from bumped"""
+)
+
+
+class PostgresTills:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def read(self, terminal_id: UUID, sale_ids: Sequence[UUID]) -> Till:
+        row = await self._conn.fetchrow(_READ, terminal_id, list(sale_ids))
+        if row is None:
+            raise NotFound("no such terminal")
+        catalog: dict[UUID, CatalogItem] = {}
+        by_gtin: dict[str, UUID] = {}
+        for c in row["catalog"]:
+            item = CatalogItem(
+                product_id=UUID(c["product_id"]),
+                producer_id=UUID(c["producer_id"]),
+                gtin=c["gtin"],
+                product_group=c["product_group"],
+                star=c["star"],
+                list_price_vnd=c["list_price_vnd"],
+                blocked_at=datetime.fromisoformat(c["blocked_at"]) if c["blocked_at"] else None,
+                ocop_until=date.fromisoformat(c["ocop_until"]) if c["ocop_until"] else None,
+            )
+            catalog[item.product_id] = item
+            if item.gtin:
+                by_gtin[item.gtin] = item.product_id
+        stored = {
+            UUID(s["sale_id"]): StoredSale(
+                UUID(s["terminal_id"]),
+                bytes.fromhex(s["payload_hash"]),
+                s["receipt_no"],
+                s["total_vnd"],
+                datetime.fromisoformat(s["recorded_at"]),
+            )
+            for s in row["stored"]
+        }
+        return Till(
+            terminal_id=row["terminal_id"],
+            fair_id=row["fair_id"],
+            booth_id=row["booth_id"],
+            exhibitor_id=row["exhibitor_id"],
+            active=row["status"] == "active",
+            next_receipt_no=row["next_receipt_no"],
+            fair_status=row["fair_status"],
+            fair_starts_at=row["starts_at"],
+            fair_ends_at=row["ends_at"],
+            catalog=catalog,
+            by_gtin=by_gtin,
+            stored=stored,
+        )
+
+    async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
+        sales: dict[str, list[Any]] = {
+            k: []
+            for k in ("sale_id", "receipt_no", "device_time", "business_date", "sale_total_vnd",
+                      "payments", "payload_hash", "offline")
+        }  # fmt: skip
+        lines: dict[str, list[Any]] = {
+            k: []
+            for k in ("line_sale_id", "line_no", "product_id", "producer_id", "quantity", "unit_price_vnd",
+                      "discount_vnd", "line_total_vnd", "product_group", "star")
+        }  # fmt: skip
+        for new in decision.new_sales:
+            priced, sale = new.priced, new.priced.sale
+            sales["sale_id"].append(sale.sale_id)
+            sales["receipt_no"].append(new.receipt_no)
+            sales["device_time"].append(sale.device_time)
+            sales["business_date"].append(priced.business_date)
+            sales["sale_total_vnd"].append(priced.total_vnd)
+            sales["payments"].append(orjson.dumps(priced.payments).decode())
+            sales["payload_hash"].append(sale.payload_hash)
+            sales["offline"].append(decision.offline)
+            for n, line in enumerate(priced.lines):
+                lines["line_sale_id"].append(sale.sale_id)
+                lines["line_no"].append(n)
+                lines["product_id"].append(line.product_id)
+                lines["producer_id"].append(line.producer_id)
+                lines["quantity"].append(line.quantity)
+                lines["unit_price_vnd"].append(line.unit_price_vnd)
+                lines["discount_vnd"].append(line.discount_vnd)
+                lines["line_total_vnd"].append(line.total_vnd)
+                lines["product_group"].append(line.product_group)
+                lines["star"].append(line.star)
+        args = _RECORD.args(
+            next_receipt_no=decision.next_receipt_no,
+            read_receipt_no=till.next_receipt_no,
+            terminal_id=till.terminal_id,
+            fair_id=till.fair_id,
+            booth_id=till.booth_id,
+            exhibitor_id=till.exhibitor_id,
+            recorded_at=decision.recorded_at,
+            **sales,
+            **lines,
+            **outbox_params(decision.events, producer=PRODUCER, cause=cause),
+        )
+        try:
+            applied = await self._conn.fetchval(_RECORD.sql, *args)
+        except asyncpg.UniqueViolationError:
+            return False  # a twin request stored this sale id first
+        return bool(applied)

@@ -1,0 +1,1 @@
+"""The sales service's use cases: one handler per command, query and consumed event."""

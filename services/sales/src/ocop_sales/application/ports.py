@@ -1,0 +1,169 @@
+"""What the application handlers need from storage, as protocols (adapters/postgres
+implements them). Handlers see these, never a connection or SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+from ocop_sales.domain.access import SalesScope
+from ocop_sales.domain.catalog import Admission, ProductBlock, Reinstatement
+from ocop_sales.domain.refunds import RefundDecision, RefundIn, SoldSale, StoredRefund
+from ocop_sales.domain.sales import SalesDecision, Till
+from ocop_sales.domain.sessions import Session, Takings
+from ocop_sales.domain.terminals import BoothHolder, Enrolment
+from ocop_shared.contracts.registration import ExhibitorSnapshot, FairSnapshot, ProductSnapshot
+from ocop_shared.outbox import Causation
+
+ReportDimension = Literal[
+    "fair", "day", "booth", "exhibitor", "producer", "product", "product_group", "star", "province"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRow:
+    """A stored sale as listings show it."""
+
+    sale_id: UUID
+    fair_id: UUID
+    terminal_id: UUID
+    booth_id: UUID
+    exhibitor_id: UUID
+    receipt_no: int
+    device_time: datetime
+    total_vnd: int
+    payments: Mapping[str, int]
+    offline: bool
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueRow:
+    key: str
+    sales: int
+    quantity: int
+    gross_vnd: int
+    refunds_vnd: int
+    net_vnd: int
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueReport:
+    fair_id: UUID
+    by: ReportDimension
+    rows: list[RevenueRow]
+    total_net_vnd: int
+    generated_at: datetime
+
+
+class FairRepository(Protocol):
+    async def save(self, fair: FairSnapshot) -> None: ...
+    async def organizer_of(self, fair_id: UUID) -> str | None: ...
+
+
+class ExhibitorRepository(Protocol):
+    async def save(self, exhibitor: ExhibitorSnapshot) -> None: ...
+
+
+class BoothHolderRepository(Protocol):
+    async def hold(self, holder: BoothHolder) -> None: ...
+    async def release(self, booth_id: UUID, exhibitor_id: UUID) -> None: ...
+    async def holder(self, booth_id: UUID) -> BoothHolder | None: ...
+
+
+class CatalogRepository(Protocol):
+    async def admit(self, admission: Admission) -> None: ...
+    async def withdraw(self, fair_id: UUID, exhibitor_id: UUID) -> None: ...
+    async def block(self, block: ProductBlock) -> None: ...
+    async def reinstate(self, reinstatement: Reinstatement) -> None: ...
+    async def describe(self, product: ProductSnapshot) -> None: ...
+
+
+class TerminalRepository(Protocol):
+    async def add(self, enrolment: Enrolment) -> str:
+        """Stores the till and answers its token (stored hashed)."""
+        ...
+
+    async def fair_of(self, terminal_id: UUID, *, lock: bool = False) -> UUID | None:
+        """The till's fair; with ``lock``, the till stays locked until the transaction ends."""
+        ...
+
+    async def suspend(self, terminal_id: UUID) -> None: ...
+
+
+class TillRepository(Protocol):
+    """The sale's fast path: one read, one optimistic write (no transaction around them)."""
+
+    async def read(self, terminal_id: UUID, sale_ids: Sequence[UUID]) -> Till: ...
+
+    async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
+        """Writes the decided sales and their events if the till's receipt counter is still
+        the one read; False if another request of the till got there first."""
+        ...
+
+
+class SaleRepository(Protocol):
+    async def sold(self, sale_id: UUID) -> SoldSale | None:
+        """The sale with its lines and earlier refunds, locked until the transaction ends."""
+        ...
+
+    async def listing(self, scope: SalesScope, after_receipt: int, limit: int) -> list[SaleRow]: ...
+
+
+class RefundRepository(Protocol):
+    async def get(self, refund_id: UUID) -> StoredRefund | None: ...
+    async def add(self, refund: RefundIn, decision: RefundDecision, terminal_id: UUID) -> None: ...
+
+
+class SessionRepository(Protocol):
+    async def open(
+        self, session_id: UUID, terminal_id: UUID, opening_cash_vnd: int
+    ) -> datetime | None:
+        """The opening time, or None if the till already has an open session."""
+        ...
+
+    async def get(self, session_id: UUID, terminal_id: UUID) -> Session | None:
+        """The session, locked until the transaction ends."""
+        ...
+
+    async def clock(self) -> datetime:
+        """The database's time of the current transaction."""
+        ...
+
+    async def takings(self, terminal_id: UUID, since: datetime, until: datetime) -> Takings: ...
+
+    async def close(
+        self, session_id: UUID, closed_at: datetime, counted_cash_vnd: int, report: dict[str, Any]
+    ) -> None: ...
+
+
+class ReportRepository(Protocol):
+    async def revenue(
+        self, fair_id: UUID, by: ReportDimension, exhibitor_id: UUID | None
+    ) -> list[RevenueRow]: ...
+
+
+class Repositories(Protocol):
+    @property
+    def fairs(self) -> FairRepository: ...
+    @property
+    def exhibitors(self) -> ExhibitorRepository: ...
+    @property
+    def booths(self) -> BoothHolderRepository: ...
+    @property
+    def catalog(self) -> CatalogRepository: ...
+    @property
+    def terminals(self) -> TerminalRepository: ...
+    @property
+    def tills(self) -> TillRepository: ...
+    @property
+    def sales(self) -> SaleRepository: ...
+    @property
+    def refunds(self) -> RefundRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def reports(self) -> ReportRepository: ...

@@ -1,0 +1,57 @@
+"""Who may see what. Pure Python: the caller passes who asks, the domain answers or refuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from ocop_shared.errors import Conflict, InvalidField, NotFound
+
+
+class Viewer(Protocol):
+    """Who asks (an authenticated principal): a role and a subject."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def subject(self) -> str:  # organizer id, exhibitor id, terminal id; "admin"
+        ...
+
+    @property
+    def is_admin(self) -> bool: ...
+
+
+def check_organizer(viewer: Viewer, fair_organizer: str | None) -> None:
+    """An organizer reaches only its own fairs; another's fair looks like no fair at all."""
+    if fair_organizer is None or not (viewer.is_admin or fair_organizer == viewer.subject):
+        raise NotFound("no such fair")
+
+
+def selling_terminal(viewer: Viewer) -> UUID:
+    """Sales and refunds are recorded with a terminal's token (the admin's is refused here)."""
+    if viewer.role != "terminal":
+        raise Conflict("sales are recorded with a terminal's token", field="terminal_id")
+    return UUID(viewer.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class SalesScope:
+    """Whose sales a listing shows: a fair's, an exhibitor's or a terminal's."""
+
+    fair_id: UUID | None = None
+    exhibitor_id: UUID | None = None
+    terminal_id: UUID | None = None
+
+
+def sales_scope(viewer: Viewer, fair_id: UUID | None) -> SalesScope:
+    """A terminal sees its own sales, an exhibitor its own, an organizer one fair's (checked
+    by the caller with ``check_organizer``)."""
+    if viewer.role == "organizer" or viewer.is_admin:
+        if fair_id is None:
+            raise InvalidField("fair_id", "organizers list one fair's sales")
+        return SalesScope(fair_id=fair_id)
+    if viewer.role == "terminal":
+        return SalesScope(terminal_id=UUID(viewer.subject))
+    return SalesScope(exhibitor_id=UUID(viewer.subject))

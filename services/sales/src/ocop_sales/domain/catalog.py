@@ -1,0 +1,103 @@
+"""What sales learns from registration's and booths' events, decided without I/O: which
+products a booth's exhibitor may sell, until when, and from when a product stops selling.
+
+Registration decides whether a product counts as OCOP and which of an application's
+products are admitted (``ApplicationSnapshot.admitted``, ``ProductSnapshot.ocop_until``);
+sales applies those decisions and never re-reads certificate statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from ocop_shared.contracts.registration import (
+    ApplicationSnapshot,
+    CertificateExpired,
+    CertificateRevoked,
+    ProductSnapshot,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One product an exhibitor may sell at a fair's booths."""
+
+    product_id: UUID
+    producer_id: UUID
+    name: str
+    gtin: str | None
+    product_group: int
+    star: int
+    list_price_vnd: int
+    ocop_until: date  # the last day (Viet Nam time) it may be sold as OCOP
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """An approved application's effect on the catalog."""
+
+    fair_id: UUID
+    exhibitor_id: UUID
+    entries: list[CatalogEntry]  # admitted: on sale (again)
+    not_admitted: list[UUID]  # shown in the application, but not admitted: off sale
+
+
+@dataclass(frozen=True, slots=True)
+class ProductBlock:
+    """A product stops selling, at every fair, from ``blocked_at`` (the earliest block wins)."""
+
+    product_id: UUID
+    blocked_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reinstatement:
+    """A certificate in force again: the product sells again, with its new star."""
+
+    product_id: UUID
+    star: int | None  # None: keep the star the catalog has
+    ocop_until: date
+
+
+def admit(application: ApplicationSnapshot) -> Admission:
+    """The products of an approved application that registration admitted, until when."""
+    until = {a.product_id: a.until for a in application.admitted}
+    entries = [
+        CatalogEntry(
+            product_id=p.product_id,
+            producer_id=p.holder_id,
+            name=p.name,
+            gtin=p.gtin,
+            product_group=p.group,
+            star=p.certificate.star if p.certificate else 0,
+            list_price_vnd=p.list_price_vnd,
+            ocop_until=until[p.product_id],
+        )
+        for p in application.products
+        if p.product_id in until
+    ]
+    not_admitted = [p.product_id for p in application.products if p.product_id not in until]
+    return Admission(application.fair_id, application.exhibitor_id, entries, not_admitted)
+
+
+def block(event: CertificateRevoked | CertificateExpired, occurred_at: datetime) -> ProductBlock:
+    """A revoked or expired certificate stops the product's sale from the moment the event
+    happened: an offline sale made before it still counts, one made after it does not."""
+    reason = (
+        f"certificate revoked by {event.decision_number}: {event.reason}"
+        if isinstance(event, CertificateRevoked)
+        else "certificate expired"
+    )
+    return ProductBlock(event.product.product_id, occurred_at, reason)
+
+
+def reinstate(product: ProductSnapshot) -> Reinstatement | None:
+    """A newly issued certificate admits the product again if registration says it counts
+    as OCOP (``ocop_until``); otherwise nothing changes."""
+    if product.ocop_until is None:
+        return None
+    star = product.certificate.star if product.certificate else None
+    return Reinstatement(product.product_id, star, product.ocop_until)

@@ -1,0 +1,135 @@
+"""Refunds of a sale: priced pro rata to the dong, never above what was sold. Pure Python.
+
+A refund id is the terminal's idempotency key, like a sale id: the same id with the same
+content answers as the first time; with another content it is a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+from ocop_shared.contracts.sales import PaymentMethod, SaleRefunded, SoldLine
+from ocop_shared.errors import Conflict, InvalidField, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLineIn:
+    line_no: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundIn:
+    refund_id: UUID
+    sale_id: UUID
+    lines: Sequence[RefundLineIn]
+    method: PaymentMethod
+    reason: str
+    payload_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SoldSale:
+    """A stored sale as a refund sees it: its lines, and how much of each was refunded."""
+
+    sale_id: UUID
+    fair_id: UUID
+    terminal_id: UUID
+    exhibitor_id: UUID
+    lines: Sequence[SoldLine]
+    refunded: Mapping[int, int]  # line_no -> units refunded before
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRefund:
+    refund_id: UUID
+    sale_id: UUID
+    total_vnd: int
+    payload_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDecision:
+    status: Literal["recorded", "replayed"]
+    refund_id: UUID
+    sale_id: UUID
+    total_vnd: int
+    lines: list[tuple[int, SoldLine]]  # (line_no, what is refunded of it); empty on a replay
+    event: SaleRefunded | None
+
+
+def price_refund(
+    sale_lines: Sequence[SoldLine],
+    already_refunded: Mapping[int, int],
+    lines: Sequence[RefundLineIn],
+) -> list[tuple[int, SoldLine]]:
+    """A refund names lines of the original sale; together with earlier refunds it never
+    exceeds what was sold. The refunded amount is pro rata of the line's net total."""
+    if not lines:
+        raise InvalidField("lines", "a refund has at least one line")
+    out: list[tuple[int, SoldLine]] = []
+    seen: set[int] = set()
+    for i, line in enumerate(lines):
+        if not 0 <= line.line_no < len(sale_lines):
+            raise InvalidField(
+                f"lines.{i}.line_no", f"the sale has lines 0 to {len(sale_lines) - 1}"
+            )
+        if line.line_no in seen:
+            raise InvalidField(f"lines.{i}.line_no", "listed twice")
+        seen.add(line.line_no)
+        original = sale_lines[line.line_no]
+        refunded_before = already_refunded.get(line.line_no, 0)
+        left = original.quantity - refunded_before
+        if not 1 <= line.quantity <= left:
+            raise InvalidField(f"lines.{i}.quantity", f"at most {left} left to refund on this line")
+        # Exact pro rata in integer dong: the units refunded so far have together returned
+        # share(units), so the last unit refunded takes the remainder.
+        amount = _share(
+            original.total_vnd, original.quantity, refunded_before + line.quantity
+        ) - _share(original.total_vnd, original.quantity, refunded_before)
+        out.append(
+            (
+                line.line_no,
+                original.model_copy(
+                    update={"quantity": line.quantity, "total_vnd": amount, "discount_vnd": 0}
+                ),
+            )
+        )
+    return out
+
+
+def _share(total: int, quantity: int, units: int) -> int:
+    return total * units // quantity
+
+
+def decide_refund(
+    sale: SoldSale | None, terminal_id: UUID, prior: StoredRefund | None, refund: RefundIn
+) -> RefundDecision:
+    """A terminal refunds only its own sales; a refund id already used replays or conflicts."""
+    if sale is None or sale.terminal_id != terminal_id:
+        raise NotFound("no such sale at this terminal")
+    if prior is not None:
+        if prior.payload_hash != refund.payload_hash:
+            raise Conflict(
+                f"refund {refund.refund_id} was already recorded with a different content",
+                field="refund_id",
+            )
+        return RefundDecision("replayed", prior.refund_id, prior.sale_id, prior.total_vnd, [], None)
+    priced = price_refund(sale.lines, sale.refunded, refund.lines)
+    total = sum(line.total_vnd for _, line in priced)
+    if total <= 0:
+        raise InvalidField("lines", "this refund would return nothing")
+    event = SaleRefunded(
+        refund_id=refund.refund_id,
+        sale_id=sale.sale_id,
+        fair_id=sale.fair_id,
+        terminal_id=terminal_id,
+        exhibitor_id=sale.exhibitor_id,
+        lines=[line for _, line in priced],
+        total_vnd=total,
+        method=refund.method,
+    )
+    return RefundDecision("recorded", refund.refund_id, sale.sale_id, total, priced, event)

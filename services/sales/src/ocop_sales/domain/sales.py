@@ -1,0 +1,375 @@
+"""Sales at a fair's tills: what a sale must satisfy, what it adds up to, and how a request
+of one or many sales is judged against what the till already stored. Pure Python.
+
+Money is integer VND throughout. The terminal's totals are a claim: the server recomputes
+every line and the sale and refuses a sale whose claim differs, naming the field.
+
+A sale id is the till's idempotency key: the same id with the same content answers as the
+first time (a replay), the same id with another content is a conflict naming ``sale_id``.
+An offline sale is judged at its device time: a product revoked after the sale was made
+still counted when it was sold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from ocop_shared.contracts.sales import PaymentMethod, SaleRecorded, SoldLine
+from ocop_shared.errors import Conflict, DomainError, InvalidField, LimitExceeded
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+NO_LONGER_VALID = "this product's OCOP certificate is no longer valid: it cannot be sold"
+
+
+@dataclass(frozen=True, slots=True)
+class SalePolicy:
+    """The service's limits and windows (from its settings)."""
+
+    max_lines: int = 100
+    max_quantity: int = 10_000
+    max_sale_vnd: int = 2_000_000_000
+    max_batch: int = 1000
+    grace: timedelta = timedelta(minutes=60)  # selling before the opening / after the close
+    offline_upload_window: timedelta = timedelta(hours=72)  # after the close, for offline tills
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogItem:
+    """A product the booth's exhibitor was admitted to sell at this fair."""
+
+    product_id: UUID
+    producer_id: UUID
+    gtin: str | None
+    product_group: int
+    star: int
+    list_price_vnd: int
+    blocked_at: datetime | None  # certificate revoked or expired: no sale from this instant
+    ocop_until: date | None = None  # registration's decision: last day (Viet Nam) it may sell
+
+    def sellable_at(self, moment: datetime) -> bool:
+        if self.blocked_at is not None and moment >= self.blocked_at:
+            return False
+        return self.ocop_until is None or moment.astimezone(VN).date() <= self.ocop_until
+
+
+@dataclass(frozen=True, slots=True)
+class LineIn:
+    product_id: UUID | None
+    gtin: str | None
+    quantity: int
+    unit_price_vnd: int
+    discount_vnd: int
+    total_vnd: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentIn:
+    method: PaymentMethod
+    amount_vnd: int
+    reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaleIn:
+    """A sale as the terminal claims it; ``payload_hash`` identifies its content."""
+
+    sale_id: UUID
+    device_time: datetime
+    lines: Sequence[LineIn]
+    payments: Sequence[PaymentIn]
+    total_vnd: int
+    payload_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSale:
+    """A sale already stored under an id the request uses."""
+
+    terminal_id: UUID
+    payload_hash: bytes
+    receipt_no: int
+    total_vnd: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Till:
+    """What the server knows about a till when sales arrive: the till, its fair, its booth's
+    holder and catalog, its receipt counter, and the sales stored under the request's ids."""
+
+    terminal_id: UUID
+    fair_id: UUID
+    booth_id: UUID
+    exhibitor_id: UUID | None  # None: nobody holds the booth now
+    active: bool
+    next_receipt_no: int
+    fair_status: str
+    fair_starts_at: datetime
+    fair_ends_at: datetime
+    catalog: Mapping[UUID, CatalogItem]
+    by_gtin: Mapping[str, UUID]
+    stored: Mapping[UUID, StoredSale] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSale:
+    sale: SaleIn
+    lines: list[SoldLine]
+    total_vnd: int
+    payments: dict[PaymentMethod, int]
+    business_date: date
+
+
+Status = Literal["recorded", "replayed", "conflict", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why one sale of a request was not recorded (the request itself may still succeed)."""
+
+    field: str | None
+    code: str
+    message: str
+    status: int
+
+    @classmethod
+    def of(cls, exc: DomainError) -> Refusal:
+        return cls(exc.field, exc.code, exc.message, exc.status_code)
+
+
+@dataclass(frozen=True, slots=True)
+class SaleOutcome:
+    sale_id: UUID
+    status: Status
+    receipt_no: int | None = None
+    total_vnd: int | None = None
+    recorded_at: datetime | None = None
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSale:
+    priced: PricedSale
+    receipt_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class SalesDecision:
+    """One answer per sale of the request; the sales to store with the receipt numbers they
+    claim, the till's counter after them, and the events to publish."""
+
+    outcomes: list[SaleOutcome]
+    new_sales: list[NewSale]
+    next_receipt_no: int
+    events: list[SaleRecorded]
+    recorded_at: datetime
+    offline: bool
+
+
+def payload_hash(canonical_json: bytes) -> bytes:
+    return hashlib.sha256(canonical_json).digest()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_till(till: Till, policy: SalePolicy, now: datetime) -> None:
+    """Refusals that apply to every sale from this till right now."""
+    if not till.active:
+        raise Conflict("this terminal is suspended", field="terminal_id")
+    if till.exhibitor_id is None:
+        raise Conflict("this terminal's booth has no exhibitor now", field="terminal_id")
+    if till.fair_status in ("draft", "open", "closed") and now < till.fair_starts_at - policy.grace:
+        raise Conflict("the fair has not started", field="device_time")
+    if now > till.fair_ends_at + policy.grace + policy.offline_upload_window:
+        raise Conflict("the fair is over and its upload window has closed", field="device_time")
+
+
+def check_batch(count: int, policy: SalePolicy) -> None:
+    if count > policy.max_batch:
+        raise LimitExceeded(
+            f"at most {policy.max_batch} sales per batch (limit max_batch_sales)", field="sales"
+        )
+
+
+def price_sale(
+    sale: SaleIn, till: Till, policy: SalePolicy, *, now: datetime, offline: bool
+) -> PricedSale:
+    """Checks one sale against the till's catalog and recomputes its totals. An online sale
+    is judged now; an offline one at its device time."""
+    moment = sale.device_time if offline else now
+    if not till.fair_starts_at - policy.grace <= moment <= till.fair_ends_at + policy.grace:
+        raise InvalidField("device_time", "outside the fair's selling hours")
+    if sale.device_time > now + timedelta(minutes=10):
+        raise InvalidField("device_time", "is in the future: check the terminal's clock")
+    if not sale.lines:
+        raise InvalidField("lines", "a sale has at least one line")
+    if len(sale.lines) > policy.max_lines:
+        raise LimitExceeded(
+            f"at most {policy.max_lines} lines per sale (limit max_lines)", field="lines"
+        )
+    sold: list[SoldLine] = []
+    for i, line in enumerate(sale.lines):
+        item = _catalog_item(line, till, i)
+        if not item.sellable_at(moment):
+            raise InvalidField(f"lines.{i}.product_id", NO_LONGER_VALID)
+        if not 1 <= line.quantity <= policy.max_quantity:
+            raise InvalidField(
+                f"lines.{i}.quantity", f"between 1 and {policy.max_quantity} (limit max_quantity)"
+            )
+        if line.unit_price_vnd < 0:
+            raise InvalidField(f"lines.{i}.unit_price_vnd", "cannot be negative")
+        gross = line.quantity * line.unit_price_vnd
+        if not 0 <= line.discount_vnd <= gross:
+            raise InvalidField(f"lines.{i}.discount_vnd", f"between 0 and the line's {gross} VND")
+        total = gross - line.discount_vnd
+        if line.total_vnd is not None and line.total_vnd != total:
+            raise InvalidField(
+                f"lines.{i}.total_vnd",
+                f"is {line.total_vnd}, but {line.quantity} × {line.unit_price_vnd} − {line.discount_vnd} = {total}",
+            )
+        sold.append(
+            # Values computed here from validated integers: no need to validate them again.
+            SoldLine.model_construct(
+                product_id=item.product_id,
+                producer_id=item.producer_id,
+                quantity=line.quantity,
+                unit_price_vnd=line.unit_price_vnd,
+                discount_vnd=line.discount_vnd,
+                total_vnd=total,
+                product_group=item.product_group,
+                star=item.star,
+            )
+        )
+    total = sum(line.total_vnd for line in sold)
+    if total > policy.max_sale_vnd:
+        raise LimitExceeded(
+            f"a sale is at most {policy.max_sale_vnd} VND (limit max_sale_vnd)", field="total_vnd"
+        )
+    if sale.total_vnd != total:
+        raise InvalidField("total_vnd", f"is {sale.total_vnd}, but the lines add up to {total}")
+    payments: dict[PaymentMethod, int] = {}
+    for i, payment in enumerate(sale.payments):
+        if payment.amount_vnd <= 0:
+            raise InvalidField(f"payments.{i}.amount_vnd", "must be positive")
+        payments[payment.method] = payments.get(payment.method, 0) + payment.amount_vnd
+    paid = sum(payments.values())
+    if paid != total:
+        raise InvalidField("payments", f"add up to {paid}, but the sale is {total}")
+    return PricedSale(sale, sold, total, payments, sale.device_time.astimezone(VN).date())
+
+
+def _catalog_item(line: LineIn, till: Till, i: int) -> CatalogItem:
+    product_id = line.product_id
+    if product_id is None:
+        if line.gtin is None:
+            raise InvalidField(f"lines.{i}.product_id", "give the product id or its GTIN")
+        product_id = till.by_gtin.get(line.gtin)
+        if product_id is None:
+            raise InvalidField(f"lines.{i}.gtin", "no product with this GTIN is sold at this booth")
+    item = till.catalog.get(product_id)
+    if item is None:
+        raise InvalidField(
+            f"lines.{i}.product_id", "this product is not approved for sale at this booth"
+        )
+    return item
+
+
+def judge_sales(
+    till: Till, sales: Sequence[SaleIn], policy: SalePolicy, *, now: datetime, offline: bool
+) -> SalesDecision:
+    """Records what is new, replays what was already recorded, refuses the rest: per sale.
+
+    New sales take the till's receipt numbers in the request's order, without gaps; the
+    decision holds only if the till's counter is still ``till.next_receipt_no`` when it is
+    written (otherwise the caller reads again and decides again)."""
+    outcomes: list[SaleOutcome] = []
+    new_sales: list[NewSale] = []
+    first_seen: dict[UUID, tuple[SaleIn, SaleOutcome]] = {}
+    receipt_no = till.next_receipt_no
+    till_refusal: DomainError | None = None
+    try:
+        check_till(till, policy, now)
+    except DomainError as exc:
+        till_refusal = exc
+    for sale in sales:
+        stored = till.stored.get(sale.sale_id)
+        if stored is not None:
+            outcomes.append(_replay_stored(sale, stored, till.terminal_id))
+            continue
+        seen = first_seen.get(sale.sale_id)
+        if seen is not None:  # the same sale twice in one request
+            outcomes.append(_replay_twin(sale, *seen))
+            continue
+        try:
+            if till_refusal is not None:
+                raise till_refusal
+            priced = price_sale(sale, till, policy, now=now, offline=offline)
+        except DomainError as exc:
+            outcome = SaleOutcome(sale.sale_id, "rejected", refusal=Refusal.of(exc))
+        else:
+            new_sales.append(NewSale(priced, receipt_no))
+            outcome = SaleOutcome(sale.sale_id, "recorded", receipt_no, priced.total_vnd, now)
+            receipt_no += 1
+        outcomes.append(outcome)
+        first_seen[sale.sale_id] = (sale, outcome)
+    events = [_recorded(till, new) for new in new_sales]
+    return SalesDecision(outcomes, new_sales, receipt_no, events, now, offline)
+
+
+def conflict(sale_id: UUID) -> Refusal:
+    return Refusal.of(
+        Conflict(f"sale {sale_id} was already recorded with a different content", field="sale_id")
+    )
+
+
+def _replay_stored(sale: SaleIn, stored: StoredSale, terminal_id: UUID) -> SaleOutcome:
+    if stored.terminal_id != terminal_id or stored.payload_hash != sale.payload_hash:
+        return SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
+    return SaleOutcome(
+        sale.sale_id, "replayed", stored.receipt_no, stored.total_vnd, stored.recorded_at
+    )
+
+
+def _replay_twin(sale: SaleIn, first: SaleIn, outcome: SaleOutcome) -> SaleOutcome:
+    if first.payload_hash != sale.payload_hash:
+        return SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
+    if outcome.status == "recorded":
+        return SaleOutcome(
+            sale.sale_id, "replayed", outcome.receipt_no, outcome.total_vnd, outcome.recorded_at
+        )
+    return SaleOutcome(sale.sale_id, outcome.status, refusal=outcome.refusal)
+
+
+def _recorded(till: Till, new: NewSale) -> SaleRecorded:
+    assert till.exhibitor_id is not None  # check_till refused the sale otherwise
+    priced, sale = new.priced, new.priced.sale
+    # Built from validated values: no need to validate them again (the hot path).
+    return SaleRecorded.model_construct(
+        sale_id=sale.sale_id,
+        fair_id=till.fair_id,
+        terminal_id=till.terminal_id,
+        booth_id=till.booth_id,
+        exhibitor_id=till.exhibitor_id,
+        receipt_no=new.receipt_no,
+        device_time=sale.device_time,
+        business_date=priced.business_date,
+        lines=priced.lines,
+        total_vnd=priced.total_vnd,
+        payments=priced.payments,
+    )
+
+
+def count_outcomes(outcomes: Sequence[SaleOutcome]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts
