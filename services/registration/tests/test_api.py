@@ -538,3 +538,56 @@ async def test_the_expiry_job_announces_each_certificate_once(
             "registration.certificate_issued",
             kind,
         ]
+
+
+async def test_registration_publishes_its_decisions_and_re_admits_at_approval(
+    reg: Registration, stack_settings: CommonSettings
+) -> None:
+    organizer = await reg.organizer()
+    fair = await reg.open_fair(organizer)
+    _, holder = await reg.exhibitor()
+    product = await reg.product(holder)
+    assert product["ocop_until"] is None
+    certified = await reg.certify(organizer, product["product_id"])
+    valid_to = certified["certificate"]["valid_to"]
+    assert certified["ocop_until"] == valid_to
+
+    application = await reg.ok(
+        "POST",
+        f"/fairs/{fair['fair_id']}/applications",
+        holder,
+        201,
+        json={"product_ids": [product["product_id"]], "booth_request": {"count": 1}},
+    )
+    admitted = [{"product_id": product["product_id"], "until": valid_to}]
+    assert application["admitted"] == admitted
+    app_url = f"/applications/{application['application_id']}"
+    assert (await reg.ok("GET", app_url, holder))["admitted"] == admitted
+
+    # The certificate is revoked after submission: approval no longer admits the product.
+    await reg.ok(
+        "POST",
+        "/certificates/revocations",
+        organizer,
+        json={
+            "decision_number": "9/QĐ",
+            "reason": "Không duy trì chất lượng",
+            "certificate_numbers": [certified["certificate"]["number"]],
+        },
+    )
+    refused = await reg.client.post(
+        f"{app_url}/review", headers=organizer, json={"decision": "approved"}
+    )
+    assert refused.status_code == 409 and refused.json()["field"] == "products.0"
+    assert (await reg.ok("GET", app_url, holder))["status"] == "submitted"
+
+    events = await events_for(stack_settings, REGISTRATION_PRODUCTS.name, product["product_id"], 3)
+    assert [(e["type"], e["version"], e["payload"]["product"]["ocop_until"]) for e in events] == [
+        ("registration.product_registered", 2, None),
+        ("registration.certificate_issued", 2, valid_to),
+        ("registration.certificate_revoked", 2, None),
+    ]
+    [submitted] = await events_for(
+        stack_settings, REGISTRATION_APPLICATIONS.name, fair["fair_id"], 1
+    )
+    assert submitted["version"] == 2 and submitted["payload"]["application"]["admitted"] == admitted
