@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from ocop_booths.adapters import jobs
+from ocop_booths.adapters.http.deps import Booths
 from ocop_booths.app import BoothsSettings, build
 from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued
@@ -26,19 +29,33 @@ from ocop_testkit import certified_product, publish_events, running_app, wait_fo
 
 
 @pytest.fixture(scope="session")
-async def booths_app(
-    stack_settings: CommonSettings, test_database: str
-) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+def booths_built(stack_settings: CommonSettings, test_database: str) -> tuple[Service, FastAPI]:
     settings = BoothsSettings(
         env="test",
         pg_database=test_database,
         topic_prefix=stack_settings.topic_prefix,
         sweep_seconds=0.5,
         pool_max=40,
+        waitlist_offer_minutes=45,
+        corner_surcharge_percent=25,
     )
-    service, app = build(settings)
+    return build(settings)
+
+
+@pytest.fixture(scope="session")
+async def booths_app(
+    booths_built: tuple[Service, FastAPI],
+) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
+    service, app = booths_built
     async with running_app(app) as client:
         yield service, client
+
+
+@pytest.fixture
+def sweep_deadlines(booths_built: tuple[Service, FastAPI]) -> Callable[[], Awaitable[int]]:
+    """One pass of the deadline sweeper, as its job runs it."""
+    wiring: Booths = booths_built[1].state.booths
+    return lambda: jobs.sweep_deadlines(wiring.uow, wiring.terms)
 
 
 def bearer(token: str) -> dict[str, str]:

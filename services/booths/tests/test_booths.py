@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
-from ocop_booths.adapters.jobs import sweep_deadlines
 from ocop_shared.contracts.registration import ApplicationWithdrawn, CertificateRevoked
 from ocop_shared.service import Service
 from ocop_testkit import publish_events, read_topic, wait_for
@@ -58,7 +58,9 @@ async def test_two_hundred_clients_racing_for_fifty_booths(
 
 
 async def test_hold_expiry_racing_a_payment_ends_confirmed_or_released_never_both(
-    booth_fair: BoothFair, booths_app: tuple[Service, httpx.AsyncClient]
+    booth_fair: BoothFair,
+    booths_app: tuple[Service, httpx.AsyncClient],
+    sweep_deadlines: Callable[[], Awaitable[int]],
 ) -> None:
     service, client = booths_app
     booths = await booth_fair.floorplan(20)
@@ -86,7 +88,7 @@ async def test_hold_expiry_racing_a_payment_ends_confirmed_or_released_never_bot
                 "reference": fees["payment_reference"],
             },
         )
-        paid, _ = await asyncio.gather(pay, sweep_deadlines(service))
+        paid, _ = await asyncio.gather(pay, sweep_deadlines())
         assert paid.status_code == 201
         state = await service.pool.fetchval(
             "select status from occupancy where booth_id = $1", uuid.UUID(booth["booth_id"])

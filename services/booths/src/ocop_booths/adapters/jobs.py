@@ -1,60 +1,47 @@
-"""Deadlines: holds that expire and assigned booths left unpaid go back, and to the waitlist."""
+"""Scheduled jobs: the deadline sweeper releases holds and unpaid assignments past their
+deadline (each booth in a unit of work of its own), through the application's handlers."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
+from functools import partial
 
-import asyncpg
-
-from ocop_booths.adapters import occupancy
-from ocop_shared.db import transact
+from ocop_booths.application.commands import deadlines as commands
+from ocop_booths.application.ports import Repositories
+from ocop_booths.application.queries import deadlines as queries
+from ocop_booths.domain.booths import Terms
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation
 from ocop_shared.service import Service
+from ocop_shared.uow import UnitOfWorkFactory
 
 log = get_logger(__name__)
 
 
-async def sweep_deadlines(service: Service) -> int:
+async def sweep_deadlines(uow: UnitOfWorkFactory[Repositories], terms: Terms) -> int:
     """Releases each booth whose hold or payment deadline has passed; returns how many."""
-    due = await service.pool.fetch(
-        """select booth_id, status from occupancy
-            where (status = 'held' and hold_expires_at < now()) or (status = 'assigned' and payment_due_at < now())
-            order by booth_id limit 500"""
-    )
+    due = await uow.read(queries.booths_past_deadline)
     released = 0
-    for row in due:
-        reason = "hold expired" if row["status"] == "held" else "payment deadline passed"
-
-        async def work(
-            conn: asyncpg.Connection,
-            booth_id: uuid.UUID = row["booth_id"],
-            status: str = row["status"],
-            why: str = reason,
-        ) -> bool:
-            now = await conn.fetchval("select now()")
-            done = await occupancy.release(
-                conn,
-                booth_id,
-                reason=why,
-                actor="deadline",
-                cause=Causation(f"deadline-{uuid.uuid4()}"),
-                only_status=(status,),
-                expired_before=now,
-            )
-            return done is not None
-
-        released += await transact(service.pool, work)
+    for booth_id in due:
+        release = partial(commands.release_at_deadline, booth_id=booth_id, terms=terms)
+        if await uow.run(release, cause=Causation(f"deadline-{uuid.uuid4()}")):
+            released += 1
     return released
 
 
-async def deadline_sweeper(service: Service, stop: asyncio.Event) -> None:
-    interval = float(getattr(service.settings, "sweep_seconds", 5.0))
-    while not stop.is_set():
-        count = await sweep_deadlines(service)
-        if count:
-            log.info("booths released at their deadline", booths=count)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+def deadline_sweeper(
+    uow: UnitOfWorkFactory[Repositories], terms: Terms, every_seconds: float
+) -> Callable[[Service, asyncio.Event], Awaitable[None]]:
+    async def run(_service: Service, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            count = await sweep_deadlines(uow, terms)
+            if count:
+                log.info("booths released at their deadline", booths=count)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+
+    run.__name__ = "deadline_sweeper"
+    return run

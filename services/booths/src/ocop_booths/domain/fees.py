@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 from ocop_shared.errors import InvalidField
 
@@ -50,6 +52,59 @@ def fee_lines(booths: Sequence[tuple[str, str, int]], rules: FeeRules) -> list[F
             FeeLine(code, booth_type, price, surcharge, subsidy, price + surcharge - subsidy)
         )
     return lines
+
+
+def payment_reference(fair_id: UUID, exhibitor_id: UUID) -> str:
+    """A short code the exhibitor puts in the transfer, so a bank statement can be matched."""
+    return "OCOP" + hashlib.sha256(f"{fair_id}:{exhibitor_id}".encode()).hexdigest()[:8].upper()
+
+
+@dataclass(frozen=True, slots=True)
+class BilledBooth:
+    code: str
+    booth_type: str
+    price_vnd: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    fair_id: UUID
+    exhibitor_id: UUID
+    lines: list[tuple[FeeLine, str]]  # each line with its booth's status
+    due_vnd: int
+    paid_vnd: int
+    payment_reference: str
+
+    @property
+    def balance_vnd(self) -> int:
+        return self.due_vnd - self.paid_vnd
+
+    @property
+    def settled(self) -> bool:
+        """The payments cover every booth: held and assigned booths may be confirmed."""
+        return self.balance_vnd <= 0
+
+
+def statement(
+    fair_id: UUID,
+    exhibitor_id: UUID,
+    booths: Sequence[BilledBooth],
+    *,
+    paid_vnd: int,
+    rules: FeeRules,
+) -> Statement:
+    """One exhibitor's fees at one fair, against what it has paid."""
+    lines = fee_lines([(b.code, b.booth_type, b.price_vnd) for b in booths], rules)
+    status = {b.code: b.status for b in booths}
+    return Statement(
+        fair_id=fair_id,
+        exhibitor_id=exhibitor_id,
+        lines=[(line, status[line.booth_code]) for line in lines],
+        due_vnd=sum(line.due_vnd for line in lines),
+        paid_vnd=paid_vnd,
+        payment_reference=payment_reference(fair_id, exhibitor_id),
+    )
 
 
 # --- VietQR (NAPAS, EMVCo merchant-presented QR) ----------------------------------------

@@ -102,3 +102,13 @@ def adjacency(booths: Sequence[BoothSnapshot]) -> dict[UUID, set[UUID]]:
             graph[booths[i].booth_id].add(booths[j].booth_id)
             graph[booths[j].booth_id].add(booths[i].booth_id)
     return graph
+
+
+def seen_state(blocked: bool, occupied: str | None, *, sees_occupant: bool) -> str:
+    """A booth's state as a reader of the plan sees it: organizers and the occupant see the
+    occupancy's status, other exhibitors only that the booth is taken."""
+    if blocked:
+        return "blocked"
+    if occupied is None:
+        return "available"
+    return occupied if sees_occupant else "taken"

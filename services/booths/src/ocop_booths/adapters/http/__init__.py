@@ -1,0 +1,9 @@
+"""The booths service's HTTP routes, one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ocop_booths.adapters.http import allocations, fees, floorplans, holds
+
+routers: list[APIRouter] = [floorplans.router, allocations.router, holds.router, fees.router]

@@ -1,0 +1,44 @@
+"""Allocation runs and the waitlist."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from ocop_booths.adapters.http.deps import Cause, Organizer, Service
+from ocop_booths.adapters.http.schemas import CommittedOut, ProposalOut, WaitlistRowOut
+from ocop_booths.application.commands import allocations as commands
+from ocop_booths.application.queries import allocations as queries
+
+router = APIRouter(tags=["allocation"])
+
+
+@router.post("/fairs/{fair_id}/allocations", status_code=201)
+async def propose_allocation(
+    fair_id: UUID, principal: Organizer, cause: Cause, booths: Service
+) -> ProposalOut:
+    """Runs the engine over free booths and approved applications without booths; the
+    proposal is stored for review and changes nothing until committed."""
+    proposal = await booths.uow.run(
+        lambda uow: commands.propose_allocation(uow, principal, fair_id), cause=cause
+    )
+    return ProposalOut.model_validate(proposal)
+
+
+@router.post("/allocations/{run_id}/commit")
+async def commit_allocation(
+    run_id: UUID, principal: Organizer, cause: Cause, booths: Service
+) -> CommittedOut:
+    """Assigns the proposal's booths (skipping any taken since) and ranks the waitlist."""
+    committed = await booths.uow.run(
+        lambda uow: commands.commit_allocation(uow, principal, run_id, booths.terms), cause=cause
+    )
+    return CommittedOut.model_validate(committed)
+
+
+@router.get("/fairs/{fair_id}/waitlist")
+async def waitlist(fair_id: UUID, principal: Organizer, booths: Service) -> list[WaitlistRowOut]:
+    """The fair's waitlist, best rank first."""
+    rows = await booths.uow.read(lambda repos: queries.waitlist(repos, principal, fair_id))
+    return [WaitlistRowOut.model_validate(r) for r in rows]

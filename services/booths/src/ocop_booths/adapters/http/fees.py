@@ -1,0 +1,71 @@
+"""Fees, payments recorded by hand, and bank statements."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, UploadFile
+
+from ocop_booths.adapters.http.deps import Anyone, Cause, Organizer, Service
+from ocop_booths.adapters.http.schemas import (
+    FeeStatementOut,
+    PaymentIn,
+    PaymentRecordedOut,
+    StatementMatchedOut,
+)
+from ocop_booths.application.commands import payments as commands
+from ocop_booths.application.queries import fees as queries
+from ocop_booths.domain.payments import parse_bank_statement
+
+router = APIRouter(tags=["fees"])
+
+
+@router.get("/fairs/{fair_id}/fees", response_model_exclude_none=True)
+async def fee_statement(
+    fair_id: UUID, principal: Anyone, booths: Service, exhibitor_id: UUID | None = None
+) -> FeeStatementOut:
+    """The exhibitor's fee statement and a VietQR code for the balance (exhibitors: their own)."""
+    found = await booths.uow.read(
+        lambda repos: queries.fee_statement(
+            repos, principal, fair_id, exhibitor_id, booths.terms, booths.bank
+        )
+    )
+    return FeeStatementOut.of(found.statement, vietqr=found.vietqr)
+
+
+@router.post("/fairs/{fair_id}/payments", status_code=201)
+async def record_payment(
+    fair_id: UUID, body: PaymentIn, principal: Organizer, cause: Cause, booths: Service
+) -> PaymentRecordedOut:
+    """An organizer marks a payment received; booths it covers are confirmed at once."""
+    done = await booths.uow.run(
+        lambda uow: commands.record_payment(
+            uow,
+            principal,
+            fair_id,
+            body.exhibitor_id,
+            body.amount_vnd,
+            body.reference,
+            booths.terms,
+        ),
+        cause=cause,
+    )
+    return PaymentRecordedOut.of(done.statement, confirmed=done.confirmed)
+
+
+@router.post("/fairs/{fair_id}/payments/statement")
+async def import_bank_statement(
+    fair_id: UUID,
+    principal: Organizer,
+    cause: Cause,
+    booths: Service,
+    file: Annotated[UploadFile, File(description="CSV with columns amount_vnd and description")],
+) -> StatementMatchedOut:
+    """Matches bank-statement lines to exhibitors by their payment reference and amount."""
+    lines = parse_bank_statement(await file.read())
+    matched = await booths.uow.run(
+        lambda uow: commands.import_bank_statement(uow, principal, fair_id, lines, booths.terms),
+        cause=cause,
+    )
+    return StatementMatchedOut.model_validate(matched)

@@ -1,0 +1,188 @@
+"""Floor plans and an organizer's hand on single booths: import, block, unblock, move, swap."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from ocop_booths.application import occupancy
+from ocop_booths.application.ports import Repositories
+from ocop_booths.domain import booths as lifecycle
+from ocop_booths.domain import floorplan
+from ocop_booths.domain.applications import check_organizer
+from ocop_booths.domain.booths import Booth, Terms
+from ocop_shared.auth import Principal
+from ocop_shared.contracts.booths import (
+    BoothSnapshot,
+    BoothType,
+    FloorPlanPublished,
+    Occupancy,
+    ZoneSnapshot,
+)
+from ocop_shared.errors import Conflict, NotFound
+from ocop_shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class BoothDrawn:
+    """A booth as the organizer draws it (the service gives it its id)."""
+
+    code: str
+    zone: str
+    booth_type: BoothType
+    width_m: float
+    depth_m: float
+    price_vnd: int
+    x: float
+    y: float
+    open_sides: int
+
+
+@dataclass(frozen=True, slots=True)
+class FloorPlanImported:
+    fair_id: UUID
+    zones: int
+    booths: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoothUse:
+    booth: str  # its code
+    state: str  # blocked | available
+
+
+async def _own_fair(uow: UnitOfWork[Repositories], fair_id: UUID, principal: Principal) -> None:
+    check_organizer(await uow.repos.fairs.get(fair_id), principal)
+
+
+async def _booth_at(uow: UnitOfWork[Repositories], fair_id: UUID, booth_id: UUID) -> Booth:
+    booth = await uow.repos.booths.get(booth_id, lock=True)
+    if booth is None or booth.fair_id != fair_id:
+        raise NotFound("no such booth")
+    return booth
+
+
+async def import_floorplan(
+    uow: UnitOfWork[Repositories],
+    principal: Principal,
+    fair_id: UUID,
+    zones: Sequence[ZoneSnapshot],
+    drawn: Sequence[BoothDrawn],
+) -> FloorPlanImported:
+    """Loads (or replaces, while no booth is taken) a fair's floor plan."""
+    booths = [
+        BoothSnapshot(
+            booth_id=uuid.uuid4(),
+            code=b.code,
+            zone=b.zone,
+            booth_type=b.booth_type,
+            width_m=b.width_m,
+            depth_m=b.depth_m,
+            price_vnd=b.price_vnd,
+            x=b.x,
+            y=b.y,
+            open_sides=b.open_sides,
+        )
+        for b in drawn
+    ]
+    floorplan.validate(zones, booths)
+    check_organizer(await uow.repos.fairs.get(fair_id, lock=True), principal)
+    if await uow.repos.booths.any_taken(fair_id):
+        raise Conflict(
+            "booths are already taken: move or release them before replacing the plan",
+            field="booths",
+        )
+    await uow.repos.floorplans.replace(fair_id, zones, booths)
+    uow.emit(FloorPlanPublished(fair_id=fair_id, zones=list(zones), booths=booths))
+    return FloorPlanImported(fair_id, len(zones), len(booths))
+
+
+async def block_booth(
+    uow: UnitOfWork[Repositories],
+    principal: Principal,
+    fair_id: UUID,
+    booth_id: UUID,
+    reason: str,
+) -> BoothUse:
+    """Takes a booth out of use; its occupant, if any, loses it (not offered to the waitlist)."""
+    await _own_fair(uow, fair_id, principal)
+    booth = await _booth_at(uow, fair_id, booth_id)
+    decision = lifecycle.block(booth, reason=reason, actor=principal.subject)
+    if booth.occupant is not None:
+        await uow.repos.booths.vacate(booth_id)
+    await uow.repos.booths.set_blocked(booth_id, True)
+    await occupancy.record(uow, decision)
+    return BoothUse(booth.code, "blocked")
+
+
+async def unblock_booth(
+    uow: UnitOfWork[Repositories],
+    principal: Principal,
+    fair_id: UUID,
+    booth_id: UUID,
+    reason: str,
+    terms: Terms,
+) -> BoothUse:
+    """Puts a booth back in use and offers it to the waitlist."""
+    await _own_fair(uow, fair_id, principal)
+    booth = await _booth_at(uow, fair_id, booth_id)
+    decision = lifecycle.unblock(booth, reason=reason, actor=principal.subject)
+    await uow.repos.booths.set_blocked(booth_id, False)
+    await occupancy.record(uow, decision)
+    await occupancy.offer_to_waitlist(uow, decision.booth, terms)
+    return BoothUse(booth.code, "available")
+
+
+async def move_booth(
+    uow: UnitOfWork[Repositories],
+    principal: Principal,
+    fair_id: UUID,
+    booth_id: UUID,
+    to_booth_id: UUID,
+    reason: str,
+    terms: Terms,
+) -> Occupancy:
+    """Moves a booth's occupant to a free booth of the same fair; the booth it leaves is
+    offered to the waitlist."""
+    await _own_fair(uow, fair_id, principal)
+    source = await uow.repos.booths.get(booth_id, lock=True)
+    if source is None or source.fair_id != fair_id:
+        raise NotFound("no such booth at this fair")
+    target = await uow.repos.booths.get(to_booth_id)
+    moved = lifecycle.move(source, target, actor=principal.subject, reason=reason)
+    if not await uow.repos.booths.move_occupant(booth_id, to_booth_id):
+        raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
+    await occupancy.record(uow, moved)
+    left, arrived = moved.booths
+    await occupancy.offer_to_waitlist(uow, left, terms)
+    assert arrived.occupant is not None
+    return arrived.occupant
+
+
+async def swap_booths(
+    uow: UnitOfWork[Repositories],
+    principal: Principal,
+    fair_id: UUID,
+    booth_id: UUID,
+    other_booth_id: UUID,
+    reason: str,
+) -> list[Occupancy]:
+    """Exchanges the exhibitors of two occupied booths of the fair, with audit and events."""
+    await _own_fair(uow, fair_id, principal)
+    locked = [await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, other_booth_id})]
+    found = {b.booth_id: b for b in locked if b is not None}
+    a, b = found.get(booth_id), found.get(other_booth_id)
+    if a is None or b is None:
+        raise Conflict(
+            "swap needs two occupied booths; move an exhibitor to a free one instead",
+            field="other_booth_id",
+        )
+    swapped = lifecycle.swap(a, b, actor=principal.subject, reason=reason)
+    if any(booth.fair_id != fair_id for booth in swapped.booths):
+        raise NotFound("no such booth at this fair")
+    await uow.repos.booths.swap_occupants(booth_id, other_booth_id)
+    await occupancy.record(uow, swapped)
+    after = sorted(swapped.booths, key=lambda booth: booth.booth_id)
+    return [booth.occupant for booth in after if booth.occupant is not None]

@@ -1,0 +1,70 @@
+"""Self-service holds: an exhibitor with an approved application holds a free booth until it
+pays, or gives the hold back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from ocop_booths.application import occupancy
+from ocop_booths.application.ports import Repositories
+from ocop_booths.domain import booths as lifecycle
+from ocop_booths.domain.applications import check_may_hold
+from ocop_booths.domain.booths import TAKEN, Terms
+from ocop_shared.auth import Principal
+from ocop_shared.contracts.booths import Occupancy
+from ocop_shared.errors import Conflict, InvalidField, NotFound
+from ocop_shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class HoldDropped:
+    booth_id: UUID
+    state: str = "released"
+
+
+async def hold_booth(
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, booth_id: UUID, terms: Terms
+) -> Occupancy:
+    """Holds a free booth for ``terms.hold_minutes``, within the application's booth limit.
+    Two exhibitors racing for one booth: one gets it, the other a 409."""
+    if principal.is_admin:
+        raise Conflict("hold with the exhibitor's own token", field="exhibitor_id")
+    repos = uow.repos
+    application = check_may_hold(
+        await repos.applications.approved_for_update(fair_id, UUID(principal.subject))
+    )
+    fair = await repos.fairs.get(fair_id)
+    lifecycle.check_room(
+        have=await repos.booths.count_of_application(application.application_id),
+        limit=application.booth_limit(fair.rules if fair is not None else None),
+    )
+    booth = await repos.booths.get(booth_id)
+    if booth is None or booth.fair_id != fair_id:
+        raise InvalidField("booth_id", "no such booth at this fair")
+    decision = lifecycle.hold(
+        booth,
+        application.claimant,
+        now=await repos.now(),
+        minutes=terms.hold_minutes,
+        actor=principal.subject,
+    )
+    if not await repos.booths.occupy(decision.booth):
+        raise Conflict(TAKEN, field="booth_id")
+    await occupancy.record(uow, decision)
+    assert decision.booth.occupant is not None
+    return decision.booth.occupant
+
+
+async def drop_hold(
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, booth_id: UUID, terms: Terms
+) -> HoldDropped:
+    """The holder gives its hold back; the booth is offered to the waitlist."""
+    booth = await uow.repos.booths.get(booth_id, lock=True)
+    if booth is None or booth.fair_id != fair_id or principal.is_admin:
+        raise NotFound("no such hold")
+    decision = lifecycle.give_up_hold(
+        booth, exhibitor_id=UUID(principal.subject), actor=principal.subject
+    )
+    await occupancy.release(uow, decision, terms)
+    return HoldDropped(booth_id)

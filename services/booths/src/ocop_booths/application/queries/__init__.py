@@ -1,0 +1,1 @@
+"""Read handlers: no transaction, no events."""

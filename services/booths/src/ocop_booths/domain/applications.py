@@ -1,0 +1,114 @@
+"""What booths keeps of fairs and applications, from registration's events. No I/O.
+
+Registration decides which products an application admits and until when
+(``ApplicationSnapshot.admitted``) and whether a product's certificate is in force
+(``ProductSnapshot.ocop_until``); booths takes those decisions as they come, and only decides
+what follows for booths: an application left with no admitted product loses its booths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from ocop_booths.domain import allocation
+from ocop_booths.domain.booths import Claimant
+from ocop_shared.auth import Principal
+from ocop_shared.contracts.registration import (
+    AdmissionRules,
+    ApplicationSnapshot,
+    ApplicationStatus,
+    BoothRequest,
+    FairStatus,
+    ProductSnapshot,
+)
+from ocop_shared.errors import Conflict, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Fair:
+    fair_id: UUID
+    organizer_id: str
+    status: FairStatus
+    rules: AdmissionRules
+
+
+def check_organizer(fair: Fair | None, principal: Principal) -> Fair:
+    """The fair, if the principal organizes it (or is an admin); otherwise it does not exist
+    for them."""
+    if fair is None or not (principal.is_admin or fair.organizer_id == principal.subject):
+        raise NotFound("no such fair")
+    return fair
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    application_id: UUID
+    fair_id: UUID
+    exhibitor_id: UUID
+    exhibitor_name: str
+    exhibitor_kind: str
+    province: str
+    booth_request: BoothRequest
+    best_star: int
+    submitted_at: datetime
+    status: ApplicationStatus
+    product_groups: tuple[int, ...]
+    holder_count: int
+    # product id -> admitted (registration's decision, until a certificate ends)
+    products: tuple[tuple[UUID, bool], ...] = ()
+
+    @property
+    def claimant(self) -> Claimant:
+        return Claimant(self.application_id, self.exhibitor_id)
+
+    def booth_limit(self, rules: AdmissionRules | None) -> int:
+        """What it asked for, capped by the fair's limit per holder (a delegation shows
+        several holders); without the fair's rules, one booth."""
+        per_holder = rules.max_booths_per_holder if rules is not None else 1
+        return min(self.booth_request.count, per_holder * self.holder_count)
+
+    def applicant(self) -> allocation.Applicant:
+        r = self.booth_request
+        return allocation.Applicant(
+            application_id=self.application_id, exhibitor_id=self.exhibitor_id, exhibitor_name=self.exhibitor_name,
+            star=self.best_star, submitted_at=self.submitted_at, count=r.count, booth_type=r.booth_type, zone=r.zone,
+            product_group=r.product_group, product_groups=frozenset(self.product_groups), province=self.province,
+            delegation=self.exhibitor_kind == "delegation", holders=self.holder_count,
+        )  # fmt: skip
+
+
+def from_snapshot(a: ApplicationSnapshot) -> Application:
+    admitted = {p.product_id for p in a.admitted}
+    return Application(
+        application_id=a.application_id,
+        fair_id=a.fair_id,
+        exhibitor_id=a.exhibitor_id,
+        exhibitor_name=a.exhibitor_name,
+        exhibitor_kind=a.exhibitor_kind,
+        province=a.province,
+        booth_request=a.booth_request,
+        best_star=a.best_star,
+        submitted_at=a.submitted_at,
+        status=a.status,
+        product_groups=tuple(sorted({p.group for p in a.products})),
+        holder_count=len({p.holder_id for p in a.products}),
+        products=tuple((p.product_id, p.product_id in admitted) for p in a.products),
+    )
+
+
+def check_may_hold(application: Application | None) -> Application:
+    if application is None or application.status != "approved":
+        raise Conflict("you have no approved application at this fair", field="fair_id")
+    return application
+
+
+def in_force(product: ProductSnapshot) -> bool:
+    """Registration's decision: a product with an ``ocop_until`` has a certificate in force."""
+    return product.ocop_until is not None
+
+
+def ended_reason(ended: str) -> str:
+    """Why an application's booths go when its last admitted product's certificate ends."""
+    return f"no admitted product left (certificate {ended})"

@@ -1,0 +1,358 @@
+"""The booth lifecycle as a state machine. No I/O.
+
+A booth is ``free``, ``held`` (an exhibitor's self-service hold, or a waitlist offer, until
+``hold_expires_at``), ``assigned`` (by an allocation run, until ``payment_due_at``),
+``confirmed`` (paid) or ``blocked`` (out of use). Each decision takes the booth as it is
+(and the time, where a deadline matters) and returns its new state, the events announcing the
+change and the audit rows recording it; a refusal raises a domain error. Persisting the new
+state (and losing a race for a free booth, which the occupancy primary key turns into a 409)
+is the repositories' business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID
+
+from ocop_shared.contracts.booths import (
+    BoothAssigned,
+    BoothBlocked,
+    BoothConfirmed,
+    BoothHeld,
+    BoothMoved,
+    BoothReleased,
+    BoothUnblocked,
+    Occupancy,
+    OccupancyStatus,
+)
+from ocop_shared.errors import Conflict, NotFound
+from ocop_shared.events import Event
+
+BoothState = Literal["free", "held", "assigned", "confirmed", "blocked"]
+OCCUPIED: frozenset[BoothState] = frozenset({"held", "assigned", "confirmed"})
+
+# action -> (from states, to state, event announcing it). ``move`` and ``swap`` carry an
+# occupant from one booth to another with its state: the source must be occupied, a move's
+# target free, a swap's other booth occupied too.
+TRANSITIONS: dict[str, tuple[frozenset[BoothState], BoothState, type[Event]]] = {
+    "hold": (frozenset({"free"}), "held", BoothHeld),
+    "assign": (frozenset({"free"}), "assigned", BoothAssigned),
+    "confirm": (frozenset({"held", "assigned"}), "confirmed", BoothConfirmed),
+    "release": (OCCUPIED, "free", BoothReleased),
+    "block": (frozenset({"free", *OCCUPIED}), "blocked", BoothBlocked),
+    "unblock": (frozenset({"blocked"}), "free", BoothUnblocked),
+}
+
+TAKEN = "this booth was just taken by someone else"
+
+
+@dataclass(frozen=True, slots=True)
+class Booth:
+    booth_id: UUID
+    fair_id: UUID
+    code: str
+    zone: str
+    booth_type: str
+    blocked: bool = False
+    occupant: Occupancy | None = None
+
+    @property
+    def state(self) -> BoothState:
+        if self.blocked:
+            return "blocked"
+        return "free" if self.occupant is None else self.occupant.status
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    """Who wants a booth: an application with a booth request, and its exhibitor."""
+
+    application_id: UUID
+    exhibitor_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    fair_id: UUID
+    booth_id: UUID
+    action: str
+    exhibitor_id: UUID | None
+    actor: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The booth after the change, the events announcing it, and what the audit records."""
+
+    booth: Booth
+    events: tuple[Event, ...]
+    audit: tuple[AuditEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Relocation:
+    """A move or a swap: both booths after the change."""
+
+    booths: tuple[Booth, Booth]
+    events: tuple[Event, ...]
+    audit: tuple[AuditEntry, ...]
+
+
+def can(booth: Booth, action: str) -> bool:
+    sources, _target, _event = TRANSITIONS[action]
+    return booth.state in sources
+
+
+def _audit(o: Occupancy, action: str, actor: str, reason: str) -> AuditEntry:
+    return AuditEntry(o.fair_id, o.booth_id, action, o.exhibitor_id, actor, reason)
+
+
+def _take(
+    booth: Booth,
+    claimant: Claimant,
+    status: OccupancyStatus,
+    *,
+    hold_expires_at: datetime | None,
+    payment_due_at: datetime | None,
+    actor: str,
+    reason: str,
+) -> Decision:
+    if booth.blocked:
+        raise Conflict("this booth is blocked", field="booth_id")
+    if booth.occupant is not None:
+        raise Conflict(TAKEN, field="booth_id")
+    o = Occupancy(
+        fair_id=booth.fair_id,
+        booth_id=booth.booth_id,
+        booth_code=booth.code,
+        zone=booth.zone,
+        exhibitor_id=claimant.exhibitor_id,
+        application_id=claimant.application_id,
+        status=status,
+        hold_expires_at=hold_expires_at,
+        payment_due_at=payment_due_at,
+    )
+    event = (BoothHeld if status == "held" else BoothAssigned)(
+        occupancy=o, reason=reason, actor=actor
+    )
+    return Decision(replace(booth, occupant=o), (event,), (_audit(o, status, actor, reason),))
+
+
+def hold(
+    booth: Booth,
+    claimant: Claimant,
+    *,
+    now: datetime,
+    minutes: int,
+    actor: str,
+    reason: str = "self-service hold",
+) -> Decision:
+    """free -> held, until ``now + minutes``."""
+    return _take(
+        booth,
+        claimant,
+        "held",
+        hold_expires_at=now + timedelta(minutes=minutes),
+        payment_due_at=None,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def offer(booth: Booth, claimant: Claimant, *, rank: int, now: datetime, minutes: int) -> Decision:
+    """free -> held for the waitlist's best candidate, until ``now + minutes``."""
+    return hold(
+        booth,
+        claimant,
+        now=now,
+        minutes=minutes,
+        actor="waitlist",
+        reason=f"offered from the waitlist (rank {rank})",
+    )
+
+
+def assign(
+    booth: Booth, claimant: Claimant, *, payment_due_at: datetime, actor: str, reason: str
+) -> Decision:
+    """free -> assigned (an allocation run), to be paid by ``payment_due_at``."""
+    return _take(
+        booth,
+        claimant,
+        "assigned",
+        hold_expires_at=None,
+        payment_due_at=payment_due_at,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def confirm(booth: Booth, *, actor: str, reason: str = "paid") -> Decision:
+    """held or assigned -> confirmed: paid, no deadline any more."""
+    if booth.occupant is None or not can(booth, "confirm"):
+        raise Conflict(f"a {booth.state} booth cannot be confirmed", field="booth_id")
+    o = booth.occupant.model_copy(
+        update={"status": "confirmed", "hold_expires_at": None, "payment_due_at": None}
+    )
+    return Decision(
+        replace(booth, occupant=o),
+        (BoothConfirmed(occupancy=o, reason=reason, actor=actor),),
+        (_audit(o, "confirmed", actor, reason),),
+    )
+
+
+def release(booth: Booth, *, reason: str, actor: str) -> Decision:
+    """held, assigned or confirmed -> free."""
+    o = booth.occupant
+    if o is None or not can(booth, "release"):
+        raise Conflict("nobody occupies that booth", field="booth_id")
+    return Decision(
+        replace(booth, occupant=None),
+        (BoothReleased(occupancy=o, reason=reason, actor=actor),),
+        (_audit(o, "released", actor, reason),),
+    )
+
+
+def give_up_hold(booth: Booth, *, exhibitor_id: UUID, actor: str) -> Decision:
+    """The holder gives its hold back: held -> free. Anyone else's booth is not found."""
+    o = booth.occupant
+    if o is None or o.status != "held" or o.exhibitor_id != exhibitor_id:
+        raise NotFound("no such hold")
+    return release(booth, reason="hold given up", actor=actor)
+
+
+def expire(booth: Booth, *, now: datetime) -> Decision | None:
+    """A hold past its expiry, or an assigned booth past its payment deadline, goes back:
+    -> free. None while the deadline has not passed (or there is none)."""
+    o = booth.occupant
+    if o is None:
+        return None
+    if o.status == "held" and o.hold_expires_at is not None and o.hold_expires_at < now:
+        return release(booth, reason="hold expired", actor="deadline")
+    if o.status == "assigned" and o.payment_due_at is not None and o.payment_due_at < now:
+        return release(booth, reason="payment deadline passed", actor="deadline")
+    return None
+
+
+def block(booth: Booth, *, reason: str, actor: str) -> Decision:
+    """Any state but blocked -> blocked; an occupant loses the booth first."""
+    if not can(booth, "block"):
+        raise Conflict("this booth is already blocked", field="booth_id")
+    events: list[Event] = []
+    audit: list[AuditEntry] = []
+    if booth.occupant is not None:
+        freed = release(booth, reason=f"booth blocked: {reason}", actor=actor)
+        events += freed.events
+        audit += freed.audit
+    events.append(
+        BoothBlocked(
+            fair_id=booth.fair_id,
+            booth_id=booth.booth_id,
+            booth_code=booth.code,
+            reason=reason,
+            actor=actor,
+        )
+    )
+    audit.append(AuditEntry(booth.fair_id, booth.booth_id, "blocked", None, actor, reason))
+    return Decision(replace(booth, blocked=True, occupant=None), tuple(events), tuple(audit))
+
+
+def unblock(booth: Booth, *, reason: str, actor: str) -> Decision:
+    """blocked -> free."""
+    if not can(booth, "unblock"):
+        raise Conflict("this booth is not blocked", field="booth_id")
+    event = BoothUnblocked(
+        fair_id=booth.fair_id,
+        booth_id=booth.booth_id,
+        booth_code=booth.code,
+        reason=reason,
+        actor=actor,
+    )
+    entry = AuditEntry(booth.fair_id, booth.booth_id, "unblocked", None, actor, reason)
+    return Decision(replace(booth, blocked=False), (event,), (entry,))
+
+
+def move(source: Booth, target: Booth | None, *, actor: str, reason: str) -> Relocation:
+    """The occupant of ``source`` (in whatever occupied state) moves to the free ``target``
+    of the same fair: source -> free, target -> the occupant's state."""
+    o = source.occupant
+    if o is None:
+        raise Conflict("nobody occupies that booth", field="booth_id")
+    if target is None or target.fair_id != source.fair_id or target.state != "free":
+        raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
+    after = o.model_copy(
+        update={"booth_id": target.booth_id, "booth_code": target.code, "zone": target.zone}
+    )
+    event = BoothMoved(
+        occupancy=after,
+        reason=reason,
+        actor=actor,
+        from_booth_id=source.booth_id,
+        from_booth_code=source.code,
+    )
+    return Relocation(
+        (replace(source, occupant=None), replace(target, occupant=after)),
+        (event,),
+        (_audit(after, "moved", actor, f"{reason} (from {source.code})"),),
+    )
+
+
+def swap(a: Booth, b: Booth, *, actor: str, reason: str) -> Relocation:
+    """The occupants of two occupied booths of one fair exchange places, each keeping its
+    state and deadlines. Events and audit rows come in booth id order."""
+    if a.booth_id == b.booth_id or a.occupant is None or b.occupant is None:
+        raise Conflict(
+            "swap needs two occupied booths; move an exhibitor to a free one instead",
+            field="other_booth_id",
+        )
+    if a.fair_id != b.fair_id:
+        raise Conflict("the booths are at different fairs", field="other_booth_id")
+
+    def arrive(occupant: Occupancy, booth: Booth) -> Occupancy:
+        return occupant.model_copy(
+            update={"booth_id": booth.booth_id, "booth_code": booth.code, "zone": booth.zone}
+        )
+
+    new_a, new_b = (
+        replace(a, occupant=arrive(b.occupant, a)),
+        replace(b, occupant=arrive(a.occupant, b)),
+    )
+    events: list[Event] = []
+    audit: list[AuditEntry] = []
+    for booth, origin in sorted(((new_a, b), (new_b, a)), key=lambda pair: pair[0].booth_id):
+        assert booth.occupant is not None
+        events.append(
+            BoothMoved(
+                occupancy=booth.occupant,
+                reason=reason,
+                actor=actor,
+                from_booth_id=origin.booth_id,
+                from_booth_code=origin.code,
+            )
+        )
+        audit.append(
+            _audit(booth.occupant, "moved", actor, f"{reason} (swapped with {origin.code})")
+        )
+    return Relocation((new_a, new_b), tuple(events), tuple(audit))
+
+
+# --- the service's terms -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """How long holds, offers and payment deadlines last, and the corner surcharge: the
+    service's settings (a fair's rules do not carry them)."""
+
+    hold_minutes: int = 30
+    payment_days: int = 7
+    waitlist_offer_minutes: int = 60
+    corner_surcharge_percent: int = 10
+
+
+def check_room(*, have: int, limit: int) -> None:
+    """An application holds at most ``limit`` booths."""
+    if have >= limit:
+        raise Conflict(f"you already have {have} of your {limit} booth(s)", field="booth_id")
