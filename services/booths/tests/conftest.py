@@ -106,6 +106,11 @@ class BoothFair:
                 "select count(*) from api_tokens where subject = $1", self.organizer_id
             )
         )
+        await wait_for(  # the fair too: its topic is not the credentials' topic
+            lambda: self.service.pool.fetchval(
+                "select count(*) from fairs where fair_id = $1", self.fair_id
+            )
+        )
 
     async def approved_exhibitors(
         self, n: int, *, count: int = 1, booth_type: str = "standard", star: int = 4
