@@ -20,12 +20,7 @@ from ocop_shared.errors import DomainError, InvalidField
 
 T = TypeVar("T")
 
-COLUMNS = (
-    "holder_name", "holder_kind", "tax_code", "province", "commune", "phone",
-    "product_name", "taxonomy", "group", "gtin", "unit", "list_price_vnd",
-    "certificate_number", "star", "issuing_level", "issuing_body", "decision_number",
-    "decision_date", "valid_from", "valid_to",
-)  # fmt: skip
+# Also read when present: tax_code, commune, phone, taxonomy (default 2023), gtin, valid_to.
 REQUIRED = ("holder_name", "holder_kind", "province", "product_name", "group", "unit", "list_price_vnd",
             "certificate_number", "star", "issuing_level", "issuing_body", "decision_number", "decision_date", "valid_from")  # fmt: skip
 MAX_ROWS = 20_000
