@@ -99,6 +99,8 @@ async def record_sale(
 ) -> Response:
     """Records one sale. Retrying with the same sale id and content answers as the first time."""
     sale = to_sale(body, terminal)
+    # Not uow.run: a sale is two autocommit statements on one connection, the write guarded
+    # by the till's receipt counter; a transaction would add BEGIN and COMMIT round trips.
     outcome = await wired.uow.read(
         lambda repos: sales.record_sale(
             repos, terminal_id=terminal, sale=sale, policy=wired.policy, cause=cause
