@@ -136,6 +136,9 @@ async def test_exhibitors_see_only_their_own_records(reg: Registration) -> None:
         await reg.client.post(f"{app_url}/review", headers=a, json={"decision": "approved"})
     ).status_code == 403
 
+    # The admin passes the exhibitor check but has no applications of its own (was a 500).
+    assert (await reg.client.get("/applications", headers=reg.admin)).status_code == 409
+
     unchanged = await reg.ok("GET", app_url, a)
     assert unchanged["status"] == "submitted"
     assert (await reg.ok("GET", f"/products/{product['product_id']}", {}))[

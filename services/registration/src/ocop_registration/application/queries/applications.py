@@ -10,6 +10,7 @@ from ocop_registration.application.ports import Repositories
 from ocop_registration.domain.holder_results import FairResult
 from ocop_shared.auth import Principal
 from ocop_shared.contracts.registration import ApplicationSnapshot
+from ocop_shared.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ async def review_queue(
 
 
 async def my_applications(repos: Repositories, principal: Principal) -> list[ApplicationSnapshot]:
+    if principal.is_admin:  # the admin is no exhibitor: it has no applications of its own
+        raise Conflict("list applications with the exhibitor's own token", field="exhibitor_id")
     return await repos.applications.list(exhibitor_id=UUID(principal.subject))
 
 
