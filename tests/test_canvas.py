@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi.routing import APIRoute
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_shared.events import registered_events
@@ -57,12 +56,13 @@ class Code:
 def code_of(name: str) -> Code:
     app_module = importlib.import_module(f"ocop_{name}.app")
     service, app = app_module.build()
+    # The documented operations: what a client of the service sees (FastAPI keeps included
+    # routers as wrappers, so the OpenAPI document is the reliable list).
     routes = {
-        f"{method} {route.path}"
-        for route in app.routes
-        if isinstance(route, APIRoute) and not route.path.startswith("/health/")
-        for method in route.methods
-        if method != "HEAD"
+        f"{method.upper()} {path}"
+        for path, operations in app.openapi()["paths"].items()
+        if not path.startswith("/health/")
+        for method in operations
     }
     consumed = {
         event.event_type
