@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -92,7 +92,12 @@ class UpstreamFair:
         ])  # fmt: skip
 
     async def exhibitor_at_booth(
-        self, products: list[tuple[str, int]], *, kind: str = "cooperative", members: int = 0
+        self,
+        products: list[tuple[str, int]],
+        *,
+        kind: str = "cooperative",
+        members: int = 0,
+        admitted_until: date | None = None,
     ) -> dict[str, Any]:
         """An approved exhibitor assigned a booth; returns ids, products and a terminal token."""
         exhibitor = ExhibitorSnapshot(
@@ -126,7 +131,7 @@ class UpstreamFair:
             submitted_at=datetime.now(UTC),
             best_star=5,
             admitted=[
-                AdmittedProduct(product_id=p.product_id, until=p.ocop_until)
+                AdmittedProduct(product_id=p.product_id, until=admitted_until or p.ocop_until)
                 for p in shown
                 if p.ocop_until is not None
             ],

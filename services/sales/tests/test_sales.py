@@ -429,3 +429,20 @@ async def test_reports_reconcile_to_the_dong_with_the_sales_table(
         f"/fairs/{fair}/reports/revenue", headers=organizer, params={"by": "star", "format": "xlsx"}
     )
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+async def test_a_product_sells_until_the_last_day_registration_admitted_it(
+    upstream: Upstream, sales_app: tuple[Service, httpx.AsyncClient], sale: Any
+) -> None:
+    _service, client = sales_app
+    yesterday = (datetime.now(UTC) + timedelta(hours=7)).date() - timedelta(days=1)
+    booth = await upstream.exhibitor_at_booth([("Nấm linh chi", 400_000)], admitted_until=yesterday)
+    response = await client.post("/sales", headers=booth["headers"], json=sale(booth["products"]))
+    assert response.status_code == 422 and "no longer valid" in response.json()["detail"][0]["msg"]
+    made_yesterday = sale(booth["products"], device_time=datetime.now(UTC) - timedelta(days=1))
+    results = (
+        await client.post(
+            "/sales/batch", headers=booth["headers"], json={"sales": [made_yesterday]}
+        )
+    ).json()["results"]
+    assert [r["status"] for r in results] == ["recorded"]
