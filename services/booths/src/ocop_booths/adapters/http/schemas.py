@@ -21,9 +21,6 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-# --- requests ----------------------------------------------------------------------------
-
-
 class ZoneIn(Strict, ZoneSnapshot):
     pass
 
@@ -69,9 +66,6 @@ class PaymentIn(Strict):
     reference: Annotated[str, Field(min_length=1, max_length=120)]
 
 
-# --- floor plans -------------------------------------------------------------------------
-
-
 class FloorPlanImported(Out):
     fair_id: UUID
     zones: int
@@ -111,9 +105,6 @@ class AuditOut(Out):
     actor: str
     reason: str
     at: datetime
-
-
-# --- allocation --------------------------------------------------------------------------
 
 
 class PlacementOut(Out):
@@ -162,9 +153,6 @@ class WaitlistRowOut(Out):
     offered_at: datetime | None
 
 
-# --- holds -------------------------------------------------------------------------------
-
-
 class HoldDropped(Out):
     booth_id: UUID
     state: Literal["released"]
@@ -178,9 +166,6 @@ class MyBoothOut(Out):
     status: Literal["held", "assigned", "confirmed"]
     hold_expires_at: datetime | None
     payment_due_at: datetime | None
-
-
-# --- fees and payments -------------------------------------------------------------------
 
 
 class FeeLineOut(Out):
