@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import asyncpg
 import structlog
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -166,8 +166,16 @@ class Service:
 
 
 def create_app(
-    service: Service, *, title: str, description: str, routers: Sequence[Any] = ()
+    service: Service,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    wiring: object = None,
 ) -> FastAPI:
+    """The service's HTTP app: its lifespan starts and stops the service; ``wiring`` is what
+    the routes need from app.py (a service's own typed object: its unit-of-work factory,
+    settings, policies), read back in a route through ``wired(TheWiringClass)``."""
     s = service.settings
     configure_logging(s.service, s.log_level, s.log_format)
 
@@ -211,7 +219,24 @@ def create_app(
 
     for router in routers:
         app.include_router(router)
+    app.state.wiring = wiring
     return app
+
+
+W = TypeVar("W")
+
+
+def wired(kind: type[W]) -> Callable[[Request], W]:
+    """A dependency giving routes the service's wiring (``create_app(..., wiring=...)``),
+    typed as the service declares it."""
+
+    def dependency(request: Request) -> W:
+        wiring = request.app.state.wiring
+        if not isinstance(wiring, kind):
+            raise TypeError(f"the app was wired with {type(wiring).__name__}, not {kind.__name__}")
+        return wiring
+
+    return dependency
 
 
 class CorrelationMiddleware:

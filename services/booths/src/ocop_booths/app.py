@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_booths.adapters.http import routers
-from ocop_booths.adapters.http.deps import Booths
+from ocop_booths.adapters.http.deps import Wiring
 from ocop_booths.adapters.jobs import deadline_sweeper
 from ocop_booths.adapters.kafka import subscriptions
 from ocop_booths.adapters.postgres import repositories
@@ -66,9 +66,11 @@ def build(settings: BoothsSettings | None = None) -> tuple[Service, FastAPI]:
         title="ocop-fairs booths",
         description="Floor plans, allocation, holds, payment deadlines, waitlists and fees (VietQR).",
         routers=routers,
-    )
-    app.state.booths = Booths(
-        uow=uow, terms=settings.terms, bank=BankAccount(settings.bank_bin, settings.bank_account)
+        wiring=Wiring(
+            uow=uow,
+            terms=settings.terms,
+            bank=BankAccount(settings.bank_bin, settings.bank_account),
+        ),
     )
     return service, app
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_registration.adapters.http import routers
+from ocop_registration.adapters.http.deps import Wiring
 from ocop_registration.adapters.jobs import expiry_scheduler
 from ocop_registration.adapters.kafka import subscriptions
 from ocop_registration.adapters.postgres import repositories
@@ -56,8 +57,8 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         title="ocop-fairs registration",
         description="Fairs, OCOP holders and delegations, certified products, applications and their review.",
         routers=routers,
+        wiring=Wiring(settings, uow),
     )
-    app.state.uow = uow
     return service, app
 
 

@@ -58,8 +58,8 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         title="ocop-fairs sales",
         description="POS terminals, idempotent and offline sales, refunds, closing reports, revenue.",
         routers=[router],
+        wiring=Wiring(settings, uow, settings.sale_policy()),
     )
-    app.state.wiring = Wiring(settings, uow, settings.sale_policy())
     return service, app
 
 

@@ -86,6 +86,16 @@ class FairRulesChanged(_FairEvent):
     event_type: ClassVar[str] = "registration.fair_rules_changed"
 
 
+# Every event that carries a fair's new state (a consumer keeps the latest).
+FairChanged = (
+    FairOpenedForApplications
+    | FairApplicationsClosed
+    | FairStarted
+    | FairFinished
+    | FairRulesChanged
+)
+
+
 class ExhibitorSnapshot(_Snapshot):
     exhibitor_id: UUID
     kind: Literal[

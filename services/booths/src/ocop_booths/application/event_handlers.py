@@ -15,27 +15,15 @@ from ocop_shared.contracts.registration import (
     CertificateExpired,
     CertificateIssued,
     CertificateRevoked,
-    FairApplicationsClosed,
-    FairFinished,
-    FairOpenedForApplications,
-    FairRulesChanged,
-    FairStarted,
+    FairChanged,
 )
 from ocop_shared.logging import get_logger
 from ocop_shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
-FairEvent = (
-    FairOpenedForApplications
-    | FairApplicationsClosed
-    | FairStarted
-    | FairFinished
-    | FairRulesChanged
-)
 
-
-async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairEvent) -> None:
+async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairChanged) -> None:
     """A fair opened, closed, started, finished or changed its rules: keep its latest state."""
     await uow.repos.fairs.upsert(event.fair)
 

@@ -18,11 +18,7 @@ from ocop_shared.contracts.registration import (
     CertificateRevoked,
     ExhibitorRegistered,
     ExhibitorUpdated,
-    FairApplicationsClosed,
-    FairFinished,
-    FairOpenedForApplications,
-    FairRulesChanged,
-    FairStarted,
+    FairChanged,
     ProductUpdated,
 )
 from ocop_shared.logging import get_logger
@@ -30,16 +26,8 @@ from ocop_shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
-FairEvent = (
-    FairOpenedForApplications
-    | FairApplicationsClosed
-    | FairStarted
-    | FairFinished
-    | FairRulesChanged
-)
 
-
-async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairEvent) -> None:
+async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairChanged) -> None:
     """A fair's name, status and hours, as registration announces them."""
     await uow.repos.fairs.save(event.fair)
 

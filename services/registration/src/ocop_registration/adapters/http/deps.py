@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from ocop_registration.application.ports import Repositories
 from ocop_shared import auth
 from ocop_shared.outbox import Causation
-from ocop_shared.service import request_cause, require
+from ocop_shared.service import request_cause, require, wired
 from ocop_shared.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from ocop_registration.app import RegistrationSettings
 
 # The admin passes every role check.
 Admin = Annotated[auth.Principal, Depends(require("admin"))]
@@ -20,10 +24,18 @@ Anyone = Annotated[auth.Principal, Depends(require("organizer", "exhibitor"))]
 Cause = Annotated[Causation, Depends(request_cause)]
 
 
-def uow_factory(request: Request) -> UnitOfWorkFactory[Repositories]:
-    """The factory app.py wired (``app.state.uow``)."""
-    factory: UnitOfWorkFactory[Repositories] = request.app.state.uow
-    return factory
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """What app.py hands the routes (``create_app(..., wiring=...)``)."""
+
+    settings: RegistrationSettings
+    uow: UnitOfWorkFactory[Repositories]
+
+
+def uow_factory(
+    wiring: Annotated[Wiring, Depends(wired(Wiring))],
+) -> UnitOfWorkFactory[Repositories]:
+    return wiring.uow
 
 
 Uow = Annotated[UnitOfWorkFactory[Repositories], Depends(uow_factory)]
