@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from ocop_booths.adapters import jobs
-from ocop_booths.adapters.http.deps import Booths
+from ocop_booths.adapters.http.deps import Wiring
 from ocop_booths.app import BoothsSettings, build
 from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued
@@ -54,7 +54,7 @@ async def booths_app(
 @pytest.fixture
 def sweep_deadlines(booths_built: tuple[Service, FastAPI]) -> Callable[[], Awaitable[int]]:
     """One pass of the deadline sweeper, as its job runs it."""
-    wiring: Booths = booths_built[1].state.booths
+    wiring: Wiring = booths_built[1].state.wiring
     return lambda: jobs.sweep_deadlines(wiring.uow, wiring.terms)
 
 
