@@ -8,16 +8,15 @@ from datetime import date, timedelta
 import pytest
 
 from ocop_registration.domain import applications
+from ocop_registration.domain.applications import Admitted, Application, BoothRequest
+from ocop_registration.domain.events import application_snapshot
+from ocop_registration.domain.products import Product
 from ocop_shared.contracts.registration import (
-    AdmittedProduct,
     ApplicationApproved,
     ApplicationRejected,
-    ApplicationSnapshot,
     ApplicationSubmitted,
     ApplicationWaitlisted,
     ApplicationWithdrawn,
-    BoothRequest,
-    ProductSnapshot,
 )
 from ocop_shared.errors import Conflict, InvalidField
 
@@ -26,7 +25,7 @@ from .builders import NOW, certificate, fair, holder, product
 APPLICATION_STATUSES = ["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
 
 
-def _submitted(**rules: object) -> tuple[ApplicationSnapshot, list[ProductSnapshot]]:
+def _submitted(**rules: object) -> tuple[Application, list[Product]]:
     applicant = holder()
     shown = [
         product(applicant.exhibitor_id, certificate(star=4, valid_to=date(2027, 6, 30))),
@@ -48,8 +47,8 @@ def test_a_submitted_application_admits_its_products_until_their_certificates_en
     assert application.status == "submitted" and application.best_star == 5
     assert application.submitted_at == NOW
     assert application.admitted == [
-        AdmittedProduct(product_id=shown[0].product_id, until=date(2027, 6, 30)),
-        AdmittedProduct(product_id=shown[1].product_id, until=date(2028, 1, 31)),
+        Admitted(product_id=shown[0].product_id, until=date(2027, 6, 30)),
+        Admitted(product_id=shown[1].product_id, until=date(2028, 1, 31)),
     ]
 
 
@@ -64,7 +63,8 @@ def test_a_submission_is_announced_with_the_application() -> None:
         now=NOW,
     )
     [event] = decided.events
-    assert isinstance(event, ApplicationSubmitted) and event.application == decided.state
+    assert isinstance(event, ApplicationSubmitted)
+    assert event.application == application_snapshot(decided.state)
 
 
 def test_an_application_outside_the_window_is_refused() -> None:
@@ -139,7 +139,8 @@ def test_each_review_decision_moves_the_application_and_announces_it(
     assert decided.state.reviewed_by == "org" and decided.state.reviewed_at == NOW
     assert decided.state.reason == "full"
     [event] = decided.events
-    assert type(event) is event_type and event.application == decided.state  # type: ignore[attr-defined]
+    assert type(event) is event_type
+    assert event.application == application_snapshot(decided.state)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -233,7 +234,8 @@ def test_a_live_application_can_be_withdrawn(source: str) -> None:
     decided = applications.withdraw(application.model_copy(update={"status": source}))
     assert decided.state.status == "withdrawn"
     [event] = decided.events
-    assert isinstance(event, ApplicationWithdrawn) and event.application == decided.state
+    assert isinstance(event, ApplicationWithdrawn)
+    assert event.application == application_snapshot(decided.state)
 
 
 @pytest.mark.parametrize("source", ["rejected", "withdrawn"])

@@ -8,16 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from ocop_registration.domain import applications, exhibitors, fairs, products
+from ocop_registration.domain.applications import BoothRequest
+from ocop_registration.domain.exhibitors import Exhibitor
+from ocop_registration.domain.fairs import Fair, Rules
+from ocop_registration.domain.products import Certificate, Product
 from ocop_registration.domain.text import fold, nfc
 from ocop_registration.domain.timezone import as_utc
-from ocop_shared.contracts.registration import (
-    AdmissionRules,
-    BoothRequest,
-    CertificateSnapshot,
-    ExhibitorSnapshot,
-    FairSnapshot,
-    ProductSnapshot,
-)
 from ocop_shared.errors import Conflict, InvalidField
 
 
@@ -66,13 +62,13 @@ def test_certificates_run_thirty_six_months_and_age_through_their_states() -> No
     assert bad.value.field == "star"
 
 
-def _fair(**rules: object) -> FairSnapshot:
+def _fair(**rules: object) -> Fair:
     now = datetime.now(UTC)
-    return FairSnapshot(
+    return Fair(
         fair_id=uuid.uuid4(), organizer_id="org", name="Hội chợ", kind="fair", venue="Hạ Long", province="Quảng Ninh",
         starts_at=now + timedelta(days=20), ends_at=now + timedelta(days=25),
         applications_open_at=now - timedelta(days=1), applications_close_at=now + timedelta(days=10),
-        rules=AdmissionRules(**rules), status="open",  # type: ignore[arg-type]
+        rules=Rules(**rules), status="open",  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -83,13 +79,13 @@ def _product(
     group: int = 1,
     valid_to: date | None = None,
     status: str = "valid",
-) -> ProductSnapshot:
-    cert = CertificateSnapshot(
+) -> Product:
+    cert = Certificate(
         certificate_id=uuid.uuid4(), number="C-1", star=star, issuing_level="province", issuing_body="UBND",
         decision_number="1/QĐ", decision_date=date(2025, 1, 1), valid_from=date(2025, 1, 1),
         valid_to=valid_to or date(2027, 12, 31), status=status,  # type: ignore[arg-type]
     )  # fmt: skip
-    return ProductSnapshot(
+    return Product(
         product_id=uuid.uuid4(),
         holder_id=holder,
         name="Chè Tân Cương",
@@ -103,8 +99,8 @@ def _product(
     )
 
 
-def _holder(kind: str = "cooperative", members: list[uuid.UUID] | None = None) -> ExhibitorSnapshot:
-    return ExhibitorSnapshot(
+def _holder(kind: str = "cooperative", members: list[uuid.UUID] | None = None) -> Exhibitor:
+    return Exhibitor(
         exhibitor_id=uuid.uuid4(),
         kind=kind,
         name="HTX",

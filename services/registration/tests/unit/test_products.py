@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from ocop_registration.domain import products
+from ocop_registration.domain.events import product_snapshot
 from ocop_shared.contracts.registration import (
     CertificateExpired,
     CertificateExpiring,
@@ -62,7 +63,7 @@ def test_a_registered_product_has_no_certificate_and_is_announced() -> None:
     assert new.product.certificate is None and new.product.ocop_until is None
     assert new.gtin_vietnamese is True and new.product.gtin == "8938505974194"
     [event] = decided.events
-    assert isinstance(event, ProductRegistered) and event.product == new.product
+    assert isinstance(event, ProductRegistered) and event.product == product_snapshot(new.product)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +100,7 @@ def test_a_change_keeps_what_is_not_changed_and_is_announced() -> None:
     assert decided.state.list_price_vnd == 99_000
     assert decided.state.name == current.name and decided.state.certificate == current.certificate
     [event] = decided.events
-    assert isinstance(event, ProductUpdated) and event.product == decided.state
+    assert isinstance(event, ProductUpdated) and event.product == product_snapshot(decided.state)
 
 
 def test_a_negative_price_change_is_refused() -> None:
@@ -151,7 +152,8 @@ def test_certifying_a_product_makes_it_ocop_until_the_certificate_ends() -> None
     decided = products.certify(product(), cert, TODAY)
     assert decided.state.certificate == cert and decided.state.ocop_until == cert.valid_to
     [event] = decided.events
-    assert isinstance(event, CertificateIssued) and event.product == decided.state
+    assert isinstance(event, CertificateIssued)
+    assert event.product == product_snapshot(decided.state)
 
 
 def test_a_certificate_for_an_earlier_period_does_not_replace_the_current_one() -> None:
@@ -210,7 +212,7 @@ def test_revoking_a_replaced_certificate_leaves_the_current_one_in_force() -> No
 
 
 def _candidate(
-    p: products.ProductSnapshot, valid_to: date, announced: bool = False
+    p: products.Product, valid_to: date, announced: bool = False
 ) -> products.ExpiryCandidate:
     assert p.certificate is not None
     return products.ExpiryCandidate(p.certificate.certificate_id, p.product_id, valid_to, announced)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.applications import Application
+from ocop_registration.domain.fairs import Fair
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import ApplicationSnapshot, FairSnapshot
 from ocop_shared.errors import InvalidField, NotFound
 
 
@@ -19,7 +20,7 @@ def is_staff(principal: Principal) -> bool:
     return principal.role in ("organizer", "admin")
 
 
-def owns_fair(principal: Principal, fair: FairSnapshot | None) -> FairSnapshot:
+def owns_fair(principal: Principal, fair: Fair | None) -> Fair:
     if fair is None or not (principal.is_admin or fair.organizer_id == principal.subject):
         raise NotFound("no such fair")
     return fair
@@ -43,7 +44,7 @@ def holder_of_new_product(principal: Principal, requested: UUID | None) -> UUID:
 
 async def visible_application(
     repos: Repositories, application_id: UUID, principal: Principal, *, lock: bool = False
-) -> ApplicationSnapshot:
+) -> Application:
     """Its exhibitor, the fair's organizer and the admin see an application."""
     found = await repos.applications.get(application_id, lock=lock)
     if found is not None:

@@ -5,27 +5,74 @@ the event announcing it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
+
 from ocop_registration.domain.decision import Decision
-from ocop_registration.domain.products import admits, check_group
+from ocop_registration.domain.events import application_snapshot
+from ocop_registration.domain.exhibitors import Exhibitor, ExhibitorKind
+from ocop_registration.domain.fairs import Fair
+from ocop_registration.domain.products import Product, admits, check_group
 from ocop_registration.domain.timezone import local_date
 from ocop_shared.contracts.registration import (
-    AdmittedProduct,
     ApplicationApproved,
     ApplicationRejected,
-    ApplicationSnapshot,
-    ApplicationStatus,
     ApplicationSubmitted,
     ApplicationWaitlisted,
     ApplicationWithdrawn,
-    BoothRequest,
-    ExhibitorSnapshot,
-    FairSnapshot,
-    ProductSnapshot,
 )
 from ocop_shared.errors import Conflict, DomainError, InvalidField
+
+ApplicationStatus = Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
+BoothType = Literal["standard", "corner", "premium", "outdoor"]
+
+
+class BoothRequest(BaseModel):
+    """What an application asks for: how many booths, of which type, where, for which group."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    count: int
+    booth_type: BoothType = "standard"
+    zone: str | None = None
+    product_group: int | None = None
+    notes: str = ""
+
+
+class Admitted(BaseModel):
+    """A product the fair's rules admit with an application, until the day it stops being."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    product_id: UUID
+    until: date
+
+
+class Application(BaseModel):
+    """An exhibitor's application to a fair: the products it shows (as they are now), its
+    booth request, its review, and which products are admitted."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    application_id: UUID
+    fair_id: UUID
+    exhibitor_id: UUID
+    exhibitor_name: str
+    exhibitor_kind: ExhibitorKind
+    province: str
+    products: list[Product]
+    booth_request: BoothRequest
+    status: ApplicationStatus
+    submitted_at: datetime
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    reason: str | None = None
+    best_star: int
+    admitted: list[Admitted]
+
 
 # decision -> (the states it may be taken from, the event announcing it)
 REVIEW_DECISIONS: dict[str, frozenset[ApplicationStatus]] = {
@@ -49,9 +96,9 @@ BOOTH_TYPES = ("standard", "corner", "premium", "outdoor")
 
 
 def check_application(
-    fair: FairSnapshot,
-    applicant: ExhibitorSnapshot,
-    products: Sequence[ProductSnapshot],
+    fair: Fair,
+    applicant: Exhibitor,
+    products: Sequence[Product],
     booth_request: BoothRequest,
     now: datetime,
 ) -> int:
@@ -123,10 +170,10 @@ def check_distinct(product_ids: Sequence[UUID]) -> None:
 
 
 def admit(
-    products: Sequence[ProductSnapshot],
-    fair: FairSnapshot,
+    products: Sequence[Product],
+    fair: Fair,
     refuse: Callable[[int, str], DomainError],
-) -> list[AdmittedProduct]:
+) -> list[Admitted]:
     """Which products the fair's rules admit, each until its certificate's last day; the first
     product the rules refuse is refused with ``refuse(position, why)``."""
     through = local_date(fair.ends_at)
@@ -135,25 +182,23 @@ def admit(
         refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
         if refusal or product.certificate is None:
             raise refuse(i, f"'{product.name}' {refusal}")
-        admitted.append(
-            AdmittedProduct(product_id=product.product_id, until=product.certificate.valid_to)
-        )
+        admitted.append(Admitted(product_id=product.product_id, until=product.certificate.valid_to))
     return admitted
 
 
 def submit(
-    fair: FairSnapshot,
-    applicant: ExhibitorSnapshot,
-    products: Sequence[ProductSnapshot],
+    fair: Fair,
+    applicant: Exhibitor,
+    products: Sequence[Product],
     booth_request: BoothRequest,
     *,
     application_id: UUID,
     now: datetime,
-) -> Decision[ApplicationSnapshot]:
+) -> Decision[Application]:
     """An application that meets the fair's rules, with the products they admit."""
     best = check_application(fair, applicant, products, booth_request, now)
     admitted = admit(products, fair, lambda i, why: InvalidField(f"product_ids.{i}", why))
-    application = ApplicationSnapshot(
+    application = Application(
         application_id=application_id,
         fair_id=fair.fair_id,
         exhibitor_id=applicant.exhibitor_id,
@@ -167,18 +212,20 @@ def submit(
         best_star=best,
         admitted=admitted,
     )
-    return Decision(application, [ApplicationSubmitted(application=application)])
+    return Decision(
+        application, [ApplicationSubmitted(application=application_snapshot(application))]
+    )
 
 
 def review(
-    application: ApplicationSnapshot,
-    fair: FairSnapshot,
+    application: Application,
+    fair: Fair,
     *,
     decision: str,
     reason: str | None,
     reviewer: str,
     now: datetime,
-) -> Decision[ApplicationSnapshot]:
+) -> Decision[Application]:
     """Approve, reject or waitlist. Certificates may have changed since submission, so an
     approval re-decides admission on the products as they are now (``application.products``)
     and is refused if one of them is no longer admitted."""
@@ -197,10 +244,10 @@ def review(
             "admitted": admitted,
         }
     )
-    return Decision(reviewed, [REVIEWED[decision][1](application=reviewed)])
+    return Decision(reviewed, [REVIEWED[decision][1](application=application_snapshot(reviewed))])
 
 
-def withdraw(application: ApplicationSnapshot) -> Decision[ApplicationSnapshot]:
+def withdraw(application: Application) -> Decision[Application]:
     check_withdraw(application.status)
     withdrawn = application.model_copy(update={"status": "withdrawn"})
-    return Decision(withdrawn, [ApplicationWithdrawn(application=withdrawn)])
+    return Decision(withdrawn, [ApplicationWithdrawn(application=application_snapshot(withdrawn))])

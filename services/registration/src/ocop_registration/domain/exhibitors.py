@@ -8,15 +8,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
 from stdnum.exceptions import ValidationError
 from stdnum.vn import mst
 
 from ocop_registration.domain.decision import Decision
-from ocop_shared.contracts.registration import (
-    ExhibitorRegistered,
-    ExhibitorSnapshot,
-    ExhibitorUpdated,
-)
+from ocop_registration.domain.events import exhibitor_snapshot
+from ocop_shared.contracts.registration import ExhibitorRegistered, ExhibitorUpdated
 from ocop_shared.errors import InvalidField
 
 ExhibitorKind = Literal[
@@ -83,10 +81,20 @@ class Contact:
     email: str | None = None
 
 
-@dataclass(frozen=True)
-class Exhibitor:
-    snapshot: ExhibitorSnapshot
-    contact: Contact
+class Exhibitor(BaseModel):
+    """An OCOP holder or a delegation (exhibiting for its member holders)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exhibitor_id: UUID
+    kind: ExhibitorKind
+    name: str
+    tax_code: str | None
+    province: str
+    commune: str | None
+    phone: str | None
+    member_ids: list[UUID] = []  # a delegation's member holders
+    contact: Contact = Contact()
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ def register(draft: ExhibitorDraft, exhibitor_id: UUID) -> Decision[Exhibitor]:
     """A holder or a delegation joins: tax code and phone normalized, the kind's needs checked."""
     tax_code = parse_tax_code(draft.tax_code) if draft.tax_code else None
     check_kind(draft.kind, tax_code)
-    snapshot = ExhibitorSnapshot(
+    exhibitor = Exhibitor(
         exhibitor_id=exhibitor_id,
         kind=draft.kind,
         name=draft.name,
@@ -112,8 +120,9 @@ def register(draft: ExhibitorDraft, exhibitor_id: UUID) -> Decision[Exhibitor]:
         province=draft.province,
         commune=draft.commune,
         phone=parse_phone(draft.phone) if draft.phone else None,
+        contact=draft.contact,
     )
-    return Decision(Exhibitor(snapshot, draft.contact), [ExhibitorRegistered(exhibitor=snapshot)])
+    return Decision(exhibitor, [ExhibitorRegistered(exhibitor=exhibitor_snapshot(exhibitor))])
 
 
 ANNOUNCED_FIELDS = ("name", "province", "commune")
@@ -125,19 +134,19 @@ def update(current: Exhibitor, changes: Mapping[str, str | None]) -> Decision[Ex
     if "phone" in changes:
         phone = changes["phone"]
         fields["phone"] = parse_phone(phone) if phone else None
-    snapshot = current.snapshot.model_copy(update=fields)
     contact = Contact(
         address=changes.get("address", current.contact.address) or "",
         email=changes.get("email", current.contact.email),
     )
-    return Decision(Exhibitor(snapshot, contact), [ExhibitorUpdated(exhibitor=snapshot)])
+    updated = current.model_copy(update={**fields, "contact": contact})
+    return Decision(updated, [ExhibitorUpdated(exhibitor=exhibitor_snapshot(updated))])
 
 
 def add_members(
-    delegation: ExhibitorSnapshot,
+    delegation: Exhibitor,
     member_ids: Sequence[UUID],
-    found: Mapping[UUID, ExhibitorSnapshot],
-) -> Decision[ExhibitorSnapshot]:
+    found: Mapping[UUID, Exhibitor],
+) -> Decision[Exhibitor]:
     """A delegation takes on member holders (known ones, not delegations); announced."""
     missing = [str(m) for m in member_ids if m not in found]
     if missing:
@@ -145,4 +154,4 @@ def add_members(
     check_members(delegation.kind, {str(k): v.kind for k, v in found.items()})
     members = sorted({*delegation.member_ids, *member_ids})
     updated = delegation.model_copy(update={"member_ids": members})
-    return Decision(updated, [ExhibitorUpdated(exhibitor=updated)])
+    return Decision(updated, [ExhibitorUpdated(exhibitor=exhibitor_snapshot(updated))])

@@ -7,23 +7,58 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
+
 from ocop_registration.domain.decision import Decision
+from ocop_registration.domain.events import fair_snapshot
 from ocop_registration.domain.products import TAXONOMIES
 from ocop_registration.domain.timezone import as_utc
 from ocop_shared.contracts.registration import (
-    AdmissionRules,
     FairApplicationsClosed,
     FairFinished,
     FairOpenedForApplications,
     FairRulesChanged,
-    FairSnapshot,
     FairStarted,
-    FairStatus,
 )
 from ocop_shared.errors import Conflict, InvalidField
 from ocop_shared.events import Event
 
 FairKind = Literal["fair", "exhibition", "promotion_week", "showroom"]
+FairStatus = Literal["draft", "open", "closed", "running", "finished"]
+
+
+class Rules(BaseModel):
+    """A fair's admission rules (and its booth subsidy)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_star: int = 3
+    product_groups: list[int] = [1, 2, 3, 4, 5, 6]
+    taxonomy: str = "2023"
+    max_booths_per_holder: int = 2
+    subsidy_percent: int = 0
+    subsidy_max_booths: int = 0
+
+
+class Fair(BaseModel):
+    """A fair, its schedule (UTC instants), its rules and where it is in its lifecycle."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fair_id: UUID
+    organizer_id: str
+    name: str
+    kind: FairKind
+    venue: str
+    province: str
+    starts_at: datetime
+    ends_at: datetime
+    applications_open_at: datetime
+    applications_close_at: datetime
+    rules: Rules
+    status: FairStatus
+
+
 FairEvent = (
     type[FairOpenedForApplications]
     | type[FairApplicationsClosed]
@@ -52,7 +87,7 @@ class FairDraft:
     ends_at: datetime
     applications_open_at: datetime
     applications_close_at: datetime
-    rules: AdmissionRules = field(default_factory=AdmissionRules)
+    rules: Rules = field(default_factory=Rules)
 
 
 def check_schedule(
@@ -73,7 +108,7 @@ def check_schedule(
         )
 
 
-def check_rules(rules: AdmissionRules) -> None:
+def check_rules(rules: Rules) -> None:
     if rules.min_star not in (3, 4, 5):
         raise InvalidField("rules.min_star", "OCOP certifies 3, 4 or 5 stars")
     groups = TAXONOMIES.get(rules.taxonomy)
@@ -93,13 +128,13 @@ def check_rules(rules: AdmissionRules) -> None:
         raise InvalidField("rules.subsidy_max_booths", "must not be negative")
 
 
-def plan(draft: FairDraft, fair_id: UUID, organizer_id: str) -> FairSnapshot:
+def plan(draft: FairDraft, fair_id: UUID, organizer_id: str) -> Fair:
     """A new fair, as a draft: private, so nothing is announced until it opens."""
     starts, ends = as_utc(draft.starts_at), as_utc(draft.ends_at)
     opens, closes = as_utc(draft.applications_open_at), as_utc(draft.applications_close_at)
     check_schedule(starts, ends, opens, closes)
     check_rules(draft.rules)
-    return FairSnapshot(
+    return Fair(
         fair_id=fair_id,
         organizer_id=organizer_id,
         name=draft.name,
@@ -117,11 +152,11 @@ def plan(draft: FairDraft, fair_id: UUID, organizer_id: str) -> FairSnapshot:
 
 @dataclass(frozen=True)
 class Transition:
-    fair: FairSnapshot
+    fair: Fair
     events: list[Event]
 
 
-def transition(fair: FairSnapshot, action: str) -> Transition:
+def transition(fair: Fair, action: str) -> Transition:
     """One step of the lifecycle draft → open → closed → running → finished, announced."""
     if action not in TRANSITIONS:
         raise InvalidField("action", f"unknown action; one of {', '.join(TRANSITIONS)}")
@@ -129,14 +164,16 @@ def transition(fair: FairSnapshot, action: str) -> Transition:
     if fair.status not in sources:
         raise Conflict(f"a fair that is {fair.status} cannot {action}", field="status")
     moved = fair.model_copy(update={"status": target})
-    return Transition(moved, [event(fair=moved)])
+    return Transition(moved, [event(fair=fair_snapshot(moved))])
 
 
-def change_rules(fair: FairSnapshot, rules: AdmissionRules) -> Decision[FairSnapshot]:
+def change_rules(fair: Fair, rules: Rules) -> Decision[Fair]:
     """New admission rules until the fair runs; announced unless the fair is still a draft."""
     if fair.status in ("running", "finished"):
         raise Conflict(f"rules of a {fair.status} fair cannot change", field="status")
     check_rules(rules)
     changed = fair.model_copy(update={"rules": rules})
-    events: list[Event] = [] if changed.status == "draft" else [FairRulesChanged(fair=changed)]
+    events: list[Event] = (
+        [] if changed.status == "draft" else [FairRulesChanged(fair=fair_snapshot(changed))]
+    )
     return Decision(changed, events)

@@ -5,26 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
 from stdnum import ean
 from stdnum.exceptions import ValidationError
 
 from ocop_registration.domain.decision import Decision
+from ocop_registration.domain.events import product_snapshot
 from ocop_shared.contracts.registration import (
     CertificateExpired,
     CertificateExpiring,
     CertificateIssued,
     CertificateRevoked,
-    CertificateSnapshot,
-    CertificateStatus,
-    ExhibitorSnapshot,
     ProductRegistered,
-    ProductSnapshot,
     ProductUpdated,
 )
 from ocop_shared.errors import Conflict, InvalidField
 from ocop_shared.events import Event
+
+if TYPE_CHECKING:
+    from ocop_registration.domain.exhibitors import Exhibitor
 
 # The taxonomy changes between decisions; products keep the version they were classed under.
 TAXONOMIES: dict[str, dict[int, str]] = {
@@ -51,6 +53,44 @@ CERTIFICATE_VALIDITY_MONTHS = 36
 EXPIRY_NOTICE_DAYS = 30
 ISSUING_LEVELS = ("central", "province", "district", "commune")
 MAX_PRICE_VND = 10_000_000_000
+
+
+CertificateStatus = Literal["valid", "expiring", "expired", "revoked"]
+
+
+class Certificate(BaseModel):
+    """An OCOP certificate (*giấy chứng nhận*); its status as of the day it was read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    certificate_id: UUID
+    number: str
+    star: int
+    issuing_level: str
+    issuing_body: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_to: date
+    status: CertificateStatus
+
+
+class Product(BaseModel):
+    """A product with the certificate in force for it (the one valid from the latest date),
+    and the last day it counts as OCOP (``ocop_until``, decided as of the day it was read)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    product_id: UUID
+    holder_id: UUID
+    name: str
+    group: int
+    taxonomy: str
+    gtin: str | None
+    unit: str
+    list_price_vnd: int
+    certificate: Certificate | None
+    ocop_until: date | None
 
 
 @dataclass(frozen=True)
@@ -126,7 +166,7 @@ def certificate_status(valid_to: date, revoked: bool, today: date) -> Certificat
     return "valid"
 
 
-def admits(certificate: CertificateSnapshot | None, *, min_star: int, through: date) -> str | None:
+def admits(certificate: Certificate | None, *, min_star: int, through: date) -> str | None:
     """Why a certificate does not admit its product to a fair ending on ``through``, or None."""
     if certificate is None:
         return "has no OCOP certificate"
@@ -139,7 +179,7 @@ def admits(certificate: CertificateSnapshot | None, *, min_star: int, through: d
     return None
 
 
-def ocop_until(certificate: CertificateSnapshot | None, today: date) -> date | None:
+def ocop_until(certificate: Certificate | None, today: date) -> date | None:
     """Registration's decision for the other services: the last day the product may be sold as
     an OCOP product: its certificate's valid_to while that certificate is in force (valid or
     expiring), None otherwise (no certificate, expired or revoked)."""
@@ -164,7 +204,7 @@ class ProductDraft:
 
 @dataclass(frozen=True)
 class NewProduct:
-    product: ProductSnapshot
+    product: Product
     gtin_vietnamese: bool | None
     traceability_url: str | None
 
@@ -174,7 +214,7 @@ def new_product(draft: ProductDraft, product_id: UUID, holder_id: UUID) -> NewPr
     check_group(draft.taxonomy, draft.group)
     check_price(draft.list_price_vnd)
     gtin = parse_gtin(draft.gtin) if draft.gtin else None
-    product = ProductSnapshot(
+    product = Product(
         product_id=product_id,
         holder_id=holder_id,
         name=draft.name,
@@ -189,13 +229,13 @@ def new_product(draft: ProductDraft, product_id: UUID, holder_id: UUID) -> NewPr
     return NewProduct(product, gtin.vietnamese if gtin else None, draft.traceability_url)
 
 
-def register(new: NewProduct, holder: ExhibitorSnapshot | None) -> Decision[NewProduct]:
+def register(new: NewProduct, holder: Exhibitor | None) -> Decision[NewProduct]:
     """A product belongs to an OCOP holder, never to a delegation (its members hold them)."""
     if holder is None:
         raise InvalidField("holder_id", "no such holder")
     if holder.kind == "delegation":
         raise InvalidField("holder_id", "a delegation holds no products: its members do")
-    return Decision(new, [ProductRegistered(product=new.product)])
+    return Decision(new, [ProductRegistered(product=product_snapshot(new.product))])
 
 
 @dataclass(frozen=True)
@@ -214,12 +254,12 @@ def check_changes(changes: ProductChanges) -> None:
         check_price(changes.list_price_vnd)
 
 
-def update(current: ProductSnapshot, changes: ProductChanges) -> Decision[ProductSnapshot]:
+def update(current: Product, changes: ProductChanges) -> Decision[Product]:
     """Name, unit and list price change; the change is announced (also an empty one)."""
     check_changes(changes)
     fields = {"name": changes.name, "unit": changes.unit, "list_price_vnd": changes.list_price_vnd}
     updated = current.model_copy(update={k: v for k, v in fields.items() if v is not None})
-    return Decision(updated, [ProductUpdated(product=updated)])
+    return Decision(updated, [ProductUpdated(product=product_snapshot(updated))])
 
 
 # --- certificates --------------------------------------------------------------------------
@@ -237,12 +277,10 @@ class CertificateDraft:
     valid_to: date | None = None  # 36 months after valid_from unless given
 
 
-def new_certificate(
-    draft: CertificateDraft, certificate_id: UUID, today: date
-) -> CertificateSnapshot:
+def new_certificate(draft: CertificateDraft, certificate_id: UUID, today: date) -> Certificate:
     valid_to = draft.valid_to or default_valid_to(draft.valid_from)
     check_certificate(draft.star, draft.issuing_level, draft.valid_from, valid_to)
-    return CertificateSnapshot(
+    return Certificate(
         certificate_id=certificate_id,
         number=draft.number,
         star=draft.star,
@@ -256,9 +294,7 @@ def new_certificate(
     )
 
 
-def certify(
-    product: ProductSnapshot, certificate: CertificateSnapshot, today: date
-) -> Decision[ProductSnapshot]:
+def certify(product: Product, certificate: Certificate, today: date) -> Decision[Product]:
     """A product's certificate is the one valid from the latest date (the newest on a tie):
     a certificate issued late for an earlier period is recorded but does not replace it."""
     current = product.certificate
@@ -268,10 +304,10 @@ def certify(
         certified = product.model_copy(
             update={"certificate": certificate, "ocop_until": ocop_until(certificate, today)}
         )
-    return Decision(certified, [CertificateIssued(product=certified)])
+    return Decision(certified, [CertificateIssued(product=product_snapshot(certified))])
 
 
-def check_revocable(certificate: CertificateSnapshot) -> None:
+def check_revocable(certificate: Certificate) -> None:
     if certificate.status == "revoked":
         raise Conflict(
             f"certificate {certificate.number} is already revoked", field="certificate_numbers"
@@ -285,11 +321,11 @@ def check_reason(reason: str) -> None:
 
 def revoke(
     numbers: Sequence[str],
-    held_by: Mapping[str, ProductSnapshot],
+    held_by: Mapping[str, Product],
     *,
     reason: str,
     decision_number: str,
-) -> Decision[list[tuple[str, ProductSnapshot]]]:
+) -> Decision[list[tuple[str, Product]]]:
     """One decision revokes many certificates, all or none: one event per certificate, carrying
     its product as it is after the revocation. ``held_by`` maps each known number to its product.
     A number listed twice counts once."""
@@ -315,7 +351,9 @@ def revoke(
             )
             state[product.product_id] = product
         events.append(
-            CertificateRevoked(product=product, reason=reason, decision_number=decision_number)
+            CertificateRevoked(
+                product=product_snapshot(product), reason=reason, decision_number=decision_number
+            )
         )
     return Decision([(n, state[held_by[n].product_id]) for n in numbers], events)
 
@@ -342,7 +380,7 @@ class Announced:
 
 def announce_expiry(
     candidates: Sequence[ExpiryCandidate],
-    products: Mapping[UUID, ProductSnapshot],
+    products: Mapping[UUID, Product],
     today: date,
 ) -> Decision[list[Announced]]:
     """Each certificate is announced once as expiring and once as expired. A certificate that
@@ -361,8 +399,11 @@ def announce_expiry(
         ):
             marks.append(Announced(candidate.certificate_id, expired=True))
             continue
+        announced = product_snapshot(product)
         events.append(
-            CertificateExpired(product=product) if expired else CertificateExpiring(product=product)
+            CertificateExpired(product=announced)
+            if expired
+            else CertificateExpiring(product=announced)
         )
         marks.append(Announced(candidate.certificate_id, expired=expired))
     return Decision(marks, events)

@@ -10,25 +10,27 @@ from ocop_registration.adapters.http.deps import Anyone, Cause, Exhibitor, Organ
 from ocop_registration.adapters.http.schemas import (
     ApplicationCreate,
     ApplicationForReview,
+    ApplicationOut,
     HolderResultOut,
     Review,
 )
 from ocop_registration.application.commands import applications as commands
 from ocop_registration.application.queries import applications as queries
-from ocop_shared.contracts.registration import ApplicationSnapshot, BoothRequest
+from ocop_registration.domain.applications import BoothRequest
 
 router = APIRouter(tags=["applications"])
 
 
-@router.post("/fairs/{fair_id}/applications", status_code=201, response_model=ApplicationSnapshot)
+@router.post("/fairs/{fair_id}/applications", status_code=201, response_model=ApplicationOut)
 async def apply(
     fair_id: UUID, body: ApplicationCreate, principal: Exhibitor, uow: Uow, cause: Cause
-) -> ApplicationSnapshot:
+) -> ApplicationOut:
     booth_request = BoothRequest.model_validate(body.booth_request.model_dump())
-    return await uow.run(
+    submitted = await uow.run(
         lambda u: commands.apply(u, principal, fair_id, body.product_ids, booth_request),
         cause=cause,
     )
+    return ApplicationOut.of(submitted)
 
 
 @router.get("/fairs/{fair_id}/applications", response_model=list[ApplicationForReview])
@@ -39,18 +41,9 @@ async def fair_applications(
     queue = await uow.read(lambda repos: queries.review_queue(repos, principal, fair_id, status))
     return [
         ApplicationForReview(
-            **item.application.model_dump(),
+            **dict(ApplicationOut.of(item.application)),
             history={
-                holder: [
-                    HolderResultOut(
-                        fair_id=r.fair_id,
-                        sales=r.sales,
-                        gross_vnd=r.gross_vnd,
-                        refunded_vnd=r.refunded_vnd,
-                        net_vnd=r.net_vnd,
-                    )
-                    for r in results
-                ]
+                holder: [HolderResultOut.model_validate(r) for r in results]
                 for holder, results in item.history.items()
             },
         )
@@ -58,28 +51,34 @@ async def fair_applications(
     ]
 
 
-@router.get("/applications", response_model=list[ApplicationSnapshot])
-async def my_applications(principal: Exhibitor, uow: Uow) -> list[ApplicationSnapshot]:
-    return await uow.read(lambda repos: queries.my_applications(repos, principal))
+@router.get("/applications", response_model=list[ApplicationOut])
+async def my_applications(principal: Exhibitor, uow: Uow) -> list[ApplicationOut]:
+    found = await uow.read(lambda repos: queries.my_applications(repos, principal))
+    return [ApplicationOut.of(a) for a in found]
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationSnapshot)
-async def get_application(application_id: UUID, principal: Anyone, uow: Uow) -> ApplicationSnapshot:
-    return await uow.read(lambda repos: queries.get_application(repos, principal, application_id))
+@router.get("/applications/{application_id}", response_model=ApplicationOut)
+async def get_application(application_id: UUID, principal: Anyone, uow: Uow) -> ApplicationOut:
+    found = await uow.read(lambda repos: queries.get_application(repos, principal, application_id))
+    return ApplicationOut.of(found)
 
 
-@router.post("/applications/{application_id}/review", response_model=ApplicationSnapshot)
+@router.post("/applications/{application_id}/review", response_model=ApplicationOut)
 async def review(
     application_id: UUID, body: Review, principal: Organizer, uow: Uow, cause: Cause
-) -> ApplicationSnapshot:
-    return await uow.run(
+) -> ApplicationOut:
+    reviewed = await uow.run(
         lambda u: commands.review(u, principal, application_id, body.decision, body.reason),
         cause=cause,
     )
+    return ApplicationOut.of(reviewed)
 
 
-@router.post("/applications/{application_id}/withdraw", response_model=ApplicationSnapshot)
+@router.post("/applications/{application_id}/withdraw", response_model=ApplicationOut)
 async def withdraw(
     application_id: UUID, principal: Exhibitor, uow: Uow, cause: Cause
-) -> ApplicationSnapshot:
-    return await uow.run(lambda u: commands.withdraw(u, principal, application_id), cause=cause)
+) -> ApplicationOut:
+    withdrawn = await uow.run(
+        lambda u: commands.withdraw(u, principal, application_id), cause=cause
+    )
+    return ApplicationOut.of(withdrawn)

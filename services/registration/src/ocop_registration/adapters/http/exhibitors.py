@@ -11,13 +11,13 @@ from ocop_registration.adapters.http.deps import Anyone, Cause, Exhibitor, Organ
 from ocop_registration.adapters.http.schemas import (
     ExhibitorCreate,
     ExhibitorIssued,
+    ExhibitorOut,
     ExhibitorUpdate,
     MembersAdd,
 )
 from ocop_registration.application.commands import exhibitors as commands
 from ocop_registration.application.queries import exhibitors as queries
 from ocop_registration.domain.exhibitors import Contact, ExhibitorDraft
-from ocop_shared.contracts.registration import ExhibitorSnapshot
 
 router = APIRouter(tags=["exhibitors"])
 
@@ -35,39 +35,43 @@ async def register_exhibitor(body: ExhibitorCreate, uow: Uow, cause: Cause) -> E
         contact=Contact(body.address, body.email),
     )
     registered = await uow.run(lambda u: commands.register_exhibitor(u, draft), cause=cause)
-    return ExhibitorIssued(exhibitor=registered.exhibitor, token=registered.token)
+    return ExhibitorIssued(exhibitor=ExhibitorOut.of(registered.exhibitor), token=registered.token)
 
 
-@router.get("/exhibitors", response_model=list[ExhibitorSnapshot])
+@router.get("/exhibitors", response_model=list[ExhibitorOut])
 async def search_exhibitors(
     _p: Organizer,
     uow: Uow,
     q: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[ExhibitorSnapshot]:
-    return await uow.read(lambda repos: queries.search_exhibitors(repos, q, limit))
+) -> list[ExhibitorOut]:
+    found = await uow.read(lambda repos: queries.search_exhibitors(repos, q, limit))
+    return [ExhibitorOut.of(e) for e in found]
 
 
-@router.get("/exhibitors/{exhibitor_id}", response_model=ExhibitorSnapshot)
-async def get_exhibitor(exhibitor_id: UUID, principal: Anyone, uow: Uow) -> ExhibitorSnapshot:
-    return await uow.read(lambda repos: queries.get_exhibitor(repos, principal, exhibitor_id))
+@router.get("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
+async def get_exhibitor(exhibitor_id: UUID, principal: Anyone, uow: Uow) -> ExhibitorOut:
+    found = await uow.read(lambda repos: queries.get_exhibitor(repos, principal, exhibitor_id))
+    return ExhibitorOut.of(found)
 
 
-@router.patch("/exhibitors/{exhibitor_id}", response_model=ExhibitorSnapshot)
+@router.patch("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
 async def update_exhibitor(
     exhibitor_id: UUID, body: ExhibitorUpdate, principal: Exhibitor, uow: Uow, cause: Cause
-) -> ExhibitorSnapshot:
+) -> ExhibitorOut:
     changes: dict[str, str | None] = body.model_dump(exclude_unset=True)
-    return await uow.run(
+    updated = await uow.run(
         lambda u: commands.update_exhibitor(u, principal, exhibitor_id, changes), cause=cause
     )
+    return ExhibitorOut.of(updated)
 
 
-@router.post("/exhibitors/{exhibitor_id}/members", response_model=ExhibitorSnapshot)
+@router.post("/exhibitors/{exhibitor_id}/members", response_model=ExhibitorOut)
 async def add_delegation_members(
     exhibitor_id: UUID, body: MembersAdd, principal: Exhibitor, uow: Uow, cause: Cause
-) -> ExhibitorSnapshot:
-    return await uow.run(
+) -> ExhibitorOut:
+    delegation = await uow.run(
         lambda u: commands.add_delegation_members(u, principal, exhibitor_id, body.member_ids),
         cause=cause,
     )
+    return ExhibitorOut.of(delegation)

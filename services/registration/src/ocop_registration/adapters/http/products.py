@@ -14,6 +14,7 @@ from ocop_registration.adapters.http.schemas import (
     ProductCreate,
     ProductOut,
     ProductUpdate,
+    RegisteredProductOut,
     Revocation,
     RevocationResult,
 )
@@ -22,15 +23,14 @@ from ocop_registration.application.commands import certificates
 from ocop_registration.application.commands import products as commands
 from ocop_registration.application.queries import products as queries
 from ocop_registration.domain.products import CertificateDraft, ProductChanges, ProductDraft
-from ocop_shared.contracts.registration import ProductSnapshot
 
 router = APIRouter()
 
 
-@router.post("/products", status_code=201, response_model=ProductOut, tags=["products"])
+@router.post("/products", status_code=201, response_model=RegisteredProductOut, tags=["products"])
 async def register_product(
     body: ProductCreate, principal: Anyone, uow: Uow, cause: Cause
-) -> ProductOut:
+) -> RegisteredProductOut:
     holder_id = holder_of_new_product(principal, body.holder_id)
     draft = ProductDraft(
         name=body.name,
@@ -44,34 +44,37 @@ async def register_product(
     new = await uow.run(
         lambda u: commands.register_product(u, draft, holder_id=holder_id), cause=cause
     )
-    return ProductOut(**new.product.model_dump(), gtin_vietnamese=new.gtin_vietnamese)
+    return RegisteredProductOut(
+        **dict(ProductOut.of(new.product)), gtin_vietnamese=new.gtin_vietnamese
+    )
 
 
-@router.get("/products", response_model=list[ProductSnapshot], tags=["products"])
+@router.get("/products", response_model=list[ProductOut], tags=["products"])
 async def search_products(
     uow: Uow,
     q: Annotated[str, Query(max_length=100)] = "",
     group: int | None = None,
     holder_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[ProductSnapshot]:
+) -> list[ProductOut]:
     """Public catalogue search; matches with or without Vietnamese diacritics."""
-    return await uow.read(
+    found = await uow.read(
         lambda repos: queries.search_products(
             repos, q, group=group, holder_id=holder_id, limit=limit
         )
     )
+    return [ProductOut.of(p) for p in found]
 
 
-@router.get("/products/{product_id}", response_model=ProductSnapshot, tags=["products"])
-async def get_product(product_id: UUID, uow: Uow) -> ProductSnapshot:
-    return await uow.read(lambda repos: queries.get_product(repos, product_id))
+@router.get("/products/{product_id}", response_model=ProductOut, tags=["products"])
+async def get_product(product_id: UUID, uow: Uow) -> ProductOut:
+    return ProductOut.of(await uow.read(lambda repos: queries.get_product(repos, product_id)))
 
 
-@router.patch("/products/{product_id}", response_model=ProductSnapshot, tags=["products"])
+@router.patch("/products/{product_id}", response_model=ProductOut, tags=["products"])
 async def update_product(
     product_id: UUID, body: ProductUpdate, principal: Anyone, uow: Uow, cause: Cause
-) -> ProductSnapshot:
+) -> ProductOut:
     url_set = "traceability_url" in body.model_fields_set
     changes = ProductChanges(
         name=body.name,
@@ -80,24 +83,26 @@ async def update_product(
         traceability_url=str(body.traceability_url) if body.traceability_url else None,
         clears_traceability_url=url_set and body.traceability_url is None,
     )
-    return await uow.run(
+    updated = await uow.run(
         lambda u: commands.update_product(u, principal, product_id, changes), cause=cause
     )
+    return ProductOut.of(updated)
 
 
 @router.post(
     "/products/{product_id}/certificates",
     status_code=201,
-    response_model=ProductSnapshot,
+    response_model=ProductOut,
     tags=["certificates"],
 )
 async def issue_certificate(
     product_id: UUID, body: CertificateCreate, _p: Organizer, uow: Uow, cause: Cause
-) -> ProductSnapshot:
+) -> ProductOut:
     draft = CertificateDraft(**body.model_dump())
-    return await uow.run(
+    certified = await uow.run(
         lambda u: certificates.issue_certificate(u, product_id, draft), cause=cause
     )
+    return ProductOut.of(certified)
 
 
 @router.post("/certificates/revocations", response_model=RevocationResult, tags=["certificates"])

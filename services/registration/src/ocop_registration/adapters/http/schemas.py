@@ -1,22 +1,24 @@
-"""Request bodies and answers. Unknown fields are refused, and server-owned fields (status, star of a
-product, reviewer) are simply not part of any client's body."""
+"""Request bodies and answers: registration's own HTTP models, apart from the event contracts
+(an event's payload may change without the API changing, and the other way round). Unknown
+fields are refused, and server-owned fields (status, star of a product, reviewer) are simply
+not part of any client's body. Answers are read off the domain's entities (``from_attributes``):
+an answer shows the fields it declares, nothing an entity gains later."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from ocop_registration.domain.text import nfc
-from ocop_shared.contracts.registration import (
-    AdmissionRules,
-    ApplicationSnapshot,
-    BoothRequest,
-    ExhibitorSnapshot,
-    ProductSnapshot,
-)
+
+FairKind = Literal["fair", "exhibition", "promotion_week", "showroom"]
+ExhibitorKind = Literal[
+    "cooperative", "enterprise", "cooperative_group", "household_business", "delegation"
+]
+BoothType = Literal["standard", "corner", "premium", "outdoor"]
 
 Text = Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=300)]
 LongText = Annotated[str, AfterValidator(nfc), Field(max_length=2000)]
@@ -31,13 +33,18 @@ class OrganizerCreate(Strict):
     name: Text
 
 
-class RulesBody(Strict, AdmissionRules):
-    pass
+class RulesIn(Strict):
+    min_star: int = 3
+    product_groups: list[int] = [1, 2, 3, 4, 5, 6]
+    taxonomy: str = "2023"
+    max_booths_per_holder: int = 2
+    subsidy_percent: int = 0
+    subsidy_max_booths: int = 0
 
 
 class FairCreate(Strict):
     name: Text
-    kind: Literal["fair", "exhibition", "promotion_week", "showroom"]
+    kind: FairKind
     venue: Text
     province: Text
     starts_at: datetime = Field(
@@ -46,7 +53,7 @@ class FairCreate(Strict):
     ends_at: datetime
     applications_open_at: datetime
     applications_close_at: datetime
-    rules: RulesBody = Field(default_factory=RulesBody)
+    rules: RulesIn = Field(default_factory=RulesIn)
 
 
 class FairAction(Strict):
@@ -54,9 +61,7 @@ class FairAction(Strict):
 
 
 class ExhibitorCreate(Strict):
-    kind: Literal[
-        "cooperative", "enterprise", "cooperative_group", "household_business", "delegation"
-    ]
+    kind: ExhibitorKind
     name: Text
     tax_code: str | None = None
     province: Text
@@ -118,13 +123,17 @@ class Revocation(Strict):
     certificate_numbers: Annotated[list[str], Field(min_length=1, max_length=5000)]
 
 
-class BoothRequestBody(Strict, BoothRequest):
-    pass
+class BoothRequestIn(Strict):
+    count: int
+    booth_type: BoothType = "standard"
+    zone: str | None = None
+    product_group: int | None = None
+    notes: str = ""
 
 
 class ApplicationCreate(Strict):
     product_ids: Annotated[list[UUID], Field(min_length=1, max_length=200)]
-    booth_request: BoothRequestBody
+    booth_request: BoothRequestIn
 
 
 class Review(Strict):
@@ -133,6 +142,115 @@ class Review(Strict):
 
 
 # --- answers -------------------------------------------------------------------------------
+
+
+class Answer(BaseModel):
+    """Defaults as documented in OpenAPI; every answer carries every field it declares."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    @classmethod
+    def of(cls, entity: object) -> Self:
+        """The answer read off an entity (or a query's result), by this model's fields."""
+        return cls.model_validate(entity)
+
+
+class RulesOut(Answer):
+    min_star: int = 3
+    product_groups: list[int] = [1, 2, 3, 4, 5, 6]
+    taxonomy: str = "2023"
+    max_booths_per_holder: int = 2
+    subsidy_percent: int = 0
+    subsidy_max_booths: int = 0
+
+
+class FairOut(Answer):
+    fair_id: UUID
+    organizer_id: str
+    name: str
+    kind: FairKind
+    venue: str
+    province: str
+    starts_at: datetime
+    ends_at: datetime
+    applications_open_at: datetime
+    applications_close_at: datetime
+    rules: RulesOut
+    status: Literal["draft", "open", "closed", "running", "finished"]
+
+
+class ExhibitorOut(Answer):
+    """What anyone allowed to see an exhibitor sees: no contact details."""
+
+    exhibitor_id: UUID
+    kind: ExhibitorKind
+    name: str
+    tax_code: str | None
+    province: str
+    commune: str | None
+    phone: str | None
+    member_ids: list[UUID] = []
+
+
+class CertificateOut(Answer):
+    certificate_id: UUID
+    number: str
+    star: int
+    issuing_level: str
+    issuing_body: str
+    decision_number: str
+    decision_date: date
+    valid_from: date
+    valid_to: date
+    status: Literal["valid", "expiring", "expired", "revoked"]
+
+
+class ProductOut(Answer):
+    product_id: UUID
+    holder_id: UUID
+    name: str
+    group: int
+    taxonomy: str
+    gtin: str | None
+    unit: str
+    list_price_vnd: int
+    certificate: CertificateOut | None
+    ocop_until: date | None  # the last day it counts as OCOP; None while no certificate is in force
+
+
+class RegisteredProductOut(ProductOut):
+    gtin_vietnamese: bool | None = None
+
+
+class BoothRequestOut(Answer):
+    count: int
+    booth_type: BoothType = "standard"
+    zone: str | None = None
+    product_group: int | None = None
+    notes: str = ""
+
+
+class AdmittedOut(Answer):
+    product_id: UUID
+    until: date
+
+
+class ApplicationOut(Answer):
+    application_id: UUID
+    fair_id: UUID
+    exhibitor_id: UUID
+    exhibitor_name: str
+    exhibitor_kind: str
+    province: str
+    products: list[ProductOut]
+    booth_request: BoothRequestOut
+    status: Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
+    submitted_at: datetime
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    reason: str | None = None
+    best_star: int
+    admitted: list[AdmittedOut]
 
 
 class Issued(BaseModel):
@@ -145,11 +263,7 @@ class OrganizerIssued(Issued):
 
 
 class ExhibitorIssued(Issued):
-    exhibitor: ExhibitorSnapshot
-
-
-class ProductOut(ProductSnapshot):
-    gtin_vietnamese: bool | None = None
+    exhibitor: ExhibitorOut
 
 
 class RevocationResult(BaseModel):
@@ -159,6 +273,8 @@ class RevocationResult(BaseModel):
 
 
 class HolderResultOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     fair_id: UUID
     sales: int
     gross_vnd: int
@@ -166,7 +282,7 @@ class HolderResultOut(BaseModel):
     net_vnd: int
 
 
-class ApplicationForReview(ApplicationSnapshot):
+class ApplicationForReview(ApplicationOut):
     history: dict[UUID, list[HolderResultOut]]
 
 

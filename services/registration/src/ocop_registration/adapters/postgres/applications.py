@@ -9,7 +9,7 @@ import asyncpg
 
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
 from ocop_registration.adapters.postgres.products import PostgresProducts
-from ocop_shared.contracts.registration import ApplicationSnapshot, BoothRequest
+from ocop_registration.domain.applications import Application, BoothRequest
 from ocop_shared.db import NamedQuery
 
 SELECT = """select a.application_id, a.fair_id, a.exhibitor_id, e.name as exhibitor_name,
@@ -38,7 +38,7 @@ class PostgresApplications:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def _applications(self, rows: Sequence[asyncpg.Record]) -> list[ApplicationSnapshot]:
+    async def _applications(self, rows: Sequence[asyncpg.Record]) -> list[Application]:
         """Each application with its products as they are now."""
         product_ids = {p for r in rows for p in r["product_ids"]}
         products = await PostgresProducts(self.conn).get_many(list(product_ids))
@@ -48,10 +48,10 @@ class PostgresApplications:
             ids = data.pop("product_ids")
             data["booth_request"] = BoothRequest.model_validate(data["booth_request"])
             data["products"] = [products[p] for p in ids]
-            out.append(ApplicationSnapshot.model_validate(data))
+            out.append(Application.model_validate(data))
         return out
 
-    async def get(self, application_id: UUID, *, lock: bool = False) -> ApplicationSnapshot | None:
+    async def get(self, application_id: UUID, *, lock: bool = False) -> Application | None:
         sql = SELECT + " where a.application_id = $1" + (" for update of a" if lock else "")
         found = await self._applications(await self.conn.fetch(sql, application_id))
         return found[0] if found else None
@@ -62,7 +62,7 @@ class PostgresApplications:
         fair_id: UUID | None = None,
         exhibitor_id: UUID | None = None,
         status: str | None = None,
-    ) -> list[ApplicationSnapshot]:
+    ) -> list[Application]:
         rows = await self.conn.fetch(
             SELECT
             + """ where ($1::uuid is null or a.fair_id = $1)
@@ -75,7 +75,7 @@ class PostgresApplications:
         )
         return await self._applications(rows)
 
-    async def add(self, application: ApplicationSnapshot) -> None:
+    async def add(self, application: Application) -> None:
         a = application
         args = INSERT.args(
             application_id=a.application_id,
@@ -95,7 +95,7 @@ class PostgresApplications:
             [(a.application_id, p.product_id, i) for i, p in enumerate(a.products)],
         )
 
-    async def save(self, application: ApplicationSnapshot) -> None:
+    async def save(self, application: Application) -> None:
         a = application
         args = UPDATE.args(
             application_id=a.application_id,
@@ -108,5 +108,5 @@ class PostgresApplications:
         await self.conn.execute(UPDATE.sql, *args)
 
 
-def _admitted(application: ApplicationSnapshot) -> list[dict[str, str]]:
+def _admitted(application: Application) -> list[dict[str, str]]:
     return [a.model_dump(mode="json") for a in application.admitted]

@@ -10,10 +10,10 @@ import asyncpg
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
 from ocop_registration.domain.exhibitors import Contact, Exhibitor
 from ocop_registration.domain.text import fold
-from ocop_shared.contracts.registration import ExhibitorSnapshot
 from ocop_shared.db import NamedQuery
 
 SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.commune, e.phone,
+       e.address, e.email,
        coalesce((select array_agg(m.member_id order by m.member_id) from delegation_members m
                   where m.delegation_id = e.exhibitor_id), '{}') as member_ids
   from exhibitors e"""
@@ -30,37 +30,30 @@ on conflict (exhibitor_id) do update
 """)
 
 
-def _exhibitor(row: asyncpg.Record) -> ExhibitorSnapshot:
-    return ExhibitorSnapshot.model_validate(dict(row))
+def _exhibitor(row: asyncpg.Record) -> Exhibitor:
+    data = dict(row)
+    contact = Contact(data.pop("address"), data.pop("email"))
+    return Exhibitor.model_validate({**data, "contact": contact})
 
 
 class PostgresExhibitors:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def get(self, exhibitor_id: UUID, *, lock: bool = False) -> ExhibitorSnapshot | None:
+    async def get(self, exhibitor_id: UUID, *, lock: bool = False) -> Exhibitor | None:
         sql = SELECT + " where e.exhibitor_id = $1" + (" for update of e" if lock else "")
         row = await self.conn.fetchrow(sql, exhibitor_id)
         return _exhibitor(row) if row else None
 
-    async def get_with_contact(self, exhibitor_id: UUID, *, lock: bool = False) -> Exhibitor | None:
-        snapshot = await self.get(exhibitor_id, lock=lock)
-        if snapshot is None:
-            return None
-        row = await self.conn.fetchrow(
-            "select address, email from exhibitors where exhibitor_id = $1", exhibitor_id
-        )
-        return Exhibitor(snapshot, Contact(row["address"], row["email"]))
-
-    async def get_many(self, ids: Sequence[UUID]) -> dict[UUID, ExhibitorSnapshot]:
+    async def get_many(self, ids: Sequence[UUID]) -> dict[UUID, Exhibitor]:
         rows = await self.conn.fetch(SELECT + " where e.exhibitor_id = any($1::uuid[])", list(ids))
         return {r["exhibitor_id"]: _exhibitor(r) for r in rows}
 
-    async def by_tax_code(self, tax_code: str) -> ExhibitorSnapshot | None:
+    async def by_tax_code(self, tax_code: str) -> Exhibitor | None:
         row = await self.conn.fetchrow(SELECT + " where e.tax_code = $1", tax_code)
         return _exhibitor(row) if row else None
 
-    async def holder_named(self, name: str, province: str) -> ExhibitorSnapshot | None:
+    async def holder_named(self, name: str, province: str) -> Exhibitor | None:
         """A holder (not a delegation) by its folded name, in a province."""
         row = await self.conn.fetchrow(
             SELECT
@@ -72,7 +65,7 @@ class PostgresExhibitors:
         )
         return _exhibitor(row) if row else None
 
-    async def search(self, folded: str, limit: int) -> list[ExhibitorSnapshot]:
+    async def search(self, folded: str, limit: int) -> list[Exhibitor]:
         rows = await self.conn.fetch(
             SELECT + " where e.name_folded like '%' || $1 || '%' order by e.name limit $2",
             folded,
@@ -81,7 +74,7 @@ class PostgresExhibitors:
         return [_exhibitor(r) for r in rows]
 
     async def save(self, exhibitor: Exhibitor) -> None:
-        e, contact = exhibitor.snapshot, exhibitor.contact
+        e, contact = exhibitor, exhibitor.contact
         args = UPSERT.args(
             exhibitor_id=e.exhibitor_id,
             kind=e.kind,

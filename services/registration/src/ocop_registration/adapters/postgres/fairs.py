@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ocop_shared.contracts.registration import AdmissionRules, FairSnapshot
+from ocop_registration.domain.fairs import Fair, Rules
 from ocop_shared.db import NamedQuery
 
 SELECT = """select fair_id, organizer_id, name, kind, venue, province, starts_at, ends_at,
@@ -21,22 +21,22 @@ values (:fair_id, :organizer_id, :name, :kind, :venue, :province, :starts_at, :e
 """)
 
 
-def _fair(row: asyncpg.Record) -> FairSnapshot:
+def _fair(row: asyncpg.Record) -> Fair:
     data = dict(row)
-    data["rules"] = AdmissionRules.model_validate(data["rules"])
-    return FairSnapshot.model_validate(data)
+    data["rules"] = Rules.model_validate(data["rules"])
+    return Fair.model_validate(data)
 
 
 class PostgresFairs:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def get(self, fair_id: UUID, *, lock: bool = False) -> FairSnapshot | None:
+    async def get(self, fair_id: UUID, *, lock: bool = False) -> Fair | None:
         sql = SELECT + " where fair_id = $1" + (" for update" if lock else "")
         row = await self.conn.fetchrow(sql, fair_id)
         return _fair(row) if row else None
 
-    async def list(self, *, organizer_id: str | None, public_only: bool) -> list[FairSnapshot]:
+    async def list(self, *, organizer_id: str | None, public_only: bool) -> list[Fair]:
         rows = await self.conn.fetch(
             SELECT
             + """ where ($1::text is null or organizer_id = $1)
@@ -47,11 +47,11 @@ class PostgresFairs:
         )
         return [_fair(r) for r in rows]
 
-    async def add(self, fair: FairSnapshot) -> None:
+    async def add(self, fair: Fair) -> None:
         params = fair.model_dump(include=set(INSERT.names) - {"rules"})
         await self.conn.execute(INSERT.sql, *INSERT.args(**params, rules=fair.rules.model_dump()))
 
-    async def save(self, fair: FairSnapshot) -> None:
+    async def save(self, fair: Fair) -> None:
         await self.conn.execute(
             "update fairs set status = $2, rules = $3, updated_at = now() where fair_id = $1",
             fair.fair_id,

@@ -12,14 +12,15 @@ import asyncpg
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
 from ocop_registration.application.clock import today
 from ocop_registration.domain.products import (
+    Certificate,
     ExpiryCandidate,
     NewProduct,
+    Product,
     ProductChanges,
     certificate_status,
     ocop_until,
 )
 from ocop_registration.domain.text import fold
-from ocop_shared.contracts.registration import CertificateSnapshot, ProductSnapshot
 from ocop_shared.db import NamedQuery
 
 SELECT = """select p.product_id, p.holder_id, p.name, p.product_group, p.taxonomy, p.gtin, p.unit,
@@ -57,10 +58,10 @@ values (:certificate_id, :product_id, :number, :star, :issuing_level, :issuing_b
 """)
 
 
-def _product(row: asyncpg.Record, on: date) -> ProductSnapshot:
+def _product(row: asyncpg.Record, on: date) -> Product:
     certificate = None
     if row["certificate_id"] is not None:
-        certificate = CertificateSnapshot(
+        certificate = Certificate(
             certificate_id=row["certificate_id"],
             number=row["number"],
             star=row["star"],
@@ -72,7 +73,7 @@ def _product(row: asyncpg.Record, on: date) -> ProductSnapshot:
             valid_to=row["valid_to"],
             status=certificate_status(row["valid_to"], row["revoked"], on),
         )
-    return ProductSnapshot(
+    return Product(
         product_id=row["product_id"],
         holder_id=row["holder_id"],
         name=row["name"],
@@ -90,14 +91,12 @@ class PostgresProducts:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def get(self, product_id: UUID, *, lock: bool = False) -> ProductSnapshot | None:
+    async def get(self, product_id: UUID, *, lock: bool = False) -> Product | None:
         sql = SELECT + " where p.product_id = $1" + (" for update of p" if lock else "")
         row = await self.conn.fetchrow(sql, product_id)
         return _product(row, today()) if row else None
 
-    async def get_many(
-        self, ids: Sequence[UUID], *, lock: bool = False
-    ) -> dict[UUID, ProductSnapshot]:
+    async def get_many(self, ids: Sequence[UUID], *, lock: bool = False) -> dict[UUID, Product]:
         sql = (
             SELECT
             + " where p.product_id = any($1::uuid[]) order by p.product_id"
@@ -108,7 +107,7 @@ class PostgresProducts:
 
     async def search(
         self, *, folded: str, group: int | None, holder_id: UUID | None, limit: int
-    ) -> list[ProductSnapshot]:
+    ) -> list[Product]:
         rows = await self.conn.fetch(
             SELECT
             + """ where p.name_folded like '%' || $1 || '%'
@@ -164,7 +163,7 @@ class PostgresCertificates:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def add(self, product_id: UUID, certificate: CertificateSnapshot) -> None:
+    async def add(self, product_id: UUID, certificate: Certificate) -> None:
         params = certificate.model_dump(include=set(INSERT_CERTIFICATE.names))
         with unique_as_conflict():
             await self.conn.execute(

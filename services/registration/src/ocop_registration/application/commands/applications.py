@@ -11,8 +11,8 @@ from ocop_registration.application import clock
 from ocop_registration.application.access import visible_application
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import applications
+from ocop_registration.domain.applications import Application, BoothRequest
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import ApplicationSnapshot, BoothRequest
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -23,7 +23,7 @@ async def apply(
     fair_id: UUID,
     product_ids: Sequence[UUID],
     booth_request: BoothRequest,
-) -> ApplicationSnapshot:
+) -> Application:
     if principal.is_admin:
         raise Conflict("apply with the exhibitor's own token", field="exhibitor_id")
     exhibitor_id = UUID(principal.subject)
@@ -57,7 +57,7 @@ async def review(
     application_id: UUID,
     decision: str,
     reason: str | None,
-) -> ApplicationSnapshot:
+) -> Application:
     """The fair's organizer (or the admin) decides; others are answered "no such application"."""
     current = await visible_application(uow.repos, application_id, principal, lock=True)
     fair = await uow.repos.fairs.get(current.fair_id)
@@ -77,7 +77,7 @@ async def review(
 
 async def withdraw(
     uow: UnitOfWork[Repositories], principal: Principal, application_id: UUID
-) -> ApplicationSnapshot:
+) -> Application:
     current = await visible_application(uow.repos, application_id, principal, lock=True)
     decided = applications.withdraw(current)
     await uow.repos.applications.save(decided.state)

@@ -11,14 +11,13 @@ from uuid import UUID
 from ocop_registration.application import clock
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import products
-from ocop_shared.contracts.registration import ProductSnapshot
 from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
 
 async def issue_certificate(
     uow: UnitOfWork[Repositories], product_id: UUID, draft: products.CertificateDraft
-) -> ProductSnapshot:
+) -> products.Product:
     """POST /products/{product_id}/certificates and each row of a register import."""
     today = clock.today()
     certificate = products.new_certificate(draft, uuid.uuid4(), today)

@@ -13,25 +13,24 @@ from ocop_registration.application.commands.credentials import issue_credential
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import exhibitors
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import ExhibitorSnapshot
 from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
 class RegisteredExhibitor:
-    exhibitor: ExhibitorSnapshot
+    exhibitor: exhibitors.Exhibitor
     token: str
 
 
 async def add_exhibitor(
     uow: UnitOfWork[Repositories], draft: exhibitors.ExhibitorDraft
-) -> ExhibitorSnapshot:
+) -> exhibitors.Exhibitor:
     """Records a new exhibitor and announces it (no credential: see ``register_exhibitor``)."""
     decided = exhibitors.register(draft, uuid.uuid4())
     await uow.repos.exhibitors.save(decided.state)
     uow.emit_all(decided.events)
-    return decided.state.snapshot
+    return decided.state
 
 
 async def register_exhibitor(
@@ -48,15 +47,15 @@ async def update_exhibitor(
     principal: Principal,
     exhibitor_id: UUID,
     changes: Mapping[str, str | None],
-) -> ExhibitorSnapshot:
+) -> exhibitors.Exhibitor:
     check_self_or_admin(principal, exhibitor_id)
-    current = await uow.repos.exhibitors.get_with_contact(exhibitor_id, lock=True)
+    current = await uow.repos.exhibitors.get(exhibitor_id, lock=True)
     if current is None:
         raise NotFound("no such exhibitor")
     decided = exhibitors.update(current, changes)
     await uow.repos.exhibitors.save(decided.state)
     uow.emit_all(decided.events)
-    return decided.state.snapshot
+    return decided.state
 
 
 async def add_delegation_members(
@@ -64,7 +63,7 @@ async def add_delegation_members(
     principal: Principal,
     exhibitor_id: UUID,
     member_ids: Sequence[UUID],
-) -> ExhibitorSnapshot:
+) -> exhibitors.Exhibitor:
     check_self_or_admin(principal, exhibitor_id)
     delegation = await uow.repos.exhibitors.get(exhibitor_id, lock=True)
     if delegation is None:

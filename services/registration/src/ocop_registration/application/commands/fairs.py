@@ -9,14 +9,13 @@ from ocop_registration.application.access import owns_fair
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import fairs
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import AdmissionRules, FairSnapshot
 from ocop_shared.errors import Conflict
 from ocop_shared.uow import UnitOfWork
 
 
 async def create_fair(
     uow: UnitOfWork[Repositories], principal: Principal, draft: fairs.FairDraft
-) -> FairSnapshot:
+) -> fairs.Fair:
     if principal.is_admin:
         raise Conflict(
             "fairs belong to an organizer: use an organizer's token", field="organizer_id"
@@ -28,7 +27,7 @@ async def create_fair(
 
 async def change_status(
     uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, action: str
-) -> FairSnapshot:
+) -> fairs.Fair:
     fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
     step = fairs.transition(fair, action)
     await uow.repos.fairs.save(step.fair)
@@ -37,8 +36,8 @@ async def change_status(
 
 
 async def change_rules(
-    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, rules: AdmissionRules
-) -> FairSnapshot:
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, rules: fairs.Rules
+) -> fairs.Fair:
     fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
     decided = fairs.change_rules(fair, rules)
     await uow.repos.fairs.save(decided.state)

@@ -15,10 +15,9 @@ from ocop_registration.application.commands.certificates import issue_certificat
 from ocop_registration.application.commands.exhibitors import add_exhibitor
 from ocop_registration.application.commands.products import register_product
 from ocop_registration.application.ports import Repositories
-from ocop_registration.domain.exhibitors import ExhibitorDraft
+from ocop_registration.domain.exhibitors import Exhibitor, ExhibitorDraft
 from ocop_registration.domain.products import CertificateDraft, ProductDraft
 from ocop_registration.domain.text import fold
-from ocop_shared.contracts.registration import ExhibitorSnapshot
 from ocop_shared.uow import UnitOfWork
 
 
@@ -62,7 +61,7 @@ async def import_register(
     good = [r for r in rows if not r.errors]
     if not good or (rejected and not valid_rows_only):
         return ImportReport(len(rows), 0, rejected)
-    holders: dict[tuple[str, ...], ExhibitorSnapshot] = {}
+    holders: dict[tuple[str, ...], Exhibitor] = {}
     for row in good:
         assert row.holder and row.product and row.certificate
         key = _holder_key(row.holder)
@@ -115,7 +114,7 @@ def _holder_key(holder: ExhibitorDraft) -> tuple[str, ...]:
     return (fold(holder.name), fold(holder.province))
 
 
-async def _existing_holder(repos: Repositories, holder: ExhibitorDraft) -> ExhibitorSnapshot | None:
+async def _existing_holder(repos: Repositories, holder: ExhibitorDraft) -> Exhibitor | None:
     if holder.tax_code:
         return await repos.exhibitors.by_tax_code(holder.tax_code)
     return await repos.exhibitors.holder_named(fold(holder.name), holder.province)

@@ -9,7 +9,6 @@ from ocop_registration.application.access import is_self, is_staff
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import products
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import ProductSnapshot
 from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -31,7 +30,7 @@ async def update_product(
     principal: Principal,
     product_id: UUID,
     changes: products.ProductChanges,
-) -> ProductSnapshot:
+) -> products.Product:
     products.check_changes(changes)
     current = await uow.repos.products.get(product_id, lock=True)
     if current is None or not (is_staff(principal) or is_self(principal, current.holder_id)):

@@ -7,15 +7,15 @@ from uuid import UUID
 
 from ocop_registration.application.access import owns_fair, visible_application
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.applications import Application
 from ocop_registration.domain.holder_results import FairResult
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import ApplicationSnapshot
 from ocop_shared.errors import Conflict
 
 
 @dataclass(frozen=True)
 class ForReview:
-    application: ApplicationSnapshot
+    application: Application
     history: dict[UUID, list[FairResult]]  # each holder's results at past fairs
 
 
@@ -33,7 +33,7 @@ async def review_queue(
     ]
 
 
-async def my_applications(repos: Repositories, principal: Principal) -> list[ApplicationSnapshot]:
+async def my_applications(repos: Repositories, principal: Principal) -> list[Application]:
     if principal.is_admin:  # the admin is no exhibitor: it has no applications of its own
         raise Conflict("list applications with the exhibitor's own token", field="exhibitor_id")
     return await repos.applications.list(exhibitor_id=UUID(principal.subject))
@@ -41,5 +41,5 @@ async def my_applications(repos: Repositories, principal: Principal) -> list[App
 
 async def get_application(
     repos: Repositories, principal: Principal, application_id: UUID
-) -> ApplicationSnapshot:
+) -> Application:
     return await visible_application(repos, application_id, principal)

@@ -5,22 +5,22 @@ from __future__ import annotations
 from uuid import UUID
 
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.fairs import Fair
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import FairSnapshot
 from ocop_shared.errors import NotFound
 
 
-async def public_fairs(repos: Repositories) -> list[FairSnapshot]:
+async def public_fairs(repos: Repositories) -> list[Fair]:
     """Every fair that has opened."""
     return await repos.fairs.list(organizer_id=None, public_only=True)
 
 
-async def organizer_fairs(repos: Repositories, principal: Principal) -> list[FairSnapshot]:
+async def organizer_fairs(repos: Repositories, principal: Principal) -> list[Fair]:
     organizer = None if principal.is_admin else principal.subject
     return await repos.fairs.list(organizer_id=organizer, public_only=False)
 
 
-async def public_fair(repos: Repositories, fair_id: UUID) -> FairSnapshot:
+async def public_fair(repos: Repositories, fair_id: UUID) -> Fair:
     fair = await repos.fairs.get(fair_id)
     if fair is None or fair.status == "draft":
         raise NotFound("no such fair")
