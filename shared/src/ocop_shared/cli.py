@@ -17,6 +17,18 @@ from ocop_shared.service import Service
 USAGE = "usage: python -m ocop_<service> serve | migrate | asyncapi"
 
 
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "access_log": False,
+    "loop": "uvloop",
+    "http": "httptools",
+    # Keep idle connections open longer than clients and proxies keep theirs (httpx 5 s,
+    # aiohttp 15 s, load balancers 60 s): a server that closes first races a client sending
+    # on the same connection, which then sees a reset (uvicorn's default is 5 s).
+    "timeout_keep_alive": 75,
+}
+
+
 def main(
     service: Service, app: FastAPI, argv: list[str] | None = None, *, factory: str | None = None
 ) -> None:
@@ -27,14 +39,7 @@ def main(
     if command == "serve":
         s = service.settings
         workers = int(os.environ.get("OCOP_WORKERS", "1"))
-        options: dict[str, Any] = {
-            "host": s.http_host,
-            "port": s.http_port,
-            "log_config": None,
-            "access_log": False,
-            "loop": "uvloop",
-            "http": "httptools",
-        }
+        options = {"host": s.http_host, "port": s.http_port, **SERVER_OPTIONS}
         if factory and workers > 1:
             uvicorn.run(factory, factory=True, workers=workers, **options)
         else:
