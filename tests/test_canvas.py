@@ -61,7 +61,7 @@ def code_of(name: str) -> Code:
     routes = {
         f"{method.upper()} {path}"
         for path, operations in app.openapi()["paths"].items()
-        if not path.startswith("/health/")
+        if path != "/health" and not path.startswith("/health/")
         for method in operations
     }
     consumed = {

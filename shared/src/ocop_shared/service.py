@@ -23,7 +23,7 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
 from ocop_shared import auth
-from ocop_shared.db import create_pool
+from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
@@ -36,6 +36,33 @@ from ocop_shared.topics import Topic
 log = get_logger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    database: bool
+    kafka: bool
+    outbox_backlog: int | None  # events not yet on their topic; None when unknown
+    outbox_oldest_seconds: float | None
+
+    @property
+    def status(self) -> str:
+        if not self.database:
+            return "unavailable"
+        return "ok" if self.kafka else "degraded"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "database": self.database,
+            "kafka": self.kafka,
+            "outbox_backlog": self.outbox_backlog,
+            "outbox_oldest_seconds": self.outbox_oldest_seconds,
+        }
+
+
+# How long a client should wait before trying again when the database is away.
+RETRY_AFTER_SECONDS = 5
 
 
 @dataclass
@@ -139,15 +166,30 @@ class Service:
 
         self._tasks.append(asyncio.create_task(loop(), name=name))
 
-    async def ready(self) -> dict[str, bool]:
-        db_ok = False
+    async def health(self) -> Health:
+        """What the service can do now. The database is what serving needs; Kafka trouble
+        only delays events (the outbox keeps them), so it degrades the service, and the
+        outbox backlog says by how much."""
+        backlog: asyncpg.Record | None = None
         with contextlib.suppress(Exception):
-            db_ok = await self.pool.fetchval("select true") is True
+            backlog = await asyncio.wait_for(
+                self.pool.fetchrow(
+                    """select count(*) as rows,
+                              coalesce(extract(epoch from now() - min(created_at)), 0) as oldest
+                         from outbox where published_at is null"""
+                ),
+                timeout=2.0,
+            )
         kafka_ok = False
         if self.broker is not None:
             with contextlib.suppress(Exception):
                 kafka_ok = bool(await self.broker.ping(timeout=2.0))
-        return {"database": db_ok, "kafka": kafka_ok}
+        return Health(
+            database=backlog is not None,
+            kafka=kafka_ok,
+            outbox_backlog=int(backlog["rows"]) if backlog else None,
+            outbox_oldest_seconds=round(float(backlog["oldest"]), 1) if backlog else None,
+        )
 
     async def principal(self, token: str) -> auth.Principal | None:
         # A short cache keeps token checks off the hot path of a busy till.
@@ -208,14 +250,42 @@ def create_app(
                 body["field"] = exc.field
         return JSONResponse(status_code=exc.status_code, content=body)
 
+    async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        # The database away (restart, failover, too many connections) is a 503 the client
+        # may retry, not a 500. Any other error of these kinds is a real server error.
+        if not is_infrastructure_error(exc):
+            raise exc
+        log.warning("database unavailable", error=repr(exc))
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "service temporarily unavailable", "code": "unavailable"},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    for kind in (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+        app.add_exception_handler(kind, unavailable)
+
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:
+        """The process answers."""
         return {"status": "ok"}
 
     @app.get("/health/ready", tags=["health"])
     async def ready() -> JSONResponse:
-        checks = await service.ready()
-        return JSONResponse(status_code=200 if all(checks.values()) else 503, content=checks)
+        """Can serve requests: its database answers. Kafka trouble does not make it unready
+        (sales go on; the outbox holds their events), it shows as "degraded"."""
+        health = await service.health()
+        return JSONResponse(
+            status_code=200 if health.database else 503,
+            content=health.as_json(),
+            headers=None if health.database else {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.get("/health", tags=["health"])
+    async def health() -> dict[str, Any]:
+        """The service's state for people and dashboards: ok, degraded (Kafka unreachable,
+        events wait in the outbox) or unavailable (no database), with the outbox backlog."""
+        return (await service.health()).as_json()
 
     for router in routers:
         app.include_router(router)
