@@ -287,6 +287,11 @@ def create_app(
         events wait in the outbox) or unavailable (no database), with the outbox backlog."""
         return (await service.health()).as_json()
 
+    # Operations: each module installs its own middleware and routes.
+    # [hook: metrics]
+    # [hook: idempotency]
+    # [hook: dead letters]
+
     for router in routers:
         app.include_router(router)
     app.state.wiring = wiring
