@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ocop_booths.domain import booths as lc
-from ocop_booths.domain.booths import Booth, Claimant
+from ocop_booths.domain.booths import Booth, Claimant, Occupant
 from ocop_shared.contracts.booths import (
     BoothAssigned,
     BoothBlocked,
@@ -17,7 +17,6 @@ from ocop_shared.contracts.booths import (
     BoothMoved,
     BoothReleased,
     BoothUnblocked,
-    Occupancy,
 )
 from ocop_shared.errors import Conflict, NotFound
 
@@ -41,7 +40,7 @@ def occupied(
     due: datetime | None = None,
 ) -> Booth:
     booth = free(code, fair=fair)
-    o = Occupancy(
+    o = Occupant(
         fair_id=fair, booth_id=booth.booth_id, booth_code=code, zone="A", exhibitor_id=who.exhibitor_id,
         application_id=who.application_id, status=status,  # type: ignore[arg-type]
         hold_expires_at=expires if status == "held" else None, payment_due_at=due if status == "assigned" else None,
@@ -98,7 +97,7 @@ def test_hold_takes_a_free_booth_until_the_hold_expires() -> None:
     assert o.application_id == ALICE.application_id and o.booth_code == "A-001"
     assert o.hold_expires_at == NOW + timedelta(minutes=30) and o.payment_due_at is None
     [event] = d.events
-    assert isinstance(event, BoothHeld) and event.occupancy == o
+    assert isinstance(event, BoothHeld) and event.occupancy == lc.snapshot(o)
     assert event.reason == "self-service hold" and event.actor == "alice"
     [entry] = d.audit
     assert (entry.action, entry.exhibitor_id, entry.actor) == ("held", ALICE.exhibitor_id, "alice")
@@ -180,7 +179,8 @@ def test_release_frees_an_occupied_booth_and_announces_who_left(status: str) -> 
     d = lc.release(booth, reason="application withdrawn", actor="registration")
     assert d.booth.state == "free" and d.booth.occupant is None
     [event] = d.events
-    assert isinstance(event, BoothReleased) and event.occupancy == booth.occupant
+    assert isinstance(event, BoothReleased) and booth.occupant is not None
+    assert event.occupancy == lc.snapshot(booth.occupant)
     assert [(a.action, a.exhibitor_id) for a in d.audit] == [("released", ALICE.exhibitor_id)]
 
 

@@ -9,8 +9,7 @@ import pytest
 
 from ocop_booths.domain import allocation as al
 from ocop_booths.domain.fees import FeeRules, crc16_ccitt_false, fee_lines, vietqr_payload
-from ocop_booths.domain.floorplan import adjacency, validate
-from ocop_shared.contracts.booths import BoothSnapshot, ZoneSnapshot
+from ocop_booths.domain.floorplan import PlannedBooth, Zone, adjacency, validate
 from ocop_shared.errors import InvalidField
 
 
@@ -23,8 +22,8 @@ def booth(
     kind: str = "standard",
     w: float = 3,
     d: float = 3,
-) -> BoothSnapshot:
-    return BoothSnapshot(
+) -> PlannedBooth:
+    return PlannedBooth(
         booth_id=uuid.uuid4(),
         code=code,
         zone=zone,
@@ -38,8 +37,8 @@ def booth(
 
 
 ZONES = [
-    ZoneSnapshot(code="A", name="Khu A", kind="district_cluster", product_groups=[1]),
-    ZoneSnapshot(code="B", name="Khu B", kind="regional", product_groups=[2]),
+    Zone(code="A", name="Khu A", kind="district_cluster", product_groups=(1,)),
+    Zone(code="B", name="Khu B", kind="regional", product_groups=(2,)),
 ]
 
 

@@ -20,7 +20,6 @@ from ocop_booths.domain.payments import (
 )
 from ocop_shared.auth import Principal
 from ocop_shared.contracts.registration import (
-    AdmissionRules,
     AdmittedProduct,
     ApplicationSnapshot,
     BoothRequest,
@@ -159,7 +158,7 @@ def test_the_booth_limit_is_the_request_capped_per_holder(
 ) -> None:
     products = [product(uuid.uuid4()) for _ in range(holders)]
     a = apps.from_snapshot(application(products, products, booth_request=BoothRequest(count=count)))
-    assert a.booth_limit(AdmissionRules(max_booths_per_holder=per_holder)) == limit
+    assert a.booth_limit(apps.Rules(max_booths_per_holder=per_holder)) == limit
 
 
 def test_without_the_fairs_rules_an_application_holds_one_booth() -> None:
@@ -181,7 +180,15 @@ def test_a_product_is_in_force_while_registration_gives_it_an_ocop_until() -> No
     assert not apps.in_force(product(uuid.uuid4(), until=None))
 
 
-FAIR_ROW = apps.Fair(FAIR, "org-1", "open", AdmissionRules())
+FAIR_ROW = apps.Fair(
+    FAIR,
+    "org-1",
+    "open",
+    apps.Rules(),
+    "Hội chợ",
+    datetime(2025, 9, 1, tzinfo=UTC),
+    datetime(2025, 9, 5, tzinfo=UTC),
+)
 
 
 @pytest.mark.parametrize(

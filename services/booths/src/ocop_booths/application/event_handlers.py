@@ -25,7 +25,7 @@ log = get_logger(__name__)
 
 async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairChanged) -> None:
     """A fair opened, closed, started, finished or changed its rules: keep its latest state."""
-    await uow.repos.fairs.upsert(event.fair)
+    await uow.repos.fairs.upsert(applications.fair_from_snapshot(event.fair))
 
 
 async def on_application_decided(

@@ -8,8 +8,8 @@ from uuid import UUID
 from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain import fees
+from ocop_booths.domain.applications import Rules
 from ocop_booths.domain.booths import Booth, Claimant, Decision, Relocation, Terms
-from ocop_shared.contracts.registration import AdmissionRules
 from ocop_shared.uow import UnitOfWork
 
 
@@ -72,7 +72,7 @@ async def statement(
 ) -> fees.Statement:
     """The exhibitor's fees: the fair's subsidy rule, the service's corner surcharge."""
     fair = await repos.fairs.get(fair_id)
-    rules = fair.rules if fair is not None else AdmissionRules()
+    rules = fair.rules if fair is not None else Rules()
     fee_rules = fees.FeeRules(
         corner_surcharge_percent=terms.corner_surcharge_percent,
         subsidy_percent=rules.subsidy_percent,

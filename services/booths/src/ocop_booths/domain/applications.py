@@ -4,26 +4,41 @@ Registration decides which products an application admits and until when
 (``ApplicationSnapshot.admitted``) and whether a product's certificate is in force
 (``ProductSnapshot.ocop_until``); booths takes those decisions as they come, and only decides
 what follows for booths: an application left with no admitted product loses its booths.
+
+``fair_from_snapshot`` and ``from_snapshot`` translate the events consumed into booths' own
+``Fair`` and ``Application``: nothing else here holds a registration snapshot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any, Literal
 from uuid import UUID
 
 from ocop_booths.domain import allocation
 from ocop_booths.domain.booths import Claimant
+from ocop_booths.domain.floorplan import BoothType
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.registration import (
-    AdmissionRules,
-    ApplicationSnapshot,
-    ApplicationStatus,
-    BoothRequest,
-    FairStatus,
-    ProductSnapshot,
-)
+from ocop_shared.contracts.registration import ApplicationSnapshot, FairSnapshot, ProductSnapshot
 from ocop_shared.errors import Conflict, NotFound
+
+FairStatus = Literal["draft", "open", "closed", "running", "finished"]
+ApplicationStatus = Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What booths uses of a fair's admission rules: the booth limit and the fee subsidy."""
+
+    max_booths_per_holder: int = 2
+    subsidy_percent: int = 0  # share of a booth's cost the organizer pays
+    subsidy_max_booths: int = 0  # for at most this many booths per holder
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> Rules:
+        """From the stored JSON, which may carry keys booths does not use."""
+        return cls(**{f.name: stored[f.name] for f in fields(cls) if f.name in stored})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +46,23 @@ class Fair:
     fair_id: UUID
     organizer_id: str
     status: FairStatus
-    rules: AdmissionRules
+    rules: Rules
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def fair_from_snapshot(f: FairSnapshot) -> Fair:
+    r = f.rules
+    return Fair(
+        fair_id=f.fair_id,
+        organizer_id=f.organizer_id,
+        status=f.status,
+        rules=Rules(r.max_booths_per_holder, r.subsidy_percent, r.subsidy_max_booths),
+        name=f.name,
+        starts_at=f.starts_at,
+        ends_at=f.ends_at,
+    )
 
 
 def check_organizer(fair: Fair | None, principal: Principal) -> Fair:
@@ -40,6 +71,17 @@ def check_organizer(fair: Fair | None, principal: Principal) -> Fair:
     if fair is None or not (principal.is_admin or fair.organizer_id == principal.subject):
         raise NotFound("no such fair")
     return fair
+
+
+@dataclass(frozen=True, slots=True)
+class BoothRequest:
+    """How many booths an application asks for, and where."""
+
+    count: int
+    booth_type: BoothType = "standard"
+    zone: str | None = None
+    product_group: int | None = None
+    notes: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +105,7 @@ class Application:
     def claimant(self) -> Claimant:
         return Claimant(self.application_id, self.exhibitor_id)
 
-    def booth_limit(self, rules: AdmissionRules | None) -> int:
+    def booth_limit(self, rules: Rules | None) -> int:
         """What it asked for, capped by the fair's limit per holder (a delegation shows
         several holders); without the fair's rules, one booth."""
         per_holder = rules.max_booths_per_holder if rules is not None else 1
@@ -81,6 +123,7 @@ class Application:
 
 def from_snapshot(a: ApplicationSnapshot) -> Application:
     admitted = {p.product_id for p in a.admitted}
+    r = a.booth_request
     return Application(
         application_id=a.application_id,
         fair_id=a.fair_id,
@@ -88,7 +131,7 @@ def from_snapshot(a: ApplicationSnapshot) -> Application:
         exhibitor_name=a.exhibitor_name,
         exhibitor_kind=a.exhibitor_kind,
         province=a.province,
-        booth_request=a.booth_request,
+        booth_request=BoothRequest(r.count, r.booth_type, r.zone, r.product_group, r.notes),
         best_star=a.best_star,
         submitted_at=a.submitted_at,
         status=a.status,

@@ -7,6 +7,9 @@ A booth is ``free``, ``held`` (an exhibitor's self-service hold, or a waitlist o
 change and the audit rows recording it; a refusal raises a domain error. Persisting the new
 state (and losing a race for a free booth, which the occupancy primary key turns into a 409)
 is the repositories' business.
+
+A booth's occupant is booths' own ``Occupant``; the ``Occupancy`` snapshot the assignment
+events carry is made from it in one place (``snapshot``), when a decision makes its events.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from ocop_shared.contracts.booths import (
     BoothReleased,
     BoothUnblocked,
     Occupancy,
-    OccupancyStatus,
 )
 from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.events import Event
 
 BoothState = Literal["free", "held", "assigned", "confirmed", "blocked"]
+OccupantStatus = Literal["held", "assigned", "confirmed"]
 OCCUPIED: frozenset[BoothState] = frozenset({"held", "assigned", "confirmed"})
 
 # action -> (from states, to state, event announcing it). ``move`` and ``swap`` carry an
@@ -49,6 +52,36 @@ TAKEN = "this booth was just taken by someone else"
 
 
 @dataclass(frozen=True, slots=True)
+class Occupant:
+    """Who occupies a booth, in which state, with which deadline."""
+
+    fair_id: UUID
+    booth_id: UUID
+    booth_code: str
+    zone: str
+    exhibitor_id: UUID
+    application_id: UUID
+    status: OccupantStatus
+    hold_expires_at: datetime | None = None
+    payment_due_at: datetime | None = None
+
+
+def snapshot(o: Occupant) -> Occupancy:
+    """The occupant as the assignment events carry it."""
+    return Occupancy(
+        fair_id=o.fair_id,
+        booth_id=o.booth_id,
+        booth_code=o.booth_code,
+        zone=o.zone,
+        exhibitor_id=o.exhibitor_id,
+        application_id=o.application_id,
+        status=o.status,
+        hold_expires_at=o.hold_expires_at,
+        payment_due_at=o.payment_due_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Booth:
     booth_id: UUID
     fair_id: UUID
@@ -56,7 +89,7 @@ class Booth:
     zone: str
     booth_type: str
     blocked: bool = False
-    occupant: Occupancy | None = None
+    occupant: Occupant | None = None
 
     @property
     def state(self) -> BoothState:
@@ -106,14 +139,14 @@ def can(booth: Booth, action: str) -> bool:
     return booth.state in sources
 
 
-def _audit(o: Occupancy, action: str, actor: str, reason: str) -> AuditEntry:
+def _audit(o: Occupant, action: str, actor: str, reason: str) -> AuditEntry:
     return AuditEntry(o.fair_id, o.booth_id, action, o.exhibitor_id, actor, reason)
 
 
 def _take(
     booth: Booth,
     claimant: Claimant,
-    status: OccupancyStatus,
+    status: OccupantStatus,
     *,
     hold_expires_at: datetime | None,
     payment_due_at: datetime | None,
@@ -124,7 +157,7 @@ def _take(
         raise Conflict("this booth is blocked", field="booth_id")
     if booth.occupant is not None:
         raise Conflict(TAKEN, field="booth_id")
-    o = Occupancy(
+    o = Occupant(
         fair_id=booth.fair_id,
         booth_id=booth.booth_id,
         booth_code=booth.code,
@@ -136,7 +169,7 @@ def _take(
         payment_due_at=payment_due_at,
     )
     event = (BoothHeld if status == "held" else BoothAssigned)(
-        occupancy=o, reason=reason, actor=actor
+        occupancy=snapshot(o), reason=reason, actor=actor
     )
     return Decision(replace(booth, occupant=o), (event,), (_audit(o, status, actor, reason),))
 
@@ -193,12 +226,10 @@ def confirm(booth: Booth, *, actor: str, reason: str = "paid") -> Decision:
     """held or assigned -> confirmed: paid, no deadline any more."""
     if booth.occupant is None or not can(booth, "confirm"):
         raise Conflict(f"a {booth.state} booth cannot be confirmed", field="booth_id")
-    o = booth.occupant.model_copy(
-        update={"status": "confirmed", "hold_expires_at": None, "payment_due_at": None}
-    )
+    o = replace(booth.occupant, status="confirmed", hold_expires_at=None, payment_due_at=None)
     return Decision(
         replace(booth, occupant=o),
-        (BoothConfirmed(occupancy=o, reason=reason, actor=actor),),
+        (BoothConfirmed(occupancy=snapshot(o), reason=reason, actor=actor),),
         (_audit(o, "confirmed", actor, reason),),
     )
 
@@ -210,7 +241,7 @@ def release(booth: Booth, *, reason: str, actor: str) -> Decision:
         raise Conflict("nobody occupies that booth", field="booth_id")
     return Decision(
         replace(booth, occupant=None),
-        (BoothReleased(occupancy=o, reason=reason, actor=actor),),
+        (BoothReleased(occupancy=snapshot(o), reason=reason, actor=actor),),
         (_audit(o, "released", actor, reason),),
     )
 
@@ -282,11 +313,9 @@ def move(source: Booth, target: Booth | None, *, actor: str, reason: str) -> Rel
         raise Conflict("nobody occupies that booth", field="booth_id")
     if target is None or target.fair_id != source.fair_id or target.state != "free":
         raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
-    after = o.model_copy(
-        update={"booth_id": target.booth_id, "booth_code": target.code, "zone": target.zone}
-    )
+    after = replace(o, booth_id=target.booth_id, booth_code=target.code, zone=target.zone)
     event = BoothMoved(
-        occupancy=after,
+        occupancy=snapshot(after),
         reason=reason,
         actor=actor,
         from_booth_id=source.booth_id,
@@ -310,10 +339,8 @@ def swap(a: Booth, b: Booth, *, actor: str, reason: str) -> Relocation:
     if a.fair_id != b.fair_id:
         raise Conflict("the booths are at different fairs", field="other_booth_id")
 
-    def arrive(occupant: Occupancy, booth: Booth) -> Occupancy:
-        return occupant.model_copy(
-            update={"booth_id": booth.booth_id, "booth_code": booth.code, "zone": booth.zone}
-        )
+    def arrive(occupant: Occupant, booth: Booth) -> Occupant:
+        return replace(occupant, booth_id=booth.booth_id, booth_code=booth.code, zone=booth.zone)
 
     new_a, new_b = (
         replace(a, occupant=arrive(b.occupant, a)),
@@ -325,7 +352,7 @@ def swap(a: Booth, b: Booth, *, actor: str, reason: str) -> Relocation:
         assert booth.occupant is not None
         events.append(
             BoothMoved(
-                occupancy=booth.occupant,
+                occupancy=snapshot(booth.occupant),
                 reason=reason,
                 actor=actor,
                 from_booth_id=origin.booth_id,

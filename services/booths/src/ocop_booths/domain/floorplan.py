@@ -1,7 +1,9 @@
 """Floor plans: zones and booths as rectangles on the hall's plan (metres).
 
 Booths must not overlap and codes must be unique; adjacency comes from the geometry (two
-booths touching along an edge), never from data someone typed in.
+booths touching along an edge), never from data someone typed in. ``publish`` is the
+decision: a valid plan and the ``booths.floor_plan_published`` event announcing it (the one
+place its zone and booth snapshots are made).
 """
 
 from __future__ import annotations
@@ -9,12 +11,56 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, Protocol
 from uuid import UUID
 
-from ocop_shared.contracts.booths import BoothSnapshot, ZoneSnapshot
+from ocop_shared.contracts.booths import BoothSnapshot, FloorPlanPublished, ZoneSnapshot
 from ocop_shared.errors import InvalidField
 
 EPS = 1e-6
+
+BoothType = Literal["standard", "corner", "premium", "outdoor"]
+ZoneKind = Literal["district_cluster", "regional", "partners", "services", "stage"]
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    code: str
+    name: str
+    kind: ZoneKind
+    product_groups: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedBooth:
+    """A booth on the plan: a rectangle of the hall, its type and price."""
+
+    booth_id: UUID
+    code: str
+    zone: str
+    booth_type: BoothType
+    width_m: float
+    depth_m: float
+    price_vnd: int
+    x: float
+    y: float
+    open_sides: int = 1
+    blocked: bool = False
+
+
+class Placed(Protocol):
+    """Anything with an id and a rectangle (a planned booth; the benchmark's hall)."""
+
+    @property
+    def booth_id(self) -> UUID: ...
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+    @property
+    def width_m(self) -> float: ...
+    @property
+    def depth_m(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +79,7 @@ class Rect:
         return self.y + self.d
 
 
-def rect(b: BoothSnapshot) -> Rect:
+def rect(b: Placed) -> Rect:
     return Rect(b.x, b.y, b.width_m, b.depth_m)
 
 
@@ -52,7 +98,7 @@ def touches(a: Rect, b: Rect) -> bool:
     return vertical or horizontal
 
 
-def _neighbour_pairs(booths: Sequence[BoothSnapshot]) -> list[tuple[int, int]]:
+def _neighbour_pairs(booths: Sequence[Placed]) -> list[tuple[int, int]]:
     """Candidate pairs by a sweep along x, so a 1,000-booth hall is not 500,000 comparisons."""
     order = sorted(range(len(booths)), key=lambda i: booths[i].x)
     pairs: list[tuple[int, int]] = []
@@ -65,7 +111,7 @@ def _neighbour_pairs(booths: Sequence[BoothSnapshot]) -> list[tuple[int, int]]:
     return pairs
 
 
-def validate(zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]) -> None:
+def validate(zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> None:
     zone_codes = [z.code for z in zones]
     dupes = sorted({c for c in zone_codes if zone_codes.count(c) > 1})
     if dupes:
@@ -95,13 +141,44 @@ def validate(zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]) -> 
             )
 
 
-def adjacency(booths: Sequence[BoothSnapshot]) -> dict[UUID, set[UUID]]:
+def adjacency(booths: Sequence[Placed]) -> dict[UUID, set[UUID]]:
     graph: dict[UUID, set[UUID]] = defaultdict(set)
     for i, j in _neighbour_pairs(booths):
         if touches(rect(booths[i]), rect(booths[j])):
             graph[booths[i].booth_id].add(booths[j].booth_id)
             graph[booths[j].booth_id].add(booths[i].booth_id)
     return graph
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A floor plan decided valid, and the event announcing it."""
+
+    fair_id: UUID
+    zones: tuple[Zone, ...]
+    booths: tuple[PlannedBooth, ...]
+    events: tuple[FloorPlanPublished, ...]
+
+
+def publish(fair_id: UUID, zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> Published:
+    """Validates the plan; the plan and its ``booths.floor_plan_published`` event."""
+    validate(zones, booths)
+    event = FloorPlanPublished(
+        fair_id=fair_id,
+        zones=[
+            ZoneSnapshot(code=z.code, name=z.name, kind=z.kind, product_groups=list(z.product_groups))
+            for z in zones
+        ],
+        booths=[
+            BoothSnapshot(
+                booth_id=b.booth_id, code=b.code, zone=b.zone, booth_type=b.booth_type,
+                width_m=b.width_m, depth_m=b.depth_m, price_vnd=b.price_vnd, x=b.x, y=b.y,
+                open_sides=b.open_sides, blocked=b.blocked,
+            )
+            for b in booths
+        ],
+    )  # fmt: skip
+    return Published(fair_id, tuple(zones), tuple(booths), (event,))
 
 
 def seen_state(blocked: bool, occupied: str | None, *, sees_occupant: bool) -> str:

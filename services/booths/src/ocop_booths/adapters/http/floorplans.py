@@ -15,11 +15,12 @@ from ocop_booths.adapters.http.schemas import (
     FloorPlanIn,
     FloorPlanOut,
     MoveIn,
+    OccupancyOut,
     SwapIn,
 )
 from ocop_booths.application.commands import floorplans as commands
 from ocop_booths.application.queries import floorplans as queries
-from ocop_shared.contracts.booths import Occupancy, ZoneSnapshot
+from ocop_booths.domain.floorplan import Zone
 
 router = APIRouter(tags=["floor plans"])
 
@@ -29,7 +30,7 @@ async def import_floorplan(
     fair_id: UUID, body: FloorPlanIn, principal: Organizer, cause: Cause, booths: Service
 ) -> FloorPlanImported:
     """Loads (or replaces, while no booth is taken) a fair's floor plan as JSON."""
-    zones = [ZoneSnapshot(**z.model_dump()) for z in body.zones]
+    zones = [Zone(z.code, z.name, z.kind, tuple(z.product_groups)) for z in body.zones]
     drawn = [commands.BoothDrawn(**b.model_dump()) for b in body.booths]
     done = await booths.uow.run(
         lambda uow: commands.import_floorplan(uow, principal, fair_id, zones, drawn), cause=cause
@@ -89,15 +90,16 @@ async def move_booth(
     principal: Organizer,
     cause: Cause,
     booths: Service,
-) -> Occupancy:
+) -> OccupancyOut:
     """Moves the booth's occupant to a free booth of the fair; the booth left is offered to
     the waitlist."""
-    return await booths.uow.run(
+    moved = await booths.uow.run(
         lambda uow: commands.move_booth(
             uow, principal, fair_id, booth_id, body.to_booth_id, body.reason, booths.terms
         ),
         cause=cause,
     )
+    return OccupancyOut.model_validate(moved)
 
 
 @router.post("/fairs/{fair_id}/booths/{booth_id}/swap")
@@ -108,14 +110,15 @@ async def swap_booths(
     principal: Organizer,
     cause: Cause,
     booths: Service,
-) -> list[Occupancy]:
+) -> list[OccupancyOut]:
     """Exchanges the exhibitors of two occupied booths, with audit and events."""
-    return await booths.uow.run(
+    swapped = await booths.uow.run(
         lambda uow: commands.swap_booths(
             uow, principal, fair_id, booth_id, body.other_booth_id, body.reason
         ),
         cause=cause,
     )
+    return [OccupancyOut.model_validate(o) for o in swapped]
 
 
 @router.get("/fairs/{fair_id}/booths/{booth_id}/history")

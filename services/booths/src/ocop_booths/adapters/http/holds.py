@@ -7,10 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from ocop_booths.adapters.http.deps import Cause, Exhibitor, Service
-from ocop_booths.adapters.http.schemas import HoldDropped, HoldIn, MyBoothOut
+from ocop_booths.adapters.http.schemas import HoldDropped, HoldIn, MyBoothOut, OccupancyOut
 from ocop_booths.application.commands import holds as commands
 from ocop_booths.application.queries import holds as queries
-from ocop_shared.contracts.booths import Occupancy
 
 router = APIRouter(tags=["holds"])
 
@@ -18,12 +17,13 @@ router = APIRouter(tags=["holds"])
 @router.post("/fairs/{fair_id}/holds", status_code=201)
 async def hold_booth(
     fair_id: UUID, body: HoldIn, principal: Exhibitor, cause: Cause, booths: Service
-) -> Occupancy:
+) -> OccupancyOut:
     """An exhibitor with an approved application holds a free booth until it pays."""
-    return await booths.uow.run(
+    held = await booths.uow.run(
         lambda uow: commands.hold_booth(uow, principal, fair_id, body.booth_id, booths.terms),
         cause=cause,
     )
+    return OccupancyOut.model_validate(held)
 
 
 @router.delete("/fairs/{fair_id}/holds/{booth_id}")

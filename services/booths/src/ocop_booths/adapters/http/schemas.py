@@ -1,8 +1,10 @@
 """Request and response models of the booths API. Requests forbid unknown fields; responses
-are read from the application's results (``from_attributes``)."""
+are read from the application's results (``from_attributes``). They are the API's own, apart
+from the event contracts: an event's payload can change without the API changing."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
@@ -10,7 +12,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ocop_booths.domain import fees
-from ocop_shared.contracts.booths import BoothType, ZoneSnapshot
+from ocop_booths.domain.floorplan import BoothType, ZoneKind
+
+Reason = Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class Strict(BaseModel):
@@ -21,14 +25,27 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class ZoneIn(Strict, ZoneSnapshot):
-    pass
+class ClosedOut(Out):  # documented without additional properties, as these answers always were
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+
+class _Zone(BaseModel):
+    code: str
+    name: str
+    kind: ZoneKind
+    product_groups: list[int] = []
+
+
+class ZoneIn(Strict, _Zone): ...
+
+
+class ZoneOut(ClosedOut, _Zone): ...
 
 
 class BoothIn(Strict):
     code: Annotated[str, Field(min_length=1, max_length=20)]
     zone: str
-    booth_type: Literal["standard", "corner", "premium", "outdoor"] = "standard"
+    booth_type: BoothType = "standard"
     width_m: float
     depth_m: float
     price_vnd: StrictInt
@@ -48,16 +65,16 @@ class HoldIn(Strict):
 
 class MoveIn(Strict):
     to_booth_id: UUID
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Reason
 
 
 class SwapIn(Strict):
     other_booth_id: UUID
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Reason
 
 
 class BlockIn(Strict):
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Reason
 
 
 class PaymentIn(Strict):
@@ -90,8 +107,20 @@ class BoothOut(Out):
 
 class FloorPlanOut(Out):
     fair_id: UUID
-    zones: list[ZoneSnapshot]
+    zones: list[ZoneOut]
     booths: list[BoothOut]
+
+
+class OccupancyOut(ClosedOut):
+    fair_id: UUID
+    booth_id: UUID
+    booth_code: str
+    zone: str
+    exhibitor_id: UUID
+    application_id: UUID
+    status: Literal["held", "assigned", "confirmed"]
+    hold_expires_at: datetime | None = None
+    payment_due_at: datetime | None = None
 
 
 class BoothUse(Out):
@@ -189,26 +218,18 @@ class StatementOut(Out):
 
     @classmethod
     def of(cls, s: fees.Statement, **extra: object) -> Self:
+        fields = (
+            "fair_id",
+            "exhibitor_id",
+            "due_vnd",
+            "paid_vnd",
+            "balance_vnd",
+            "payment_reference",
+        )
         return cls.model_validate(
             {
-                "fair_id": s.fair_id,
-                "exhibitor_id": s.exhibitor_id,
-                "lines": [
-                    FeeLineOut(
-                        booth_code=line.booth_code,
-                        booth_type=line.booth_type,
-                        price_vnd=line.price_vnd,
-                        surcharge_vnd=line.surcharge_vnd,
-                        subsidy_vnd=line.subsidy_vnd,
-                        due_vnd=line.due_vnd,
-                        status=status,
-                    )
-                    for line, status in s.lines
-                ],
-                "due_vnd": s.due_vnd,
-                "paid_vnd": s.paid_vnd,
-                "balance_vnd": s.balance_vnd,
-                "payment_reference": s.payment_reference,
+                **{name: getattr(s, name) for name in fields},
+                "lines": [FeeLineOut(**asdict(line), status=status) for line, status in s.lines],
                 **extra,
             }
         )

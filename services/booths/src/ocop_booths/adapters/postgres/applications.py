@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 import asyncpg
 
-from ocop_booths.domain.applications import Application
-from ocop_shared.contracts.registration import BoothRequest
+from ocop_booths.domain.applications import Application, BoothRequest
 from ocop_shared.db import NamedQuery
 
 UPSERT = NamedQuery(
@@ -42,7 +42,7 @@ def _application(r: asyncpg.Record) -> Application:
         exhibitor_name=r["exhibitor_name"],
         exhibitor_kind=r["exhibitor_kind"],
         province=r["province"],
-        booth_request=BoothRequest.model_validate(r["booth_request"]),
+        booth_request=BoothRequest(**r["booth_request"]),
         best_star=r["best_star"],
         submitted_at=r["submitted_at"],
         status=r["status"],
@@ -65,7 +65,7 @@ class PostgresApplications:
                 exhibitor_name=a.exhibitor_name,
                 exhibitor_kind=a.exhibitor_kind,
                 province=a.province,
-                booth_request=a.booth_request.model_dump(),
+                booth_request=asdict(a.booth_request),
                 best_star=a.best_star,
                 submitted_at=a.submitted_at,
                 status=a.status,

@@ -14,9 +14,8 @@ from uuid import UUID
 import asyncpg
 
 from ocop_booths.application.ports import AuditRecord, HeldBooth
-from ocop_booths.domain.booths import AuditEntry, Booth
+from ocop_booths.domain.booths import AuditEntry, Booth, Occupant
 from ocop_booths.domain.fees import BilledBooth
-from ocop_shared.contracts.booths import Occupancy
 from ocop_shared.db import NamedQuery
 
 # A booth and its occupant. With ``lock``, the occupant's row is locked (and read again if a
@@ -68,7 +67,7 @@ select booth_id from occupancy
 def _booth(r: asyncpg.Record) -> Booth:
     occupant = None
     if r["status"] is not None:
-        occupant = Occupancy(
+        occupant = Occupant(
             fair_id=r["fair_id"],
             booth_id=r["booth_id"],
             booth_code=r["code"],
@@ -135,14 +134,14 @@ class PostgresBooths:
         )
         return count
 
-    async def occupancy_of_fair(self, fair_id: UUID) -> list[Occupancy]:
+    async def occupancy_of_fair(self, fair_id: UUID) -> list[Occupant]:
         rows = await self.conn.fetch(
             """select o.fair_id, o.booth_id, b.code as booth_code, b.zone, o.exhibitor_id, o.application_id,
                       o.status, o.hold_expires_at, o.payment_due_at
                  from occupancy o join booths b using (booth_id) where o.fair_id = $1""",
             fair_id,
         )
-        return [Occupancy.model_validate(dict(r)) for r in rows]
+        return [Occupant(**dict(r)) for r in rows]
 
     async def any_taken(self, fair_id: UUID) -> bool:
         taken: bool = await self.conn.fetchval(
@@ -208,7 +207,7 @@ class PostgresBooths:
     async def vacate(self, booth_id: UUID) -> None:
         await self.conn.execute("delete from occupancy where booth_id = $1", booth_id)
 
-    async def update_occupant(self, o: Occupancy) -> None:
+    async def update_occupant(self, o: Occupant) -> None:
         await self.conn.execute(
             """update occupancy set status = $2, hold_expires_at = $3, payment_due_at = $4
                 where booth_id = $1""",

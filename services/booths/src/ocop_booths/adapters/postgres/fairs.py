@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 import asyncpg
 
-from ocop_booths.domain.applications import Fair
-from ocop_shared.contracts.registration import AdmissionRules, FairSnapshot
+from ocop_booths.domain.applications import Fair, Rules
 from ocop_shared.db import NamedQuery
 
 UPSERT = NamedQuery(
@@ -23,7 +23,7 @@ class PostgresFairs:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def upsert(self, fair: FairSnapshot) -> None:
+    async def upsert(self, fair: Fair) -> None:
         await self.conn.execute(
             UPSERT.sql,
             *UPSERT.args(
@@ -33,13 +33,13 @@ class PostgresFairs:
                 status=fair.status,
                 starts_at=fair.starts_at,
                 ends_at=fair.ends_at,
-                rules=fair.rules.model_dump(),
+                rules=asdict(fair.rules),
             ),
         )
 
     async def get(self, fair_id: UUID, *, lock: bool = False) -> Fair | None:
         row = await self.conn.fetchrow(
-            "select fair_id, organizer_id, status, rules from fairs where fair_id = $1"
+            "select fair_id, organizer_id, name, status, starts_at, ends_at, rules from fairs where fair_id = $1"
             + (" for update" if lock else ""),
             fair_id,
         )
@@ -49,5 +49,8 @@ class PostgresFairs:
             fair_id=row["fair_id"],
             organizer_id=row["organizer_id"],
             status=row["status"],
-            rules=AdmissionRules.model_validate(row["rules"]),
+            rules=Rules.of(row["rules"]),
+            name=row["name"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
         )

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ocop_shared.contracts.booths import BoothSnapshot, ZoneSnapshot
+from ocop_booths.domain.floorplan import PlannedBooth, Zone
 
 INSERT_ZONE = """
 insert into zones (fair_id, code, name, kind, product_groups) values ($1, $2, $3, $4, $5)"""
@@ -22,12 +22,12 @@ class PostgresFloorPlans:
         self.conn = conn
 
     async def replace(
-        self, fair_id: UUID, zones: Sequence[ZoneSnapshot], booths: Sequence[BoothSnapshot]
+        self, fair_id: UUID, zones: Sequence[Zone], booths: Sequence[PlannedBooth]
     ) -> None:
         await self.conn.execute("delete from booths where fair_id = $1", fair_id)
         await self.conn.execute("delete from zones where fair_id = $1", fair_id)
         await self.conn.executemany(
-            INSERT_ZONE, [(fair_id, z.code, z.name, z.kind, z.product_groups) for z in zones]
+            INSERT_ZONE, [(fair_id, z.code, z.name, z.kind, list(z.product_groups)) for z in zones]
         )
         await self.conn.executemany(
             INSERT_BOOTH,
@@ -49,21 +49,23 @@ class PostgresFloorPlans:
             ],
         )
 
-    async def zones(self, fair_id: UUID) -> list[ZoneSnapshot]:
+    async def zones(self, fair_id: UUID) -> list[Zone]:
         rows = await self.conn.fetch(
             "select code, name, kind, product_groups from zones where fair_id = $1 order by code",
             fair_id,
         )
-        return [ZoneSnapshot.model_validate(dict(r)) for r in rows]
+        return [
+            Zone(r["code"], r["name"], r["kind"], tuple(r["product_groups"] or ())) for r in rows
+        ]
 
-    async def booths(self, fair_id: UUID) -> list[BoothSnapshot]:
+    async def booths(self, fair_id: UUID) -> list[PlannedBooth]:
         rows = await self.conn.fetch(
             """select booth_id, code, zone, booth_type, width_m, depth_m, price_vnd, x, y, open_sides, blocked
                  from booths where fair_id = $1 order by code""",
             fair_id,
         )
         return [
-            BoothSnapshot(
+            PlannedBooth(
                 booth_id=r["booth_id"],
                 code=r["code"],
                 zone=r["zone"],

@@ -12,15 +12,9 @@ from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain import floorplan
 from ocop_booths.domain.applications import check_organizer
-from ocop_booths.domain.booths import Booth, Terms
+from ocop_booths.domain.booths import Booth, Occupant, Terms
+from ocop_booths.domain.floorplan import BoothType, PlannedBooth, Zone
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.booths import (
-    BoothSnapshot,
-    BoothType,
-    FloorPlanPublished,
-    Occupancy,
-    ZoneSnapshot,
-)
 from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -68,12 +62,12 @@ async def import_floorplan(
     uow: UnitOfWork[Repositories],
     principal: Principal,
     fair_id: UUID,
-    zones: Sequence[ZoneSnapshot],
+    zones: Sequence[Zone],
     drawn: Sequence[BoothDrawn],
 ) -> FloorPlanImported:
     """Loads (or replaces, while no booth is taken) a fair's floor plan."""
     booths = [
-        BoothSnapshot(
+        PlannedBooth(
             booth_id=uuid.uuid4(),
             code=b.code,
             zone=b.zone,
@@ -87,16 +81,16 @@ async def import_floorplan(
         )
         for b in drawn
     ]
-    floorplan.validate(zones, booths)
+    published = floorplan.publish(fair_id, zones, booths)
     check_organizer(await uow.repos.fairs.get(fair_id, lock=True), principal)
     if await uow.repos.booths.any_taken(fair_id):
         raise Conflict(
             "booths are already taken: move or release them before replacing the plan",
             field="booths",
         )
-    await uow.repos.floorplans.replace(fair_id, zones, booths)
-    uow.emit(FloorPlanPublished(fair_id=fair_id, zones=list(zones), booths=booths))
-    return FloorPlanImported(fair_id, len(zones), len(booths))
+    await uow.repos.floorplans.replace(fair_id, published.zones, published.booths)
+    uow.emit_all(published.events)
+    return FloorPlanImported(fair_id, len(published.zones), len(published.booths))
 
 
 async def block_booth(
@@ -143,7 +137,7 @@ async def move_booth(
     to_booth_id: UUID,
     reason: str,
     terms: Terms,
-) -> Occupancy:
+) -> Occupant:
     """Moves a booth's occupant to a free booth of the same fair; the booth it leaves is
     offered to the waitlist."""
     await _own_fair(uow, fair_id, principal)
@@ -168,7 +162,7 @@ async def swap_booths(
     booth_id: UUID,
     other_booth_id: UUID,
     reason: str,
-) -> list[Occupancy]:
+) -> list[Occupant]:
     """Exchanges the exhibitors of two occupied booths of the fair, with audit and events."""
     await _own_fair(uow, fair_id, principal)
     locked = [await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, other_booth_id})]

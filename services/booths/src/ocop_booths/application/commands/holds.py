@@ -10,9 +10,8 @@ from ocop_booths.application import occupancy
 from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain.applications import check_may_hold
-from ocop_booths.domain.booths import TAKEN, Terms
+from ocop_booths.domain.booths import TAKEN, Occupant, Terms
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.booths import Occupancy
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -25,7 +24,7 @@ class HoldDropped:
 
 async def hold_booth(
     uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, booth_id: UUID, terms: Terms
-) -> Occupancy:
+) -> Occupant:
     """Holds a free booth for ``terms.hold_minutes``, within the application's booth limit.
     Two exhibitors racing for one booth: one gets it, the other a 409."""
     if principal.is_admin:

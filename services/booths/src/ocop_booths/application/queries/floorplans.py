@@ -8,8 +8,8 @@ from uuid import UUID
 from ocop_booths.application.ports import AuditRecord, Repositories
 from ocop_booths.domain import floorplan
 from ocop_booths.domain.applications import check_organizer
+from ocop_booths.domain.floorplan import BoothType, Zone
 from ocop_shared.auth import Principal
-from ocop_shared.contracts.booths import BoothType, ZoneSnapshot
 from ocop_shared.errors import NotFound
 
 
@@ -33,7 +33,7 @@ class BoothView:
 @dataclass(frozen=True, slots=True)
 class FloorPlanView:
     fair_id: UUID
-    zones: list[ZoneSnapshot]
+    zones: list[Zone]
     booths: list[BoothView]
 
 
