@@ -21,6 +21,12 @@ COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 SETTINGS = {"registration": RegistrationSettings, "booths": BoothsSettings, "sales": SalesSettings}
 
 
+def code_defaults(settings: type[CommonSettings]) -> dict[str, Any]:
+    """The defaults written in the code: compose is checked against these, never against
+    whatever the environment of the test run sets (OCOP_KAFKA_BOOTSTRAP, OCOP_PG_PORT...)."""
+    return {name: field.default for name, field in settings.model_fields.items()}
+
+
 def env_of(service: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in (service.get("environment") or {}).items()}
 
@@ -51,14 +57,14 @@ def test_each_service_matches_its_code(name: str) -> None:
     assert 'exec python -m \\"$OCOP_SERVICE_MODULE\\" serve' in text
     assert '--package "ocop-${SERVICE}"' in text
     assert importlib.util.find_spec(f"ocop_{name}") is not None
-    assert build["args"]["PORT"] == str(settings.model_fields["http_port"].default)
+    assert build["args"]["PORT"] == str(code_defaults(settings)["http_port"])
     assert "EXPOSE ${PORT}" in text
     assert COMPOSE["services"][f"migrate-{name}"]["build"] == build
     env = env_of(service)
     fields = {f"OCOP_{f.upper()}" for f in settings.model_fields}
     unknown = set(env) - fields - {"OCOP_WORKERS"}  # OCOP_WORKERS is read by the CLI
     assert not unknown, f"{name} sets variables no setting reads: {unknown}"
-    port = settings.model_fields["http_port"].default
+    port = code_defaults(settings)["http_port"]
     assert env["OCOP_HTTP_PORT"] == str(port)
     assert f"127.0.0.1:{port}:{port}" in service["ports"]
     assert f"127.0.0.1:{port}/health/ready" in " ".join(service["healthcheck"]["test"])
@@ -76,16 +82,34 @@ def test_infrastructure_agrees_with_the_local_stack() -> None:
     pom = (REPO / "deploy/local/kafka/pom.xml").read_text()
     version = re.search(r"<kafka.version>([\d.]+)</kafka.version>", pom)
     assert version and kafka["image"] == f"apache/kafka:{version.group(1)}"
-    defaults = CommonSettings()
-    local_kafka_port = defaults.kafka_bootstrap.rsplit(":", 1)[1]
+    defaults = code_defaults(CommonSettings)
+    local_kafka_port = defaults["kafka_bootstrap"].rsplit(":", 1)[1]
     assert f"127.0.0.1:{local_kafka_port}:{local_kafka_port}" in kafka["ports"]
     assert env_of(kafka)["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
-    assert f"127.0.0.1:{defaults.pg_port}:5432" in postgres["ports"]
-    assert env_of(postgres)["POSTGRES_USER"] == defaults.pg_admin_user
-    assert env_of(postgres)["POSTGRES_DB"] == defaults.pg_database
+    assert f"127.0.0.1:{defaults['pg_port']}:5432" in postgres["ports"]
+    assert env_of(postgres)["POSTGRES_USER"] == defaults["pg_admin_user"]
+    assert env_of(postgres)["POSTGRES_DB"] == defaults["pg_database"]
     shared = COMPOSE["x-service-env"]
     assert (
         shared["OCOP_KAFKA_BOOTSTRAP"] == "kafka:9092"
         and "PLAINTEXT://kafka:9092" in env_of(kafka)["KAFKA_ADVERTISED_LISTENERS"]
     )
     assert shared["OCOP_PG_HOST"] == "postgres" and shared["OCOP_PG_PORT"] == "5432"
+
+
+def test_what_the_environment_sets_does_not_change_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A developer or CI with its own ports exported (another broker, another cluster) still
+    checks compose against the code's defaults."""
+    for name, value in {
+        "OCOP_KAFKA_BOOTSTRAP": "127.0.0.1:39092",
+        "OCOP_PG_PORT": "35432",
+        "OCOP_PG_ADMIN_USER": "someone_else",
+        "OCOP_PG_DATABASE": "ocop_elsewhere",
+        "OCOP_HTTP_PORT": "18080",
+    }.items():
+        monkeypatch.setenv(name, value)
+    test_infrastructure_agrees_with_the_local_stack()
+    for name in SETTINGS:
+        test_each_service_matches_its_code(name)
