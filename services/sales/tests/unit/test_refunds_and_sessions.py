@@ -15,17 +15,16 @@ from ocop_sales.domain.refunds import (
     decide_refund,
     price_refund,
 )
-from ocop_sales.domain.sales import payload_hash
+from ocop_sales.domain.sales import SaleLine, payload_hash
 from ocop_sales.domain.sessions import Session, Takings, close_session, found, z_report
-from ocop_shared.contracts.sales import SoldLine
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 
 TERMINAL = uuid.UUID(int=100)
 
 
-def sold(quantity: int, total: int, unit: int | None = None) -> SoldLine:
+def sold(quantity: int, total: int, unit: int | None = None) -> SaleLine:
     unit = unit if unit is not None else total // quantity
-    return SoldLine(
+    return SaleLine(
         product_id=uuid.uuid4(),
         producer_id=uuid.uuid4(),
         quantity=quantity,
@@ -82,7 +81,7 @@ def test_a_refund_never_exceeds_what_was_sold(
     assert exc.value.field == field and message in exc.value.message
 
 
-def sale_of(terminal: uuid.UUID = TERMINAL, *lines: SoldLine) -> SoldSale:
+def sale_of(terminal: uuid.UUID = TERMINAL, *lines: SaleLine) -> SoldSale:
     return SoldSale(
         sale_id=uuid.UUID(int=7),
         fair_id=uuid.UUID(int=8),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ocop_sales.application.ports import Repositories
-from ocop_sales.domain.catalog import admit, block, reinstate
+from ocop_sales.domain.catalog import admit, block, details_of, exhibitor_of, fair_of, reinstate
 from ocop_sales.domain.terminals import BoothHolder
 from ocop_shared.contracts.booths import BoothAssigned, BoothConfirmed, BoothMoved, BoothReleased
 from ocop_shared.contracts.registration import (
@@ -29,13 +29,13 @@ log = get_logger(__name__)
 
 async def on_fair_changed(uow: UnitOfWork[Repositories], event: FairChanged) -> None:
     """A fair's name, status and hours, as registration announces them."""
-    await uow.repos.fairs.save(event.fair)
+    await uow.repos.fairs.save(fair_of(event.fair))
 
 
 async def on_exhibitor(
     uow: UnitOfWork[Repositories], event: ExhibitorRegistered | ExhibitorUpdated
 ) -> None:
-    await uow.repos.exhibitors.save(event.exhibitor)
+    await uow.repos.exhibitors.save(exhibitor_of(event.exhibitor))
 
 
 async def on_application_approved(
@@ -73,7 +73,7 @@ async def on_certificate_issued(uow: UnitOfWork[Repositories], event: Certificat
 
 async def on_product_updated(uow: UnitOfWork[Repositories], event: ProductUpdated) -> None:
     """Name, GTIN and list price follow the product's register."""
-    await uow.repos.catalog.describe(event.product)
+    await uow.repos.catalog.describe(details_of(event.product))
 
 
 async def on_booth_taken(

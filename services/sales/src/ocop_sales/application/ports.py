@@ -10,12 +10,18 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from ocop_sales.domain.access import SalesScope
-from ocop_sales.domain.catalog import Admission, ProductBlock, Reinstatement
+from ocop_sales.domain.catalog import (
+    Admission,
+    Exhibitor,
+    Fair,
+    ProductBlock,
+    ProductDetails,
+    Reinstatement,
+)
 from ocop_sales.domain.refunds import RefundDecision, RefundIn, SoldSale, StoredRefund
 from ocop_sales.domain.sales import SalesDecision, Till
 from ocop_sales.domain.sessions import Session, Takings
 from ocop_sales.domain.terminals import BoothHolder, Enrolment
-from ocop_shared.contracts.registration import ExhibitorSnapshot, FairSnapshot, ProductSnapshot
 from ocop_shared.outbox import Causation
 
 ReportDimension = Literal[
@@ -60,12 +66,12 @@ class RevenueReport:
 
 
 class FairRepository(Protocol):
-    async def save(self, fair: FairSnapshot) -> None: ...
+    async def save(self, fair: Fair) -> None: ...
     async def organizer_of(self, fair_id: UUID) -> str | None: ...
 
 
 class ExhibitorRepository(Protocol):
-    async def save(self, exhibitor: ExhibitorSnapshot) -> None: ...
+    async def save(self, exhibitor: Exhibitor) -> None: ...
 
 
 class BoothHolderRepository(Protocol):
@@ -79,7 +85,7 @@ class CatalogRepository(Protocol):
     async def withdraw(self, fair_id: UUID, exhibitor_id: UUID) -> None: ...
     async def block(self, block: ProductBlock) -> None: ...
     async def reinstate(self, reinstatement: Reinstatement) -> None: ...
-    async def describe(self, product: ProductSnapshot) -> None: ...
+    async def describe(self, product: ProductDetails) -> None: ...
 
 
 class TerminalRepository(Protocol):

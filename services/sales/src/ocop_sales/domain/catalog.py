@@ -4,6 +4,10 @@ products a booth's exhibitor may sell, until when, and from when a product stops
 Registration decides whether a product counts as OCOP and which of an application's
 products are admitted (``ApplicationSnapshot.admitted``, ``ProductSnapshot.ocop_until``);
 sales applies those decisions and never re-reads certificate statuses.
+
+The functions taking a registration snapshot are translators: each turns a consumed event
+into sales' own ``Fair``, ``Exhibitor``, ``ProductDetails``, ``Admission``, ``ProductBlock``
+or ``Reinstatement``; nothing sales keeps is a snapshot.
 """
 
 from __future__ import annotations
@@ -16,8 +20,55 @@ from ocop_shared.contracts.registration import (
     ApplicationSnapshot,
     CertificateExpired,
     CertificateRevoked,
+    ExhibitorSnapshot,
+    FairSnapshot,
     ProductSnapshot,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Fair:
+    """A fair as sales needs it: who organizes it, its status and selling hours."""
+
+    fair_id: UUID
+    organizer_id: str
+    name: str
+    province: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Exhibitor:
+    """An exhibitor as the reports show it."""
+
+    exhibitor_id: UUID
+    name: str
+    kind: str
+    province: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDetails:
+    """What the catalog shows of a product besides its admission: name, GTIN, list price."""
+
+    product_id: UUID
+    name: str
+    gtin: str | None
+    list_price_vnd: int
+
+
+def fair_of(f: FairSnapshot) -> Fair:
+    return Fair(f.fair_id, f.organizer_id, f.name, f.province, f.status, f.starts_at, f.ends_at)
+
+
+def exhibitor_of(e: ExhibitorSnapshot) -> Exhibitor:
+    return Exhibitor(e.exhibitor_id, e.name, e.kind, e.province)
+
+
+def details_of(p: ProductSnapshot) -> ProductDetails:
+    return ProductDetails(p.product_id, p.name, p.gtin, p.list_price_vnd)
 
 
 @dataclass(frozen=True, slots=True)

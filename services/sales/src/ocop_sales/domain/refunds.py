@@ -7,11 +7,12 @@ content answers as the first time; with another content it is a conflict.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from uuid import UUID
 
-from ocop_shared.contracts.sales import PaymentMethod, SaleRefunded, SoldLine
+from ocop_sales.domain.sales import PaymentMethod, SaleLine, sold_line
+from ocop_shared.contracts.sales import SaleRefunded
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 
 
@@ -39,7 +40,7 @@ class SoldSale:
     fair_id: UUID
     terminal_id: UUID
     exhibitor_id: UUID
-    lines: Sequence[SoldLine]
+    lines: Sequence[SaleLine]
     refunded: Mapping[int, int]  # line_no -> units refunded before
 
 
@@ -57,20 +58,20 @@ class RefundDecision:
     refund_id: UUID
     sale_id: UUID
     total_vnd: int
-    lines: list[tuple[int, SoldLine]]  # (line_no, what is refunded of it); empty on a replay
+    lines: list[tuple[int, SaleLine]]  # (line_no, what is refunded of it); empty on a replay
     event: SaleRefunded | None
 
 
 def price_refund(
-    sale_lines: Sequence[SoldLine],
+    sale_lines: Sequence[SaleLine],
     already_refunded: Mapping[int, int],
     lines: Sequence[RefundLineIn],
-) -> list[tuple[int, SoldLine]]:
+) -> list[tuple[int, SaleLine]]:
     """A refund names lines of the original sale; together with earlier refunds it never
     exceeds what was sold. The refunded amount is pro rata of the line's net total."""
     if not lines:
         raise InvalidField("lines", "a refund has at least one line")
-    out: list[tuple[int, SoldLine]] = []
+    out: list[tuple[int, SaleLine]] = []
     seen: set[int] = set()
     for i, line in enumerate(lines):
         if not 0 <= line.line_no < len(sale_lines):
@@ -93,9 +94,7 @@ def price_refund(
         out.append(
             (
                 line.line_no,
-                original.model_copy(
-                    update={"quantity": line.quantity, "total_vnd": amount, "discount_vnd": 0}
-                ),
+                replace(original, quantity=line.quantity, total_vnd=amount, discount_vnd=0),
             )
         )
     return out
@@ -128,7 +127,7 @@ def decide_refund(
         fair_id=sale.fair_id,
         terminal_id=terminal_id,
         exhibitor_id=sale.exhibitor_id,
-        lines=[line for _, line in priced],
+        lines=[sold_line(line) for _, line in priced],
         total_vnd=total,
         method=refund.method,
     )

@@ -8,6 +8,9 @@ A sale id is the till's idempotency key: the same id with the same content answe
 first time (a replay), the same id with another content is a conflict naming ``sale_id``.
 An offline sale is judged at its device time: a product revoked after the sale was made
 still counted when it was sold.
+
+A sale's lines are sales' own ``SaleLine``; the ``SoldLine`` snapshots the events carry are
+made from them in one place (``sold_line``), when the decision makes its events.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from ocop_shared.contracts.sales import PaymentMethod, SaleRecorded, SoldLine
+from ocop_shared.contracts.sales import SaleRecorded, SoldLine
 from ocop_shared.errors import Conflict, DomainError, InvalidField, LimitExceeded
+
+PaymentMethod = Literal["cash", "vietqr", "card", "ewallet"]
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -119,9 +124,38 @@ class Till:
 
 
 @dataclass(frozen=True, slots=True)
+class SaleLine:
+    """A line as sold: the product, its producer, group and star, and the priced amounts."""
+
+    product_id: UUID
+    producer_id: UUID  # the holder who made it, also at a delegation's shared booth
+    quantity: int
+    unit_price_vnd: int
+    discount_vnd: int
+    total_vnd: int
+    product_group: int
+    star: int
+
+
+def sold_line(line: SaleLine) -> SoldLine:
+    """The line as the sale and refund events carry it."""
+    # Built from validated values: no need to validate them again (the hot path).
+    return SoldLine.model_construct(
+        product_id=line.product_id,
+        producer_id=line.producer_id,
+        quantity=line.quantity,
+        unit_price_vnd=line.unit_price_vnd,
+        discount_vnd=line.discount_vnd,
+        total_vnd=line.total_vnd,
+        product_group=line.product_group,
+        star=line.star,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PricedSale:
     sale: SaleIn
-    lines: list[SoldLine]
+    lines: list[SaleLine]
     total_vnd: int
     payments: dict[PaymentMethod, int]
     business_date: date
@@ -216,7 +250,7 @@ def price_sale(
         raise LimitExceeded(
             f"at most {policy.max_lines} lines per sale (limit max_lines)", field="lines"
         )
-    sold: list[SoldLine] = []
+    sold: list[SaleLine] = []
     for i, line in enumerate(sale.lines):
         item = _catalog_item(line, till, i)
         if not item.sellable_at(moment):
@@ -237,16 +271,15 @@ def price_sale(
                 f"is {line.total_vnd}, but {line.quantity} × {line.unit_price_vnd} − {line.discount_vnd} = {total}",
             )
         sold.append(
-            # Values computed here from validated integers: no need to validate them again.
-            SoldLine.model_construct(
-                product_id=item.product_id,
-                producer_id=item.producer_id,
-                quantity=line.quantity,
-                unit_price_vnd=line.unit_price_vnd,
-                discount_vnd=line.discount_vnd,
-                total_vnd=total,
-                product_group=item.product_group,
-                star=item.star,
+            SaleLine(
+                item.product_id,
+                item.producer_id,
+                line.quantity,
+                line.unit_price_vnd,
+                line.discount_vnd,
+                total,
+                item.product_group,
+                item.star,
             )
         )
     total = sum(line.total_vnd for line in sold)
@@ -362,7 +395,7 @@ def _recorded(till: Till, new: NewSale) -> SaleRecorded:
         receipt_no=new.receipt_no,
         device_time=sale.device_time,
         business_date=priced.business_date,
-        lines=priced.lines,
+        lines=[sold_line(line) for line in priced.lines],
         total_vnd=priced.total_vnd,
         payments=priced.payments,
     )

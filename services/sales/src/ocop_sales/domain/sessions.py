@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ocop_shared.contracts.sales import PaymentMethod, SessionClosed
+from ocop_sales.domain.sales import PaymentMethod
+from ocop_shared.contracts.sales import SessionClosed
 from ocop_shared.errors import Conflict, NotFound
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from ocop_sales.application.ports import ReportDimension
-from ocop_shared.contracts.sales import PaymentMethod
+from ocop_sales.domain.sales import PaymentMethod
 
 Vnd = Annotated[StrictInt, Field(ge=0, le=10_000_000_000, description="integer VND")]
 

@@ -7,8 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ocop_sales.domain.catalog import Admission, ProductBlock, Reinstatement
-from ocop_shared.contracts.registration import ProductSnapshot
+from ocop_sales.domain.catalog import Admission, ProductBlock, ProductDetails, Reinstatement
 
 
 class PostgresCatalog:
@@ -73,7 +72,7 @@ class PostgresCatalog:
             r.ocop_until,
         )
 
-    async def describe(self, product: ProductSnapshot) -> None:
+    async def describe(self, product: ProductDetails) -> None:
         p = product
         await self._conn.execute(
             "update catalog set name = $2, gtin = $3, list_price_vnd = $4 where product_id = $1",

@@ -6,15 +6,15 @@ from uuid import UUID
 
 import asyncpg
 
+from ocop_sales.domain.catalog import Exhibitor, Fair
 from ocop_sales.domain.terminals import BoothHolder
-from ocop_shared.contracts.registration import ExhibitorSnapshot, FairSnapshot
 
 
 class PostgresFairs:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def save(self, fair: FairSnapshot) -> None:
+    async def save(self, fair: Fair) -> None:
         f = fair
         await self._conn.execute(
             """insert into fairs (fair_id, organizer_id, name, province, status, starts_at, ends_at)
@@ -35,7 +35,7 @@ class PostgresExhibitors:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def save(self, exhibitor: ExhibitorSnapshot) -> None:
+    async def save(self, exhibitor: Exhibitor) -> None:
         e = exhibitor
         await self._conn.execute(
             """insert into exhibitors (exhibitor_id, name, kind, province) values ($1, $2, $3, $4)

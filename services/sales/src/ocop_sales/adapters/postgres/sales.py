@@ -9,7 +9,7 @@ import asyncpg
 from ocop_sales.application.ports import SaleRow
 from ocop_sales.domain.access import SalesScope
 from ocop_sales.domain.refunds import SoldSale
-from ocop_shared.contracts.sales import SoldLine
+from ocop_sales.domain.sales import SaleLine
 
 _LINE_FIELDS = (
     "product_id",
@@ -47,7 +47,7 @@ class PostgresSales:
             fair_id=sale["fair_id"],
             terminal_id=sale["terminal_id"],
             exhibitor_id=sale["exhibitor_id"],
-            lines=[SoldLine(**{k: r[k] for k in _LINE_FIELDS}) for r in lines],
+            lines=[SaleLine(**{k: r[k] for k in _LINE_FIELDS}) for r in lines],
             refunded={r["line_no"]: r["quantity"] for r in refunded},
         )
 
