@@ -66,14 +66,16 @@ async def raw_produce(bootstrap: str, topic: str, n: int) -> float:
         await producer.stop()
 
 
-async def relay_throughput(pool: asyncpg.Pool, bootstrap: str, prefix: str, n: int) -> float:
+async def relay_throughput(
+    pool: asyncpg.Pool, dsn: str, bootstrap: str, prefix: str, n: int
+) -> float:
     await pool.execute("truncate outbox")
     events = [ProbeHappened(key=f"k{i % N_KEYS}", seq=i) for i in range(n)]
     async with pool.acquire() as conn:
         for i in range(0, n, 1000):
             async with conn.transaction():
                 await append(conn, events[i : i + 1000], producer="bench", cause=CAUSE)
-    relay = OutboxRelay(pool, schema="probe", bootstrap=bootstrap, topic_prefix=prefix)
+    relay = OutboxRelay(dsn, schema="probe", bootstrap=bootstrap, topic_prefix=prefix)
     stop = asyncio.Event()
     start = time.perf_counter()
     task = asyncio.create_task(relay.run(stop))
@@ -101,7 +103,9 @@ async def main() -> None:
         await pool.execute("truncate outbox")
         insert_rate = await raw_asyncpg_inserts(pool, 10_000)
         produce_rate = await raw_produce(common.kafka_bootstrap, topic, N_EVENTS)
-        relay_rate = await relay_throughput(pool, common.kafka_bootstrap, prefix, N_EVENTS)
+        relay_rate = await relay_throughput(
+            pool, settings.dsn(), common.kafka_bootstrap, prefix, N_EVENTS
+        )
     finally:
         await pool.execute("truncate outbox")
         await pool.close()

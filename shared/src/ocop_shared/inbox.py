@@ -10,9 +10,11 @@ database makes the consumer stop and retry the same messages.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -201,3 +203,37 @@ async def _pause_before_redelivery(exc: BaseException, consumer: str) -> None:
         "database unavailable; the batch will be read again", consumer=consumer, error=repr(exc)
     )
     await asyncio.sleep(1.0)
+
+
+# How long inbox rows are kept: as long as a redelivery can come, the topics' retention (7
+# days, log.retention.hours=168; a group whose offsets are gone reads from the earliest).
+# Never less: an event redelivered after its inbox row is purged would take effect again.
+INBOX_RETENTION = timedelta(days=7)
+
+
+async def purge_processed(
+    db: asyncpg.Pool | asyncpg.Connection,
+    *,
+    older_than: timedelta = INBOX_RETENTION,
+    batch_size: int = 5000,
+    deadline: float | None = None,
+) -> int:
+    """Deletes inbox rows processed longer ago than ``older_than``, oldest first, in batches
+    of ``batch_size`` (short statements, few locks), until none is left or ``deadline``
+    (monotonic) passes. Returns how many went."""
+    if older_than <= timedelta(0):
+        raise ValueError("the inbox retention must be positive")
+    total = 0
+    while True:
+        status = await db.execute(
+            """delete from inbox where (consumer, event_id) in (
+                   select consumer, event_id from inbox
+                    where processed_at < now() - $1::interval
+                    order by processed_at limit $2)""",
+            older_than,
+            batch_size,
+        )
+        deleted = int(status.split()[-1])
+        total += deleted
+        if deleted < batch_size or (deadline is not None and time.monotonic() > deadline):
+            return total

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -22,14 +24,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth
+from ocop_shared import auth, housekeeping
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
-from ocop_shared.outbox import Causation, OutboxRelay
+from ocop_shared.outbox import Causation, OutboxRelay, RelaySettings, backlog
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import Topic
 
@@ -83,6 +85,10 @@ class Service:
     jobs: list[BackgroundJob] = field(default_factory=list)
     publishes: Sequence[Topic] = ()
     run_relay: bool = True
+    relay_settings: RelaySettings = field(default_factory=RelaySettings)
+    housekeeping_settings: housekeeping.HousekeepingSettings = field(
+        default_factory=housekeeping.HousekeepingSettings
+    )
     _pool: asyncpg.Pool | None = None
     broker: KafkaBroker | None = None
     relay: OutboxRelay | None = None
@@ -119,14 +125,23 @@ class Service:
         self.broker = self.build_broker()
         await self.broker.start()
         if self.run_relay:
+            # Leadership is a lease on a connection of the relay's own, never the pool's.
             self.relay = OutboxRelay(
-                self._pool,
+                s.dsn(),
                 schema=self.name,
                 bootstrap=s.kafka_bootstrap,
                 topic_prefix=s.topic_prefix,
+                settings=self.relay_settings,
             )
             relay = self.relay
             self._supervise("outbox-relay", lambda: relay.run(self._stop))
+        pool, holder = self._pool, f"{socket.gethostname()}:{os.getpid()}"
+        self._supervise(
+            "housekeeping",
+            lambda: housekeeping.run(
+                pool, self.name, holder, self.housekeeping_settings, self._stop
+            ),
+        )
         for job in self.jobs:
             self._supervise(job.__name__, lambda job=job: job(self, self._stop))  # type: ignore[misc]
         log.info("service started", kafka=s.kafka_bootstrap, database=s.pg_database)
@@ -170,25 +185,18 @@ class Service:
         """What the service can do now. The database is what serving needs; Kafka trouble
         only delays events (the outbox keeps them), so it degrades the service, and the
         outbox backlog says by how much."""
-        backlog: asyncpg.Record | None = None
+        outbox = None
         with contextlib.suppress(Exception):
-            backlog = await asyncio.wait_for(
-                self.pool.fetchrow(
-                    """select count(*) as rows,
-                              coalesce(extract(epoch from now() - min(created_at)), 0) as oldest
-                         from outbox where published_at is null"""
-                ),
-                timeout=2.0,
-            )
+            outbox = await asyncio.wait_for(backlog(self.pool), timeout=2.0)
         kafka_ok = False
         if self.broker is not None:
             with contextlib.suppress(Exception):
                 kafka_ok = bool(await self.broker.ping(timeout=2.0))
         return Health(
-            database=backlog is not None,
+            database=outbox is not None,
             kafka=kafka_ok,
-            outbox_backlog=int(backlog["rows"]) if backlog else None,
-            outbox_oldest_seconds=round(float(backlog["oldest"]), 1) if backlog else None,
+            outbox_backlog=outbox.rows if outbox else None,
+            outbox_oldest_seconds=round(outbox.oldest_seconds, 1) if outbox else None,
         )
 
     async def principal(self, token: str) -> auth.Principal | None:
