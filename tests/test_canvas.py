@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_shared.events import registered_events
+from ocop_shared.service import Service, create_app
+from ocop_shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[1]
 SERVICES = ["registration", "booths", "sales"]
@@ -45,6 +48,18 @@ def canvas_of(name: str) -> Canvas:
     return Canvas(sections)
 
 
+def operations(app: FastAPI) -> set[str]:
+    return {
+        f"{method.upper()} {path}"
+        for path, methods in app.openapi()["paths"].items()
+        for method in methods
+    }
+
+
+def probe_service() -> Service:
+    return Service(settings=ServiceSettings(service="probe"), migrations=REPO / "no-migrations")
+
+
 @dataclass(frozen=True)
 class Code:
     routes: set[str]
@@ -57,13 +72,11 @@ def code_of(name: str) -> Code:
     app_module = importlib.import_module(f"ocop_{name}.app")
     service, app = app_module.build()
     # The documented operations: what a client of the service sees (FastAPI keeps included
-    # routers as wrappers, so the OpenAPI document is the reliable list).
-    routes = {
-        f"{method.upper()} {path}"
-        for path, operations in app.openapi()["paths"].items()
-        if path != "/health" and not path.startswith("/health/")
-        for method in operations
-    }
+    # routers as wrappers, so the OpenAPI document is the reliable list), less the ones every
+    # service gets from shared/ (health, metrics, operations), which are documented once in
+    # the root README.
+    platform = operations(create_app(probe_service(), title="probe", description="probe"))
+    routes = operations(app) - platform
     consumed = {
         event.event_type
         for subscription in service.consumers(service)
