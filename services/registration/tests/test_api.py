@@ -543,6 +543,55 @@ async def test_the_expiry_job_announces_each_certificate_once(
         ]
 
 
+async def test_a_certificate_is_announced_expired_at_midnight_not_at_the_next_hourly_scan(
+    reg: Registration, reg_app: Any, stack_settings: CommonSettings
+) -> None:
+    """The job runs hourly, but a certificate's end (midnight in Viet Nam after its last day)
+    wakes it. The job's clock is this test's: it reads a second and a half before tonight's
+    midnight and runs on from there, so nobody waits for midnight."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from ocop_registration.adapters.jobs import announce_certificate_expiry, expiry_scheduler
+    from ocop_registration.domain.timezone import VN, start_of
+
+    service, _ = reg_app
+    organizer = await reg.organizer()
+    _, holder = await reg.exhibitor()
+    today = datetime.now(VN).date()
+    ending = await reg.product(holder, name="Hết hạn đêm nay")
+    await reg.certify(
+        organizer,
+        ending["product_id"],
+        valid_from=(today - timedelta(days=1000)).isoformat(),
+        valid_to=today.isoformat(),
+    )
+    midnight = start_of(today + timedelta(days=1))
+    # Announced as expiring by a scan before midnight (its last day is within the notice).
+    await announce_certificate_expiry(service, midnight - timedelta(seconds=2))
+
+    offset = midnight - timedelta(seconds=1.5) - datetime.now(UTC)
+    stop = asyncio.Event()
+    job = asyncio.create_task(
+        expiry_scheduler(3600.0, now=lambda: datetime.now(UTC) + offset)(service, stop)
+    )
+    try:
+        events = await events_for(
+            stack_settings, REGISTRATION_PRODUCTS.name, ending["product_id"], 4, timeout=30
+        )
+    finally:
+        stop.set()
+        await job
+    assert [e["type"] for e in events] == [
+        "registration.product_registered",
+        "registration.certificate_issued",
+        "registration.certificate_expiring",
+        "registration.certificate_expired",
+    ]
+    expired = events[-1]["payload"]["product"]
+    assert expired["ocop_until"] is None and expired["certificate"]["status"] == "expired"
+
+
 async def test_registration_publishes_its_decisions_and_re_admits_at_approval(
     reg: Registration, stack_settings: CommonSettings
 ) -> None:

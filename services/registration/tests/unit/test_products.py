@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from ocop_registration.domain import products
 from ocop_registration.domain.events import product_snapshot
+from ocop_registration.domain.timezone import VN
 from ocop_shared.contracts.registration import (
     CertificateExpired,
     CertificateExpiring,
@@ -242,3 +243,62 @@ def test_a_replaced_certificate_is_closed_without_an_announcement() -> None:
     decided = products.announce_expiry([stale], {renewed.product_id: renewed}, TODAY)
     assert decided.events == []
     assert [(m.certificate_id, m.expired) for m in decided.state] == [(stale.certificate_id, True)]
+
+
+# --- when the expiry scan runs: at the moment something is due, not at the next hourly tick ---
+
+HOUR = timedelta(hours=1)
+
+
+def _vn(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=VN).astimezone(UTC)
+
+
+def test_the_scan_wakes_at_midnight_in_viet_nam_after_a_certificates_last_day() -> None:
+    ending = products.ExpiryCandidate(uuid.uuid4(), uuid.uuid4(), TODAY, True)
+    # Mid-afternoon: the interval comes first.
+    assert products.next_expiry_scan([ending], _vn(TODAY, 15), HOUR) == _vn(TODAY, 16)
+    # At 23:25 the certificate's end (00:00 the next day in Viet Nam, 17:00 UTC) comes first.
+    midnight = products.next_expiry_scan([ending], _vn(TODAY, 23, 25), HOUR)
+    assert midnight == _vn(TODAY + timedelta(days=1), 0)
+    assert midnight == datetime.combine(TODAY, time(17), tzinfo=UTC)
+
+
+def test_the_scan_wakes_when_a_certificate_enters_its_notice_period() -> None:
+    last_day = TODAY + timedelta(days=products.EXPIRY_NOTICE_DAYS + 1)
+    not_yet = products.ExpiryCandidate(uuid.uuid4(), uuid.uuid4(), last_day, False)
+    notice_starts = _vn(TODAY + timedelta(days=1), 0)
+    assert products.next_expiry_scan([not_yet], _vn(TODAY, 23, 50), HOUR) == notice_starts
+    # That day its status is "expiring": the scan woken then announces it.
+    assert products.certificate_status(last_day, False, TODAY + timedelta(days=1)) == "expiring"
+    assert products.certificate_status(last_day, False, TODAY) == "valid"
+    # Once announced, only its end is due.
+    announced = products.ExpiryCandidate(not_yet.certificate_id, not_yet.product_id, last_day, True)
+    assert products.expiry_moments(announced) == [_vn(last_day + timedelta(days=1), 0)]
+
+
+def test_the_scan_waits_one_interval_when_nothing_is_due_sooner() -> None:
+    now = _vn(TODAY, 23, 30)
+    assert products.next_expiry_scan([], now, HOUR) == now + HOUR
+    # A moment already past was the scan's just now: it does not make the job spin.
+    ended = products.ExpiryCandidate(uuid.uuid4(), uuid.uuid4(), TODAY - timedelta(days=2), True)
+    assert products.next_expiry_scan([ended], now, HOUR) == now + HOUR
+    # Several candidates: the earliest moment wins.
+    later = products.ExpiryCandidate(uuid.uuid4(), uuid.uuid4(), TODAY + timedelta(days=3), True)
+    ending = products.ExpiryCandidate(uuid.uuid4(), uuid.uuid4(), TODAY, True)
+    due = products.next_expiry_scan([later, ending], now, timedelta(days=7))
+    assert due == _vn(TODAY + timedelta(days=1), 0)
+
+
+def test_an_expiry_announced_at_midnight_carries_the_product_as_of_that_day() -> None:
+    # Read a moment before midnight (still in force), announced as of the new day.
+    ends_today = product(cert=certificate(valid_to=TODAY, status="valid"))
+    assert ends_today.ocop_until == TODAY
+    candidate = _candidate(ends_today, TODAY, announced=True)
+    tomorrow = TODAY + timedelta(days=1)
+    decided = products.announce_expiry([candidate], {ends_today.product_id: ends_today}, tomorrow)
+    [event] = decided.events
+    assert isinstance(event, CertificateExpired)
+    assert event.product.ocop_until is None
+    assert event.product.certificate is not None
+    assert event.product.certificate.status == "expired"

@@ -1,14 +1,22 @@
-"""Scheduled work: announce certificates that are about to expire, then those that expired."""
+"""Scheduled work: announce certificates that are about to expire, then those that expired.
+
+The scan runs when something is due: a certificate ends at midnight in Viet Nam after its
+last day, and enters its notice period at midnight too; the job wakes at the next such moment,
+and at the latest every ``every_seconds`` (certificates are issued meanwhile)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from ocop_registration.adapters.postgres import repositories
+from ocop_registration.application import clock
 from ocop_registration.application.commands.certificates import announce_expiry
 from ocop_registration.application.ports import Repositories
+from ocop_registration.application.queries.certificates import next_expiry_scan
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation
 from ocop_shared.service import BackgroundJob, Service
@@ -16,23 +24,38 @@ from ocop_shared.uow import UnitOfWorkFactory
 
 log = get_logger(__name__)
 
+Clock = Callable[[], datetime]
 
-async def announce_certificate_expiry(service: Service) -> int:
-    """One scan: each certificate is announced once as expiring and once as expired; returns
-    how many were announced."""
-    uow: UnitOfWorkFactory[Repositories] = UnitOfWorkFactory(
-        service.pool, repositories, producer=service.name
+
+def _uow(service: Service) -> UnitOfWorkFactory[Repositories]:
+    return UnitOfWorkFactory(service.pool, repositories, producer=service.name)
+
+
+async def announce_certificate_expiry(service: Service, now: datetime | None = None) -> int:
+    """One scan as of ``now`` (the clock's time unless given): each certificate is announced
+    once as expiring and once as expired; returns how many were announced."""
+    at = now or clock.now()
+    return await _uow(service).run(
+        lambda uow: announce_expiry(uow, at), cause=Causation(f"expiry-scan-{uuid.uuid4()}")
     )
-    return await uow.run(announce_expiry, cause=Causation(f"expiry-scan-{uuid.uuid4()}"))
 
 
-def expiry_scheduler(every_seconds: float) -> BackgroundJob:
+async def next_scan(service: Service, now: datetime, every: timedelta) -> datetime:
+    """When the scan is due next: the next certificate's end or notice, at most ``every`` on."""
+    return await _uow(service).read(lambda repos: next_expiry_scan(repos, now, every))
+
+
+def expiry_scheduler(every_seconds: float, now: Clock = clock.now) -> BackgroundJob:
+    every = timedelta(seconds=every_seconds)
+
     async def expiry_scheduler(service: Service, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            announced = await announce_certificate_expiry(service)
+            announced = await announce_certificate_expiry(service, now())
             if announced:
                 log.info("certificate expiry announced", certificates=announced)
+            due = await next_scan(service, now(), every)
+            wait = max((due - now()).total_seconds(), 0.0)
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
 
     return expiry_scheduler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from stdnum.exceptions import ValidationError
 
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import product_snapshot
+from ocop_registration.domain.timezone import start_of
 from ocop_shared.contracts.registration import (
     CertificateExpired,
     CertificateExpiring,
@@ -399,7 +400,7 @@ def announce_expiry(
         ):
             marks.append(Announced(candidate.certificate_id, expired=True))
             continue
-        announced = product_snapshot(product)
+        announced = product_snapshot(as_of(product, today))
         events.append(
             CertificateExpired(product=announced)
             if expired
@@ -407,3 +408,34 @@ def announce_expiry(
         )
         marks.append(Announced(candidate.certificate_id, expired=expired))
     return Decision(marks, events)
+
+
+def as_of(product: Product, today: date) -> Product:
+    """The product as it stands on ``today``: its certificate's status and ``ocop_until``
+    decided again (an announcement made at midnight tells what holds from that day)."""
+    certificate = product.certificate
+    if certificate is None:
+        return product
+    status = certificate_status(certificate.valid_to, certificate.status == "revoked", today)
+    dated = certificate.model_copy(update={"status": status})
+    return product.model_copy(update={"certificate": dated, "ocop_until": ocop_until(dated, today)})
+
+
+def expiry_moments(candidate: ExpiryCandidate) -> list[datetime]:
+    """When there is something to announce about a certificate: it enters its notice period
+    at the start of the day ``EXPIRY_NOTICE_DAYS`` before its last day (unless announced
+    already), and it has expired at the end of its last day, midnight in Viet Nam."""
+    ends = start_of(candidate.valid_to + timedelta(days=1))
+    if candidate.expiring_announced:
+        return [ends]
+    return [start_of(candidate.valid_to - timedelta(days=EXPIRY_NOTICE_DAYS)), ends]
+
+
+def next_expiry_scan(
+    candidates: Sequence[ExpiryCandidate], now: datetime, every: timedelta
+) -> datetime:
+    """When the expiry scan runs next: at the first moment after ``now`` that something is due
+    about one of the ``candidates``, and at the latest ``every`` after ``now`` (certificates
+    are issued meanwhile). A moment already past was the scan's just now."""
+    due = [m for c in candidates for m in expiry_moments(c) if m > now]
+    return min([now + every, *due])

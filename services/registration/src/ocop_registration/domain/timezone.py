@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -17,3 +17,8 @@ def as_utc(moment: datetime) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return moment.astimezone(VN).date()
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of a day in Viet Nam (00:00 Asia/Ho_Chi_Minh), as a UTC instant."""
+    return datetime.combine(day, time(), tzinfo=VN).astimezone(UTC)

@@ -208,6 +208,23 @@ class PostgresCertificates:
         )
         return [ExpiryCandidate(**dict(r)) for r in rows]
 
+    async def upcoming_expiry(self, today: date, notice_days: int) -> list[ExpiryCandidate]:
+        """The next certificate to end after today, and the next to enter its notice period
+        after today (not revoked, not announced as expired): when the scan is due next."""
+        rows = await self.conn.fetch(
+            """(select certificate_id, product_id, valid_to, expiring_announced from certificates
+                 where revoked_at is null and not expired_announced and valid_to >= $1::date
+                 order by valid_to limit 1)
+               union all
+               (select certificate_id, product_id, valid_to, expiring_announced from certificates
+                 where revoked_at is null and not expired_announced and not expiring_announced
+                   and valid_to > $1::date + $2::int
+                 order by valid_to limit 1)""",
+            today,
+            notice_days,
+        )
+        return [ExpiryCandidate(**dict(r)) for r in rows]
+
     async def mark_announced(self, certificate_id: UUID, *, expired: bool) -> None:
         column = "expired_announced" if expired else "expiring_announced"
         await self.conn.execute(

@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from ocop_registration.application import clock
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import products
+from ocop_registration.domain.timezone import local_date
 from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -60,9 +62,9 @@ async def revoke_certificates(
     )
 
 
-async def announce_expiry(uow: UnitOfWork[Repositories]) -> int:
-    """The expiry scan: returns how many certificates it announced."""
-    today = clock.today()
+async def announce_expiry(uow: UnitOfWork[Repositories], now: datetime) -> int:
+    """The expiry scan as of ``now``: returns how many certificates it announced."""
+    today = local_date(now)
     candidates = await uow.repos.certificates.expiry_candidates(today, products.EXPIRY_NOTICE_DAYS)
     current = await uow.repos.products.get_many(sorted({c.product_id for c in candidates}))
     decided = products.announce_expiry(candidates, current, today)
