@@ -24,6 +24,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from ocop_shared import metrics
 from ocop_shared.db import is_infrastructure_error, is_retryable
 from ocop_shared.events import Envelope, Event, EventDecodeError, decode_event
 from ocop_shared.logging import get_logger
@@ -174,7 +175,9 @@ class InboxConsumer:
             event_id=str(env.event_id),
             key=env.key,
         ):
+            started = time.perf_counter()
             await item.handler(conn, item.event, Delivery(env))
+            metrics.observe_handler(self.name, env.type, time.perf_counter() - started)
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         log.warning(

@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth, housekeeping
+from ocop_shared import auth, housekeeping, metrics
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
@@ -296,7 +296,7 @@ def create_app(
         return (await service.health()).as_json()
 
     # Operations: each module installs its own middleware and routes.
-    # [hook: metrics]
+    metrics.install(app, service)
     # [hook: idempotency]
     # [hook: dead letters]
 
