@@ -1,58 +1,172 @@
-"""The three services as real processes against the real Kafka and PostgreSQL."""
+"""The three services as real processes, two replicas of each, against a Kafka broker of the
+test's own (it is stopped mid-fair, and the shared broker must never stop under other test
+runs) and the shared PostgreSQL. Every port is picked when the test runs."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
+import random
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from ocop_cli.client import Endpoints
 from ocop_shared.settings import CommonSettings
-from ocop_testkit import new_prefix
+from ocop_testkit import STACK, TEST_DATABASE, new_prefix
 
 REPO = Path(__file__).resolve().parents[2]
-DATABASE = "ocop_e2e"
-PORTS = {"registration": 18101, "booths": 18102, "sales": 18103}
+DATABASE = f"{TEST_DATABASE}_e2e"
+SERVICES = ("registration", "booths", "sales")
+REPLICAS = 2
+# Below Linux's ephemeral range (32768+): no client socket is given one of these ports, so a
+# broker or service restarted on its port finds it free.
+PORT_RANGE = (20000, 32767)
+_handed_out: set[int] = set()
+
+
+def free_port() -> int:
+    """A port nothing listens on now, chosen at random when the test runs."""
+    for _ in range(1000):
+        port = random.randint(*PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port found")
+
+
+class Kafka:
+    """A single-node broker of the test's own: deploy/local/stack.sh with its own state folder
+    and ports, the Kafka jars shared with the local stack's cache."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self.port = free_port()
+        self.controller_port = free_port()
+        libs = Path(os.environ.get("OCOP_STATE_DIR", REPO / ".local")) / "kafka" / "libs"
+        (state / "kafka").mkdir(parents=True, exist_ok=True)
+        if libs.is_dir():
+            (state / "kafka" / "libs").symlink_to(libs, target_is_directory=True)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def __call__(self, command: str) -> None:
+        """``start`` (returns when the broker answers) or ``stop``."""
+        env = {
+            **os.environ,
+            "OCOP_STATE_DIR": str(self.state),
+            "OCOP_KAFKA_PORT": str(self.port),
+            "OCOP_KAFKA_CONTROLLER_PORT": str(self.controller_port),
+        }
+        subprocess.run(["bash", str(STACK), command, "kafka"], env=env, check=True)
 
 
 class Processes:
-    """Starts, kills (SIGKILL) and restarts the services, each logging to its own file."""
+    """Starts, kills (SIGKILL) and restarts the replicas ("sales-1", "sales-2"...), each on a
+    port of its own and logging to its own file, and keeps the rotation a load balancer would:
+    the replicas that answered ready and were not killed since."""
 
-    def __init__(self, logs: Path, prefix: str) -> None:
+    def __init__(self, logs: Path, prefix: str, kafka: Kafka) -> None:
         self.logs = logs
         self.prefix = prefix
+        self.kafka = kafka
         self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.ports: dict[str, int] = {}
+        self.in_rotation: dict[str, list[str]] = {s: [] for s in SERVICES}
+        self._turn = {s: itertools.count() for s in SERVICES}
 
-    def env(self, name: str) -> dict[str, str]:
+    @staticmethod
+    def replicas(service: str) -> list[str]:
+        return [f"{service}-{i}" for i in range(1, REPLICAS + 1)]
+
+    @staticmethod
+    def service_of(replica: str) -> str:
+        return replica.rsplit("-", 1)[0]
+
+    def url(self, replica: str) -> str:
+        return f"http://127.0.0.1:{self.ports[replica]}"
+
+    def next_url(self, service: str) -> str:
+        """Round robin over the replicas in rotation, one request at a time."""
+        live = self.in_rotation[service]
+        assert live, f"no replica of {service} in rotation"
+        return self.url(live[next(self._turn[service]) % len(live)])
+
+    def pid(self, replica: str) -> int:
+        return self.running[replica].pid
+
+    def env(self, replica: str) -> dict[str, str]:
         return {
             **os.environ,
             "OCOP_ENV": "test",
             "OCOP_PG_DATABASE": DATABASE,
+            "OCOP_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
             "OCOP_TOPIC_PREFIX": self.prefix,
-            "OCOP_HTTP_PORT": str(PORTS[name]),
+            "OCOP_HTTP_PORT": str(self.ports[replica]),
             "OCOP_LOG_LEVEL": "WARNING",
             "OCOP_LOG_FORMAT": "json",
         }
 
-    def start(self, name: str) -> None:
-        log = (self.logs / f"{name}.log").open("ab")
-        self.running[name] = subprocess.Popen(
-            [sys.executable, "-m", f"ocop_{name}", "serve"],
-            env=self.env(name),
+    def start(self, replica: str) -> None:
+        """Starts a replica (on its former port after a kill); it joins the rotation once
+        ``wait_ready`` has seen it ready."""
+        self.ports.setdefault(replica, free_port())
+        log = (self.logs / f"{replica}.log").open("ab")
+        self.running[replica] = subprocess.Popen(
+            [sys.executable, "-m", f"ocop_{self.service_of(replica)}", "serve"],
+            env=self.env(replica),
             stdout=log,
             stderr=log,
             cwd=REPO,
         )
 
-    def kill(self, name: str) -> None:
-        process = self.running.pop(name)
+    def wait_ready(self, replica: str, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=5) as http:
+            while True:
+                process = self.running[replica]
+                if process.poll() is not None:
+                    log = (self.logs / f"{replica}.log").read_text(errors="replace")
+                    if "address already in use" in log.lower():
+                        # Someone took the port since it was picked: another one.
+                        self.ports[replica] = free_port()
+                        self.start(replica)
+                        continue
+                    raise RuntimeError(f"{replica} exited ({process.returncode}):\n{log[-3000:]}")
+                try:
+                    if http.get(self.url(replica) + "/health/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{replica} not ready within {timeout} s")
+                time.sleep(0.3)
+        service = self.service_of(replica)
+        if replica not in self.in_rotation[service]:
+            self.in_rotation[service].append(replica)
+
+    def kill(self, replica: str) -> None:
+        """SIGKILL; the load balancer stops sending it requests (those in flight are lost)."""
+        self.in_rotation[self.service_of(replica)].remove(replica)
+        process = self.running.pop(replica)
         process.send_signal(signal.SIGKILL)
         process.wait()
 
@@ -73,12 +187,48 @@ class Processes:
         )
 
 
+class Spread(Endpoints):
+    """The services' addresses as a load balancer gives them: each read of ``.sales`` (and
+    the others) is the next replica in rotation, so the CLI client, the demo loader and the
+    tills spread their requests over the replicas, one request at a time."""
+
+    def __init__(self, processes: Processes) -> None:
+        super().__init__()
+        object.__setattr__(self, "_processes", processes)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in SERVICES:
+            processes: Processes = object.__getattribute__(self, "_processes")
+            return processes.next_url(name)
+        return object.__getattribute__(self, name)
+
+
+async def relay_leader(conn: asyncpg.Connection, schema: str, processes: Processes) -> str | None:
+    """The replica whose outbox relay holds the schema's lease now (the lease's holder names
+    its process id), or None."""
+    holder = await conn.fetchval(
+        f"select holder from {schema}.outbox_relay_state where expires_at > now()"
+    )
+    if holder is None:
+        return None
+    pid = int(holder.split(":")[1])
+    return next((r for r in processes.running if processes.pid(r) == pid), None)
+
+
+@pytest.fixture(scope="module")
+def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kafka]:
+    broker = Kafka(tmp_path_factory.mktemp("e2e-kafka"))
+    broker("start")
+    try:
+        yield broker
+    finally:
+        broker("stop")
+
+
 @pytest.fixture(scope="module")
 def services(
-    stack_settings: CommonSettings, tmp_path_factory: pytest.TempPathFactory
+    stack_settings: CommonSettings, kafka: Kafka, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Processes]:
-    import asyncio
-
     async def fresh_database() -> None:
         conn = await asyncpg.connect(stack_settings.admin_dsn("postgres"))
         try:
@@ -88,13 +238,16 @@ def services(
             await conn.close()
 
     asyncio.run(fresh_database())
-    processes = Processes(tmp_path_factory.mktemp("e2e-logs"), new_prefix())
-    # Registration first: the others' migrations and consumers do not depend on it, but
-    # starting one at a time keeps start-up light on two cores.
-    for name in PORTS:
-        processes.start(name)
-        time.sleep(0.5)
+    processes = Processes(tmp_path_factory.mktemp("e2e-logs"), new_prefix(), kafka)
+    replicas = [r for s in SERVICES for r in processes.replicas(s)]
     try:
+        # One at a time, a moment apart: start-up is light on two cores that way (replicas
+        # of one service take turns at the migrations anyway).
+        for replica in replicas:
+            processes.start(replica)
+            time.sleep(0.5)
+        for replica in replicas:
+            processes.wait_ready(replica)
         yield processes
     finally:
         processes.stop_all()
@@ -102,5 +255,5 @@ def services(
 
 
 @pytest.fixture(scope="module")
-def endpoints() -> Endpoints:
-    return Endpoints(**{name: f"http://127.0.0.1:{port}" for name, port in PORTS.items()})
+def endpoints(services: Processes) -> Endpoints:
+    return Spread(services)

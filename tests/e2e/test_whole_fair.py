@@ -1,6 +1,8 @@
-"""A whole fair end to end, with faults: the three services as processes, real Kafka and
-PostgreSQL. 50 tills post 5,000 sales with random retries and offline batches, while a
-certificate is revoked, the sales service is killed with SIGKILL and restarted, and the
+"""A whole fair end to end, with faults: two replicas of each of the three services as
+processes, real Kafka and PostgreSQL; requests spread over the replicas. 50 tills post 5,000
+sales with random retries and offline batches, while a certificate is revoked, one replica of
+each service (its relay leader) is killed with SIGKILL (relay leadership moves to the
+survivor within 15 s, consumer groups rebalance; the sales replica is restarted), and the
 broker is stopped for 10 s. Then nothing acknowledged is lost or counted twice, the revoked
 product stopped selling, every figure reconciles, and no booth has two holders."""
 
@@ -10,7 +12,9 @@ import asyncio
 import random
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -20,14 +24,15 @@ import pytest
 from ocop_cli import demo
 from ocop_cli.client import Client, Endpoints, bearer
 from ocop_shared.settings import CommonSettings
-from ocop_testkit import stack, wait_for
+from ocop_testkit import wait_for
 
-from .conftest import DATABASE, Processes
+from .conftest import DATABASE, SERVICES, Kafka, Processes, relay_leader
 
 TILLS = 50
 SALES = 5000
 OFFLINE_TILLS = 10
 BATCH = 25
+LEADERSHIP_MOVES_WITHIN_S = 15
 
 
 @dataclass
@@ -42,24 +47,38 @@ class Till:
     queue: list[dict[str, Any]] = field(default_factory=list)
 
 
+def idempotency_key_in_flight(response: httpx.Response) -> bool:
+    """The first request under this key is still being answered (by a replica that may have
+    died meanwhile): ask again."""
+    return response.status_code == 409 and "idempotency-key" in response.text.lower()
+
+
 class Fair:
     def __init__(self, http: httpx.AsyncClient, endpoints: Endpoints, rng: random.Random) -> None:
-        self.http, self.sales_url, self.rng = http, endpoints.sales, rng
+        self.http, self.endpoints, self.rng = http, endpoints, rng
         self.acked = 0
         self.transport_errors = 0
         self.retries = 0
+        self.served: Counter[str] = Counter()  # answers by replica address
 
-    async def post(self, till: Till, path: str, body: Any) -> httpx.Response:
-        """Keeps trying through a dead or restarting service, as a till on a bad line would."""
+    async def post(
+        self, till: Till, path: str, body: Any, *, give_up_after: float = 180
+    ) -> httpx.Response:
+        """Keeps trying through a dead or restarting replica, as a till on a bad line would:
+        every attempt of one request carries the same Idempotency-Key, each goes to the next
+        replica the load balancer has."""
+        headers = {**bearer(till.token), "Idempotency-Key": str(uuid.uuid4())}
+        deadline = time.monotonic() + give_up_after
         while True:
+            url = self.endpoints.sales
             try:
-                response = await self.http.post(
-                    self.sales_url + path, json=body, headers=bearer(till.token), timeout=10
-                )
-                if response.status_code < 500:
+                response = await self.http.post(url + path, json=body, headers=headers, timeout=10)
+                self.served[url] += 1
+                if response.status_code < 500 and not idempotency_key_in_flight(response):
                     return response
             except httpx.TransportError:
                 self.transport_errors += 1
+            assert time.monotonic() < deadline, f"POST {path} unanswered for {give_up_after} s"
             await asyncio.sleep(0.2 + self.rng.random() * 0.3)
 
     async def sell_online(self, till: Till, body: dict[str, Any]) -> None:
@@ -68,6 +87,7 @@ class Fair:
             till.acked[body["sale_id"]] = response.json()["total_vnd"]
             self.acked += 1
             if self.rng.random() < 0.1:  # the till did not hear the answer: it sends again
+                # (as a new request, another key: the sale id alone makes it a replay)
                 self.retries += 1
                 again = await self.post(till, "/sales", body)
                 assert (
@@ -130,9 +150,37 @@ async def outbox_drained(conn: asyncpg.Connection) -> bool:
     return pending == 0
 
 
+async def kill_the_relay_leaders(
+    services: Processes, conn: asyncpg.Connection
+) -> dict[str, dict[str, Any]]:
+    """SIGKILLs one replica of each service, the one whose relay leads, then waits until a
+    surviving replica's relay holds the lease."""
+    killed: dict[str, dict[str, Any]] = {}
+    for service in SERVICES:
+        leader = await wait_for(partial(relay_leader, conn, service, services), timeout=30)
+        killed[service] = {"replica": leader, "pid": services.pid(leader)}
+    for k in killed.values():
+        services.kill(k["replica"])
+        k["killed_at"] = time.monotonic()
+    for service, k in killed.items():
+        try:
+            k["successor"] = await wait_for(
+                partial(relay_leader, conn, service, services),
+                timeout=LEADERSHIP_MOVES_WITHIN_S - (time.monotonic() - k["killed_at"]),
+            )
+        except AssertionError:
+            raise AssertionError(
+                f"{service}: no surviving replica took the relay lease within "
+                f"{LEADERSHIP_MOVES_WITHIN_S} s of {k['replica']}'s SIGKILL"
+            ) from None
+        k["moved_in_s"] = time.monotonic() - k["killed_at"]
+        assert k["successor"] != k["replica"]
+    return killed
+
+
 @pytest.mark.slow
 async def test_a_whole_fair_survives_faults_and_reconciles(
-    services: Processes, endpoints: Endpoints, stack_settings: CommonSettings
+    services: Processes, endpoints: Endpoints, kafka: Kafka, stack_settings: CommonSettings
 ) -> None:
     started = time.perf_counter()
     rng = random.Random(2024)
@@ -163,8 +211,16 @@ async def test_a_whole_fair_survives_faults_and_reconciles(
             fair = Fair(http, endpoints, rng)
             selling = asyncio.gather(*(fair.run_till(t, SALES // TILLS) for t in tills))
 
+            killed: dict[str, dict[str, Any]] = {}  # per service: which replica, when...
+            watch = await asyncpg.connect(stack_settings.admin_dsn(DATABASE))
+
             async def faults() -> dict[str, float]:
                 marks: dict[str, float] = {}
+                # Both replicas of sales take their share of the tills' requests.
+                await wait_for(lambda: fair.acked >= 600, timeout=180)
+                assert all(fair.served[services.url(r)] > 0 for r in services.replicas("sales")), (
+                    fair.served
+                )
                 await wait_for(lambda: fair.acked >= 1200, timeout=180)
                 await client.call(
                     "registration",
@@ -179,19 +235,25 @@ async def test_a_whole_fair_survives_faults_and_reconciles(
                 )
                 marks["revoked_at"] = time.time()
                 await wait_for(lambda: fair.acked >= 2200, timeout=180)
-                services.kill("sales")  # kill -9, mid-sale
-                await asyncio.sleep(1.0)
-                services.start("sales")
+                killed.update(await kill_the_relay_leaders(services, watch))  # kill -9, mid-sale
+                sales = killed["sales"]["replica"]
+                services.start(sales)
+                await asyncio.to_thread(services.wait_ready, sales)
                 marks["sales_restarted"] = time.time()
+                killed["sales"]["served_when_back"] = fair.served[services.url(sales)]
                 await wait_for(lambda: fair.acked >= 3200, timeout=180)
-                await asyncio.to_thread(stack, "stop", "kafka")
+                await asyncio.to_thread(kafka, "stop")
                 try:
                     await asyncio.sleep(10)
                 finally:
-                    await asyncio.to_thread(stack, "start", "kafka")
+                    await asyncio.to_thread(kafka, "start")
                 return marks
 
-            marks, _ = await asyncio.gather(faults(), selling)
+            try:
+                marks, _ = await asyncio.gather(faults(), selling)
+            finally:
+                selling.cancel()  # a failed fault step leaves no till selling on
+                await watch.close()
             selling_s = time.perf_counter() - started - setup_s
 
             # A few refunds, from the tills' own journals.
@@ -210,6 +272,9 @@ async def test_a_whole_fair_survives_faults_and_reconciles(
                 )
                 assert r.status_code == 201, r.text
                 refunds += 1
+            # The restarted sales replica is back in the rotation and answers.
+            sales = killed["sales"]["replica"]
+            assert fair.served[services.url(sales)] > killed["sales"]["served_when_back"], sales
 
     conn = await asyncpg.connect(stack_settings.admin_dsn(DATABASE))
     try:
@@ -328,8 +393,12 @@ async def test_a_whole_fair_survives_faults_and_reconciles(
     finally:
         await conn.close()
     lag_ms = (block["processed_at"] - block["blocked_at"]).total_seconds() * 1000
+    moved = ", ".join(
+        f"{k['replica']} -> {k['successor']} in {k['moved_in_s']:.1f} s" for k in killed.values()
+    )
     print(
         f"\ne2e: setup {setup_s:.1f} s, selling {selling_s:.1f} s, {len(stored)} sales stored = acknowledged, "
         f"{fair.retries} retries, {fair.transport_errors} transport errors ridden out, {refused} refused after revocation, "
-        f"{refunds} refunds, revocation lag {lag_ms:.0f} ms, total {time.perf_counter() - started:.1f} s; marks {sorted(marks)}"
+        f"{refunds} refunds, revocation lag {lag_ms:.0f} ms, total {time.perf_counter() - started:.1f} s; marks {sorted(marks)}; "
+        f"relay leaders killed: {moved}; sales answered by {dict(fair.served)}"
     )
