@@ -15,6 +15,7 @@ from ocop_booths.domain.payments import (
     BankLine,
     Matched,
     Unmatched,
+    already_recorded,
     match_line,
     parse_bank_statement,
 )
@@ -71,7 +72,47 @@ def test_the_payment_reference_is_short_stable_and_per_exhibitor() -> None:
 def test_a_bank_statement_is_read_with_its_line_numbers() -> None:
     data = "\ufeffdate,amount_vnd,description\n2024-08-20,4.000.000,CK OCOP1234\n2024-08-21,99,x\n"
     lines = parse_bank_statement(data.encode())
-    assert lines == [BankLine(2, "4.000.000", "CK OCOP1234"), BankLine(3, "99", "x")]
+    assert lines == [
+        BankLine(2, "4.000.000", "CK OCOP1234", booked_at="2024-08-20"),
+        BankLine(3, "99", "x", booked_at="2024-08-21"),
+    ]
+
+
+def test_two_transfers_alike_are_two_bank_lines_and_the_same_statement_is_the_same_lines() -> None:
+    # Two instalments with the same note and amount, the same day, without transaction ids.
+    data = (
+        b"date,time,amount_vnd,description\n"
+        b"2024-08-20,09:15:02,2.000.000,CK OCOP1234 HTX\n"
+        b"2024-08-20,09:15:02,2.000.000,CK OCOP1234 HTX\n"
+        b"2024-08-20,16:40:11,2.000.000,CK OCOP1234 HTX\n"
+    )
+    lines = parse_bank_statement(data)
+    identities = [line.identity for line in lines]
+    assert len(set(identities)) == 3
+    assert [line.booked_at for line in lines] == ["2024-08-20 09:15:02"] * 2 + [
+        "2024-08-20 16:40:11"
+    ]
+    assert [line.occurrence for line in lines] == [1, 2, 1]
+    # Imported again, the same statement gives the same identities: nothing is paid twice.
+    assert [line.identity for line in parse_bank_statement(data)] == identities
+    # Amounts written otherwise and extra spaces are the same line.
+    respelled = data.replace(b"2.000.000,CK OCOP1234 HTX", b"2000000,CK  OCOP1234 HTX ")
+    assert [line.identity for line in parse_bank_statement(respelled)] == identities
+
+
+def test_a_bank_line_with_a_transaction_id_is_known_by_it() -> None:
+    data = (
+        b"transaction_id,date,amount_vnd,description\n"
+        b"FT24233001,2024-08-20,2.000.000,CK OCOP1234\n"
+        b"FT24233002,2024-08-20,2.000.000,CK OCOP1234\n"
+    )
+    first, second = parse_bank_statement(data)
+    assert (first.identity, second.identity) == ("id:FT24233001", "id:FT24233002")
+    ref = payment_reference(FAIR, EXHIBITOR)
+    found = match_line(BankLine(2, "2000000", f"CK {ref}", "FT1"), REFS)
+    assert isinstance(found, Matched) and found.bank_line == "id:FT1"
+    assert "transaction FT1" in already_recorded(BankLine(2, "1", "x", "FT1")).reason
+    assert "no transaction_id" in already_recorded(BankLine(2, "1", "x")).reason
 
 
 @pytest.mark.parametrize(
@@ -94,7 +135,8 @@ REFS = {payment_reference(FAIR, EXHIBITOR): EXHIBITOR}
 def test_a_line_carrying_a_reference_pays_that_exhibitor(amount: str) -> None:
     ref = payment_reference(FAIR, EXHIBITOR)
     spaced = f"ck {ref[:6].lower()} {ref[6:]} htx"  # spaces and case do not matter
-    assert match_line(BankLine(2, amount, spaced), REFS) == Matched(2, EXHIBITOR, 4_000_000, spaced)
+    line = BankLine(2, amount, spaced)
+    assert match_line(line, REFS) == Matched(2, EXHIBITOR, 4_000_000, spaced, line.identity)
 
 
 @pytest.mark.parametrize(

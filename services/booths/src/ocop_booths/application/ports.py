@@ -53,6 +53,7 @@ class Payment:
     reference: str
     source: str  # manual | statement
     recorded_by: str
+    bank_line: str | None = None  # a statement's line identity (BankLine.identity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,8 @@ class AllocationRepository(Protocol):
 
 class PaymentRepository(Protocol):
     async def record(self, payment: Payment) -> bool:
-        """False if the same payment (reference, amount, source) is already recorded."""
+        """False if it is already recorded: a manual payment with the same reference and
+        amount, or a statement line with the same identity (one bank transfer)."""
         ...
 
     async def paid(self, fair_id: UUID, exhibitor_id: UUID) -> int: ...

@@ -60,7 +60,13 @@ async def import_bank_statement(
     principal: Organizer,
     cause: Cause,
     booths: Service,
-    file: Annotated[UploadFile, File(description="CSV with columns amount_vnd and description")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV with columns amount_vnd and description, and (to tell transfers"
+            " apart) transaction_id, date and time as the bank's statement gives them"
+        ),
+    ],
 ) -> StatementMatchedOut:
     """Matches bank-statement lines to exhibitors by their payment reference and amount."""
     lines = parse_bank_statement(await file.read())

@@ -9,10 +9,13 @@ import asyncpg
 from ocop_booths.application.ports import Payment
 from ocop_shared.db import NamedQuery
 
-# The unique key (fair, reference, amount, source) makes a payment recorded twice a no-op.
+# Unique keys make a payment recorded twice a no-op: (fair, reference, amount) for a manual
+# one, (fair, bank line) for a statement's (migrations/0003_payment_bank_lines.sql).
 RECORD = NamedQuery(
-    """insert into payments (payment_id, fair_id, exhibitor_id, amount_vnd, reference, source, recorded_by)
-       values (:payment_id, :fair_id, :exhibitor_id, :amount_vnd, :reference, :source, :recorded_by)
+    """insert into payments (payment_id, fair_id, exhibitor_id, amount_vnd, reference, source,
+                             recorded_by, bank_line)
+       values (:payment_id, :fair_id, :exhibitor_id, :amount_vnd, :reference, :source,
+               :recorded_by, :bank_line)
        on conflict do nothing
        returning true"""
 )
@@ -33,6 +36,7 @@ class PostgresPayments:
                 reference=p.reference,
                 source=p.source,
                 recorded_by=p.recorded_by,
+                bank_line=p.bank_line,
             ),
         )
         return inserted is not None

@@ -13,7 +13,13 @@ from ocop_booths.application.ports import Payment, Repositories
 from ocop_booths.domain import fees
 from ocop_booths.domain.applications import check_organizer
 from ocop_booths.domain.booths import Terms
-from ocop_booths.domain.payments import BankLine, Matched, Unmatched, match_line
+from ocop_booths.domain.payments import (
+    BankLine,
+    Matched,
+    Unmatched,
+    already_recorded,
+    match_line,
+)
 from ocop_shared.auth import Principal
 from ocop_shared.errors import Conflict
 from ocop_shared.uow import UnitOfWork
@@ -72,7 +78,8 @@ async def import_bank_statement(
     terms: Terms,
 ) -> StatementMatched:
     """Matches bank-statement lines to exhibitors by their payment reference; a line already
-    recorded pays nothing twice."""
+    recorded (the same bank transfer: ``BankLine.identity``) pays nothing twice, while two
+    transfers with the same reference and amount are two payments."""
     repos = uow.repos
     check_organizer(await repos.fairs.get(fair_id), principal)
     references = {
@@ -87,10 +94,10 @@ async def import_bank_statement(
             continue
         payment = Payment(
             uuid.uuid4(), fair_id, found.exhibitor_id, found.amount_vnd, found.reference,
-            "statement", principal.subject,
+            "statement", principal.subject, bank_line=found.bank_line,
         )  # fmt: skip
         if not await repos.payments.record(payment):
-            unmatched.append(Unmatched(line.line, "already recorded"))
+            unmatched.append(already_recorded(line))
             continue
         confirmed = await occupancy.confirm_paid(
             uow, fair_id, found.exhibitor_id, actor=principal.subject, terms=terms
