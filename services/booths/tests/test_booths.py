@@ -390,26 +390,36 @@ async def test_organizers_move_and_swap_booths_with_audit(
     ).status_code == 403
 
 
-async def test_a_blocked_booth_loses_its_occupant_and_takes_no_hold_until_unblocked(
+async def test_an_occupied_booth_is_blocked_only_once_moved_and_takes_no_hold_until_unblocked(
     booth_fair: BoothFair, booths_app: tuple[Service, httpx.AsyncClient]
 ) -> None:
     service, client = booths_app
-    [booth] = await booth_fair.floorplan(1)
+    booth, spare = await booth_fair.floorplan(2)
     a, b = await booth_fair.approved_exhibitors(2)
     hold = f"/fairs/{booth_fair.fair_id}/holds"
     assert (
         await client.post(hold, headers=a["headers"], json={"booth_id": booth["booth_id"]})
     ).status_code == 201
     url = f"/fairs/{booth_fair.fair_id}/booths/{booth['booth_id']}"
+    # Occupied: refused, naming the booth and what to do; the exhibitor keeps it.
+    refused = await client.post(
+        f"{url}/block", headers=booth_fair.organizer, json={"reason": "cột điện"}
+    )
+    assert refused.status_code == 409 and refused.json()["field"] == "booth_id"
+    assert booth["code"] in refused.text and "move the exhibitor" in refused.text
+    occupant = "select exhibitor_id from occupancy where booth_id = $1"
+    assert await service.pool.fetchval(occupant, uuid.UUID(booth["booth_id"])) == a["exhibitor_id"]
+    # The organizer moves the exhibitor first, then blocks the booth.
+    moved = await client.post(
+        f"{url}/move",
+        headers=booth_fair.organizer,
+        json={"to_booth_id": spare["booth_id"], "reason": "cột điện hỏng"},
+    )
+    assert moved.status_code == 200, moved.text
     assert (
         await client.post(f"{url}/block", headers=booth_fair.organizer, json={"reason": "cột điện"})
     ).json() == {"booth": booth["code"], "state": "blocked"}
-    assert (
-        await service.pool.fetchval(
-            "select count(*) from occupancy where booth_id = $1", uuid.UUID(booth["booth_id"])
-        )
-        == 0
-    )
+    assert await service.pool.fetchval(occupant, uuid.UUID(spare["booth_id"])) == a["exhibitor_id"]
     refused = await client.post(hold, headers=b["headers"], json={"booth_id": booth["booth_id"]})
     assert refused.status_code == 409 and refused.json()["field"] == "booth_id"
     assert (
@@ -425,4 +435,4 @@ async def test_a_blocked_booth_loses_its_occupant_and_takes_no_hold_until_unbloc
             uuid.UUID(booth["booth_id"]),
         )
     ]
-    assert actions == ["held", "released", "blocked", "unblocked", "held"]
+    assert actions == ["held", "blocked", "unblocked", "held"]

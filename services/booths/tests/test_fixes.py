@@ -26,14 +26,17 @@ async def test_a_waitlist_offer_lasts_the_configured_minutes(
         await client.post(f"/fairs/{booth_fair.fair_id}/allocations", headers=booth_fair.organizer)
     ).json()
     [waiting] = proposal["waitlist"]
+    url = f"/fairs/{booth_fair.fair_id}/booths/{booth['booth_id']}"
+    # Blocked before the commit, the booth is skipped; unblocking offers it to the waitlist.
+    r = await client.post(f"{url}/block", headers=booth_fair.organizer, json={"reason": "x"})
+    assert r.status_code == 200, r.text
     committed = await client.post(
         f"/allocations/{proposal['run_id']}/commit", headers=booth_fair.organizer
     )
     assert committed.status_code == 200, committed.text
-    url = f"/fairs/{booth_fair.fair_id}/booths/{booth['booth_id']}"
-    for action in ("block", "unblock"):  # blocking frees the booth; unblocking offers it
-        r = await client.post(f"{url}/{action}", headers=booth_fair.organizer, json={"reason": "x"})
-        assert r.status_code == 200, r.text
+    assert committed.json()["assigned"] == 0
+    r = await client.post(f"{url}/unblock", headers=booth_fair.organizer, json={"reason": "x"})
+    assert r.status_code == 200, r.text
     offer = await service.pool.fetchrow(
         "select status, hold_expires_at - since as lasts from occupancy where application_id = $1",
         uuid.UUID(waiting["application_id"]),

@@ -3,11 +3,17 @@ before its fix."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
+import asyncpg
 import httpx
+import pytest
 
 from ocop_shared.service import Service
+from ocop_shared.settings import CommonSettings
+from ocop_testkit import wait_for
 
 BoothFair = Any
 
@@ -70,3 +76,79 @@ async def test_two_bank_transfers_with_the_same_note_and_amount_are_two_payments
         assert all(u["reason"].startswith("already recorded") for u in again["unmatched"])
         fees = (await client.get(f"/fairs/{booth_fair.fair_id}/fees", headers=ex["headers"])).json()
         assert fees["paid_vnd"] == 4_000_000
+
+
+@pytest.mark.parametrize("first", ["hold", "block"])
+async def test_a_hold_racing_a_block_never_leaves_a_booth_blocked_and_occupied(
+    first: str,
+    booth_fair: BoothFair,
+    booths_app: tuple[Service, httpx.AsyncClient],
+    stack_settings: CommonSettings,
+    test_database: str,
+) -> None:
+    # Before: a block read the booth free while a hold's insert was not yet committed (or a
+    # hold read it unblocked while a block was not yet committed), and both committed: the
+    # booth was blocked and occupied. Here the two transactions overlap exactly there: the
+    # test locks booth_audit, which both write after their check, until both are waiting.
+    service, client = booths_app
+    [booth] = await booth_fair.floorplan(1)
+    [ex] = await booth_fair.approved_exhibitors(1)
+    booth_id = uuid.UUID(booth["booth_id"])
+    url = f"/fairs/{booth_fair.fair_id}"
+    send = {
+        "hold": lambda: client.post(
+            f"{url}/holds", headers=ex["headers"], json={"booth_id": booth["booth_id"]}
+        ),
+        "block": lambda: client.post(
+            f"{url}/booths/{booth['booth_id']}/block",
+            headers=booth_fair.organizer,
+            json={"reason": "sàn sụt lún"},
+        ),
+    }
+    second = "block" if first == "hold" else "hold"
+    lock = await asyncpg.connect(stack_settings.admin_dsn(test_database))
+    watch = await asyncpg.connect(stack_settings.admin_dsn(test_database))
+
+    async def waiting() -> int:
+        count: int = await watch.fetchval(
+            """select count(*) from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'
+                  and wait_event <> 'advisory' and pid <> $1""",
+            lock.get_server_pid(),
+        )
+        return count
+
+    tasks: dict[str, asyncio.Task[httpx.Response]] = {}
+    try:
+        async with lock.transaction():
+            await lock.execute("lock table booths.booth_audit in exclusive mode")
+            tasks[first] = asyncio.create_task(send[first]())
+            await wait_for(lambda: _at_least(waiting, 1))
+            tasks[second] = asyncio.create_task(send[second]())
+            await wait_for(lambda: _at_least(waiting, 2))
+        answers = {name: await task for name, task in tasks.items()}
+    finally:
+        await lock.close()
+        await watch.close()
+
+    state = await service.pool.fetchrow(
+        """select b.blocked, o.exhibitor_id from booths b
+             left join occupancy o using (booth_id) where b.booth_id = $1""",
+        booth_id,
+    )
+    assert state is not None
+    assert not (state["blocked"] and state["exhibitor_id"] is not None), "blocked and occupied"
+    if first == "hold":
+        assert answers["hold"].status_code == 201, answers["hold"].text
+        assert answers["block"].status_code == 409, answers["block"].text
+        assert booth["code"] in answers["block"].text
+        assert state["exhibitor_id"] == ex["exhibitor_id"] and not state["blocked"]
+    else:
+        assert answers["block"].status_code == 200, answers["block"].text
+        assert answers["hold"].status_code == 409, answers["hold"].text
+        assert f"booth {booth['code']} is blocked" in answers["hold"].text
+        assert state["blocked"] and state["exhibitor_id"] is None
+
+
+async def _at_least(count: Any, n: int) -> bool:
+    return bool(await count() >= n)

@@ -76,7 +76,7 @@ def test_a_booths_state_comes_from_its_use_and_occupant(booth: Booth, state: str
         ("assign", {"free"}),
         ("confirm", {"held", "assigned"}),
         ("release", {"held", "assigned", "confirmed"}),
-        ("block", {"free", "held", "assigned", "confirmed"}),
+        ("block", {"free"}),
         ("unblock", {"blocked"}),
     ],
 )
@@ -250,14 +250,19 @@ def test_blocking_a_free_booth() -> None:
 
 
 @pytest.mark.parametrize("status", ["held", "assigned", "confirmed"])
-def test_blocking_an_occupied_booth_releases_it_first(status: str) -> None:
-    d = lc.block(occupied(status), reason="cột điện", actor="org")
-    assert d.booth.state == "blocked" and d.booth.occupant is None
-    assert [type(e) for e in d.events] == [BoothReleased, BoothBlocked]
-    assert [(a.action, a.reason) for a in d.audit] == [
-        ("released", "booth blocked: cột điện"),
-        ("blocked", "cột điện"),
-    ]
+def test_blocking_an_occupied_booth_is_refused_naming_it(status: str) -> None:
+    # Organizers block for damage or safety: they move the exhibitor first, so nobody keeps a
+    # blocked booth, nor loses one without being placed again.
+    with pytest.raises(Conflict) as refused:
+        lc.block(occupied(status, code="B-007"), reason="cột điện", actor="org")
+    assert refused.value.field == "booth_id"
+    assert "B-007" in str(refused.value) and "move the exhibitor" in str(refused.value)
+
+
+def test_a_booth_that_cannot_be_taken_says_why() -> None:
+    assert "A-009 is blocked" in str(lc.not_free(blocked()))
+    assert str(lc.not_free(occupied("held"))) == lc.TAKEN
+    assert str(lc.not_free(None)) == lc.TAKEN
 
 
 def test_a_blocked_booth_is_not_blocked_twice() -> None:

@@ -120,7 +120,8 @@ class BoothRepository(Protocol):
     """Booths with their occupant (the ``occupancy`` table) and their audit trail."""
 
     async def get(self, booth_id: UUID, *, lock: bool = False) -> Booth | None:
-        """``lock`` locks the occupant's row (a free booth is guarded by the primary key)."""
+        """``lock`` locks the booth, then its occupant's row: a hold or a block racing this
+        transaction waits for it, then sees what it did."""
         ...
 
     async def get_many(self, booth_ids: Sequence[UUID]) -> dict[UUID, Booth]: ...
@@ -136,7 +137,8 @@ class BoothRepository(Protocol):
     async def past_deadline(self, limit: int) -> list[UUID]: ...
 
     async def occupy(self, booth: Booth) -> bool:
-        """Stores a free, unblocked booth's new occupant; False if someone has it already."""
+        """Stores a free, unblocked booth's new occupant; False if someone has it already or
+        it was blocked (a block in flight is waited for)."""
         ...
 
     async def vacate(self, booth_id: UUID) -> None: ...

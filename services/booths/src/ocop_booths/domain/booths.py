@@ -44,7 +44,7 @@ TRANSITIONS: dict[str, tuple[frozenset[BoothState], BoothState, type[Event]]] = 
     "assign": (frozenset({"free"}), "assigned", BoothAssigned),
     "confirm": (frozenset({"held", "assigned"}), "confirmed", BoothConfirmed),
     "release": (OCCUPIED, "free", BoothReleased),
-    "block": (frozenset({"free", *OCCUPIED}), "blocked", BoothBlocked),
+    "block": (frozenset({"free"}), "blocked", BoothBlocked),
     "unblock": (frozenset({"blocked"}), "free", BoothUnblocked),
 }
 
@@ -143,6 +143,13 @@ def _audit(o: Occupant, action: str, actor: str, reason: str) -> AuditEntry:
     return AuditEntry(o.fair_id, o.booth_id, action, o.exhibitor_id, actor, reason)
 
 
+def not_free(booth: Booth | None) -> Conflict:
+    """Why a booth could not be taken after all (read again once the write found it gone)."""
+    if booth is not None and booth.blocked:
+        return Conflict(f"booth {booth.code} is blocked", field="booth_id")
+    return Conflict(TAKEN, field="booth_id")
+
+
 def _take(
     booth: Booth,
     claimant: Claimant,
@@ -153,10 +160,8 @@ def _take(
     actor: str,
     reason: str,
 ) -> Decision:
-    if booth.blocked:
-        raise Conflict("this booth is blocked", field="booth_id")
-    if booth.occupant is not None:
-        raise Conflict(TAKEN, field="booth_id")
+    if booth.blocked or booth.occupant is not None:
+        raise not_free(booth)
     o = Occupant(
         fair_id=booth.fair_id,
         booth_id=booth.booth_id,
@@ -268,26 +273,26 @@ def expire(booth: Booth, *, now: datetime) -> Decision | None:
 
 
 def block(booth: Booth, *, reason: str, actor: str) -> Decision:
-    """Any state but blocked -> blocked; an occupant loses the booth first."""
-    if not can(booth, "block"):
-        raise Conflict("this booth is already blocked", field="booth_id")
-    events: list[Event] = []
-    audit: list[AuditEntry] = []
+    """free -> blocked. Organizers block a booth for damage or safety; an occupied booth is
+    refused, naming it: the organizer moves its exhibitor first (or releases it), so an
+    exhibitor never loses a booth, or keeps a blocked one, without being placed again."""
+    if booth.blocked:
+        raise Conflict(f"booth {booth.code} is already blocked", field="booth_id")
     if booth.occupant is not None:
-        freed = release(booth, reason=f"booth blocked: {reason}", actor=actor)
-        events += freed.events
-        audit += freed.audit
-    events.append(
-        BoothBlocked(
-            fair_id=booth.fair_id,
-            booth_id=booth.booth_id,
-            booth_code=booth.code,
-            reason=reason,
-            actor=actor,
+        raise Conflict(
+            f"booth {booth.code} is {booth.state} by an exhibitor: move the exhibitor to "
+            "another booth (or release it) before blocking it",
+            field="booth_id",
         )
+    event = BoothBlocked(
+        fair_id=booth.fair_id,
+        booth_id=booth.booth_id,
+        booth_code=booth.code,
+        reason=reason,
+        actor=actor,
     )
-    audit.append(AuditEntry(booth.fair_id, booth.booth_id, "blocked", None, actor, reason))
-    return Decision(replace(booth, blocked=True, occupant=None), tuple(events), tuple(audit))
+    entry = AuditEntry(booth.fair_id, booth.booth_id, "blocked", None, actor, reason)
+    return Decision(replace(booth, blocked=True), (event,), (entry,))
 
 
 def unblock(booth: Booth, *, reason: str, actor: str) -> Decision:

@@ -4,6 +4,12 @@ its audit trail (``booth_audit``).
 ``occupancy.booth_id`` is the primary key, so a booth has one occupant at most: two clients
 racing for a free booth both try ``occupy``, one insert wins and the other finds the key
 taken (``on conflict do nothing``), which the handler answers with a 409, never a 5xx.
+
+A booth is never both blocked and occupied: ``get(..., lock=True)`` locks the booth's row
+before it reads the occupant (in a statement of its own, so the occupant is read as committed
+after the lock), and ``occupy`` takes a share lock on that row while it checks ``not blocked``.
+A block waits for a hold in flight and then sees its occupant; a hold waits for a block in
+flight and then sees the booth blocked.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ OCCUPY = NamedQuery(
        select b.booth_id, b.fair_id, :exhibitor_id, :application_id, :status, :hold_expires_at, :payment_due_at
          from booths b
         where b.booth_id = :booth_id and b.fair_id = :fair_id and not b.blocked
+          for share of b
        on conflict (booth_id) do nothing
        returning booth_id"""
 )
@@ -96,6 +103,8 @@ class PostgresBooths:
     # --- reading ---------------------------------------------------------------------
 
     async def get(self, booth_id: UUID, *, lock: bool = False) -> Booth | None:
+        if lock:
+            await self.conn.execute("select 1 from booths where booth_id = $1 for update", booth_id)
         sql = _BOOTH.format(lock="for update" if lock else "") + " where b.booth_id = $1"
         row = await self.conn.fetchrow(sql, booth_id)
         return None if row is None else _booth(row)

@@ -100,12 +100,13 @@ async def block_booth(
     booth_id: UUID,
     reason: str,
 ) -> BoothUse:
-    """Takes a booth out of use; its occupant, if any, loses it (not offered to the waitlist)."""
+    """Takes a free booth out of use; an occupied one is refused (409 naming it: move its
+    exhibitor first). The booth is locked before its occupant is read, so a hold, an
+    allocation or a move racing the block either lands first (and the block is refused) or
+    finds the booth blocked: never both."""
     await _own_fair(uow, fair_id, principal)
     booth = await _booth_at(uow, fair_id, booth_id)
     decision = lifecycle.block(booth, reason=reason, actor=principal.subject)
-    if booth.occupant is not None:
-        await uow.repos.booths.vacate(booth_id)
     await uow.repos.booths.set_blocked(booth_id, True)
     await occupancy.record(uow, decision)
     return BoothUse(booth.code, "blocked")
@@ -141,10 +142,11 @@ async def move_booth(
     """Moves a booth's occupant to a free booth of the same fair; the booth it leaves is
     offered to the waitlist."""
     await _own_fair(uow, fair_id, principal)
-    source = await uow.repos.booths.get(booth_id, lock=True)
+    # Both booths locked, in booth id order: a block of the target waits, or is seen.
+    locked = {b: await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, to_booth_id})}
+    source, target = locked[booth_id], locked[to_booth_id]
     if source is None or source.fair_id != fair_id:
         raise NotFound("no such booth at this fair")
-    target = await uow.repos.booths.get(to_booth_id)
     moved = lifecycle.move(source, target, actor=principal.subject, reason=reason)
     if not await uow.repos.booths.move_occupant(booth_id, to_booth_id):
         raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")

@@ -10,7 +10,7 @@ from ocop_booths.application import occupancy
 from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain.applications import check_may_hold
-from ocop_booths.domain.booths import TAKEN, Occupant, Terms
+from ocop_booths.domain.booths import Occupant, Terms
 from ocop_shared.auth import Principal
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 from ocop_shared.uow import UnitOfWork
@@ -49,7 +49,8 @@ async def hold_booth(
         actor=principal.subject,
     )
     if not await repos.booths.occupy(decision.booth):
-        raise Conflict(TAKEN, field="booth_id")
+        # Taken or blocked meanwhile: say which, as the booth is now.
+        raise lifecycle.not_free(await repos.booths.get(booth_id))
     await occupancy.record(uow, decision)
     assert decision.booth.occupant is not None
     return decision.booth.occupant
