@@ -53,8 +53,13 @@ def application(
 
 def test_an_approved_application_puts_only_admitted_products_on_sale() -> None:
     kept, dropped = product(star=5), product(until=None)
-    admission = admit(application([kept, dropped], {kept.product_id: date(2026, 6, 30)}))
-    assert (admission.fair_id, admission.exhibitor_id) == (FAIR, EXHIBITOR)
+    at = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
+    admission = admit(application([kept, dropped], {kept.product_id: date(2026, 6, 30)}), at)
+    assert (admission.fair_id, admission.exhibitor_id, admission.decided_at) == (
+        FAIR,
+        EXHIBITOR,
+        at,
+    )
     assert [(e.product_id, e.ocop_until, e.star) for e in admission.entries] == [
         (kept.product_id, date(2026, 6, 30), 5)
     ]
@@ -65,12 +70,12 @@ def test_an_approved_application_puts_only_admitted_products_on_sale() -> None:
 def test_registrations_decision_wins_over_the_certificate_it_carries() -> None:
     # A valid certificate, but registration did not admit the product to this fair.
     p = product()
-    assert admit(application([p], {})).entries == []
+    assert admit(application([p], {}), datetime.now(UTC)).entries == []
 
 
 def test_a_product_without_certificate_admitted_by_registration_has_no_star() -> None:
     p = product(star=None)
-    [entry] = admit(application([p], {p.product_id: date(2026, 1, 1)})).entries
+    [entry] = admit(application([p], {p.product_id: date(2026, 1, 1)}), datetime.now(UTC)).entries
     assert entry.star == 0
 
 
@@ -99,8 +104,10 @@ def test_an_expiry_blocks_from_the_events_time() -> None:
 def test_a_new_certificate_reinstates_only_what_registration_says_is_in_force(
     star: int | None, until: date | None, expected: tuple[int | None, date] | None
 ) -> None:
-    r = reinstate(product(star=star, until=until))
+    at = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)
+    r = reinstate(product(star=star, until=until), at)
     assert (None if r is None else (r.star, r.ocop_until)) == expected
+    assert r is None or r.decided_at == at
 
 
 # --- access ---------------------------------------------------------------------------------

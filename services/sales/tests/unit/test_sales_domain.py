@@ -59,6 +59,7 @@ def till(*items: CatalogItem, **changes: object) -> Till:
         fair_status="running",
         fair_starts_at=NOW - timedelta(days=1),
         fair_ends_at=NOW + timedelta(days=2),
+        clock=NOW,
         catalog=catalog,
         by_gtin={i.gtin: i.product_id for i in catalog.values() if i.gtin},
         stored={},
@@ -198,13 +199,33 @@ def test_the_business_date_is_the_day_in_viet_nam() -> None:
         ),
         (sale(line(HONEY, 10_000, 250_000)), "LimitExceeded", "total_vnd"),
         (sale(*[line(TEA, 1, 120_000)] * 101), "LimitExceeded", "lines"),
-        (sale(device_time=NOW + timedelta(minutes=11)), "InvalidField", "device_time"),
     ],
 )
 def test_a_wrong_sale_is_refused_naming_the_field(the_sale: SaleIn, error: str, field: str) -> None:
     with pytest.raises(DomainError) as exc:
         price_sale(the_sale, till(), POLICY, now=NOW, offline=False)
     assert refused(exc) == (error, field)
+
+
+def test_an_offline_sale_from_the_future_is_refused() -> None:
+    with pytest.raises(InvalidField) as exc:
+        price_sale(
+            sale(device_time=NOW + timedelta(minutes=11)), till(), POLICY, now=NOW, offline=True
+        )
+    assert exc.value.field == "device_time" and "terminal's clock" in exc.value.message
+
+
+@pytest.mark.parametrize("off", [timedelta(hours=-26), timedelta(hours=9), timedelta(hours=26)])
+def test_an_online_sale_is_judged_and_dated_at_the_servers_time_whatever_the_tills_clock(
+    off: timedelta,
+) -> None:
+    late = datetime(2026, 3, 10, 18, 30, tzinfo=UTC)  # 01:30 on the 11th in Viet Nam
+    t = till(fair_ends_at=late + timedelta(days=1))
+    priced = price_sale(sale(device_time=late + off), t, POLICY, now=late, offline=False)
+    assert priced.business_date == date(2026, 3, 11) and priced.judged_at == late
+    assert priced.sale.device_time == late + off  # kept as the till reported it
+    decision = judge_sales(t, [sale(device_time=late + off)], POLICY, now=late, offline=False)
+    assert decision.recorded_at == late and decision.outcomes[0].recorded_at == late
 
 
 def test_a_sale_has_at_least_one_line() -> None:

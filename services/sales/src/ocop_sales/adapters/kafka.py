@@ -79,11 +79,11 @@ def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
                 FairRulesChanged: fair_changed,
                 ExhibitorRegistered: exhibitor,
                 ExhibitorUpdated: exhibitor,
-                ApplicationApproved: uow.event_handler(on.on_application_approved),
+                ApplicationApproved: at_event_time(uow, on.on_application_approved),
                 ApplicationWithdrawn: uow.event_handler(on.on_application_withdrawn),
                 CertificateRevoked: certificate_ended,
                 CertificateExpired: certificate_ended,
-                CertificateIssued: uow.event_handler(on.on_certificate_issued),
+                CertificateIssued: at_event_time(uow, on.on_certificate_issued),
                 ProductUpdated: uow.event_handler(on.on_product_updated),
             },
         )

@@ -4,6 +4,7 @@ implements them). Handlers see these, never a connection or SQL."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -83,7 +84,10 @@ class BoothHolderRepository(Protocol):
 class CatalogRepository(Protocol):
     async def admit(self, admission: Admission) -> None: ...
     async def withdraw(self, fair_id: UUID, exhibitor_id: UUID) -> None: ...
-    async def block(self, block: ProductBlock) -> None: ...
+    async def block(self, block: ProductBlock) -> datetime | None:
+        """When the block took effect; None if a newer decision about the product is known."""
+        ...
+
     async def reinstate(self, reinstatement: Reinstatement) -> None: ...
     async def describe(self, product: ProductDetails) -> None: ...
 
@@ -103,11 +107,21 @@ class TerminalRepository(Protocol):
 class TillRepository(Protocol):
     """The sale's fast path: one read, one optimistic write (no transaction around them)."""
 
-    async def read(self, terminal_id: UUID, sale_ids: Sequence[UUID]) -> Till: ...
+    async def read(
+        self, terminal_id: UUID, sale_ids: Sequence[UUID], *, lock: bool = False
+    ) -> Till:
+        """The till as a sale needs it, with the server's clock; with ``lock`` (inside
+        ``serialised``), the till's row stays locked until that transaction ends."""
+        ...
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
-        """Writes the decided sales and their events if the till's receipt counter is still
-        the one read; False if another request of the till got there first."""
+        """Writes the decided sales and their events, each in the till's open session, if
+        the till's receipt counter is still the one read and no product sold was blocked or
+        taken off sale since; False otherwise (read and decide again)."""
+        ...
+
+    def serialised(self) -> AbstractAsyncContextManager[None]:
+        """A transaction for the path under contention (``read(lock=True)`` in it)."""
         ...
 
 
@@ -128,18 +142,26 @@ class SessionRepository(Protocol):
     async def open(
         self, session_id: UUID, terminal_id: UUID, opening_cash_vnd: int
     ) -> datetime | None:
-        """The opening time, or None if the till already has an open session."""
+        """The opening time, or None if the till already has an open session. The till's
+        sales and refunds written while none was open join this one."""
         ...
 
     async def get(self, session_id: UUID, terminal_id: UUID) -> Session | None:
         """The session, locked until the transaction ends."""
         ...
 
-    async def clock(self) -> datetime:
-        """The database's time of the current transaction."""
+    async def end(self, terminal_id: UUID) -> UUID | None:
+        """Ends the till's open session on its row, locked until the transaction ends (sales
+        in flight finish first); the till's fair, or None if there is no such till."""
         ...
 
-    async def takings(self, terminal_id: UUID, since: datetime, until: datetime) -> Takings: ...
+    async def clock(self) -> datetime:
+        """The database's time now."""
+        ...
+
+    async def takings(self, terminal_id: UUID, session_id: UUID) -> Takings:
+        """The sales and refunds written in this session."""
+        ...
 
     async def close(
         self, session_id: UUID, closed_at: datetime, counted_cash_vnd: int, report: dict[str, Any]

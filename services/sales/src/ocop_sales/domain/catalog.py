@@ -5,6 +5,12 @@ Registration decides whether a product counts as OCOP and which of an applicatio
 products are admitted (``ApplicationSnapshot.admitted``, ``ProductSnapshot.ocop_until``);
 sales applies those decisions and never re-reads certificate statuses.
 
+Decisions about one product come from two topics (its certificate on registration.products,
+its admission on registration.applications) and may arrive in any order: each carries its
+event time (``decided_at``), and the newest decision per product wins, whatever the arrival
+order. A block follows the product's newest certificate decision; the last day it may sell
+and its star follow the newest of its admission and its certificates.
+
 The functions taking a registration snapshot are translators: each turns a consumed event
 into sales' own ``Fair``, ``Exhibitor``, ``ProductDetails``, ``Admission``, ``ProductBlock``
 or ``Reinstatement``; nothing sales keeps is a snapshot.
@@ -93,11 +99,14 @@ class Admission:
     exhibitor_id: UUID
     entries: list[CatalogEntry]  # admitted: on sale (again)
     not_admitted: list[UUID]  # shown in the application, but not admitted: off sale
+    decided_at: datetime  # the approval's event time
 
 
 @dataclass(frozen=True, slots=True)
 class ProductBlock:
-    """A product stops selling, at every fair, from ``blocked_at`` (the earliest block wins)."""
+    """A product stops selling, at every fair, from ``blocked_at`` (the event's time: a
+    decision older than the product's newest certificate decision changes nothing; of two
+    blocks, the earliest wins)."""
 
     product_id: UUID
     blocked_at: datetime
@@ -111,9 +120,10 @@ class Reinstatement:
     product_id: UUID
     star: int | None  # None: keep the star the catalog has
     ocop_until: date
+    decided_at: datetime  # the certificate event's time
 
 
-def admit(application: ApplicationSnapshot) -> Admission:
+def admit(application: ApplicationSnapshot, decided_at: datetime) -> Admission:
     """The products of an approved application that registration admitted, until when."""
     until = {a.product_id: a.until for a in application.admitted}
     entries = [
@@ -131,7 +141,9 @@ def admit(application: ApplicationSnapshot) -> Admission:
         if p.product_id in until
     ]
     not_admitted = [p.product_id for p in application.products if p.product_id not in until]
-    return Admission(application.fair_id, application.exhibitor_id, entries, not_admitted)
+    return Admission(
+        application.fair_id, application.exhibitor_id, entries, not_admitted, decided_at
+    )
 
 
 def block(event: CertificateRevoked | CertificateExpired, occurred_at: datetime) -> ProductBlock:
@@ -145,10 +157,11 @@ def block(event: CertificateRevoked | CertificateExpired, occurred_at: datetime)
     return ProductBlock(event.product.product_id, occurred_at, reason)
 
 
-def reinstate(product: ProductSnapshot) -> Reinstatement | None:
+def reinstate(product: ProductSnapshot, decided_at: datetime) -> Reinstatement | None:
     """A newly issued certificate admits the product again if registration says it counts
-    as OCOP (``ocop_until``); otherwise nothing changes."""
+    as OCOP (``ocop_until``) and no newer decision about it is known; otherwise nothing
+    changes."""
     if product.ocop_until is None:
         return None
     star = product.certificate.star if product.certificate else None
-    return Reinstatement(product.product_id, star, product.ocop_until)
+    return Reinstatement(product.product_id, star, product.ocop_until, decided_at)

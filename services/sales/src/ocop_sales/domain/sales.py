@@ -6,8 +6,10 @@ every line and the sale and refuses a sale whose claim differs, naming the field
 
 A sale id is the till's idempotency key: the same id with the same content answers as the
 first time (a replay), the same id with another content is a conflict naming ``sale_id``.
-An offline sale is judged at its device time: a product revoked after the sale was made
-still counted when it was sold.
+An online sale is judged, dated and recorded at the server's time (the database's clock, read
+with the till): a till's clock may be hours off, so its device time is only kept as reported.
+An offline sale is judged and dated at its device time, within the fair's hours and the upload
+window: a product revoked after the sale was made still counted when it was sold.
 
 A sale's lines are sales' own ``SaleLine``; the ``SoldLine`` snapshots the events carry are
 made from them in one place (``sold_line``), when the decision makes its events.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -118,6 +120,7 @@ class Till:
     fair_status: str
     fair_starts_at: datetime
     fair_ends_at: datetime
+    clock: datetime  # the server's (database's) time when the till was read
     catalog: Mapping[UUID, CatalogItem]
     by_gtin: Mapping[str, UUID]
     stored: Mapping[UUID, StoredSale] = field(default_factory=dict)
@@ -159,6 +162,9 @@ class PricedSale:
     total_vnd: int
     payments: dict[PaymentMethod, int]
     business_date: date
+    judged_at: (
+        datetime  # the moment it was judged at: the server's time online, the device's offline
+    )
 
 
 Status = Literal["recorded", "replayed", "conflict", "rejected"]
@@ -211,10 +217,6 @@ def payload_hash(canonical_json: bytes) -> bytes:
     return hashlib.sha256(canonical_json).digest()
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def check_till(till: Till, policy: SalePolicy, now: datetime) -> None:
     """Refusals that apply to every sale from this till right now."""
     if not till.active:
@@ -238,11 +240,12 @@ def price_sale(
     sale: SaleIn, till: Till, policy: SalePolicy, *, now: datetime, offline: bool
 ) -> PricedSale:
     """Checks one sale against the till's catalog and recomputes its totals. An online sale
-    is judged now; an offline one at its device time."""
+    is judged and dated now (the server's time, whatever the till's clock says); an offline
+    one at its device time."""
     moment = sale.device_time if offline else now
     if not till.fair_starts_at - policy.grace <= moment <= till.fair_ends_at + policy.grace:
         raise InvalidField("device_time", "outside the fair's selling hours")
-    if sale.device_time > now + timedelta(minutes=10):
+    if offline and sale.device_time > now + timedelta(minutes=10):
         raise InvalidField("device_time", "is in the future: check the terminal's clock")
     if not sale.lines:
         raise InvalidField("lines", "a sale has at least one line")
@@ -297,7 +300,7 @@ def price_sale(
     paid = sum(payments.values())
     if paid != total:
         raise InvalidField("payments", f"add up to {paid}, but the sale is {total}")
-    return PricedSale(sale, sold, total, payments, sale.device_time.astimezone(VN).date())
+    return PricedSale(sale, sold, total, payments, moment.astimezone(VN).date(), moment)
 
 
 def _catalog_item(line: LineIn, till: Till, i: int) -> CatalogItem:

@@ -24,6 +24,7 @@ from ocop_sales.adapters.http.schemas import (
 from ocop_sales.application.commands import sales
 from ocop_sales.application.queries import sales as sales_queries
 from ocop_sales.domain.sales import VN, LineIn, PaymentIn, SaleIn, SaleOutcome, payload_hash
+from ocop_shared import metrics
 from ocop_shared.service import body_schema, json_body
 
 router = APIRouter(tags=["sales"])
@@ -73,6 +74,20 @@ def answer(outcome: SaleOutcome) -> dict[str, Any]:
     return out
 
 
+# Sales by outcome (ocop_sales_total): each sale answered, alone or in a batch.
+_COUNTED = {
+    "recorded": metrics.SALES.labels(outcome="recorded"),
+    "replayed": metrics.SALES.labels(outcome="replayed"),
+    "conflict": metrics.SALES.labels(outcome="conflict"),
+    "rejected": metrics.SALES.labels(outcome="refused"),
+}
+
+
+def count(outcomes: list[SaleOutcome]) -> None:
+    for outcome in outcomes:
+        _COUNTED[outcome.status].inc()
+
+
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
         orjson.dumps(body), status_code=status_code, headers=headers, media_type="application/json"
@@ -106,6 +121,7 @@ async def record_sale(
             repos, terminal_id=terminal, sale=sale, policy=wired.policy, cause=cause
         )
     )
+    count([outcome])
     if outcome.status == "recorded":
         return _json(answer(outcome), 201)
     if outcome.status == "replayed":
@@ -124,7 +140,7 @@ async def record_sale(
     "/sales/batch",
     response_model=BatchAnswer,
     responses={
-        409: {"model": ErrorAnswer, "description": "not a terminal's token, or the till is busy"},
+        409: {"model": ErrorAnswer, "description": "not a terminal's token"},
         413: {"model": ErrorAnswer, "description": "more sales than max_batch_sales"},
         422: {"model": InvalidAnswer, "description": "a sale that does not parse, named"},
     },
@@ -144,6 +160,7 @@ async def record_offline_batch(
             repos, terminal_id=terminal, sales=batch, policy=wired.policy, cause=cause
         )
     )
+    count(outcome.results)
     return _json({"results": [answer(o) for o in outcome.results], "counts": outcome.counts})
 
 

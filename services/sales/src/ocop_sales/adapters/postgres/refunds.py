@@ -22,9 +22,12 @@ class PostgresRefunds:
 
     async def add(self, refund: RefundIn, decision: RefundDecision, terminal_id: UUID) -> None:
         r = refund
+        # In the till's open session, read under a share lock: a close in flight finishes first.
         await self._conn.execute(
-            """insert into refunds (refund_id, sale_id, terminal_id, total_vnd, method, reason, payload_hash)
-               values ($1, $2, $3, $4, $5, $6, $7)""",
+            """with till as (select session_id from terminals where terminal_id = $3 for share)
+               insert into refunds (refund_id, sale_id, terminal_id, total_vnd, method, reason, payload_hash,
+                                    session_id)
+               select $1, $2, $3, $4, $5, $6, $7, till.session_id from till""",
             r.refund_id, r.sale_id, terminal_id, decision.total_vnd, r.method, r.reason, r.payload_hash,
         )  # fmt: skip
         await self._conn.executemany(

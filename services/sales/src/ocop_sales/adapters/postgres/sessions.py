@@ -1,4 +1,9 @@
-"""Till sessions and what was taken while one was open."""
+"""Till sessions and what was taken in each.
+
+A till's row holds its open session (``terminals.session_id``); a sale's write takes its
+session from that row as it updates it, a refund reads it under a share lock, and opening or
+closing a session changes it under the row's lock: each sale and refund is in exactly one
+session, and a closing Z-report counts exactly the sales written before it."""
 
 from __future__ import annotations
 
@@ -27,6 +32,17 @@ class PostgresSessions:
                 )  # fmt: skip
         except asyncpg.UniqueViolationError:
             return None  # sessions_one_open: the till has an open session
+        # The till's row, locked until commit: sales written from now on join this session;
+        # those written while none was open (committed before this lock) are carried into it.
+        await self._conn.execute(
+            "update terminals set session_id = $1 where terminal_id = $2", session_id, terminal_id
+        )
+        for table in ("sales", "refunds"):
+            await self._conn.execute(
+                f"update {table} set session_id = $1 where terminal_id = $2 and session_id is null",
+                session_id,
+                terminal_id,
+            )
         return opened_at
 
     async def get(self, session_id: UUID, terminal_id: UUID) -> Session | None:
@@ -39,23 +55,29 @@ class PostgresSessions:
         return Session(**row) if row else None
 
     async def clock(self) -> datetime:
-        now: datetime = await self._conn.fetchval("select now()")
+        now: datetime = await self._conn.fetchval("select clock_timestamp()")
         return now
 
-    async def takings(self, terminal_id: UUID, since: datetime, until: datetime) -> Takings:
-        sales = await self._conn.fetch(
-            """select total_vnd, payments from sales
-                where terminal_id = $1 and recorded_at >= $2 and recorded_at <= $3""",
+    async def end(self, terminal_id: UUID) -> UUID | None:
+        """Takes the till's row lock until commit and clears its open session: a sale written
+        before this is counted by this close, one written after is not in this session."""
+        fair_id: UUID | None = await self._conn.fetchval(
+            """update terminals set session_id = null where terminal_id = $1
+               returning fair_id""",
             terminal_id,
-            since,
-            until,
+        )
+        return fair_id
+
+    async def takings(self, terminal_id: UUID, session_id: UUID) -> Takings:
+        sales = await self._conn.fetch(
+            "select total_vnd, payments from sales where terminal_id = $1 and session_id = $2",
+            terminal_id,
+            session_id,
         )
         refunds = await self._conn.fetch(
-            """select total_vnd, method from refunds
-                where terminal_id = $1 and recorded_at >= $2 and recorded_at <= $3""",
+            "select total_vnd, method from refunds where terminal_id = $1 and session_id = $2",
             terminal_id,
-            since,
-            until,
+            session_id,
         )
         return Takings(
             sales=[(r["total_vnd"], r["payments"]) for r in sales],

@@ -1,16 +1,25 @@
 """The sale's fast path: two statements per attempt, no transaction around them.
 
-``read`` fetches the till, its fair, its booth's holder and catalog, and the sales already
-stored under the request's ids, in one statement and without a lock. ``record`` writes the
-decided sales, their lines, the till's next receipt number and the outbox rows in one
-statement (data-modifying CTEs run together; the lines' foreign key is checked at its end),
-and only if the till's receipt counter is still the one read: otherwise nothing is written
-and the caller reads and decides again.
+``read`` fetches the till, its fair, its booth's holder and catalog, the sales already stored
+under the request's ids and the database's clock, in one statement and without a lock.
+``record`` writes the decided sales, their lines, the till's next receipt number and the
+outbox rows in one statement (data-modifying CTEs run together; the lines' foreign key is
+checked at its end), and only if what the decision rests on still holds when it writes: the
+till's receipt counter is still the one read (and the till active), the booth still held by
+the same exhibitor, and every product sold still admitted and not blocked at the sale's
+moment. Otherwise nothing is written and the caller reads and decides again. Each sale takes
+the till's open session from the till's row as the write updates it (``returning``): a close
+holds that row, so a sale lands either before it, in its Z-report, or after it.
+
+``serialised`` is the path under contention: a transaction in which ``read(lock=True)`` locks
+the till's row until the write commits, so the write cannot lose to another request of the
+till.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -27,7 +36,7 @@ PRODUCER = "sales"
 
 _READ = """
 select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
-       f.starts_at, f.ends_at, b.exhibitor_id,
+       f.starts_at, f.ends_at, b.exhibitor_id, statement_timestamp() as clock,
        (select coalesce(json_agg(json_build_object(
                    'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
                    'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
@@ -41,21 +50,33 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
   from terminals t join fairs f using (fair_id)
   left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
  where t.terminal_id = $1"""
+_READ_LOCKED = _READ + " for update of t"
 
 # Compiled once, at import. Every array holds one element per new sale (sales) or per line
 # of the new sales (lines); the outbox's arrays one per event.
 _RECORD = NamedQuery(
     f"""with bumped as (
            -- Optimistic: claims the receipt numbers only if no other request of this till
-           -- got there first (and the till is still active); otherwise nothing is written.
+           -- got there first (and the till is still active), the booth is still the
+           -- exhibitor's and no product sold was blocked or taken off sale since the read;
+           -- otherwise nothing is written. Returns the till's open session as of this write.
            update terminals set next_receipt_no = :next_receipt_no
             where terminal_id = :terminal_id and next_receipt_no = :read_receipt_no and status = 'active'
-           returning 1),
+              and exists (select 1 from booth_holders b
+                           where b.booth_id = :booth_id and b.fair_id = :fair_id and b.exhibitor_id = :exhibitor_id)
+              and not exists (
+                  select 1 from unnest(:product_id::uuid[], :line_moment::timestamptz[]) as l(product_id, moment)
+                    left join catalog c
+                      on c.fair_id = :fair_id and c.exhibitor_id = :exhibitor_id and c.product_id = l.product_id
+                   where c.product_id is null or c.withdrawn or c.blocked_at <= l.moment
+                      or (l.moment at time zone 'Asia/Ho_Chi_Minh')::date > c.ocop_until)
+           returning session_id),
        new_sales as (
            insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
-                              business_date, total_vnd, payments, payload_hash, offline, recorded_at)
+                              business_date, total_vnd, payments, payload_hash, offline, recorded_at, session_id)
            select s.sale_id, :fair_id, :terminal_id, :booth_id, :exhibitor_id, s.receipt_no, s.device_time,
-                  s.business_date, s.total_vnd, s.payments::jsonb, s.payload_hash, s.offline, :recorded_at
+                  s.business_date, s.total_vnd, s.payments::jsonb, s.payload_hash, s.offline, :recorded_at,
+                  bumped.session_id
              from unnest(:sale_id::uuid[], :receipt_no::int[], :device_time::timestamptz[], :business_date::date[],
                          :sale_total_vnd::bigint[], :payments::text[], :payload_hash::bytea[], :offline::bool[])
                   as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline),
@@ -78,8 +99,18 @@ class PostgresTills:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def read(self, terminal_id: UUID, sale_ids: Sequence[UUID]) -> Till:
-        row = await self._conn.fetchrow(_READ, terminal_id, list(sale_ids))
+    @asynccontextmanager
+    async def serialised(self) -> AsyncIterator[None]:
+        """A transaction: ``read`` in it locks the till's row until it ends."""
+        async with self._conn.transaction():
+            yield
+
+    async def read(
+        self, terminal_id: UUID, sale_ids: Sequence[UUID], *, lock: bool = False
+    ) -> Till:
+        row = await self._conn.fetchrow(
+            _READ_LOCKED if lock else _READ, terminal_id, list(sale_ids)
+        )
         if row is None:
             raise NotFound("no such terminal")
         catalog: dict[UUID, CatalogItem] = {}
@@ -118,6 +149,7 @@ class PostgresTills:
             fair_status=row["fair_status"],
             fair_starts_at=row["starts_at"],
             fair_ends_at=row["ends_at"],
+            clock=row["clock"],
             catalog=catalog,
             by_gtin=by_gtin,
             stored=stored,
@@ -132,7 +164,7 @@ class PostgresTills:
         lines: dict[str, list[Any]] = {
             k: []
             for k in ("line_sale_id", "line_no", "product_id", "producer_id", "quantity", "unit_price_vnd",
-                      "discount_vnd", "line_total_vnd", "product_group", "star")
+                      "discount_vnd", "line_total_vnd", "product_group", "star", "line_moment")
         }  # fmt: skip
         for new in decision.new_sales:
             priced, sale = new.priced, new.priced.sale
@@ -144,6 +176,7 @@ class PostgresTills:
             sales["payments"].append(orjson.dumps(priced.payments).decode())
             sales["payload_hash"].append(sale.payload_hash)
             sales["offline"].append(decision.offline)
+            moment = priced.judged_at
             for n, line in enumerate(priced.lines):
                 lines["line_sale_id"].append(sale.sale_id)
                 lines["line_no"].append(n)
@@ -155,6 +188,7 @@ class PostgresTills:
                 lines["line_total_vnd"].append(line.total_vnd)
                 lines["product_group"].append(line.product_group)
                 lines["star"].append(line.star)
+                lines["line_moment"].append(moment)
         args = _RECORD.args(
             next_receipt_no=decision.next_receipt_no,
             read_receipt_no=till.next_receipt_no,
@@ -168,7 +202,11 @@ class PostgresTills:
             **outbox_params(decision.events, producer=PRODUCER, cause=cause),
         )
         try:
-            applied = await self._conn.fetchval(_RECORD.sql, *args)
+            if self._conn.is_in_transaction():  # the serialised path: a savepoint keeps it usable
+                async with self._conn.transaction():
+                    applied = await self._conn.fetchval(_RECORD.sql, *args)
+            else:
+                applied = await self._conn.fetchval(_RECORD.sql, *args)
         except asyncpg.UniqueViolationError:
             return False  # a twin request stored this sale id first
         return bool(applied)

@@ -9,10 +9,20 @@ optimistic guard, no row lock). If another request of the same till wrote in bet
 handler reads and decides again: a twin in flight then finds the first one's sale and
 answers it as a replay. ``UnitOfWorkFactory.read`` lends the repositories on one
 connection for exactly that.
+
+Under contention (many requests of one till at once) the optimistic write is retried a few
+times with a jittered, growing pause; past that bound the request takes the serialising path:
+a transaction that locks the till's row while it reads, decides and writes, so it cannot lose
+again. Contention is never answered as a conflict (409 means a sale id reused for another
+sale) nor as a server error.
+
+The server's clock (read with the till) is the time of an online sale and of every answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -25,12 +35,13 @@ from ocop_sales.domain.sales import (
     check_batch,
     count_outcomes,
     judge_sales,
-    utcnow,
 )
 from ocop_shared.errors import Conflict
 from ocop_shared.outbox import Causation
 
-ATTEMPTS = 20
+OPTIMISTIC_ATTEMPTS = 4  # then the serialising path
+BACKOFF_SECONDS = 0.002  # the first retry's mean pause; doubles each time
+SERIALISED_ATTEMPTS = 10  # a locked write fails only if a block lands in between
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +85,19 @@ async def _record(
 ) -> list[SaleOutcome]:
     tills = repos.tills
     sale_ids = [sale.sale_id for sale in sales]
-    for _attempt in range(ATTEMPTS):
+    for attempt in range(OPTIMISTIC_ATTEMPTS):
+        if attempt:
+            await asyncio.sleep(random.uniform(0, 2 * BACKOFF_SECONDS * 2**attempt))
         till = await tills.read(terminal_id, sale_ids)
-        decision = judge_sales(till, sales, policy, now=utcnow(), offline=offline)
+        decision = judge_sales(till, sales, policy, now=till.clock, offline=offline)
         if not decision.new_sales or await tills.record(till, decision, cause):
             return decision.outcomes
-    raise Conflict("this terminal is busy with other requests; retry", field="terminal_id")
+    for _attempt in range(SERIALISED_ATTEMPTS):
+        async with tills.serialised():
+            till = await tills.read(terminal_id, sale_ids, lock=True)
+            decision = judge_sales(till, sales, policy, now=till.clock, offline=offline)
+            if not decision.new_sales or await tills.record(till, decision, cause):
+                return decision.outcomes
+    # Unreachable in practice: each locked attempt fails only if a block or a booth change
+    # committed between its read and its write.
+    raise Conflict("this terminal's catalog keeps changing; retry", field="terminal_id")
