@@ -152,3 +152,47 @@ async def test_a_hold_racing_a_block_never_leaves_a_booth_blocked_and_occupied(
 
 async def _at_least(count: Any, n: int) -> bool:
     return bool(await count() >= n)
+
+
+async def test_a_waitlist_offer_respects_the_fairs_cap_per_holder(
+    booth_fair: BoothFair, booths_app: tuple[Service, httpx.AsyncClient]
+) -> None:
+    # Before: an offer went to the best-ranked application holding fewer booths than it asked
+    # for, whatever the fair's cap: one asking for 3 at a fair allowing 2 per holder got a
+    # third booth, ahead of an exhibitor that had none.
+    service, client = booths_app
+    booths = await booth_fair.floorplan(4)
+    [greedy] = await booth_fair.approved_exhibitors(1, count=3, star=5)  # the fair allows 2
+    [modest] = await booth_fair.approved_exhibitors(1, count=1, star=4)
+    organizer, url = booth_fair.organizer, f"/fairs/{booth_fair.fair_id}"
+    for booth in booths:  # nothing free at allocation: both go to the waitlist
+        r = await client.post(
+            f"{url}/booths/{booth['booth_id']}/block", headers=organizer, json={"reason": "sơn"}
+        )
+        assert r.status_code == 200, r.text
+    proposal = (await client.post(f"{url}/allocations", headers=organizer)).json()
+    committed = await client.post(f"/allocations/{proposal['run_id']}/commit", headers=organizer)
+    assert committed.status_code == 200, committed.text
+    waitlist = (await client.get(f"{url}/waitlist", headers=organizer)).json()
+    assert [w["application_id"] for w in waitlist] == [
+        str(greedy["application"].application_id),
+        str(modest["application"].application_id),
+    ]
+    for booth in booths[:3]:  # each booth put back in use is offered to the waitlist
+        r = await client.post(
+            f"{url}/booths/{booth['booth_id']}/unblock", headers=organizer, json={"reason": "khô"}
+        )
+        assert r.status_code == 200, r.text
+    held = {
+        r["booth_id"]: r["exhibitor_id"]
+        for r in await service.pool.fetch(
+            "select booth_id, exhibitor_id from occupancy where fair_id = $1 and status = 'held'",
+            booth_fair.fair_id,
+        )
+    }
+    ids = [uuid.UUID(b["booth_id"]) for b in booths[:3]]
+    assert [held.get(b) for b in ids] == [
+        greedy["exhibitor_id"],
+        greedy["exhibitor_id"],
+        modest["exhibitor_id"],
+    ]

@@ -203,6 +203,25 @@ def test_the_booth_limit_is_the_request_capped_per_holder(
     assert a.booth_limit(apps.Rules(max_booths_per_holder=per_holder)) == limit
 
 
+@pytest.mark.parametrize(
+    ("count", "per_holder", "holders", "have", "room"),
+    [
+        (3, 2, 1, 2, 0),  # asked for 3, the fair allows 2 per holder: full at 2
+        (3, 2, 1, 1, 1),
+        (1, 2, 1, 1, 0),  # asked for 1 and has it
+        (1, 2, 1, 0, 1),
+        (5, 2, 2, 3, 1),  # a delegation of two holders: 4 at most
+        (2, 2, 1, 3, 0),  # more than allowed already (a lowered limit): none, never negative
+    ],
+)
+def test_a_waitlist_offer_needs_room_under_the_request_and_the_fairs_cap(
+    count: int, per_holder: int, holders: int, have: int, room: int
+) -> None:
+    products = [product(uuid.uuid4()) for _ in range(holders)]
+    a = apps.from_snapshot(application(products, products, booth_request=BoothRequest(count=count)))
+    assert a.room(apps.Rules(max_booths_per_holder=per_holder), have=have) == room
+
+
 def test_without_the_fairs_rules_an_application_holds_one_booth() -> None:
     p = product(uuid.uuid4())
     assert apps.from_snapshot(application([p], [p])).booth_limit(None) == 1

@@ -46,13 +46,34 @@ async def release_all_of(
 async def offer_to_waitlist(
     uow: UnitOfWork[Repositories], booth: Booth, terms: Terms
 ) -> Decision | None:
-    """Offers a free booth to the best-ranked waiting application that wants its type."""
+    """Offers a free booth to the best-ranked waiting application that wants its type and has
+    room for one more booth: its request, capped by the fair's booths per holder, counting the
+    booths it holds, is assigned or has confirmed. The application is locked as a hold locks
+    it, so an offer and the exhibitor's own hold never both take its last place."""
     if booth.state != "free":
         return None
     repos = uow.repos
-    candidate = await repos.waitlist.next_candidate(booth.fair_id, booth.booth_type)
-    if candidate is None:
-        return None
+    fair = await repos.fairs.get(booth.fair_id)
+    rules = fair.rules if fair is not None else None
+    passed: list[UUID] = []
+    while True:
+        candidate = await repos.waitlist.next_candidate(
+            booth.fair_id, booth.booth_type, passed=passed
+        )
+        if candidate is None:
+            return None
+        application = await repos.applications.approved_for_update(
+            booth.fair_id, candidate.exhibitor_id
+        )
+        if (
+            application is not None
+            and application.application_id == candidate.application_id
+            and application.room(
+                rules, have=await repos.booths.count_of_application(application.application_id)
+            )
+        ):
+            break
+        passed.append(candidate.application_id)
     decision = lifecycle.offer(
         booth,
         Claimant(candidate.application_id, candidate.exhibitor_id),

@@ -157,9 +157,11 @@ class BoothRepository(Protocol):
 class WaitlistRepository(Protocol):
     async def rank(self, fair_id: UUID, entries: Sequence[WaitlistEntry]) -> None: ...
     async def leave(self, application_id: UUID) -> None: ...
-    async def next_candidate(self, fair_id: UUID, booth_type: str) -> Candidate | None:
+    async def next_candidate(
+        self, fair_id: UUID, booth_type: str, *, passed: Sequence[UUID] = ()
+    ) -> Candidate | None:
         """The best-ranked waiting (or offered) approved application wanting this booth
-        type and holding fewer booths than it asked for; its row is locked."""
+        type, but for those ``passed`` over; its row is locked (others offering skip it)."""
         ...
 
     async def mark_offered(self, fair_id: UUID, application_id: UUID, booth_id: UUID) -> None: ...

@@ -111,6 +111,11 @@ class Application:
         per_holder = rules.max_booths_per_holder if rules is not None else 1
         return min(self.booth_request.count, per_holder * self.holder_count)
 
+    def room(self, rules: Rules | None, *, have: int) -> int:
+        """How many more booths it may take, holding ``have`` already (held, assigned or
+        confirmed): a waitlist offer is made only while this is above zero."""
+        return max(0, self.booth_limit(rules) - have)
+
     def applicant(self) -> allocation.Applicant:
         r = self.booth_request
         return allocation.Applicant(

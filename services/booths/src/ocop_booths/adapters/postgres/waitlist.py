@@ -17,14 +17,14 @@ on conflict (fair_id, application_id) do update
    set rank = excluded.rank, reason = excluded.reason, status = 'waiting'"""
 
 # Skips rows another transaction is offering right now: two booths freed at once go to two
-# candidates, not both to the first.
+# candidates, not both to the first. Whether a candidate has room for one more booth is the
+# domain's decision (``Application.room``); those it passed over are skipped ($3).
 NEXT_CANDIDATE = """
 select w.application_id, w.rank, a.exhibitor_id
   from waitlist w join applications a using (application_id)
  where w.fair_id = $1 and w.status in ('waiting', 'offered') and a.status = 'approved'
    and coalesce(a.booth_request->>'booth_type', 'standard') = $2
-   and (select count(*) from occupancy o where o.application_id = w.application_id)
-       < coalesce((a.booth_request->>'count')::int, 1)
+   and not (w.application_id = any($3::uuid[]))
  order by w.rank limit 1
    for update of w skip locked"""
 
@@ -48,8 +48,10 @@ class PostgresWaitlist:
             "update waitlist set status = 'left' where application_id = $1", application_id
         )
 
-    async def next_candidate(self, fair_id: UUID, booth_type: str) -> Candidate | None:
-        row = await self.conn.fetchrow(NEXT_CANDIDATE, fair_id, booth_type)
+    async def next_candidate(
+        self, fair_id: UUID, booth_type: str, *, passed: Sequence[UUID] = ()
+    ) -> Candidate | None:
+        row = await self.conn.fetchrow(NEXT_CANDIDATE, fair_id, booth_type, list(passed))
         if row is None:
             return None
         return Candidate(row["application_id"], row["exhibitor_id"], row["rank"])
