@@ -76,9 +76,13 @@ class Fair:
                 self.served[url] += 1
                 if response.status_code < 500 and not idempotency_key_in_flight(response):
                     return response
-            except httpx.TransportError:
+                last = f"{response.status_code} {response.text[:300]}"
+            except httpx.TransportError as exc:
                 self.transport_errors += 1
-            assert time.monotonic() < deadline, f"POST {path} unanswered for {give_up_after} s"
+                last = repr(exc)
+            assert time.monotonic() < deadline, (
+                f"POST {path} unanswered for {give_up_after} s; last: {last}"
+            )
             await asyncio.sleep(0.2 + self.rng.random() * 0.3)
 
     async def sell_online(self, till: Till, body: dict[str, Any]) -> None:
