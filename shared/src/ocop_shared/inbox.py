@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import structlog
@@ -46,6 +46,8 @@ class Delivery:
 
 
 Handler = Callable[[asyncpg.Connection, Any, Delivery], Awaitable[None]]
+# What replaying a dead letter did (``InboxConsumer.replay``).
+ReplayOutcome = Literal["applied", "already_processed", "not_handled"]
 
 
 @dataclass(slots=True)
@@ -178,6 +180,29 @@ class InboxConsumer:
             started = time.perf_counter()
             await item.handler(conn, item.event, Delivery(env))
             metrics.observe_handler(self.name, env.type, time.perf_counter() - started)
+
+    async def replay(
+        self, conn: asyncpg.Connection, record: ConsumerRecord[Any, Any]
+    ) -> ReplayOutcome:
+        """Runs a dead-lettered message again, on ``conn`` and in the caller's transaction,
+        through the same path as a consumed one: its inbox row, then its handler. "applied":
+        it took effect now; "already_processed": its inbox row exists (no second effect);
+        "not_handled": this consumer has no handler for its type. An undecodable message
+        raises ``EventDecodeError``; a failing handler raises its error (the caller rolls
+        back)."""
+        envelope, event = decode_event(record.value)
+        handler = self.handlers.get(type(event))
+        if handler is None:
+            return "not_handled"
+        claimed = await conn.fetchval(
+            "insert into inbox (consumer, event_id) values ($1, $2) on conflict do nothing returning true",
+            self.name,
+            envelope.event_id,
+        )
+        if not claimed:
+            return "already_processed"
+        await self._call(conn, _Item(record, envelope, event, handler))
+        return "applied"
 
     async def _dead_letter(self, record: ConsumerRecord[Any, Any], reason: str) -> None:
         log.warning(

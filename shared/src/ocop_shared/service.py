@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth, housekeeping, metrics
+from ocop_shared import auth, deadletters, housekeeping, metrics
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
@@ -298,7 +298,7 @@ def create_app(
     # Operations: each module installs its own middleware and routes.
     metrics.install(app, service)
     # [hook: idempotency]
-    # [hook: dead letters]
+    deadletters.install(app, service)
 
     for router in routers:
         app.include_router(router)
