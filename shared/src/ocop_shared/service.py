@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth, deadletters, housekeeping, metrics
+from ocop_shared import auth, deadletters, housekeeping, idempotency, metrics
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
@@ -297,7 +297,7 @@ def create_app(
 
     # Operations: each module installs its own middleware and routes.
     metrics.install(app, service)
-    # [hook: idempotency]
+    idempotency.install(app, service)
     deadletters.install(app, service)
 
     for router in routers:
