@@ -29,6 +29,11 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(help="The demo fair.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
+dead_letters_app = typer.Typer(
+    help="Dead letters: events a service's consumers set aside (admin token).",
+    no_args_is_help=True,
+)
+app.add_typer(dead_letters_app, name="dead-letters")
 console = Console()
 T = TypeVar("T")
 STATE = (
@@ -337,6 +342,107 @@ def report(fair_id: str | None = None, by: str = "product_group", token: Token =
         "[bold]total[/bold]", "", "", "", "", f"[bold]{fmt_vnd(out['total_net_vnd'])}[/bold]"
     )
     console.print(table)
+
+
+SERVICES = ("registration", "booths", "sales")
+ServiceOption = Annotated[
+    str,
+    typer.Option("--service", help="the service whose dead letters: registration, booths or sales"),
+]
+AdminToken = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        help="the service's admin token (default: OCOP_<SERVICE>_ADMIN_TOKEN, or the local stack's)",
+    ),
+]
+
+
+def admin_call(service: str, token: str | None) -> str:
+    if service not in SERVICES:
+        console.print(f"[red]--service must be one of {', '.join(SERVICES)}[/red]")
+        raise typer.Exit(2)
+    return token or admin_tokens()[service]
+
+
+@dead_letters_app.command("list")
+def dead_letters_list(
+    service: ServiceOption,
+    consumer: Annotated[str | None, typer.Option(help="only this consumer's")] = None,
+    status: Annotated[str, typer.Option(help="open, replayed, discarded or all")] = "open",
+    after: Annotated[int, typer.Option(help="list after this id (paging)")] = 0,
+    limit: int = 50,
+    token: AdminToken = None,
+) -> None:
+    """List a service's dead letters (open ones unless --status says otherwise)."""
+    tok = admin_call(service, token)
+    params: dict[str, Any] = {"status": status, "after": after, "limit": limit}
+    if consumer:
+        params["consumer"] = consumer
+    page = run(lambda c: c.call(service, "GET", "/admin/dead-letters", tok, params=params))
+    table = Table(
+        "id", "consumer", "event", "topic/partition@offset", "tries", "status", "when", "reason"
+    )
+    for d in page["items"]:
+        table.add_row(
+            str(d["id"]),
+            d["consumer"],
+            d["event_type"] or "(undecodable)",
+            f"{d['topic']}/{d['partition']}@{d['offset']}",
+            str(d["attempts"]),
+            d["status"],
+            d["created_at"][:19],
+            d["reason"][:80],
+        )
+    console.print(table)
+    if page["next_after"] is not None:
+        console.print(f"more: --after {page['next_after']}")
+
+
+@dead_letters_app.command("show")
+def dead_letters_show(letter_id: int, service: ServiceOption, token: AdminToken = None) -> None:
+    """Show one dead letter: its message (decoded when it decodes), reason and history."""
+    tok = admin_call(service, token)
+    letter = run(lambda c: c.call(service, "GET", f"/admin/dead-letters/{letter_id}", tok))
+    console.print_json(data=letter)
+
+
+@dead_letters_app.command("replay")
+def dead_letters_replay(letter_id: int, service: ServiceOption, token: AdminToken = None) -> None:
+    """Run a dead letter again through the consumer that set it aside (at most one effect)."""
+    tok = admin_call(service, token)
+    out = run(
+        lambda c: c.call(
+            service, "POST", f"/admin/dead-letters/{letter_id}/replay", tok, expect=(200, 409)
+        )
+    )
+    if "outcome" not in out:
+        console.print(f"[red]{out['detail']}[/red]")
+        raise typer.Exit(1)
+    console.print(
+        f"dead letter {letter_id}: [bold]{out['outcome']}[/bold] ({out['letter']['resolution']})"
+    )
+
+
+@dead_letters_app.command("discard")
+def dead_letters_discard(
+    letter_id: int,
+    service: ServiceOption,
+    reason: Annotated[str, typer.Option(help="why (kept with the letter)")],
+    token: AdminToken = None,
+) -> None:
+    """Give up on a dead letter, with a reason; it is kept as an audit record."""
+    tok = admin_call(service, token)
+    out = run(
+        lambda c: c.call(
+            service,
+            "POST",
+            f"/admin/dead-letters/{letter_id}/discard",
+            tok,
+            json={"reason": reason},
+        )
+    )
+    console.print(f"dead letter {letter_id}: [bold]{out['status']}[/bold] ({out['resolution']})")
 
 
 if __name__ == "__main__":
