@@ -181,6 +181,12 @@ async def test_handled_events_dead_letters_and_lag_show_at_scrape_time(probe: Pr
     )
     assert await probe.value("ocop_event_handler_duration_seconds_count", **handled) == 1
 
+    # A letter someone discarded (or replayed) needs nobody any more.
+    await probe.service.pool.execute(
+        "update dead_letters set status = 'discarded' where consumer = $1", probe.consumer
+    )
+    assert await probe.value("ocop_dead_letters", consumer=probe.consumer) == 0
+
     async def lag_is(expected: int) -> bool:
         samples = await probe.scrape()
         mine = [

@@ -224,7 +224,7 @@ class ServiceReadings(Collector):
 
     async def _read_dead_letters(self) -> dict[str, int]:
         rows = await self.service.pool.fetch(
-            "select consumer, count(*) as n from dead_letters group by consumer"
+            "select consumer, count(*) as n from dead_letters where status = 'open' group by consumer"
         )
         prefix = self.service.settings.topic_prefix  # a consumer's name is its group's
         counts = {group.removeprefix(prefix): 0 for group in self.groups()}
@@ -284,7 +284,7 @@ class ServiceReadings(Collector):
 
         dead = GaugeMetricFamily(
             "ocop_dead_letters",
-            "Messages set aside in dead_letters, per consumer.",
+            "Open dead letters (set aside, neither replayed nor discarded yet), per consumer.",
             labels=["service", "consumer"],
         )
         for consumer, count in sorted((snap.dead_letters or {}).items()):
