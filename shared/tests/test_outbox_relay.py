@@ -16,7 +16,6 @@ from typing import Any
 import asyncpg
 import orjson
 import pytest
-import structlog
 
 from ocop_shared import housekeeping
 from ocop_shared.contracts.platform import ProbeHappened
@@ -422,12 +421,23 @@ async def test_the_backlog_counts_unpublished_rows_and_the_oldest_ones_age(
     assert 90 <= current.oldest_seconds < 120
 
 
+class RecordingLogger:
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def warning(self, event: str, **fields: Any) -> None:
+        self.events.append({"log_level": "warning", "event": event, **fields})
+
+    def info(self, event: str, **fields: Any) -> None:
+        self.events.append({"log_level": "info", "event": event, **fields})
+
+
 def test_a_backlog_over_its_bound_warns_once_per_crossing() -> None:
-    watch = BacklogWatch("probe", max_rows=5, max_seconds=60)
-    with structlog.testing.capture_logs() as logs:
-        for rows, age in [(3, 1), (6, 1), (7, 2), (9, 3), (2, 1), (1, 90), (1, 95), (0, 0)]:
-            watch.observe(Backlog(rows=rows, oldest_seconds=age))
-    warnings = [e for e in logs if e["log_level"] == "warning"]
+    logger = RecordingLogger()
+    watch = BacklogWatch("probe", max_rows=5, max_seconds=60, logger=logger)
+    for rows, age in [(3, 1), (6, 1), (7, 2), (9, 3), (2, 1), (1, 90), (1, 95), (0, 0)]:
+        watch.observe(Backlog(rows=rows, oldest_seconds=age))
+    warnings = [e for e in logger.events if e["log_level"] == "warning"]
     assert watch.crossings == 2
     assert [(w["backlog_rows"], w["oldest_seconds"]) for w in warnings] == [(6, 1), (1, 90)]
     assert not watch.over

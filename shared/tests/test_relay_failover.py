@@ -351,7 +351,9 @@ async def test_a_relay_stopped_cleanly_hands_over_at_once(
     try:
         stop_first.set()
         await asyncio.wait_for(task_first, timeout=30)
-        assert await probe_pool.fetchval("select holder from outbox_relay_state") is None
+        # Released: free, or already taken by the standby (it may look in between).
+        holder = await probe_pool.fetchval("select holder from outbox_relay_state")
+        assert holder in (None, "second")
         await wait_for(lambda: second.is_leader, timeout=RelaySettings().lease_seconds / 2)
     finally:
         stop_first.set()

@@ -518,7 +518,12 @@ class BacklogWatch:
     """Logs a warning once each time the backlog crosses its bound (rows or age), and a note
     when it is back under it. The alert proper is a Prometheus rule on the backlog gauge."""
 
-    def __init__(self, schema: str, *, max_rows: int, max_seconds: float) -> None:
+    def __init__(
+        self, schema: str, *, max_rows: int, max_seconds: float, logger: Any = None
+    ) -> None:
+        # The logger is a parameter so a test can read what was said: structlog caches
+        # loggers on first use, which escapes capture_logs() depending on test order.
+        self.log = logger if logger is not None else log
         self.schema = schema
         self.max_rows = max_rows
         self.max_seconds = max_seconds
@@ -529,7 +534,7 @@ class BacklogWatch:
         over = current.rows > self.max_rows or current.oldest_seconds > self.max_seconds
         if over and not self.over:
             self.crossings += 1
-            log.warning(
+            self.log.warning(
                 "outbox backlog over its bound: events are not reaching Kafka",
                 schema=self.schema,
                 backlog_rows=current.rows,
@@ -538,7 +543,7 @@ class BacklogWatch:
                 max_seconds=self.max_seconds,
             )
         elif self.over and not over:
-            log.info(
+            self.log.info(
                 "outbox backlog back under its bound", schema=self.schema, backlog_rows=current.rows
             )
         self.over = over
