@@ -309,11 +309,12 @@ def create_app(
 W = TypeVar("W")
 
 
-def wired(kind: type[W]) -> Callable[[Request], W]:
+def wired(kind: type[W]) -> Callable[[Request], Awaitable[W]]:
     """A dependency giving routes the service's wiring (``create_app(..., wiring=...)``),
     typed as the service declares it."""
 
-    def dependency(request: Request) -> W:
+    # async: FastAPI runs a plain-def dependency in its thread pool, a hop per request.
+    async def dependency(request: Request) -> W:
         wiring = request.app.state.wiring
         if not isinstance(wiring, kind):
             raise TypeError(f"the app was wired with {type(wiring).__name__}, not {kind.__name__}")
@@ -383,7 +384,8 @@ def require(*roles: auth.Role) -> Callable[..., Awaitable[auth.Principal]]:
     return dependency
 
 
-def request_cause(request: Request) -> Causation:
+async def request_cause(request: Request) -> Causation:
+    # async: a plain-def dependency would run in FastAPI's thread pool on every request.
     return Causation(correlation_id=request.state.correlation_id)
 
 

@@ -32,7 +32,7 @@ class Wiring:
     uow: UnitOfWorkFactory[Repositories]
 
 
-def uow_factory(
+async def uow_factory(
     wiring: Annotated[Wiring, Depends(wired(Wiring))],
 ) -> UnitOfWorkFactory[Repositories]:
     return wiring.uow
