@@ -21,9 +21,9 @@ anonymous client must send an unguessable key (a random UUID, as the CLI does): 
 sending the same key and body within 24 h would get the same answer.
 
 Neither the key nor the principal is stored: the row is found by a hash of both, and the
-stored body (a sign-up answer holds a new token) is encrypted with a stream derived from
-them (SHAKE-256 of a secret derived from principal and key, and a random nonce), so the
-table alone reveals no answer. Expired keys are deleted by a periodic job.
+stored body (a sign-up answer holds a new token) is encrypted with AES-256-GCM under a secret
+derived from them (a random nonce per answer, the row's hash as associated data), so the
+table alone reveals no answer and a tampered one fails to open. Expired keys are deleted by a periodic job.
 
 The answer is stored right after the handler's own transaction commits: if the process dies
 between the two, the key stays in flight until its lease (30 s) runs out, and a retry after
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
@@ -112,12 +113,11 @@ class KeyId:
         )
         return hmac.new(self.secret, request + b"\0" + body, hashlib.sha256).digest()
 
-    def cipher(self, nonce: bytes, data: bytes) -> bytes:
-        """Encrypts or decrypts (XOR with a SHAKE-256 stream of the secret and the nonce)."""
-        stream = hashlib.shake_256(self.secret + nonce).digest(len(data))
-        return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(
-            len(data), "big"
-        )
+    def seal(self, nonce: bytes, data: bytes) -> bytes:
+        return AESGCM(self.secret).encrypt(nonce, data, self.lookup)
+
+    def open(self, nonce: bytes, data: bytes) -> bytes:
+        return AESGCM(self.secret).decrypt(nonce, data, self.lookup)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +215,12 @@ class KeyStore:
             return Answer(
                 status=row["status"],
                 headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in row["headers"]],
-                body=key.cipher(row["nonce"], row["body"]),
+                body=key.open(row["nonce"], row["body"]),
             )
         raise RuntimeError("idempotency key: could not claim or read it")
 
     async def save(self, key: KeyId, owner: uuid.UUID, answer: Answer) -> None:
-        nonce = os.urandom(16)
+        nonce = os.urandom(12)  # GCM's nonce; random per answer
         await self._pool().execute(
             """update idempotency_keys
                   set state = 'done', locked_until = null, status = $3, headers = $4,
@@ -235,7 +235,7 @@ class KeyStore:
                 if k.lower() not in _NOT_STORED
             ],
             nonce,
-            key.cipher(nonce, answer.body),
+            key.seal(nonce, answer.body),
         )
 
     async def release(self, key: KeyId, owner: uuid.UUID) -> None:
