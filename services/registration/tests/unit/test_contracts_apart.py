@@ -6,12 +6,8 @@ round."""
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import inspect
-import pkgutil
 import typing
-from collections.abc import Iterator
 from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
@@ -29,6 +25,8 @@ from ocop_registration.domain.exhibitors import Contact, Exhibitor
 from ocop_registration.domain.fairs import Fair, Rules
 from ocop_registration.domain.products import Certificate, Product
 from ocop_shared.contracts.registration import FairSnapshot, ProductSnapshot
+from ocop_testkit.contracts import CONTRACTS, is_contract, modules_under
+from ocop_testkit.contracts import contracts_in as find_contracts
 
 from .builders import NOW, certificate, fair, holder, product
 
@@ -50,50 +48,13 @@ NAMESPACE: dict[str, Any] = {e.__name__: e for e in ENTITIES} | {
 }
 
 
-def _modules(package: ModuleType) -> Iterator[ModuleType]:
-    yield package
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        yield importlib.import_module(info.name)
-
-
 def _under(name: str) -> list[ModuleType]:
-    return list(_modules(importlib.import_module(name)))
+    return modules_under(name)
 
 
-def is_contract(cls: type, contracts: str = "ocop_shared.contracts") -> bool:
-    """A class of the event contracts, or one built on them."""
-    return any(
-        base.__module__ == contracts or base.__module__.startswith(contracts + ".")
-        for base in inspect.getmro(cls)
-    )
-
-
-def contracts_in(
-    tp: Any, contracts: str = "ocop_shared.contracts", seen: set[int] | None = None
-) -> set[type]:
-    """Every contract class a type is, subclasses, or holds anywhere in its fields."""
-    seen = set() if seen is None else seen
-    if id(tp) in seen:
-        return set()
-    seen.add(id(tp))
-    found: set[type] = set()
-    for arg in typing.get_args(tp):
-        found |= contracts_in(arg, contracts, seen)
-    origin = typing.get_origin(tp)
-    if origin is not None:
-        return found | contracts_in(origin, contracts, seen)
-    if not isinstance(tp, type):
-        return found
-    if is_contract(tp, contracts):
-        found.add(tp)
-    if issubclass(tp, BaseModel):
-        for field in tp.model_fields.values():
-            found |= contracts_in(field.annotation, contracts, seen)
-    elif dataclasses.is_dataclass(tp):
-        for name, hint in typing.get_type_hints(tp, localns=NAMESPACE).items():
-            if name != "events":  # a Decision carries the events it decided
-                found |= contracts_in(hint, contracts, seen)
-    return found
+def contracts_in(tp: Any, contracts: str = CONTRACTS) -> set[type]:
+    """Contract classes in a type; dataclass hints resolved with the entities' names too."""
+    return find_contracts(tp, contracts, localns=NAMESPACE)
 
 
 def _classes(module: ModuleType) -> list[type]:

@@ -10,12 +10,9 @@ domain changing, and the other way round."""
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import inspect
-import pkgutil
 import typing
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from types import ModuleType
 from typing import Any
@@ -25,7 +22,6 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-import ocop_sales.app
 import ocop_shared.contracts.booths as booth_contracts
 import ocop_shared.contracts.registration as registration_contracts
 import ocop_shared.contracts.sales as sales_contracts
@@ -37,8 +33,13 @@ from ocop_sales.domain.catalog import Exhibitor, Fair, ProductDetails
 from ocop_sales.domain.refunds import SoldSale
 from ocop_sales.domain.sales import CatalogItem, PricedSale, SaleLine, Till
 from ocop_shared.contracts.sales import SaleRecorded, SoldLine
-
-CONTRACTS = "ocop_shared.contracts"
+from ocop_testkit.contracts import (
+    contracts_in,
+    is_contract,
+    modules_under,
+    own_classes,
+    own_functions,
+)
 
 # The domain's state: none of these is, extends or holds a contract class.
 STATE: list[type] = [
@@ -67,68 +68,6 @@ TRANSLATORS: set[Callable[..., Any]] = {
 }
 EVENT_HANDLERS = "ocop_sales.application.event_handlers"
 DECIDED_EVENTS = {"event", "events"}  # a decision carries the events it made
-
-
-def _modules(name: str) -> Iterator[ModuleType]:
-    package = importlib.import_module(name)
-    yield package
-    if hasattr(package, "__path__"):
-        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            yield importlib.import_module(info.name)
-
-
-def is_contract(cls: type) -> bool:
-    """A class of the event contracts, or one built on them."""
-    return any(
-        base.__module__ == CONTRACTS or base.__module__.startswith(CONTRACTS + ".")
-        for base in inspect.getmro(cls)
-    )
-
-
-def contracts_in(tp: Any, seen: set[int] | None = None) -> set[type]:
-    """Every contract class a type is, subclasses, or holds anywhere in its fields."""
-    seen = set() if seen is None else seen
-    if id(tp) in seen:
-        return set()
-    seen.add(id(tp))
-    found: set[type] = set()
-    for arg in typing.get_args(tp):
-        found |= contracts_in(arg, seen)
-    origin = typing.get_origin(tp)
-    if origin is not None:
-        return found | contracts_in(origin, seen)
-    if not isinstance(tp, type):
-        return found
-    if is_contract(tp):
-        found.add(tp)
-    if issubclass(tp, BaseModel):
-        for field in tp.model_fields.values():
-            found |= contracts_in(field.annotation, seen)
-    elif dataclasses.is_dataclass(tp):
-        # names imported only for type checking (deps' settings) are the app's
-        names = {**vars(ocop_sales.app), **vars(importlib.import_module(tp.__module__))}
-        for name, hint in typing.get_type_hints(tp, localns=names).items():
-            if name not in DECIDED_EVENTS:
-                found |= contracts_in(hint, seen)
-    return found
-
-
-def _own_classes(module: ModuleType) -> list[type]:
-    return [
-        v for v in vars(module).values() if isinstance(v, type) and v.__module__ == module.__name__
-    ]
-
-
-def _own_functions(module: ModuleType) -> list[Callable[..., Any]]:
-    functions = [
-        f
-        for _, f in inspect.getmembers(module, inspect.isfunction)
-        if f.__module__ == module.__name__
-    ]
-    methods = [
-        f for cls in _own_classes(module) for f in vars(cls).values() if inspect.isfunction(f)
-    ]
-    return functions + methods
 
 
 # --- the detector itself can fail -----------------------------------------------------------
@@ -165,14 +104,14 @@ def test_the_detector_finds_contracts_however_deep(tp: Any, expected: set[type])
 
 # --- HTTP ------------------------------------------------------------------------------------
 
-HTTP = list(_modules("ocop_sales.adapters.http"))
+HTTP = list(modules_under("ocop_sales.adapters.http"))
 
 
 @pytest.mark.parametrize("module", HTTP, ids=lambda m: m.__name__)
 def test_no_http_model_is_or_holds_a_contract_class(module: ModuleType) -> None:
     names = [v.__name__ for v in vars(module).values() if isinstance(v, type) and is_contract(v)]
     assert names == []
-    for cls in _own_classes(module):
+    for cls in own_classes(module):
         assert contracts_in(cls) == set(), cls.__name__
 
 
@@ -222,7 +161,7 @@ def test_the_domain_state_is_sales_own(entity: type) -> None:
 INSIDE = [
     m
     for name in ("ocop_sales.domain", "ocop_sales.application", "ocop_sales.adapters.postgres")
-    for m in _modules(name)
+    for m in modules_under(name)
 ]
 
 
@@ -230,9 +169,9 @@ INSIDE = [
 def test_decisions_handlers_and_repositories_deal_in_sales_own_types(module: ModuleType) -> None:
     """No class keeps a contract as state; no function returns one (but where events are
     made) or takes one (but where consumed events are translated or handled)."""
-    for cls in _own_classes(module):
+    for cls in own_classes(module):
         assert contracts_in(cls) == set(), cls.__name__
-    for f in _own_functions(module):
+    for f in own_functions(module):
         hints = typing.get_type_hints(f, localns=vars(module))
         for name, hint in hints.items():
             if name == "return" and f in MAKERS:
