@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -142,3 +143,30 @@ async def test_concurrent_units_of_work_do_not_share_events(probe_pool: asyncpg.
     await asyncio.gather(*(handler_for(i) for i in range(20)))
     rows = await outbox_of(probe_pool, "many")
     assert sorted(decode_event(r["value"])[1].seq for r in rows) == list(range(20))  # type: ignore[attr-defined]
+
+
+async def test_a_timed_event_handler_is_told_when_the_event_happened(
+    probe_pool: asyncpg.Pool,
+) -> None:
+    seen: list[datetime] = []
+
+    async def on_probe(uow: UnitOfWork[ProbeEffects], event: ProbeHappened, at: datetime) -> None:
+        seen.append(at)
+        await uow.repos.record(event.key, event.seq)
+
+    happened = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    envelope = Envelope(
+        event_id=uuid.uuid4(),
+        type=ProbeHappened.event_type,
+        version=1,
+        occurred_at=happened,
+        producer="test",
+        correlation_id="corr-2",
+        key="timed",
+        payload={},
+    )
+    handler = factory(probe_pool).timed_event_handler(on_probe)
+    async with probe_pool.acquire() as conn, conn.transaction():
+        await handler(conn, ProbeHappened(key="timed", seq=1), Delivery(envelope))
+    assert seen == [happened]
+    assert await factory(probe_pool).read(lambda repos: repos.count("timed")) == 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
 import asyncpg
@@ -63,6 +64,7 @@ class UnitOfWork(Generic[R]):
 
 CommandHandler = Callable[[UnitOfWork[R]], Awaitable[T]]
 EventHandler = Callable[[UnitOfWork[R], E], Awaitable[None]]
+TimedEventHandler = Callable[[UnitOfWork[R], E, datetime], Awaitable[None]]
 
 
 class UnitOfWorkFactory(Generic[R]):
@@ -123,6 +125,20 @@ class UnitOfWorkFactory(Generic[R]):
         async def on_event(conn: asyncpg.Connection, event: Any, delivery: Delivery) -> None:
             uow = UnitOfWork(self._repositories(conn), delivery.cause)
             await handler(uow, event)
+            await self._flush(conn, uow)
+
+        on_event.__name__ = getattr(handler, "__name__", "on_event")
+        on_event.__doc__ = handler.__doc__
+        return on_event
+
+    def timed_event_handler(self, handler: TimedEventHandler[R, Any]) -> Handler:
+        """Like ``event_handler``, for ``handler(uow, event, occurred_at)``: a handler that
+        judges by when the event happened (the envelope's ``occurred_at``), not by when it
+        arrived, so events from different topics apply in the order they were decided."""
+
+        async def on_event(conn: asyncpg.Connection, event: Any, delivery: Delivery) -> None:
+            uow = UnitOfWork(self._repositories(conn), delivery.cause)
+            await handler(uow, event, delivery.envelope.occurred_at)
             await self._flush(conn, uow)
 
         on_event.__name__ = getattr(handler, "__name__", "on_event")

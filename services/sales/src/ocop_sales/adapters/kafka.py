@@ -3,9 +3,7 @@ inbox consumer in one transaction with its inbox row (a redelivery has no second
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
-from typing import Any, TypeVar
+from collections.abc import Sequence
 
 import asyncpg
 
@@ -28,8 +26,7 @@ from ocop_shared.contracts.registration import (
     ProductUpdated,
 )
 from ocop_shared.credentials import credentials_subscription
-from ocop_shared.events import Event
-from ocop_shared.inbox import Delivery, Handler, InboxConsumer
+from ocop_shared.inbox import InboxConsumer
 from ocop_shared.service import ConsumerFactory, Service, Subscription
 from ocop_shared.topics import (
     BOOTHS_ASSIGNMENTS,
@@ -38,26 +35,7 @@ from ocop_shared.topics import (
     REGISTRATION_FAIRS,
     REGISTRATION_PRODUCTS,
 )
-from ocop_shared.uow import UnitOfWork, UnitOfWorkFactory
-
-E = TypeVar("E", bound=Event)
-TimedHandler = Callable[[UnitOfWork[Repositories], E, datetime], Awaitable[None]]
-
-
-def at_event_time(uow: UnitOfWorkFactory[Repositories], handler: TimedHandler[Any]) -> Handler:
-    """Like ``uow.event_handler``, for a handler that needs when the event happened (the
-    envelope's ``occurred_at``, which ``event_handler`` does not pass on)."""
-
-    async def on_event(conn: asyncpg.Connection, event: Any, delivery: Delivery) -> None:
-        occurred_at = delivery.envelope.occurred_at
-
-        async def timed(unit: UnitOfWork[Repositories], e: Any) -> None:
-            await handler(unit, e, occurred_at)
-
-        await uow.event_handler(timed)(conn, event, delivery)
-
-    on_event.__name__ = handler.__name__
-    return on_event
+from ocop_shared.uow import UnitOfWorkFactory
 
 
 def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
@@ -67,7 +45,7 @@ def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
 
         fair_changed = uow.event_handler(on.on_fair_changed)
         exhibitor = uow.event_handler(on.on_exhibitor)
-        certificate_ended = at_event_time(uow, on.on_certificate_ended)
+        certificate_ended = uow.timed_event_handler(on.on_certificate_ended)
         registration = InboxConsumer(
             pool,
             "sales.registration",
@@ -79,11 +57,11 @@ def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
                 FairRulesChanged: fair_changed,
                 ExhibitorRegistered: exhibitor,
                 ExhibitorUpdated: exhibitor,
-                ApplicationApproved: at_event_time(uow, on.on_application_approved),
+                ApplicationApproved: uow.timed_event_handler(on.on_application_approved),
                 ApplicationWithdrawn: uow.event_handler(on.on_application_withdrawn),
                 CertificateRevoked: certificate_ended,
                 CertificateExpired: certificate_ended,
-                CertificateIssued: at_event_time(uow, on.on_certificate_issued),
+                CertificateIssued: uow.timed_event_handler(on.on_certificate_issued),
                 ProductUpdated: uow.event_handler(on.on_product_updated),
             },
         )
