@@ -7,11 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from ocop_registration.adapters.http.deps import Wiring
 from ocop_registration.app import RegistrationSettings, build
+from ocop_registration.application.ports import Repositories
 from ocop_registration.domain.timezone import VN
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
+from ocop_shared.uow import UnitOfWorkFactory
 from ocop_testkit import running_app, valid_gtin, valid_tax_code
 
 
@@ -23,12 +27,24 @@ def reg_settings(stack_settings: CommonSettings, test_database: str) -> Registra
 
 
 @pytest.fixture(scope="session")
+def reg_built(reg_settings: RegistrationSettings) -> tuple[Service, FastAPI]:
+    return build(reg_settings)
+
+
+@pytest.fixture(scope="session")
 async def reg_app(
-    reg_settings: RegistrationSettings,
+    reg_built: tuple[Service, FastAPI],
 ) -> AsyncIterator[tuple[Service, httpx.AsyncClient]]:
-    service, app = build(reg_settings)
+    service, app = reg_built
     async with running_app(app) as client:
         yield service, client
+
+
+@pytest.fixture(scope="session")
+def reg_uow(reg_built: tuple[Service, FastAPI]) -> UnitOfWorkFactory[Repositories]:
+    """The unit-of-work factory the app was wired with (what its jobs run on)."""
+    wiring: Wiring = reg_built[1].state.wiring
+    return wiring.uow
 
 
 @pytest.fixture(scope="session")

@@ -497,13 +497,12 @@ async def test_search_matches_with_or_without_diacritics(reg: Registration) -> N
 
 
 async def test_the_expiry_job_announces_each_certificate_once(
-    reg: Registration, reg_app: Any, stack_settings: CommonSettings
+    reg: Registration, reg_uow: Any, stack_settings: CommonSettings
 ) -> None:
     from datetime import date, timedelta
 
     from ocop_registration.adapters.jobs import announce_certificate_expiry
 
-    service, _ = reg_app
     organizer = await reg.organizer()
     _, holder = await reg.exhibitor()
     today = date.today()
@@ -525,8 +524,8 @@ async def test_the_expiry_job_announces_each_certificate_once(
         "status"
     ] == "expiring"
 
-    assert await announce_certificate_expiry(service) >= 2
-    await announce_certificate_expiry(service)  # a second run announces nothing again
+    assert await announce_certificate_expiry(reg_uow) >= 2
+    await announce_certificate_expiry(reg_uow)  # a second run announces nothing again
     for product, kind in (
         (expiring, "registration.certificate_expiring"),
         (expired, "registration.certificate_expired"),
@@ -544,7 +543,7 @@ async def test_the_expiry_job_announces_each_certificate_once(
 
 
 async def test_a_certificate_is_announced_expired_at_midnight_not_at_the_next_hourly_scan(
-    reg: Registration, reg_app: Any, stack_settings: CommonSettings
+    reg: Registration, reg_app: Any, reg_uow: Any, stack_settings: CommonSettings
 ) -> None:
     """The job runs hourly, but a certificate's end (midnight in Viet Nam after its last day)
     wakes it. The job's clock is this test's: it reads a second and a half before tonight's
@@ -568,12 +567,12 @@ async def test_a_certificate_is_announced_expired_at_midnight_not_at_the_next_ho
     )
     midnight = start_of(today + timedelta(days=1))
     # Announced as expiring by a scan before midnight (its last day is within the notice).
-    await announce_certificate_expiry(service, midnight - timedelta(seconds=2))
+    await announce_certificate_expiry(reg_uow, midnight - timedelta(seconds=2))
 
     offset = midnight - timedelta(seconds=1.5) - datetime.now(UTC)
     stop = asyncio.Event()
     job = asyncio.create_task(
-        expiry_scheduler(3600.0, now=lambda: datetime.now(UTC) + offset)(service, stop)
+        expiry_scheduler(reg_uow, 3600.0, now=lambda: datetime.now(UTC) + offset)(service, stop)
     )
     try:
         events = await events_for(

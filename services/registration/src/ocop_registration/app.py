@@ -43,7 +43,7 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         settings=settings,
         migrations=MIGRATIONS,
         consumers=lambda _service: subscriptions(uow),
-        jobs=[expiry_scheduler(settings.expiry_scan_seconds)],
+        jobs=[expiry_scheduler(uow, settings.expiry_scan_seconds)],
         publishes=[
             REGISTRATION_FAIRS,
             REGISTRATION_EXHIBITORS,

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ocop_registration.adapters.postgres import repositories
 from ocop_registration.application import clock
 from ocop_registration.application.commands.certificates import announce_expiry
 from ocop_registration.application.ports import Repositories
@@ -27,33 +26,32 @@ log = get_logger(__name__)
 Clock = Callable[[], datetime]
 
 
-def _uow(service: Service) -> UnitOfWorkFactory[Repositories]:
-    return UnitOfWorkFactory(service.pool, repositories, producer=service.name)
+Uow = UnitOfWorkFactory[Repositories]
 
 
-async def announce_certificate_expiry(service: Service, now: datetime | None = None) -> int:
+async def announce_certificate_expiry(uow: Uow, now: datetime | None = None) -> int:
     """One scan as of ``now`` (the clock's time unless given): each certificate is announced
     once as expiring and once as expired; returns how many were announced."""
     at = now or clock.now()
-    return await _uow(service).run(
+    return await uow.run(
         lambda uow: announce_expiry(uow, at), cause=Causation(f"expiry-scan-{uuid.uuid4()}")
     )
 
 
-async def next_scan(service: Service, now: datetime, every: timedelta) -> datetime:
+async def next_scan(uow: Uow, now: datetime, every: timedelta) -> datetime:
     """When the scan is due next: the next certificate's end or notice, at most ``every`` on."""
-    return await _uow(service).read(lambda repos: next_expiry_scan(repos, now, every))
+    return await uow.read(lambda repos: next_expiry_scan(repos, now, every))
 
 
-def expiry_scheduler(every_seconds: float, now: Clock = clock.now) -> BackgroundJob:
+def expiry_scheduler(uow: Uow, every_seconds: float, now: Clock = clock.now) -> BackgroundJob:
     every = timedelta(seconds=every_seconds)
 
-    async def expiry_scheduler(service: Service, stop: asyncio.Event) -> None:
+    async def expiry_scheduler(_service: Service, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            announced = await announce_certificate_expiry(service, now())
+            announced = await announce_certificate_expiry(uow, now())
             if announced:
                 log.info("certificate expiry announced", certificates=announced)
-            due = await next_scan(service, now(), every)
+            due = await next_scan(uow, now(), every)
             wait = max((due - now()).total_seconds(), 0.0)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
