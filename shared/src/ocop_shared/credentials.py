@@ -13,12 +13,31 @@ from ocop_shared.service import Subscription
 from ocop_shared.topics import REGISTRATION_CREDENTIALS
 
 
+def grant_of(event: CredentialIssued) -> auth.Grant:
+    return auth.Grant(
+        token_hash=bytes.fromhex(event.token_sha256),
+        role=event.role,
+        subject=event.subject,
+        credential_id=event.credential_id,
+        kind=event.kind,
+        user_id=event.user_id,
+        org_role=event.org_role,
+        expires_at=event.expires_at,
+        province=event.province,
+        level=event.level,
+        label=event.label,
+    )
+
+
 async def _issued(conn: asyncpg.Connection, event: CredentialIssued, _d: Delivery) -> None:
-    await auth.install_credential(conn, event.role, event.subject, event.token_sha256, event.label)
+    await auth.store_grant(conn, grant_of(event))
 
 
 async def _revoked(conn: asyncpg.Connection, event: CredentialsRevoked, _d: Delivery) -> None:
-    await auth.revoke_subject_tokens(conn, event.role, event.subject)
+    if event.everything_of_subject:
+        await auth.revoke_subject_tokens(conn, event.role, event.subject)
+    if event.credential_ids:
+        await auth.revoke_credentials(conn, event.credential_ids)
 
 
 def credentials_subscription(service_name: str, pool: Callable[[], asyncpg.Pool]) -> Subscription:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import os
 import socket
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -25,6 +25,7 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
 from ocop_shared import auth, deadletters, housekeeping, idempotency, metrics
+from ocop_shared.authz import PLATFORM_RULES, AuthorizationTable, api_routes
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
@@ -94,7 +95,10 @@ class Service:
     relay: OutboxRelay | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
-    _token_cache: dict[str, tuple[float, auth.Principal | None]] = field(default_factory=dict)
+    tokens: auth.TokenCache = field(default_factory=auth.TokenCache)
+    # Called with each accepted credential before the request runs (registration records a
+    # session's last activity for its idle expiry); cached acceptances skip it.
+    on_authenticated: Callable[[auth.Principal], Awaitable[None]] | None = None
 
     @property
     def name(self) -> str:
@@ -135,6 +139,8 @@ class Service:
             )
             relay = self.relay
             self._supervise("outbox-relay", lambda: relay.run(self._stop))
+        # Every replica hears of revocations, whichever of them consumed the event.
+        self._supervise("credential-revocations", lambda: self.tokens.listen(s.dsn(), self._stop))
         pool, holder = self._pool, f"{socket.gethostname()}:{os.getpid()}"
         self._supervise(
             "housekeeping",
@@ -200,19 +206,20 @@ class Service:
         )
 
     async def principal(self, token: str) -> auth.Principal | None:
-        # A short cache keeps token checks off the hot path of a busy till.
-        now = time.monotonic()
-        hit = self._token_cache.get(token)
-        if hit and now - hit[0] < 5.0:
-            return hit[1]
+        cached = self.tokens.get(token)
+        if cached is not None:
+            return cached
         assert self.settings.admin_token is not None
-        found = await auth.authenticate(
-            self.pool, token, self.settings.admin_token.get_secret_value()
-        )
-        if len(self._token_cache) > 10_000:
-            self._token_cache.clear()
-        self._token_cache[token] = (now, found)
-        return found
+        admin_token = self.settings.admin_token.get_secret_value()
+        if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+            return auth.Principal("admin", "admin")
+        found = await auth.lookup(self.pool, token)
+        if found is None:
+            return None  # refusals are not cached
+        if self.on_authenticated is not None:
+            await self.on_authenticated(found.principal)
+        self.tokens.put(token, found)
+        return found.principal
 
 
 def create_app(
@@ -222,6 +229,7 @@ def create_app(
     description: str,
     routers: Sequence[APIRouter] = (),
     wiring: object = None,
+    authorization: AuthorizationTable | None = None,
 ) -> FastAPI:
     """The service's HTTP app: its lifespan starts and stops the service; ``wiring`` is what
     the routes need from app.py (a service's own typed object: its unit-of-work factory,
@@ -303,6 +311,14 @@ def create_app(
     for router in routers:
         app.include_router(router)
     app.state.wiring = wiring
+    if authorization is not None:
+        # The table is the gate (ocop_shared.authz): no route without a rule, and each
+        # route's OpenAPI description says who may call it.
+        table = authorization.with_rules(PLATFORM_RULES)
+        routes = api_routes(app.routes)
+        table.check_covers(routes)
+        table.describe_routes(routes)
+        app.state.authorization = table
     return app
 
 

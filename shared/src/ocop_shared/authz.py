@@ -1,0 +1,316 @@
+"""Who may do what to whose record: each service's authorization table, as data.
+
+A service declares one ``Rule`` per route: which roles may call it and how far their reach
+goes (``any`` record, their ``own`` organization's records, or the records in their
+``jurisdiction`` as an authority), or that it is ``public``. The table is the single gate:
+
+- ``Caller`` (a route dependency) authenticates the request and lets it through only if the
+  table grants the caller's role that route (403 otherwise; 401 without a valid credential);
+  ``OptionalCaller`` does the same for public routes that show more to a signed-in caller;
+- ``create_app`` refuses to build an app with a route the table does not cover, or a rule for
+  a route that does not exist, and writes each route's rule into its OpenAPI description;
+- the README shows the table (``markdown``), checked by the canvas test;
+- ``matrix`` generates the test cases: every route x role x relation (own record, another
+  organization's, another fair's), with the status the table implies.
+
+Reach beyond the role is the handler's business (it loads the record, then checks it is the
+caller's): a record out of reach answers 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ocop_shared import auth
+
+Reach = Literal["any", "own", "jurisdiction", "public"]
+REACHES: dict[str, str] = {
+    "any": "any record",
+    "own": "its organization's records (an organizer: its fairs and what is in them)",
+    "jurisdiction": "the records of its province and level",
+    "public": "anyone, signed in or not",
+}
+ROLES: tuple[auth.Role, ...] = (
+    "admin",
+    "organizer",
+    "exhibitor",
+    "certifier",
+    "inspector",
+    "terminal",
+)
+Relation = Literal["own", "other_org", "other_fair"]
+Expected = Literal["allowed", "unauthenticated", "forbidden", "missing"]
+STATUS_OF: dict[Expected, int | None] = {
+    "allowed": None,  # anything but 401, 403 and 404
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "missing": 404,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``route`` is ``"METHOD /path/{param}"`` as the app declares it."""
+
+    route: str
+    who: Mapping[str, Reach]  # role -> reach; {"anyone": "public"} for a public route
+    owners_only: bool = False  # only an owner of the organization (not its staff)
+    fair_scoped: bool = False  # a fair in the path: another fair's record answers 404
+    note: str = ""
+
+    @property
+    def method(self) -> str:
+        return self.route.split(" ", 1)[0]
+
+    @property
+    def path(self) -> str:
+        return self.route.split(" ", 1)[1]
+
+    @property
+    def public(self) -> bool:
+        return self.who.get("anyone") == "public"
+
+    def reach(self, role: str) -> Reach | None:
+        if self.public:
+            return "public"
+        return self.who.get(role)
+
+    def describe(self) -> str:
+        if self.public:
+            text = "public"
+        else:
+            text = "; ".join(f"{role}: {REACHES[reach]}" for role, reach in self.who.items())
+        if self.owners_only:
+            text += " (owners of the organization only)"
+        return text
+
+
+@dataclass(frozen=True)
+class AuthorizationTable:
+    service: str
+    rules: Sequence[Rule]
+    _by_route: dict[tuple[str, str], Rule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_route: dict[tuple[str, str], Rule] = {}
+        for rule in self.rules:
+            key = (rule.method, rule.path)
+            if key in by_route:
+                raise ValueError(f"{self.service}: two rules for {rule.route}")
+            for role in rule.who:
+                if role != "anyone" and role not in ROLES:
+                    raise ValueError(f"{self.service}: unknown role {role!r} in {rule.route}")
+            by_route[key] = rule
+        object.__setattr__(self, "_by_route", by_route)
+
+    def with_rules(self, other: Iterable[Rule]) -> AuthorizationTable:
+        return AuthorizationTable(self.service, [*self.rules, *other])
+
+    def rule(self, method: str, path: str) -> Rule | None:
+        return self._by_route.get((method, path))
+
+    def check_covers(self, routes: Iterable[tuple[str, APIRoute]]) -> None:
+        """Every route has a rule and every rule a route, or the app does not start."""
+        declared = {(m, p) for p, r in routes for m in r.methods - {"HEAD", "OPTIONS"}}
+        missing = sorted(f"{m} {p}" for m, p in declared - set(self._by_route))
+        stale = sorted(f"{m} {p}" for m, p in set(self._by_route) - declared)
+        if missing or stale:
+            raise RuntimeError(
+                f"{self.service}: authorization table out of date; "
+                f"routes without a rule: {missing}; rules without a route: {stale}"
+            )
+
+    def describe_routes(self, routes: Iterable[tuple[str, APIRoute]]) -> None:
+        """Writes each route's rule into its OpenAPI description."""
+        for path, route in routes:
+            for method in route.methods - {"HEAD", "OPTIONS"}:
+                rule = self.rule(method, path)
+                if rule is not None:
+                    who = f"**Who may call it:** {rule.describe()}."
+                    route.description = f"{route.description}\n\n{who}".strip()
+
+    def markdown(self) -> str:
+        lines = [
+            "| route | " + " | ".join(ROLES) + " | note |",
+            "|---|" + "---|" * len(ROLES) + "---|",
+        ]
+        for rule in sorted(self.rules, key=lambda r: (r.path, r.method)):
+            cells = []
+            for role in ROLES:
+                reach = rule.reach(role)
+                cell = reach or "–"
+                if reach and rule.owners_only and not rule.public:
+                    cell += " (owner)"
+                cells.append(cell)
+            note = rule.note or ("public" if rule.public else "")
+            lines.append(f"| `{rule.route}` | " + " | ".join(cells) + f" | {note} |")
+        return "\n".join(lines)
+
+
+def api_routes(routes: Iterable[object], prefix: str = "") -> list[tuple[str, APIRoute]]:
+    """Every API route with its full path. (FastAPI keeps an included router as a wrapper in
+    ``app.routes``, holding the router and the prefix it was included with.)"""
+    found: list[tuple[str, APIRoute]] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append((prefix + route.path, route))
+        elif hasattr(route, "original_router") and hasattr(route, "include_context"):
+            inner = prefix + str(route.include_context.prefix or "")
+            found.extend(api_routes(route.original_router.routes, inner))
+    return found
+
+
+# The platform's own routes, in every service.
+PLATFORM_RULES: tuple[Rule, ...] = (
+    Rule("GET /health", {"anyone": "public"}, note="status for people and dashboards"),
+    Rule("GET /health/live", {"anyone": "public"}, note="liveness probe"),
+    Rule("GET /health/ready", {"anyone": "public"}, note="readiness probe"),
+    Rule("GET /metrics", {"anyone": "public"}, note="Prometheus; restrict by network"),
+    Rule("GET /admin/dead-letters", {"admin": "any"}),
+    Rule("GET /admin/dead-letters/{letter_id}", {"admin": "any"}),
+    Rule("POST /admin/dead-letters/{letter_id}/replay", {"admin": "any"}),
+    Rule("POST /admin/dead-letters/{letter_id}/discard", {"admin": "any"}),
+)
+
+
+def expected(rule: Rule, role: str, relation: Relation, org_role: str = "owner") -> Expected:
+    """What the table says a caller in ``role`` (or ``"anonymous"``) gets for a record in
+    ``relation`` to it."""
+    if rule.public:
+        return "allowed"
+    if role == "anonymous":
+        return "unauthenticated"
+    reach = rule.reach(role)
+    if reach is None:
+        return "forbidden"
+    if rule.owners_only and org_role != "owner" and role != "admin":
+        return "forbidden"
+    if relation == "own" or reach == "any":
+        return "allowed"
+    return "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    rule: Rule
+    role: str  # a role, or "anonymous"
+    relation: Relation
+    org_role: str
+    expected: Expected
+
+    @property
+    def id(self) -> str:
+        staff = "" if self.org_role == "owner" else "-staff"
+        return f"{self.rule.route} as {self.role}{staff} on {self.relation}"
+
+
+def matrix(
+    table: AuthorizationTable,
+    roles: Sequence[str] = (*ROLES, "anonymous"),
+    *,
+    staff_roles: Sequence[str] = (),
+) -> list[Case]:
+    """Every rule x role x relation (``other_fair`` only where the path names a fair), plus a
+    staff member of each role in ``staff_roles`` on owner-only routes."""
+    cases: list[Case] = []
+    for rule in table.rules:
+        relations: list[Relation] = ["own", "other_org"]
+        if rule.fair_scoped:
+            relations.append("other_fair")
+        for role in roles:
+            for relation in relations:
+                cases.append(Case(rule, role, relation, "owner", expected(rule, role, relation)))
+            if rule.owners_only and role in staff_roles:
+                cases.append(Case(rule, role, "own", "staff", expected(rule, role, "own", "staff")))
+    return cases
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _rule_of(request: Request) -> Rule:
+    route = request.scope.get("route")
+    table: AuthorizationTable = request.app.state.authorization
+    rule = table.rule(request.method, getattr(route, "path_format", getattr(route, "path", "")))
+    if rule is None:  # create_app makes this impossible; refuse rather than allow
+        raise HTTPException(status_code=403, detail="no authorization rule for this route")
+    return rule
+
+
+async def _authenticate(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> auth.Principal | None:
+    if credentials is None:
+        return None
+    from ocop_shared.service import Service  # the service module imports this one
+
+    service: Service = request.app.state.service
+    principal = await service.principal(credentials.credentials)
+    if principal is None:
+        raise HTTPException(
+            status_code=401,
+            detail="invalid, expired or revoked credential",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+def _admit(rule: Rule, principal: auth.Principal) -> auth.Principal:
+    if rule.public:
+        return principal
+    if rule.reach(principal.role) is None:
+        raise HTTPException(status_code=403, detail=f"not for the {principal.role} role")
+    if rule.owners_only and not (principal.is_owner or principal.is_admin):
+        raise HTTPException(status_code=403, detail="only an owner of the organization may")
+    return principal
+
+
+async def authorized(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> auth.Principal:
+    """The caller, if the authorization table lets its role call this route."""
+    rule = _rule_of(request)
+    principal = await _authenticate(request, credentials)
+    if principal is None:
+        raise HTTPException(
+            status_code=401, detail="missing bearer token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    _bind(principal)
+    return _admit(rule, principal)
+
+
+async def maybe_authorized(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> auth.Principal | None:
+    """For public routes that show more to a signed-in caller: None when anonymous. A
+    credential that is present but invalid still answers 401 (it is a mistake to report)."""
+    rule = _rule_of(request)
+    principal = await _authenticate(request, credentials)
+    if principal is None:
+        if not rule.public:
+            raise HTTPException(
+                status_code=401,
+                detail="missing bearer token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return None
+    _bind(principal)
+    return _admit(rule, principal)
+
+
+def _bind(principal: auth.Principal) -> None:
+    import structlog
+
+    structlog.contextvars.bind_contextvars(
+        principal=f"{principal.role}:{principal.subject}", user=principal.user_id
+    )
+
+
+Caller = Annotated[auth.Principal, Depends(authorized)]
+OptionalCaller = Annotated[auth.Principal | None, Depends(maybe_authorized)]

@@ -1,0 +1,122 @@
+"""The authorization table is the gate: roles it does not name get 403, routes it does not
+cover stop the app from being built, and the matrix follows from the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+
+from ocop_shared import auth
+from ocop_shared.authz import (
+    AuthorizationTable,
+    Caller,
+    OptionalCaller,
+    Rule,
+    api_routes,
+    expected,
+    matrix,
+)
+
+router = APIRouter()
+
+
+@router.get("/things/{thing_id}")
+async def get_thing(thing_id: str, caller: Caller) -> dict[str, Any]:
+    return {"thing": thing_id, "role": caller.role}
+
+
+@router.post("/things")
+async def add_thing(caller: Caller) -> dict[str, Any]:
+    return {"by": caller.subject}
+
+
+@router.get("/directory")
+async def directory(caller: OptionalCaller) -> dict[str, Any]:
+    return {"signed_in": caller is not None}
+
+
+TABLE = AuthorizationTable(
+    "test",
+    [
+        Rule("GET /things/{thing_id}", {"organizer": "own", "admin": "any"}),
+        Rule("POST /things", {"exhibitor": "own"}, owners_only=True),
+        Rule("GET /directory", {"anyone": "public"}),
+    ],
+)
+
+TOKENS = {
+    "org": auth.Principal("organizer", "o1"),
+    "exh": auth.Principal("exhibitor", "e1"),
+    "exh-staff": auth.Principal("exhibitor", "e1", org_role="staff"),
+}
+
+
+class FakeService:
+    async def principal(self, token: str) -> auth.Principal | None:
+        return TOKENS.get(token)
+
+
+def app_with(table: AuthorizationTable) -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+    table.check_covers(api_routes(app.routes))
+    table.describe_routes(api_routes(app.routes))
+    app.state.authorization = table
+    app.state.service = FakeService()
+    return app
+
+
+async def call(method: str, url: str, token: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    transport = httpx.ASGITransport(app=app_with(TABLE))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        return await client.request(method, url, headers=headers)
+
+
+async def test_the_table_gates_each_route_by_role() -> None:
+    assert (await call("GET", "/things/1", "org")).status_code == 200
+    assert (await call("GET", "/things/1", "exh")).status_code == 403
+    assert (await call("GET", "/things/1")).status_code == 401
+    assert (await call("GET", "/things/1", "forged")).status_code == 401
+    assert (await call("POST", "/things", "exh")).status_code == 200
+    assert (await call("POST", "/things", "exh-staff")).status_code == 403
+    anonymous = await call("GET", "/directory")
+    assert anonymous.status_code == 200 and anonymous.json() == {"signed_in": False}
+    assert (await call("GET", "/directory", "exh")).json() == {"signed_in": True}
+    assert (await call("GET", "/directory", "forged")).status_code == 401
+
+
+def test_a_route_without_a_rule_stops_the_app_and_so_does_a_stale_rule() -> None:
+    with pytest.raises(RuntimeError, match=r"routes without a rule.*POST /things"):
+        app_with(AuthorizationTable("test", [r for r in TABLE.rules if r.method != "POST"]))
+    with pytest.raises(RuntimeError, match=r"rules without a route.*DELETE /things"):
+        app_with(TABLE.with_rules([Rule("DELETE /things/{thing_id}", {"admin": "any"})]))
+
+
+def test_each_operation_says_who_may_call_it() -> None:
+    operation = app_with(TABLE).openapi()["paths"]["/things/{thing_id}"]["get"]
+    assert "Who may call it:** organizer: its organization's records" in operation["description"]
+
+
+def test_the_matrix_follows_from_the_table() -> None:
+    get_rule, post_rule, public_rule = TABLE.rules
+    assert expected(get_rule, "organizer", "own") == "allowed"
+    assert expected(get_rule, "organizer", "other_org") == "missing"
+    assert expected(get_rule, "admin", "other_org") == "allowed"
+    assert expected(get_rule, "exhibitor", "own") == "forbidden"
+    assert expected(get_rule, "anonymous", "own") == "unauthenticated"
+    assert expected(post_rule, "exhibitor", "own", "staff") == "forbidden"
+    assert expected(public_rule, "anonymous", "other_org") == "allowed"
+    cases = matrix(TABLE, ("organizer", "exhibitor", "anonymous"), staff_roles=("exhibitor",))
+    assert len(cases) == 3 * 2 * 3 + 1
+    assert {c.id for c in cases if c.org_role == "staff"} == {
+        "POST /things as exhibitor-staff on own"
+    }
+
+
+def test_a_role_the_platform_does_not_know_is_refused_in_a_rule() -> None:
+    with pytest.raises(ValueError, match="unknown role 'organiser'"):
+        AuthorizationTable("test", [Rule("GET /x", {"organiser": "own"})])
