@@ -108,10 +108,13 @@ async def store_grant(conn: asyncpg.Connection, grant: Grant) -> None:
     )
 
 
-async def issue_token(conn: asyncpg.Connection, role: Role, subject: str, label: str = "") -> str:
-    """A token of this service's own (sales' tills); no expiry, revoked by suspension."""
+async def issue_token(
+    conn: asyncpg.Connection, role: Role, subject: str, label: str = "", *, kind: str = "api_key"
+) -> str:
+    """A token of this service's own (sales' tills: ``kind="device"``); no expiry, revoked
+    with its subject (a till's suspension or unpairing)."""
     token = new_token(role)
-    await store_grant(conn, Grant(hash_token(token), role, subject, label=label))
+    await store_grant(conn, Grant(hash_token(token), role, subject, kind=kind, label=label))
     return token
 
 
