@@ -12,8 +12,6 @@ from fastapi import FastAPI
 from ocop_booths.adapters import jobs
 from ocop_booths.adapters.http.deps import Wiring
 from ocop_booths.app import BoothsSettings, build
-from ocop_shared import auth
-from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     AdmittedProduct,
@@ -26,6 +24,7 @@ from ocop_shared.contracts.registration import (
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
 from ocop_testkit import certified_product, publish_events, running_app, wait_for
+from ocop_testkit.identity import issued_credential
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +70,9 @@ class BoothFair:
         self.settings, self.service, self.client = settings, service, client
         self.fair_id = uuid.uuid4()
         self.organizer_id = f"org-{uuid.uuid4().hex[:6]}"
-        self.organizer_token = auth.new_token("organizer")
+        self.organizer_token, self.organizer_credential = issued_credential(
+            "organizer", self.organizer_id
+        )
         self.organizer = bearer(self.organizer_token)
 
     async def open(self, **rules: Any) -> None:
@@ -94,11 +95,7 @@ class BoothFair:
             self.settings,
             [
                 FairOpenedForApplications(fair=fair),
-                CredentialIssued(
-                    role="organizer",
-                    subject=self.organizer_id,
-                    token_sha256=auth.hash_token(self.organizer_token).hex(),
-                ),
+                self.organizer_credential,
             ],
         )
         await wait_for(
@@ -119,7 +116,8 @@ class BoothFair:
         out = []
         start = datetime.now(UTC) - timedelta(days=1)
         for i in range(n):
-            exhibitor_id, token = uuid.uuid4(), auth.new_token("exhibitor")
+            exhibitor_id = uuid.uuid4()
+            token, credential = issued_credential("exhibitor", str(exhibitor_id))
             product = certified_product(exhibitor_id, f"Sản phẩm {i}", 100_000, star=star)
             application = ApplicationSnapshot(
                 application_id=uuid.uuid4(),
@@ -135,18 +133,12 @@ class BoothFair:
                 best_star=star,
                 admitted=[AdmittedProduct(product_id=product.product_id, until=product.ocop_until)],
             )  # type: ignore[arg-type]
-            events += [
-                CredentialIssued(
-                    role="exhibitor",
-                    subject=str(exhibitor_id),
-                    token_sha256=auth.hash_token(token).hex(),
-                ),
-                ApplicationApproved(application=application),
-            ]
+            events += [credential, ApplicationApproved(application=application)]
             out.append(
                 {
                     "exhibitor_id": exhibitor_id,
                     "headers": bearer(token),
+                    "credential": credential,
                     "application": application,
                     "product": product,
                 }
