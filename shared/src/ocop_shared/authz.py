@@ -117,7 +117,7 @@ class AuthorizationTable:
 
     def check_covers(self, routes: Iterable[tuple[str, APIRoute]]) -> None:
         """Every route has a rule and every rule a route, or the app does not start."""
-        declared = {(m, p) for p, r in routes for m in r.methods - {"HEAD", "OPTIONS"}}
+        declared = {(m, p) for p, r in routes for m in (r.methods or set()) - {"HEAD", "OPTIONS"}}
         missing = sorted(f"{m} {p}" for m, p in declared - set(self._by_route))
         stale = sorted(f"{m} {p}" for m, p in set(self._by_route) - declared)
         if missing or stale:
@@ -129,7 +129,7 @@ class AuthorizationTable:
     def describe_routes(self, routes: Iterable[tuple[str, APIRoute]]) -> None:
         """Writes each route's rule into its OpenAPI description."""
         for path, route in routes:
-            for method in route.methods - {"HEAD", "OPTIONS"}:
+            for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
                 rule = self.rule(method, path)
                 if rule is not None:
                     who = f"**Who may call it:** {rule.describe()}."
@@ -144,7 +144,7 @@ class AuthorizationTable:
             cells = []
             for role in ROLES:
                 reach = rule.reach(role)
-                cell = reach or "–"
+                cell: str = reach or "–"
                 if reach and rule.owners_only and not rule.public:
                     cell += " (owner)"
                 cells.append(cell)

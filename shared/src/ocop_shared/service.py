@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth, deadletters, housekeeping, idempotency, metrics
+from ocop_shared import auth, deadletters, housekeeping, idempotency, inputs, metrics
 from ocop_shared.authz import PLATFORM_RULES, AuthorizationTable, api_routes
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
@@ -252,6 +252,7 @@ def create_app(
         lifespan=lifespan,
     )
 
+    app.add_middleware(inputs.ControlCharacterGuard)
     app.add_middleware(CorrelationMiddleware)
 
     @app.exception_handler(DomainError)
@@ -266,9 +267,26 @@ def create_app(
                 body["field"] = exc.field
         return JSONResponse(status_code=exc.status_code, content=body)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Never echo the input: it may be undecodable (invalid UTF-8, NaN) or hostile.
+        return JSONResponse(status_code=422, content={"detail": inputs.safe_errors(exc.errors())})
+
     async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
         # The database away (restart, failover, too many connections) is a 503 the client
-        # may retry, not a 500. Any other error of these kinds is a real server error.
+        # may retry, not a 500. A value the database refuses (out of range, not in its
+        # character set) is input no validator caught: a 422, logged so it gets a class of
+        # its own. Any other error of these kinds is a real server error.
+        if isinstance(exc, asyncpg.DataError):
+            log.warning("input reached the database unchecked", error=repr(exc))
+            return JSONResponse(
+                status_code=422,
+                content={
+                    "detail": [
+                        {"type": "value_error", "loc": ["body"], "msg": "a value is out of range"}
+                    ]
+                },
+            )
         if not is_infrastructure_error(exc):
             raise exc
         log.warning("database unavailable", error=repr(exc))
