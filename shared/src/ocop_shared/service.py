@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import auth, deadletters, housekeeping, idempotency, inputs, metrics
+from ocop_shared import answers, auth, deadletters, housekeeping, idempotency, inputs, metrics
 from ocop_shared.authz import PLATFORM_RULES, AuthorizationTable, api_routes
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
@@ -337,6 +337,7 @@ def create_app(
         table.check_covers(routes)
         table.describe_routes(routes)
         app.state.authorization = table
+    answers.document(app)
     return app
 
 

@@ -120,3 +120,22 @@ def test_the_matrix_follows_from_the_table() -> None:
 def test_a_role_the_platform_does_not_know_is_refused_in_a_rule() -> None:
     with pytest.raises(ValueError, match="unknown role 'organiser'"):
         AuthorizationTable("test", [Rule("GET /x", {"organiser": "own"})])
+
+
+def test_every_operation_documents_the_platforms_answers() -> None:
+    from ocop_shared import answers
+
+    app = app_with(TABLE)
+    answers.document(app)
+    paths = app.openapi()["paths"]
+    gated = paths["/things/{thing_id}"]["get"]["responses"]
+    assert {"401", "403", "404", "422", "429", "503"} <= set(gated)
+    assert "409" not in gated and "413" not in gated
+    assert gated["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    assert "Retry-After" in gated["429"]["headers"]
+    changing = paths["/things"]["post"]["responses"]
+    assert {"400", "401", "403", "409", "413", "422"} <= set(changing)
+    public = paths["/directory"]["get"]["responses"]
+    assert "401" in public and "403" not in public
