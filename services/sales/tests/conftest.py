@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from ocop_sales.app import SalesSettings, build
-from ocop_shared import auth
 from ocop_shared.contracts.booths import BoothAssigned, Occupancy
-from ocop_shared.contracts.identity import CredentialIssued
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     AdmittedProduct,
@@ -28,6 +26,7 @@ from ocop_shared.events import Event
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
 from ocop_testkit import certified_product, publish_events, running_app, valid_gtin, wait_for
+from ocop_testkit.identity import issued_credential
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +56,9 @@ class UpstreamFair:
         self.client = client
         self.fair_id = uuid.uuid4()
         self.organizer = f"org-{uuid.uuid4().hex[:6]}"
-        self.organizer_token = auth.new_token("organizer")
+        self.organizer_token, self.organizer_credential = issued_credential(
+            "organizer", self.organizer
+        )
 
     async def publish(self, events: list[Event]) -> None:
         await publish_events(self.settings, events)
@@ -86,10 +87,7 @@ class UpstreamFair:
             rules=AdmissionRules(),
             status="running",
         )
-        await self.publish([
-            FairStarted(fair=fair),
-            CredentialIssued(role="organizer", subject=self.organizer, token_sha256=auth.hash_token(self.organizer_token).hex()),
-        ])  # fmt: skip
+        await self.publish([FairStarted(fair=fair), self.organizer_credential])
 
     async def exhibitor_at_booth(
         self,
