@@ -75,6 +75,16 @@ class BoothFair:
         )
         self.organizer = bearer(self.organizer_token)
 
+    def sibling(self) -> BoothFair:
+        """Another fair of the same organizer (not opened yet)."""
+        other = BoothFair(self.settings, self.service, self.client)
+        other.organizer_id, other.organizer = self.organizer_id, self.organizer
+        other.organizer_token, other.organizer_credential = (
+            self.organizer_token,
+            self.organizer_credential,
+        )
+        return other
+
     async def open(self, **rules: Any) -> None:
         now = datetime.now(UTC)
         fair = FairSnapshot(

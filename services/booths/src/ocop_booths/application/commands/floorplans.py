@@ -54,7 +54,7 @@ async def _own_fair(uow: UnitOfWork[Repositories], fair_id: UUID, principal: Pri
 async def _booth_at(uow: UnitOfWork[Repositories], fair_id: UUID, booth_id: UUID) -> Booth:
     booth = await uow.repos.booths.get(booth_id, lock=True)
     if booth is None or booth.fair_id != fair_id:
-        raise NotFound("no such booth")
+        raise NotFound("no such booth at this fair", field="booth_id")
     return booth
 
 
@@ -146,7 +146,9 @@ async def move_booth(
     locked = {b: await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, to_booth_id})}
     source, target = locked[booth_id], locked[to_booth_id]
     if source is None or source.fair_id != fair_id:
-        raise NotFound("no such booth at this fair")
+        raise NotFound("no such booth at this fair", field="booth_id")
+    if target is None or target.fair_id != fair_id:
+        raise NotFound("no such booth at this fair", field="to_booth_id")
     moved = lifecycle.move(source, target, actor=principal.subject, reason=reason)
     if not await uow.repos.booths.move_occupant(booth_id, to_booth_id):
         raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
@@ -170,14 +172,12 @@ async def swap_booths(
     locked = [await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, other_booth_id})]
     found = {b.booth_id: b for b in locked if b is not None}
     a, b = found.get(booth_id), found.get(other_booth_id)
-    if a is None or b is None:
-        raise Conflict(
-            "swap needs two occupied booths; move an exhibitor to a free one instead",
-            field="other_booth_id",
-        )
+    # Both at this fair before anything else is said about them.
+    if a is None or a.fair_id != fair_id:
+        raise NotFound("no such booth at this fair", field="booth_id")
+    if b is None or b.fair_id != fair_id:
+        raise NotFound("no such booth at this fair", field="other_booth_id")
     swapped = lifecycle.swap(a, b, actor=principal.subject, reason=reason)
-    if any(booth.fair_id != fair_id for booth in swapped.booths):
-        raise NotFound("no such booth at this fair")
     await uow.repos.booths.swap_occupants(booth_id, other_booth_id)
     await occupancy.record(uow, swapped)
     after = sorted(swapped.booths, key=lambda booth: booth.booth_id)

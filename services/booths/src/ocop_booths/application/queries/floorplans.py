@@ -80,5 +80,10 @@ async def export_floorplan(
 async def booth_history(
     repos: Repositories, principal: Principal, fair_id: UUID, booth_id: UUID
 ) -> list[AuditRecord]:
+    """A booth's changes, read only through its own fair: a booth of another fair (even
+    the caller's own other fair) answers 404."""
     check_organizer(await repos.fairs.get(fair_id), principal)
+    booth = await repos.booths.get(booth_id)
+    if booth is None or booth.fair_id != fair_id:
+        raise NotFound("no such booth at this fair", field="booth_id")
     return await repos.booths.history(booth_id)
