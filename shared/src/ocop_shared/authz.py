@@ -27,7 +27,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ocop_shared import auth
+from ocop_shared import auth, ratelimit
 
 Reach = Literal["any", "own", "jurisdiction", "public"]
 REACHES: dict[str, str] = {
@@ -253,6 +253,8 @@ async def _authenticate(
     service: Service = request.app.state.service
     principal = await service.principal(credentials.credentials)
     if principal is None:
+        # Guessing tokens from one address is throttled (429) like guessing passwords.
+        await ratelimit.enforce(request, "failed_auth")
         raise HTTPException(
             status_code=401,
             detail="invalid, expired or revoked credential",

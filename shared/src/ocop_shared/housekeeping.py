@@ -21,6 +21,7 @@ import asyncpg
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ocop_shared import ratelimit
 from ocop_shared.db import is_infrastructure_error
 from ocop_shared.inbox import purge_processed
 from ocop_shared.logging import get_logger
@@ -74,6 +75,7 @@ async def purge_round(
         batch_size=s.purge_batch_size,
         deadline=deadline,
     )
+    await ratelimit.purge(pool)
     if outbox_rows or inbox_rows:
         log.info("purged", schema=schema, outbox_rows=outbox_rows, inbox_rows=inbox_rows)
     return True

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 
-from ocop_shared import auth
+from ocop_shared import auth, ratelimit
 from ocop_shared.authz import (
     AuthorizationTable,
     Caller,
@@ -55,6 +55,9 @@ TOKENS = {
 
 
 class FakeService:
+    pool = None
+    rate_limits = ratelimit.limits(ratelimit.RateLimitSettings(rate_limit_factor=0))
+
     async def principal(self, token: str) -> auth.Principal | None:
         return TOKENS.get(token)
 
