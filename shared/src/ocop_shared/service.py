@@ -24,12 +24,22 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
-from ocop_shared import answers, auth, deadletters, housekeeping, idempotency, inputs, metrics
+from ocop_shared import (
+    answers,
+    auth,
+    deadletters,
+    housekeeping,
+    idempotency,
+    inputs,
+    metrics,
+    ratelimit,
+)
 from ocop_shared.authz import PLATFORM_RULES, AuthorizationTable, api_routes
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
+from ocop_shared.limits import install_body_limits
 from ocop_shared.limits import install_body_limits
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
@@ -97,6 +107,7 @@ class Service:
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     tokens: auth.TokenCache = field(default_factory=auth.TokenCache)
+    rate_limits: dict[str, ratelimit.Limit] = field(default_factory=ratelimit.limits)
     # Called with each accepted credential before the request runs (registration records a
     # session's last activity for its idle expiry); cached acceptances skip it.
     on_authenticated: Callable[[auth.Principal], Awaitable[None]] | None = None
@@ -326,6 +337,7 @@ def create_app(
     metrics.install(app, service)
     idempotency.install(app, service)
     deadletters.install(app, service)
+    install_body_limits(app)  # installed last, runs first: before anything reads a body
     install_body_limits(app)  # installed last, runs first: before anything reads a body
 
     for router in routers:
