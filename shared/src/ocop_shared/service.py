@@ -40,7 +40,6 @@ from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
 from ocop_shared.kafka import ensure_topics
 from ocop_shared.limits import install_body_limits
-from ocop_shared.limits import install_body_limits
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
 from ocop_shared.outbox import Causation, OutboxRelay, RelaySettings, backlog
@@ -337,7 +336,6 @@ def create_app(
     metrics.install(app, service)
     idempotency.install(app, service)
     deadletters.install(app, service)
-    install_body_limits(app)  # installed last, runs first: before anything reads a body
     install_body_limits(app)  # installed last, runs first: before anything reads a body
 
     for router in routers:
