@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_booths.adapters.http import routers
+from ocop_booths.adapters.http.authorization import TABLE
 from ocop_booths.adapters.http.deps import Wiring
 from ocop_booths.adapters.jobs import deadline_sweeper
 from ocop_booths.adapters.kafka import subscriptions
@@ -71,6 +72,7 @@ def build(settings: BoothsSettings | None = None) -> tuple[Service, FastAPI]:
             terms=settings.terms,
             bank=BankAccount(settings.bank_bin, settings.bank_account),
         ),
+        authorization=TABLE,
     )
     return service, app
 

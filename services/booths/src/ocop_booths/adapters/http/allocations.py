@@ -6,17 +6,18 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ocop_booths.adapters.http.deps import Cause, Organizer, Service
+from ocop_booths.adapters.http.deps import Cause, Service
 from ocop_booths.adapters.http.schemas import CommittedOut, ProposalOut, WaitlistRowOut
 from ocop_booths.application.commands import allocations as commands
 from ocop_booths.application.queries import allocations as queries
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["allocation"])
 
 
 @router.post("/fairs/{fair_id}/allocations", status_code=201)
 async def propose_allocation(
-    fair_id: UUID, principal: Organizer, cause: Cause, booths: Service
+    fair_id: UUID, principal: Caller, cause: Cause, booths: Service
 ) -> ProposalOut:
     """Runs the engine over free booths and approved applications without booths; the
     proposal is stored for review and changes nothing until committed."""
@@ -28,7 +29,7 @@ async def propose_allocation(
 
 @router.post("/allocations/{run_id}/commit")
 async def commit_allocation(
-    run_id: UUID, principal: Organizer, cause: Cause, booths: Service
+    run_id: UUID, principal: Caller, cause: Cause, booths: Service
 ) -> CommittedOut:
     """Assigns the proposal's booths (skipping any taken since) and ranks the waitlist."""
     committed = await booths.uow.run(
@@ -38,7 +39,7 @@ async def commit_allocation(
 
 
 @router.get("/fairs/{fair_id}/waitlist")
-async def waitlist(fair_id: UUID, principal: Organizer, booths: Service) -> list[WaitlistRowOut]:
+async def waitlist(fair_id: UUID, principal: Caller, booths: Service) -> list[WaitlistRowOut]:
     """The fair's waitlist, best rank first."""
     rows = await booths.uow.read(lambda repos: queries.waitlist(repos, principal, fair_id))
     return [WaitlistRowOut.model_validate(r) for r in rows]

@@ -1,5 +1,6 @@
-"""What routes depend on: who calls (roles), the request's correlation, and typed access to
-the service's unit-of-work factory and terms."""
+"""What routes depend on: the request's correlation and typed access to the service's
+unit-of-work factory and terms. Who calls is ``ocop_shared.authz.Caller``, admitted by the
+authorization table (``authorization.py``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from fastapi import Depends
 from ocop_booths.application.ports import Repositories
 from ocop_booths.application.queries.fees import BankAccount
 from ocop_booths.domain.booths import Terms
-from ocop_shared import auth
 from ocop_shared.outbox import Causation
-from ocop_shared.service import request_cause, require, wired
+from ocop_shared.service import request_cause, wired
 from ocop_shared.uow import UnitOfWorkFactory
 
 
@@ -27,7 +27,4 @@ class Wiring:
 
 
 Service = Annotated[Wiring, Depends(wired(Wiring))]
-Organizer = Annotated[auth.Principal, Depends(require("organizer"))]
-Exhibitor = Annotated[auth.Principal, Depends(require("exhibitor"))]
-Anyone = Annotated[auth.Principal, Depends(require("organizer", "exhibitor"))]
 Cause = Annotated[Causation, Depends(request_cause)]

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, File, UploadFile
 
-from ocop_booths.adapters.http.deps import Anyone, Cause, Organizer, Service
+from ocop_booths.adapters.http.deps import Cause, Service
 from ocop_booths.adapters.http.schemas import (
     FeeStatementOut,
     PaymentIn,
@@ -17,13 +17,14 @@ from ocop_booths.adapters.http.schemas import (
 from ocop_booths.application.commands import payments as commands
 from ocop_booths.application.queries import fees as queries
 from ocop_booths.domain.payments import parse_bank_statement
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["fees"])
 
 
 @router.get("/fairs/{fair_id}/fees", response_model_exclude_none=True)
 async def fee_statement(
-    fair_id: UUID, principal: Anyone, booths: Service, exhibitor_id: UUID | None = None
+    fair_id: UUID, principal: Caller, booths: Service, exhibitor_id: UUID | None = None
 ) -> FeeStatementOut:
     """The exhibitor's fee statement and a VietQR code for the balance (exhibitors: their own)."""
     found = await booths.uow.read(
@@ -36,7 +37,7 @@ async def fee_statement(
 
 @router.post("/fairs/{fair_id}/payments", status_code=201)
 async def record_payment(
-    fair_id: UUID, body: PaymentIn, principal: Organizer, cause: Cause, booths: Service
+    fair_id: UUID, body: PaymentIn, principal: Caller, cause: Cause, booths: Service
 ) -> PaymentRecordedOut:
     """An organizer marks a payment received; booths it covers are confirmed at once."""
     done = await booths.uow.run(
@@ -57,7 +58,7 @@ async def record_payment(
 @router.post("/fairs/{fair_id}/payments/statement")
 async def import_bank_statement(
     fair_id: UUID,
-    principal: Organizer,
+    principal: Caller,
     cause: Cause,
     booths: Service,
     file: Annotated[

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ocop_booths.adapters.http.deps import Anyone, Cause, Organizer, Service
+from ocop_booths.adapters.http.deps import Cause, Service
 from ocop_booths.adapters.http.schemas import (
     AuditOut,
     BlockIn,
@@ -21,13 +21,14 @@ from ocop_booths.adapters.http.schemas import (
 from ocop_booths.application.commands import floorplans as commands
 from ocop_booths.application.queries import floorplans as queries
 from ocop_booths.domain.floorplan import Zone
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["floor plans"])
 
 
 @router.put("/fairs/{fair_id}/floorplan")
 async def import_floorplan(
-    fair_id: UUID, body: FloorPlanIn, principal: Organizer, cause: Cause, booths: Service
+    fair_id: UUID, body: FloorPlanIn, principal: Caller, cause: Cause, booths: Service
 ) -> FloorPlanImported:
     """Loads (or replaces, while no booth is taken) a fair's floor plan as JSON."""
     zones = [Zone(z.code, z.name, z.kind, tuple(z.product_groups)) for z in body.zones]
@@ -39,7 +40,7 @@ async def import_floorplan(
 
 
 @router.get("/fairs/{fair_id}/floorplan", response_model_exclude_none=True)
-async def export_floorplan(fair_id: UUID, principal: Anyone, booths: Service) -> FloorPlanOut:
+async def export_floorplan(fair_id: UUID, principal: Caller, booths: Service) -> FloorPlanOut:
     """The plan as JSON (importable again), with each booth's state and its neighbours.
     Exhibitors see which booths are free, not who holds the others."""
     plan = await booths.uow.read(lambda repos: queries.export_floorplan(repos, principal, fair_id))
@@ -51,7 +52,7 @@ async def block_booth(
     fair_id: UUID,
     booth_id: UUID,
     body: BlockIn,
-    principal: Organizer,
+    principal: Caller,
     cause: Cause,
     booths: Service,
 ) -> BoothUse:
@@ -68,7 +69,7 @@ async def unblock_booth(
     fair_id: UUID,
     booth_id: UUID,
     body: BlockIn,
-    principal: Organizer,
+    principal: Caller,
     cause: Cause,
     booths: Service,
 ) -> BoothUse:
@@ -87,7 +88,7 @@ async def move_booth(
     fair_id: UUID,
     booth_id: UUID,
     body: MoveIn,
-    principal: Organizer,
+    principal: Caller,
     cause: Cause,
     booths: Service,
 ) -> OccupancyOut:
@@ -107,7 +108,7 @@ async def swap_booths(
     fair_id: UUID,
     booth_id: UUID,
     body: SwapIn,
-    principal: Organizer,
+    principal: Caller,
     cause: Cause,
     booths: Service,
 ) -> list[OccupancyOut]:
@@ -123,7 +124,7 @@ async def swap_booths(
 
 @router.get("/fairs/{fair_id}/booths/{booth_id}/history")
 async def booth_history(
-    fair_id: UUID, booth_id: UUID, principal: Organizer, booths: Service
+    fair_id: UUID, booth_id: UUID, principal: Caller, booths: Service
 ) -> list[AuditOut]:
     """Every change of the booth, with its reason and actor."""
     rows = await booths.uow.read(
