@@ -251,14 +251,15 @@ async def test_fees_statement_vietqr_and_bank_statement_matching(
         statement["vietqr"].startswith("000201010212")
         and statement["payment_reference"] in statement["vietqr"]
     )
-    # Exhibitor B cannot read A's statement: it gets its own, empty one.
-    assert (
-        await client.get(
-            f"/fairs/{booth_fair.fair_id}/fees",
-            headers=b["headers"],
-            params={"exhibitor_id": str(a["exhibitor_id"])},
-        )
-    ).json()["due_vnd"] == 0
+    # Exhibitor B cannot read A's statement: it does not exist for B.
+    refused = await client.get(
+        f"/fairs/{booth_fair.fair_id}/fees",
+        headers=b["headers"],
+        params={"exhibitor_id": str(a["exhibitor_id"])},
+    )
+    assert refused.status_code == 404 and refused.json()["field"] == "exhibitor_id"
+    own = await client.get(f"/fairs/{booth_fair.fair_id}/fees", headers=b["headers"])
+    assert own.json()["due_vnd"] == 0
     csv_body = f"date,amount_vnd,description\n2024-08-20,4.000.000,CK {statement['payment_reference']} HTX\n2024-08-20,99,unrelated\n"
     matched = (
         await client.post(

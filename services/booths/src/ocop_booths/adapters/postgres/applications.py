@@ -90,6 +90,15 @@ class PostgresApplications:
         )
         return None if row is None else _application(row)
 
+    async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "select exists (select 1 from applications where fair_id = $1 and exhibitor_id = $2)",
+                fair_id,
+                exhibitor_id,
+            )
+        )
+
     async def approved_without_booths(self, fair_id: UUID) -> list[Application]:
         rows = await self.conn.fetch(
             """select * from applications a

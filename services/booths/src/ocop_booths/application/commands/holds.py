@@ -12,7 +12,7 @@ from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain.applications import check_may_hold
 from ocop_booths.domain.booths import Occupant, Terms
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict, InvalidField, NotFound
+from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -27,12 +27,12 @@ async def hold_booth(
 ) -> Occupant:
     """Holds a free booth for ``terms.hold_minutes``, within the application's booth limit.
     Two exhibitors racing for one booth: one gets it, the other a 409."""
-    if principal.is_admin:
-        raise Conflict("hold with the exhibitor's own token", field="exhibitor_id")
     repos = uow.repos
-    application = check_may_hold(
-        await repos.applications.approved_for_update(fair_id, UUID(principal.subject))
-    )
+    exhibitor_id = UUID(principal.subject)
+    approved = await repos.applications.approved_for_update(fair_id, exhibitor_id)
+    if approved is None and not await repos.applications.exhibits(fair_id, exhibitor_id):
+        raise NotFound("you have no application at this fair", field="fair_id")
+    application = check_may_hold(approved)
     fair = await repos.fairs.get(fair_id)
     lifecycle.check_room(
         have=await repos.booths.count_of_application(application.application_id),
@@ -40,7 +40,7 @@ async def hold_booth(
     )
     booth = await repos.booths.get(booth_id)
     if booth is None or booth.fair_id != fair_id:
-        raise InvalidField("booth_id", "no such booth at this fair")
+        raise NotFound("no such booth at this fair", field="booth_id")
     decision = lifecycle.hold(
         booth,
         application.claimant,
@@ -61,8 +61,8 @@ async def drop_hold(
 ) -> HoldDropped:
     """The holder gives its hold back; the booth is offered to the waitlist."""
     booth = await uow.repos.booths.get(booth_id, lock=True)
-    if booth is None or booth.fair_id != fair_id or principal.is_admin:
-        raise NotFound("no such hold")
+    if booth is None or booth.fair_id != fair_id:
+        raise NotFound("no such hold at this fair", field="booth_id")
     decision = lifecycle.give_up_hold(
         booth, exhibitor_id=UUID(principal.subject), actor=principal.subject
     )

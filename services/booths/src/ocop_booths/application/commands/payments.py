@@ -21,7 +21,7 @@ from ocop_booths.domain.payments import (
     match_line,
 )
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict
+from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -57,6 +57,8 @@ async def record_payment(
     """An organizer marks a payment received; booths it covers are confirmed at once."""
     repos = uow.repos
     check_organizer(await repos.fairs.get(fair_id), principal)
+    if not await repos.applications.exhibits(fair_id, exhibitor_id):
+        raise NotFound("no such exhibitor at this fair", field="exhibitor_id")
     payment = Payment(
         uuid.uuid4(), fair_id, exhibitor_id, amount_vnd, reference, "manual", principal.subject
     )
