@@ -244,3 +244,44 @@ def test_a_closed_application_cannot_be_withdrawn(source: str) -> None:
     with pytest.raises(Conflict) as refused:
         applications.withdraw(application.model_copy(update={"status": source}))
     assert refused.value.field == "status"
+
+
+def test_approval_is_refused_when_a_member_left_the_delegation_since_submission() -> None:
+    member = holder()
+    delegation = holder("delegation", [member.exhibitor_id])
+    shown = [product(member.exhibitor_id, certificate())]
+    submitted = applications.submit(
+        fair(), delegation, shown, BoothRequest(count=1), application_id=uuid.uuid4(), now=NOW
+    ).state
+    with pytest.raises(Conflict, match="no longer a member") as refused:
+        applications.review(
+            submitted,
+            fair(),
+            decision="approved",
+            reason=None,
+            reviewer="org",
+            now=NOW,
+            holders={delegation.exhibitor_id},  # the member has left
+        )
+    assert refused.value.field == "products.0"
+    approved = applications.review(
+        submitted,
+        fair(),
+        decision="approved",
+        reason=None,
+        reviewer="org",
+        now=NOW,
+        holders={delegation.exhibitor_id, member.exhibitor_id},
+    )
+    assert approved.state.status == "approved"
+    # Rejecting needs no membership.
+    rejected = applications.review(
+        submitted,
+        fair(),
+        decision="rejected",
+        reason="full",
+        reviewer="org",
+        now=NOW,
+        holders={delegation.exhibitor_id},
+    )
+    assert rejected.state.status == "rejected"

@@ -1,4 +1,5 @@
-"""Exhibitors: registration, changes, a delegation's members; holders' results from sales."""
+"""Exhibitors: registration and changes; holders' results from sales. (A delegation's
+members: test_delegations.py.)"""
 
 from __future__ import annotations
 
@@ -82,39 +83,6 @@ def test_a_change_may_clear_the_phone_and_the_contact() -> None:
     decided = exhibitors.update(current, {"phone": None, "address": None, "email": None})
     assert decided.state.phone is None
     assert decided.state.contact == exhibitors.Contact("", None)
-
-
-def test_a_delegation_takes_on_member_holders_in_id_order() -> None:
-    a, b = holder(), holder("household_business")
-    delegation = holder("delegation", [b.exhibitor_id])
-    decided = exhibitors.add_members(
-        delegation, [a.exhibitor_id, b.exhibitor_id], {a.exhibitor_id: a, b.exhibitor_id: b}
-    )
-    assert decided.state.member_ids == sorted([a.exhibitor_id, b.exhibitor_id])
-    [event] = decided.events
-    assert isinstance(event, ExhibitorUpdated)
-    assert event.exhibitor == exhibitor_snapshot(decided.state)
-
-
-@pytest.mark.parametrize(
-    ("kind", "member_kind", "known", "message"),
-    [
-        ("delegation", "cooperative", False, "unknown holders"),
-        ("cooperative", "cooperative", True, "only a delegation"),
-        ("delegation", "delegation", True, "is a delegation, not a holder"),
-    ],
-)
-def test_members_are_known_holders_of_a_delegation(
-    kind: str, member_kind: str, known: bool, message: str
-) -> None:
-    member = holder(member_kind)
-    with pytest.raises(InvalidField, match=message) as refused:
-        exhibitors.add_members(
-            holder(kind),
-            [member.exhibitor_id],
-            {member.exhibitor_id: member} if known else {},
-        )
-    assert refused.value.field == "member_ids"
 
 
 def test_a_sale_counts_for_the_producer_of_each_line() -> None:

@@ -4,7 +4,7 @@ the event announcing it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
@@ -225,12 +225,23 @@ def review(
     reason: str | None,
     reviewer: str,
     now: datetime,
+    holders: Collection[UUID] | None = None,
 ) -> Decision[Application]:
     """Approve, reject or waitlist. Certificates may have changed since submission, so an
     approval re-decides admission on the products as they are now (``application.products``)
-    and is refused if one of them is no longer admitted."""
+    and is refused if one of them is no longer admitted. Membership may have changed too:
+    ``holders`` are the holders whose products the applicant may show now (itself, and a
+    delegation's accepted members); a product of any other holder refuses the approval."""
     status = check_review(application.status, decision, reason)
     admitted = application.admitted
+    if status == "approved" and holders is not None:
+        for i, product in enumerate(application.products):
+            if product.holder_id not in holders:
+                raise Conflict(
+                    f"'{product.name}' is held by a holder that is no longer a member of "
+                    "this delegation",
+                    field=f"products.{i}",
+                )
     if status == "approved":
         admitted = admit(
             application.products, fair, lambda i, why: Conflict(why, field=f"products.{i}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
@@ -63,14 +63,6 @@ def check_kind(kind: str, tax_code: str | None) -> None:
         raise InvalidField("kind", f"one of {', '.join(KINDS)}")
     if kind in ("cooperative", "enterprise") and not tax_code:
         raise InvalidField("tax_code", f"a {kind} must give its tax code")
-
-
-def check_members(delegation_kind: str, member_kinds: dict[str, str]) -> None:
-    if delegation_kind != "delegation":
-        raise InvalidField("member_ids", "only a delegation has member holders")
-    for member, kind in member_kinds.items():
-        if kind == "delegation":
-            raise InvalidField("member_ids", f"{member} is a delegation, not a holder")
 
 
 @dataclass(frozen=True)
@@ -139,19 +131,4 @@ def update(current: Exhibitor, changes: Mapping[str, str | None]) -> Decision[Ex
         email=changes.get("email", current.contact.email),
     )
     updated = current.model_copy(update={**fields, "contact": contact})
-    return Decision(updated, [ExhibitorUpdated(exhibitor=exhibitor_snapshot(updated))])
-
-
-def add_members(
-    delegation: Exhibitor,
-    member_ids: Sequence[UUID],
-    found: Mapping[UUID, Exhibitor],
-) -> Decision[Exhibitor]:
-    """A delegation takes on member holders (known ones, not delegations); announced."""
-    missing = [str(m) for m in member_ids if m not in found]
-    if missing:
-        raise InvalidField("member_ids", f"unknown holders: {', '.join(missing)}")
-    check_members(delegation.kind, {str(k): v.kind for k, v in found.items()})
-    members = sorted({*delegation.member_ids, *member_ids})
-    updated = delegation.model_copy(update={"member_ids": members})
     return Decision(updated, [ExhibitorUpdated(exhibitor=exhibitor_snapshot(updated))])

@@ -27,6 +27,7 @@ from ocop_shared.errors import Conflict, InvalidField
 from ocop_shared.events import Event
 
 if TYPE_CHECKING:
+    from ocop_registration.domain.authority import Authority
     from ocop_registration.domain.exhibitors import Exhibitor
 
 # The taxonomy changes between decisions; products keep the version they were classed under.
@@ -74,6 +75,10 @@ class Certificate(BaseModel):
     valid_from: date
     valid_to: date
     status: CertificateStatus
+    # Who decided it: the certifying council and the person who recorded the decision
+    # (None for certificates recorded before councils signed their decisions, or by an API key).
+    authority_id: str | None = None
+    decided_by: UUID | None = None
 
 
 class Product(BaseModel):
@@ -278,7 +283,15 @@ class CertificateDraft:
     valid_to: date | None = None  # 36 months after valid_from unless given
 
 
-def new_certificate(draft: CertificateDraft, certificate_id: UUID, today: date) -> Certificate:
+def new_certificate(
+    draft: CertificateDraft,
+    certificate_id: UUID,
+    today: date,
+    *,
+    authority: Authority | None = None,
+) -> Certificate:
+    """The certificate as the council decided it (``authority``, checked by the caller for
+    its jurisdiction: ``authority.check_decides``)."""
     valid_to = draft.valid_to or default_valid_to(draft.valid_from)
     check_certificate(draft.star, draft.issuing_level, draft.valid_from, valid_to)
     return Certificate(
@@ -292,6 +305,8 @@ def new_certificate(draft: CertificateDraft, certificate_id: UUID, today: date) 
         valid_from=draft.valid_from,
         valid_to=valid_to,
         status=certificate_status(valid_to, False, today),
+        authority_id=authority.authority_id if authority else None,
+        decided_by=authority.decided_by if authority else None,
     )
 
 
