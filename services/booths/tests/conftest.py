@@ -110,7 +110,8 @@ class BoothFair:
         )
         await wait_for(
             lambda: self.service.pool.fetchval(
-                "select count(*) from api_tokens where subject = $1", self.organizer_id
+                "select count(*) from api_tokens where credential_id = $1",
+                self.organizer_credential.credential_id,
             )
         )
         await wait_for(  # the fair too: its topic is not the credentials' topic
@@ -120,13 +121,21 @@ class BoothFair:
         )
 
     async def approved_exhibitors(
-        self, n: int, *, count: int = 1, booth_type: str = "standard", star: int = 4
+        self,
+        n: int,
+        *,
+        count: int = 1,
+        booth_type: str = "standard",
+        star: int = 4,
+        exhibitor_ids: list[uuid.UUID] | None = None,
     ) -> list[dict[str, Any]]:
+        """``n`` exhibitors approved at the fair (``exhibitor_ids``: these, which may have
+        applied to other fairs too), each with a new session."""
         events: list[Any] = []
         out = []
         start = datetime.now(UTC) - timedelta(days=1)
         for i in range(n):
-            exhibitor_id = uuid.uuid4()
+            exhibitor_id = exhibitor_ids[i] if exhibitor_ids else uuid.uuid4()
             token, credential = issued_credential("exhibitor", str(exhibitor_id))
             product = certified_product(exhibitor_id, f"Sản phẩm {i}", 100_000, star=star)
             application = ApplicationSnapshot(
@@ -165,8 +174,8 @@ class BoothFair:
         )
         await wait_for(
             lambda: self.service.pool.fetchval(
-                "select count(*) = $2 from api_tokens where subject = any($1::text[])",
-                [str(a["exhibitor_id"]) for a in out],
+                "select count(*) = $2 from api_tokens where credential_id = any($1::uuid[])",
+                [a["credential"].credential_id for a in out],
                 len(out),
             ),
             timeout=60,
