@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 
 from ocop_sales.app import SalesSettings, build
 from ocop_shared.contracts.booths import BoothAssigned, Occupancy
+from ocop_shared.contracts.identity import CredentialIssued, CredentialRole, OrgRole
 from ocop_shared.contracts.registration import (
     AdmissionRules,
     AdmittedProduct,
@@ -49,19 +50,55 @@ class UpstreamFair:
     """Publishes, as registration and booths would, the events that set up a selling booth."""
 
     def __init__(
-        self, settings: CommonSettings, service: Service, client: httpx.AsyncClient
+        self,
+        settings: CommonSettings,
+        service: Service,
+        client: httpx.AsyncClient,
+        *,
+        organized_by: UpstreamFair | None = None,
     ) -> None:
         self.settings = settings
         self.service = service
         self.client = client
         self.fair_id = uuid.uuid4()
-        self.organizer = f"org-{uuid.uuid4().hex[:6]}"
-        self.organizer_token, self.organizer_credential = issued_credential(
-            "organizer", self.organizer
-        )
+        if organized_by is None:
+            self.organizer = f"org-{uuid.uuid4().hex[:6]}"
+            self.organizer_token, self.organizer_credential = issued_credential(
+                "organizer", self.organizer
+            )
+        else:  # another fair of the same organizer
+            self.organizer = organized_by.organizer
+            self.organizer_token = organized_by.organizer_token
+            self.organizer_credential = organized_by.organizer_credential
+
+    @property
+    def organizer_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.organizer_token}"}
+
+    async def another_fair(self) -> UpstreamFair:
+        """A second running fair of the same organizer."""
+        fair = UpstreamFair(self.settings, self.service, self.client, organized_by=self)
+        await fair.start()
+        return fair
 
     async def publish(self, events: list[Event]) -> None:
         await publish_events(self.settings, events)
+
+    async def credential(
+        self, role: CredentialRole, subject: str, *, org_role: OrgRole = "owner"
+    ) -> tuple[dict[str, str], CredentialIssued]:
+        """A credential announced as registration does, once sales has installed it."""
+        token, event = issued_credential(role, subject, org_role=org_role)
+        await self.publish([event])
+
+        async def installed() -> bool:
+            found = await self.service.pool.fetchval(
+                "select true from api_tokens where credential_id = $1", event.credential_id
+            )
+            return bool(found)
+
+        await wait_for(installed, timeout=30, interval=0.05)
+        return {"Authorization": f"Bearer {token}"}, event
 
     def product(
         self, holder: uuid.UUID, name: str, price: int, *, star: int = 4, group: int = 1
@@ -185,6 +222,21 @@ async def upstream(
     fair = UpstreamFair(stack_settings, service, client)
     await fair.start()
     return fair
+
+
+@pytest.fixture
+def new_upstream(
+    sales_app: tuple[Service, httpx.AsyncClient], stack_settings: CommonSettings
+) -> Callable[[], Awaitable[UpstreamFair]]:
+    """Makes further fairs, each of its own organizer."""
+    service, client = sales_app
+
+    async def make() -> UpstreamFair:
+        fair = UpstreamFair(stack_settings, service, client)
+        await fair.start()
+        return fair
+
+    return make
 
 
 def sale_body(

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_sales.adapters.http import router
+from ocop_sales.adapters.http.authorization import TABLE
 from ocop_sales.adapters.http.deps import Wiring
 from ocop_sales.adapters.kafka import subscriptions
 from ocop_sales.adapters.postgres import repositories
@@ -58,7 +59,8 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         title="ocop-fairs sales",
         description="POS terminals, idempotent and offline sales, refunds, closing reports, revenue.",
         routers=[router],
-        wiring=Wiring(settings, uow, settings.sale_policy()),
+        wiring=Wiring(settings, uow, settings.sale_policy(), service.tokens),
+        authorization=TABLE,
     )
     return service, app
 

@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ocop_sales.domain.access import check_organizer, sales_scope, selling_terminal
+from ocop_sales.domain.access import (
+    SalesScope,
+    check_fair_reach,
+    check_organizer,
+    sales_scope,
+    selling_terminal,
+)
 from ocop_sales.domain.catalog import admit, block, reinstate
 from ocop_sales.domain.terminals import BoothHolder, enrol
 from ocop_shared.contracts.registration import (
@@ -153,8 +159,12 @@ def test_sales_are_recorded_with_a_terminals_token_only() -> None:
 def test_each_reader_sees_its_own_sales() -> None:
     me = uuid.uuid4()
     assert sales_scope(Who("terminal", str(me)), FAIR).terminal_id == me
-    assert sales_scope(Who("terminal", str(me)), FAIR).fair_id is None
+    assert sales_scope(Who("terminal", str(me)), FAIR).fair_id == FAIR  # narrowed, still its own
+    assert sales_scope(Who("terminal", str(me)), None).fair_id is None
     assert sales_scope(Who("exhibitor", str(me)), None).exhibitor_id == me
+    assert sales_scope(Who("exhibitor", str(me)), FAIR) == SalesScope(FAIR, exhibitor_id=me)
+    with pytest.raises(NotFound):
+        sales_scope(Who("inspector", "qltt-quang-ninh"), FAIR)
     assert sales_scope(Who("organizer", "org-1"), FAIR).fair_id == FAIR
     with pytest.raises(InvalidField) as exc:
         sales_scope(Who("organizer", "org-1"), None)
@@ -166,6 +176,31 @@ def test_a_till_is_enrolled_only_at_a_booth_held_at_this_fair() -> None:
     e = enrol(uuid.uuid4(), FAIR, "Quầy 1", holder, enrolled_by="org-1")
     assert (e.booth_code, e.exhibitor_id, e.enrolled_by) == ("A-01", EXHIBITOR, "org-1")
     for unheld in (None, BoothHolder(holder.booth_id, uuid.uuid4(), "A-01", EXHIBITOR, "assigned")):
-        with pytest.raises(InvalidField) as exc:
+        with pytest.raises(NotFound) as exc:  # another fair's booth is not found at this one
             enrol(uuid.uuid4(), FAIR, "Quầy 1", unheld, enrolled_by="org-1")
         assert exc.value.field == "booth_id"
+
+
+@pytest.mark.parametrize(
+    ("who", "organizer", "takes_part", "reached"),
+    [
+        (Who("organizer", "org-1"), "org-1", False, True),
+        (Who("organizer", "org-2"), "org-1", True, False),
+        (Who("exhibitor", str(EXHIBITOR)), "org-1", True, True),
+        (Who("exhibitor", str(EXHIBITOR)), "org-1", False, False),
+        (Who("terminal", str(uuid.uuid4())), "org-1", True, True),
+        (Who("terminal", str(uuid.uuid4())), "org-1", False, False),
+        (Who("certifier", "hoi-dong-quang-ninh"), "org-1", True, False),
+        (Who("admin", "admin"), "org-1", False, True),
+        (Who("admin", "admin"), None, False, False),
+        (Who("exhibitor", str(EXHIBITOR)), None, True, False),
+    ],
+)
+def test_a_fairs_sales_and_reports_reach_its_organizer_and_who_sells_there(
+    who: Who, organizer: str | None, takes_part: bool, reached: bool
+) -> None:
+    if reached:
+        check_fair_reach(who, organizer=organizer, takes_part=takes_part)
+    else:
+        with pytest.raises(NotFound):
+            check_fair_reach(who, organizer=organizer, takes_part=takes_part)

@@ -31,6 +31,20 @@ ReportDimension = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class TerminalRow:
+    """An enrolled till as the fair's organizer sees it."""
+
+    terminal_id: UUID
+    booth_id: UUID
+    booth_code: str | None  # the booth's code while an exhibitor holds it
+    exhibitor_id: UUID | None
+    label: str
+    status: str
+    session_open: bool
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SaleRow:
     """A stored sale as listings show it."""
 
@@ -69,6 +83,9 @@ class RevenueReport:
 class FairRepository(Protocol):
     async def save(self, fair: Fair) -> None: ...
     async def organizer_of(self, fair_id: UUID) -> str | None: ...
+    async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
+        """The exhibitor was admitted to sell, or holds a booth, at this fair."""
+        ...
 
 
 class ExhibitorRepository(Protocol):
@@ -101,7 +118,15 @@ class TerminalRepository(Protocol):
         """The till's fair; with ``lock``, the till stays locked until the transaction ends."""
         ...
 
-    async def suspend(self, terminal_id: UUID) -> None: ...
+    async def suspend(self, terminal_id: UUID) -> str:
+        """Suspends an active till and revokes its tokens; answers its status now."""
+        ...
+
+    async def unpair(self, terminal_id: UUID) -> None:
+        """Unpairs the till from its device for good and revokes its tokens."""
+        ...
+
+    async def listing(self, fair_id: UUID) -> list[TerminalRow]: ...
 
 
 class TillRepository(Protocol):

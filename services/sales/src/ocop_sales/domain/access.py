@@ -36,9 +36,25 @@ def selling_terminal(viewer: Viewer) -> UUID:
     return UUID(viewer.subject)
 
 
+def check_fair_reach(viewer: Viewer, *, organizer: str | None, takes_part: bool) -> None:
+    """Who reaches a fair's sales and reports: the admin any fair, an organizer its own, an
+    exhibitor or a till one it sells at (``takes_part``). Any other fair looks like no fair."""
+    if organizer is None:
+        raise NotFound("no such fair")
+    if viewer.is_admin:
+        return
+    if viewer.role == "organizer":
+        reached = organizer == viewer.subject
+    else:
+        reached = viewer.role in ("exhibitor", "terminal") and takes_part
+    if not reached:
+        raise NotFound("no such fair")
+
+
 @dataclass(frozen=True, slots=True)
 class SalesScope:
-    """Whose sales a listing shows: a fair's, an exhibitor's or a terminal's."""
+    """Whose sales a listing shows: a fair's, an exhibitor's or a terminal's (an exhibitor's
+    or a terminal's at one fair when ``fair_id`` is given too)."""
 
     fair_id: UUID | None = None
     exhibitor_id: UUID | None = None
@@ -46,12 +62,14 @@ class SalesScope:
 
 
 def sales_scope(viewer: Viewer, fair_id: UUID | None) -> SalesScope:
-    """A terminal sees its own sales, an exhibitor its own, an organizer one fair's (checked
-    by the caller with ``check_organizer``)."""
+    """A terminal sees its own sales, an exhibitor its own, an organizer one fair's; a fair
+    named must be in the viewer's reach (checked by the caller with ``check_fair_reach``)."""
     if viewer.role == "organizer" or viewer.is_admin:
         if fair_id is None:
             raise InvalidField("fair_id", "organizers list one fair's sales")
         return SalesScope(fair_id=fair_id)
     if viewer.role == "terminal":
-        return SalesScope(terminal_id=UUID(viewer.subject))
-    return SalesScope(exhibitor_id=UUID(viewer.subject))
+        return SalesScope(fair_id=fair_id, terminal_id=UUID(viewer.subject))
+    if viewer.role == "exhibitor":
+        return SalesScope(fair_id=fair_id, exhibitor_id=UUID(viewer.subject))
+    raise NotFound("no sales for this role")

@@ -220,7 +220,7 @@ def payload_hash(canonical_json: bytes) -> bytes:
 def check_till(till: Till, policy: SalePolicy, now: datetime) -> None:
     """Refusals that apply to every sale from this till right now."""
     if not till.active:
-        raise Conflict("this terminal is suspended", field="terminal_id")
+        raise Conflict("this terminal is suspended or unpaired", field="terminal_id")
     if till.exhibitor_id is None:
         raise Conflict("this terminal's booth has no exhibitor now", field="terminal_id")
     if till.fair_status in ("draft", "open", "closed") and now < till.fair_starts_at - policy.grace:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from ocop_shared.errors import InvalidField
+from ocop_shared.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +33,10 @@ class Enrolment:
 def enrol(
     terminal_id: UUID, fair_id: UUID, label: str, holder: BoothHolder | None, *, enrolled_by: str
 ) -> Enrolment:
-    """A till sells at a booth that an exhibitor holds at this fair."""
+    """A till sells at a booth that an exhibitor holds at this fair (a booth of another fair,
+    even the organizer's own other fair, is not found here)."""
     if holder is None or holder.fair_id != fair_id:
-        raise InvalidField("booth_id", "no exhibitor holds this booth at this fair")
+        raise NotFound("no exhibitor holds this booth at this fair", field="booth_id")
     return Enrolment(
         terminal_id,
         fair_id,

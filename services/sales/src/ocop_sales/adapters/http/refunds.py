@@ -7,7 +7,7 @@ from uuid import UUID
 import orjson
 from fastapi import APIRouter, Response
 
-from ocop_sales.adapters.http.deps import Cause, TerminalId, Wired
+from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
     ErrorAnswer,
     InvalidAnswer,
@@ -15,8 +15,10 @@ from ocop_sales.adapters.http.schemas import (
     RefundRequest,
 )
 from ocop_sales.application.commands import refunds
+from ocop_sales.domain.access import selling_terminal
 from ocop_sales.domain.refunds import RefundIn, RefundLineIn
 from ocop_sales.domain.sales import payload_hash
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["refunds"])
 
@@ -51,12 +53,13 @@ def to_refund(sale_id: UUID, body: RefundRequest) -> RefundIn:
 async def refund_sale(
     sale_id: UUID,
     body: RefundRequest,
-    terminal: TerminalId,
+    principal: Caller,
     cause: Cause,
     wired: Wired,
     response: Response,
 ) -> RefundAnswer:
     """Refunds lines of a sale (a void is a refund of every line). Never more than was sold."""
+    terminal = selling_terminal(principal)
     refund = to_refund(sale_id, body)
     decision = await wired.uow.run(
         lambda uow: refunds.refund_sale(uow, terminal_id=terminal, refund=refund), cause=cause

@@ -8,10 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from ocop_sales.adapters import export
-from ocop_sales.adapters.http.deps import ReportReader, Wired
+from ocop_sales.adapters.http.deps import Wired
 from ocop_sales.adapters.http.schemas import ErrorAnswer, RevenueAnswer
 from ocop_sales.application.ports import ReportDimension
 from ocop_sales.application.queries import reports
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["reports"])
 
@@ -31,13 +32,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 async def revenue_report(
     fair_id: UUID,
-    principal: ReportReader,
+    principal: Caller,
     wired: Wired,
     by: ReportDimension = "product_group",
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> RevenueAnswer | Response:
     """Revenue by fair, day, booth, exhibitor, producer, product, group, star or province.
-    An exhibitor gets only its own figures."""
+    An exhibitor gets only its own figures, at a fair it sells at; any other fair is 404."""
     report = await wired.uow.read(
         lambda repos: reports.revenue_report(repos, fair_id=fair_id, by=by, viewer=principal)
     )

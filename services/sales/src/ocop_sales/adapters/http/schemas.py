@@ -99,7 +99,18 @@ class TerminalEnrolled(Answer):
 
 class TerminalSuspended(Answer):
     terminal_id: UUID
-    status: Literal["suspended"]
+    status: Literal["suspended", "unpaired"]
+
+
+class TerminalListed(Answer):
+    terminal_id: UUID
+    booth_id: UUID
+    booth_code: str | None = Field(description="while an exhibitor holds the booth")
+    exhibitor_id: UUID | None
+    label: str
+    status: Literal["active", "suspended", "unpaired"]
+    session_open: bool
+    enrolled_at: datetime
 
 
 class SaleError(Answer):

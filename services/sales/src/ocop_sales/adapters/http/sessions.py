@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ocop_sales.adapters.http.deps import Cause, TerminalId, Wired
+from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
     ErrorAnswer,
     SessionClose,
@@ -15,6 +15,8 @@ from ocop_sales.adapters.http.schemas import (
     ZReport,
 )
 from ocop_sales.application.commands import sessions
+from ocop_sales.domain.access import selling_terminal
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["sessions"])
 
@@ -25,9 +27,10 @@ router = APIRouter(tags=["sessions"])
     responses={409: {"model": ErrorAnswer, "description": "a session is already open"}},
 )
 async def open_session(
-    body: SessionOpen, terminal: TerminalId, cause: Cause, wired: Wired
+    body: SessionOpen, principal: Caller, cause: Cause, wired: Wired
 ) -> SessionOpened:
     """Opens the till's session with the cash in the drawer."""
+    terminal = selling_terminal(principal)
     opened = await wired.uow.run(
         lambda uow: sessions.open_session(
             uow, terminal_id=terminal, opening_cash_vnd=body.opening_cash_vnd
@@ -39,10 +42,11 @@ async def open_session(
 
 @router.post("/sessions/{session_id}/close", responses={404: {"model": ErrorAnswer}})
 async def close_session(
-    session_id: UUID, body: SessionClose, terminal: TerminalId, cause: Cause, wired: Wired
+    session_id: UUID, body: SessionClose, principal: Caller, cause: Cause, wired: Wired
 ) -> ZReport:
     """Closes the session with the cash counted and answers its Z-report: the sales and
     refunds this terminal recorded while the session was open."""
+    terminal = selling_terminal(principal)
     report = await wired.uow.run(
         lambda uow: sessions.close_till_session(
             uow, terminal_id=terminal, session_id=session_id, counted_cash_vnd=body.counted_cash_vnd

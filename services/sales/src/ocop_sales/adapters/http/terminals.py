@@ -1,20 +1,23 @@
-"""Routes: enrolling and suspending tills."""
+"""Routes: enrolling, listing, suspending and unpairing tills."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
-from ocop_sales.adapters.http.deps import Cause, Organizer, Wired
+from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
     ErrorAnswer,
     InvalidAnswer,
     TerminalEnrol,
     TerminalEnrolled,
+    TerminalListed,
     TerminalSuspended,
 )
 from ocop_sales.application.commands import terminals
+from ocop_sales.application.queries import terminals as terminal_queries
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["terminals"])
 
@@ -22,12 +25,16 @@ router = APIRouter(tags=["terminals"])
 @router.post(
     "/fairs/{fair_id}/terminals",
     status_code=201,
-    responses={404: {"model": ErrorAnswer}, 422: {"model": InvalidAnswer}},
+    responses={
+        404: {"model": ErrorAnswer, "description": "no such fair, or no such booth at it"},
+        422: {"model": InvalidAnswer},
+    },
 )
 async def enrol_terminal(
-    fair_id: UUID, body: TerminalEnrol, principal: Organizer, cause: Cause, wired: Wired
+    fair_id: UUID, body: TerminalEnrol, principal: Caller, cause: Cause, wired: Wired
 ) -> TerminalEnrolled:
-    """Enrols a till for a booth; its token is shown once and stored hashed."""
+    """Enrols a till for a booth held at this fair; its device token is shown once and
+    stored hashed. A booth of another fair answers 404 naming `booth_id`."""
     enrolled = await wired.uow.run(
         lambda uow: terminals.enrol_terminal(
             uow, fair_id=fair_id, booth_id=body.booth_id, label=body.label, by=principal
@@ -45,13 +52,38 @@ async def enrol_terminal(
     )
 
 
+@router.get("/fairs/{fair_id}/terminals", responses={404: {"model": ErrorAnswer}})
+async def list_terminals(fair_id: UUID, principal: Caller, wired: Wired) -> list[TerminalListed]:
+    """The fair's tills: booth, status, whether a session is open."""
+    rows = await wired.uow.read(
+        lambda repos: terminal_queries.list_terminals(repos, fair_id=fair_id, by=principal)
+    )
+    return [TerminalListed.model_validate(r) for r in rows]
+
+
 @router.post("/terminals/{terminal}/suspend", responses={404: {"model": ErrorAnswer}})
 async def suspend_terminal(
-    terminal: UUID, principal: Organizer, cause: Cause, wired: Wired
+    terminal: UUID, principal: Caller, cause: Cause, wired: Wired
 ) -> TerminalSuspended:
-    """Suspends a till: its tokens stop working and it records no more sales."""
-    await wired.uow.run(
+    """Suspends a till: its device token is refused at once on every replica and it records
+    no more sales. An unpaired till stays unpaired."""
+    status = await wired.uow.run(
         lambda uow: terminals.suspend_terminal(uow, terminal_id=terminal, by=principal),
         cause=cause,
     )
-    return TerminalSuspended(terminal_id=terminal, status="suspended")
+    wired.tokens.clear()  # committed: not even this replica's cache may answer for it now
+    return TerminalSuspended(terminal_id=terminal, status=status)
+
+
+@router.delete("/terminals/{terminal}", status_code=204, responses={404: {"model": ErrorAnswer}})
+async def unpair_terminal(
+    terminal: UUID, principal: Caller, cause: Cause, wired: Wired
+) -> Response:
+    """Unpairs a till from its device for good: its token is refused at once on every
+    replica; its sales stay in the reports. Unpairing again answers 204 too."""
+    await wired.uow.run(
+        lambda uow: terminals.unpair_terminal(uow, terminal_id=terminal, by=principal),
+        cause=cause,
+    )
+    wired.tokens.clear()  # committed: not even this replica's cache may answer for it now
+    return Response(status_code=204)

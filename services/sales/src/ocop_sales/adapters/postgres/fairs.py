@@ -30,6 +30,15 @@ class PostgresFairs:
         )
         return organizer
 
+    async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
+        found: bool = await self._conn.fetchval(
+            """select exists (select 1 from catalog where fair_id = $1 and exhibitor_id = $2)
+                   or exists (select 1 from booth_holders where fair_id = $1 and exhibitor_id = $2)""",
+            fair_id,
+            exhibitor_id,
+        )
+        return found
+
 
 class PostgresExhibitors:
     def __init__(self, conn: asyncpg.Connection) -> None:

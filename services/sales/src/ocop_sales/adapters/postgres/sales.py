@@ -52,18 +52,23 @@ class PostgresSales:
         )
 
     async def listing(self, scope: SalesScope, after_receipt: int, limit: int) -> list[SaleRow]:
-        owner: UUID | None
-        if scope.fair_id is not None:
-            where, owner = "fair_id = $1", scope.fair_id
-        elif scope.terminal_id is not None:
-            where, owner = "terminal_id = $1", scope.terminal_id
-        else:
-            where, owner = "exhibitor_id = $1", scope.exhibitor_id
+        # Only the filters given (fixed fragments, so each shape keeps its index plan).
+        filters = [
+            (column, value)
+            for column, value in (
+                ("fair_id", scope.fair_id),
+                ("terminal_id", scope.terminal_id),
+                ("exhibitor_id", scope.exhibitor_id),
+            )
+            if value is not None
+        ]
+        assert filters, "a listing is always scoped"
+        where = " and ".join(f"{column} = ${i}" for i, (column, _) in enumerate(filters, start=3))
         rows = await self._conn.fetch(
             f"""select sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time, total_vnd,
                        payments, offline, recorded_at
-                  from sales where {where} and receipt_no > $2
-                 order by terminal_id, receipt_no limit $3""",
-            owner, after_receipt, limit,
+                  from sales where {where} and receipt_no > $1
+                 order by terminal_id, receipt_no limit $2""",
+            after_receipt, limit, *(value for _, value in filters),
         )  # fmt: skip
         return [SaleRow(**r) for r in rows]

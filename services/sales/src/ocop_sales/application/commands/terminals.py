@@ -1,4 +1,4 @@
-"""Enrolling and suspending tills (organizers)."""
+"""Enrolling, suspending and unpairing tills (organizers)."""
 
 from __future__ import annotations
 
@@ -30,10 +30,26 @@ async def enrol_terminal(
     return Enrolled(enrolment, token)
 
 
-async def suspend_terminal(uow: UnitOfWork[Repositories], *, terminal_id: UUID, by: Viewer) -> None:
-    """Suspends a till of the organizer's fair: its tokens stop working, its sales stop."""
+async def _organizers_till(uow: UnitOfWork[Repositories], terminal_id: UUID, by: Viewer) -> None:
+    """The till exists and is at one of the organizer's fairs (locked until commit), or 404."""
     fair_id = await uow.repos.terminals.fair_of(terminal_id, lock=True)
     if fair_id is None:
         raise NotFound("no such terminal")
-    check_organizer(by, await uow.repos.fairs.organizer_of(fair_id))
-    await uow.repos.terminals.suspend(terminal_id)
+    try:
+        check_organizer(by, await uow.repos.fairs.organizer_of(fair_id))
+    except NotFound:
+        raise NotFound("no such terminal") from None
+
+
+async def suspend_terminal(uow: UnitOfWork[Repositories], *, terminal_id: UUID, by: Viewer) -> str:
+    """Suspends a till of the organizer's fair: its tokens stop working, its sales stop.
+    Answers its status (an unpaired till stays unpaired)."""
+    await _organizers_till(uow, terminal_id, by)
+    return await uow.repos.terminals.suspend(terminal_id)
+
+
+async def unpair_terminal(uow: UnitOfWork[Repositories], *, terminal_id: UUID, by: Viewer) -> None:
+    """Unpairs a till of the organizer's fair from its device: its token stops working on
+    every replica at once; its sales stay in the reports. Unpairing again changes nothing."""
+    await _organizers_till(uow, terminal_id, by)
+    await uow.repos.terminals.unpair(terminal_id)

@@ -6,7 +6,8 @@ from datetime import datetime
 from uuid import UUID
 
 from ocop_sales.application.ports import ReportDimension, Repositories, RevenueReport
-from ocop_sales.domain.access import Viewer, check_organizer
+from ocop_sales.application.queries.sales import check_fair_in_reach
+from ocop_sales.domain.access import Viewer
 from ocop_sales.domain.sales import VN
 
 
@@ -14,12 +15,10 @@ async def revenue_report(
     repos: Repositories, *, fair_id: UUID, by: ReportDimension, viewer: Viewer
 ) -> RevenueReport:
     """Revenue by fair, day, booth, exhibitor, producer, product, group, star or province.
-    An exhibitor gets only its own figures; an organizer its own fair's."""
-    exhibitor: UUID | None = None
-    if viewer.role == "exhibitor":
-        exhibitor = UUID(viewer.subject)
-    else:
-        check_organizer(viewer, await repos.fairs.organizer_of(fair_id))
+    An exhibitor gets only its own figures, at a fair it sells at; an organizer its own
+    fair's. Any other fair answers 404."""
+    await check_fair_in_reach(repos, viewer, fair_id)
+    exhibitor = UUID(viewer.subject) if viewer.role == "exhibitor" else None
     rows = await repos.reports.revenue(fair_id, by, exhibitor)
     return RevenueReport(
         fair_id=fair_id,

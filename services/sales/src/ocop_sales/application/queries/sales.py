@@ -1,18 +1,32 @@
-"""Listing stored sales."""
+"""Listing stored sales, and which fairs a viewer reaches."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from ocop_sales.application.ports import Repositories, SaleRow
-from ocop_sales.domain.access import Viewer, check_organizer, sales_scope
+from ocop_sales.domain.access import Viewer, check_fair_reach, sales_scope
+
+
+async def check_fair_in_reach(repos: Repositories, viewer: Viewer, fair_id: UUID) -> None:
+    """The fair is the viewer's to read (its organizer's, or one its exhibitor or till sells
+    at), or it answers 404."""
+    takes_part = False
+    if viewer.role == "exhibitor":
+        takes_part = await repos.fairs.exhibits(fair_id, UUID(viewer.subject))
+    elif viewer.role == "terminal":
+        takes_part = await repos.terminals.fair_of(UUID(viewer.subject)) == fair_id
+    check_fair_reach(
+        viewer, organizer=await repos.fairs.organizer_of(fair_id), takes_part=takes_part
+    )
 
 
 async def list_sales(
     repos: Repositories, *, by: Viewer, fair_id: UUID | None, after_receipt: int, limit: int
 ) -> list[SaleRow]:
-    """A terminal sees its own sales, an exhibitor its own, an organizer its fair's."""
+    """A terminal sees its own sales, an exhibitor its own, an organizer its fair's; a fair
+    named out of the viewer's reach answers 404."""
     scope = sales_scope(by, fair_id)
     if scope.fair_id is not None:
-        check_organizer(by, await repos.fairs.organizer_of(scope.fair_id))
+        await check_fair_in_reach(repos, by, scope.fair_id)
     return await repos.sales.listing(scope, after_receipt, limit)

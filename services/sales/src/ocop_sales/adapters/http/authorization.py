@@ -1,0 +1,59 @@
+"""Who may do what at sales, as data: one rule per route (``ocop_shared.authz``).
+
+The table lets a role call a route; the handler checks the record is in the caller's reach
+(an organizer: its own fairs and their tills; an exhibitor: its own sales at fairs it sells
+at; a till: itself, its sales and sessions) and answers 404 otherwise, changing nothing."""
+
+from __future__ import annotations
+
+from ocop_shared.authz import AuthorizationTable, Rule
+
+TABLE = AuthorizationTable(
+    "sales",
+    [
+        Rule(
+            "POST /fairs/{fair_id}/terminals",
+            {"admin": "any", "organizer": "own"},
+            fair_scoped=True,
+            note="enrols a till at a booth held at this fair; its device token is shown once",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/terminals",
+            {"admin": "any", "organizer": "own"},
+            note="the fair's tills",
+        ),
+        Rule(
+            "POST /terminals/{terminal}/suspend",
+            {"admin": "any", "organizer": "own"},
+            note="the till's device token is refused at once on every replica",
+        ),
+        Rule(
+            "DELETE /terminals/{terminal}",
+            {"admin": "any", "organizer": "own"},
+            note="unpairs the till: its device token is refused at once on every replica",
+        ),
+        Rule("POST /sales", {"terminal": "own"}, note="a till records its own sales"),
+        Rule("POST /sales/batch", {"terminal": "own"}, note="a till's offline sales"),
+        Rule(
+            "GET /sales",
+            {"admin": "any", "organizer": "own", "exhibitor": "own", "terminal": "own"},
+            note="organizer: one fair of its own; exhibitor and till: their own sales",
+        ),
+        Rule(
+            "POST /sales/{sale_id}/refunds",
+            {"terminal": "own"},
+            note="only the till that made the sale",
+        ),
+        Rule("POST /sessions", {"terminal": "own"}, note="the till's own session"),
+        Rule(
+            "POST /sessions/{session_id}/close",
+            {"terminal": "own"},
+            note="only the till's own session",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/reports/revenue",
+            {"admin": "any", "organizer": "own", "exhibitor": "own"},
+            note="exhibitor: its own figures at a fair it sells at",
+        ),
+    ],
+)

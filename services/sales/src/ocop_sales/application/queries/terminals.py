@@ -1,0 +1,14 @@
+"""The tills enrolled at a fair (its organizer)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ocop_sales.application.ports import Repositories, TerminalRow
+from ocop_sales.domain.access import Viewer, check_organizer
+
+
+async def list_terminals(repos: Repositories, *, fair_id: UUID, by: Viewer) -> list[TerminalRow]:
+    """The fair's tills, for its organizer (another's fair answers 404)."""
+    check_organizer(by, await repos.fairs.organizer_of(fair_id))
+    return await repos.terminals.listing(fair_id)
