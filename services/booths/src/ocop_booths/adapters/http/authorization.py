@@ -22,6 +22,7 @@ from ocop_shared.authz import AuthorizationTable, Reach, Rule
 ORGANIZER: Mapping[str, Reach] = {"admin": "any", "organizer": "own"}
 # The exhibitor itself (owner or staff of the holder or delegation).
 EXHIBITOR: Mapping[str, Reach] = {"exhibitor": "own"}
+AT_FAIR = "the booth at the fair in the path"
 
 TABLE = AuthorizationTable(
     "booths",
@@ -32,8 +33,18 @@ TABLE = AuthorizationTable(
             {**ORGANIZER, "exhibitor": "any"},
             note="exhibitors see free/taken and their own booths, not who holds the others",
         ),
-        Rule("POST /fairs/{fair_id}/booths/{booth_id}/block", ORGANIZER, fair_scoped=True),
-        Rule("POST /fairs/{fair_id}/booths/{booth_id}/unblock", ORGANIZER, fair_scoped=True),
+        Rule(
+            "POST /fairs/{fair_id}/booths/{booth_id}/block",
+            ORGANIZER,
+            fair_scoped=True,
+            note=AT_FAIR,
+        ),
+        Rule(
+            "POST /fairs/{fair_id}/booths/{booth_id}/unblock",
+            ORGANIZER,
+            fair_scoped=True,
+            note=AT_FAIR,
+        ),
         Rule(
             "POST /fairs/{fair_id}/booths/{booth_id}/move",
             ORGANIZER,
@@ -46,7 +57,12 @@ TABLE = AuthorizationTable(
             fair_scoped=True,
             note="both booths at the fair in the path",
         ),
-        Rule("GET /fairs/{fair_id}/booths/{booth_id}/history", ORGANIZER, fair_scoped=True),
+        Rule(
+            "GET /fairs/{fair_id}/booths/{booth_id}/history",
+            ORGANIZER,
+            fair_scoped=True,
+            note=AT_FAIR,
+        ),
         Rule("POST /fairs/{fair_id}/allocations", ORGANIZER, note="a proposal changes nothing"),
         Rule("POST /allocations/{run_id}/commit", ORGANIZER, note="the run's fair"),
         Rule("GET /fairs/{fair_id}/waitlist", ORGANIZER),
@@ -56,7 +72,12 @@ TABLE = AuthorizationTable(
             fair_scoped=True,
             note="an approved application at the fair; the booth at that fair",
         ),
-        Rule("DELETE /fairs/{fair_id}/holds/{booth_id}", EXHIBITOR, fair_scoped=True),
+        Rule(
+            "DELETE /fairs/{fair_id}/holds/{booth_id}",
+            EXHIBITOR,
+            fair_scoped=True,
+            note="its own hold, at the fair in the path",
+        ),
         Rule(
             "GET /fairs/{fair_id}/my-booths",
             EXHIBITOR,
