@@ -1,28 +1,24 @@
 """Revenue rows as files: CSV (UTF-8 with a BOM, so spreadsheet apps read Vietnamese right)
-and XLSX (money formatted in dong)."""
+and XLSX (money formatted in dong). Both through ``ocop_shared.exports``: a product or an
+exhibitor named ``=HYPERLINK(...)`` is text in either, never a formula."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from ocop_sales.application.ports import RevenueRow
+from ocop_shared.exports import Cell, append_row, csv_file
 
 COLUMNS = ["sales", "quantity", "gross_vnd", "refunds_vnd", "net_vnd"]
 
 
-def _cells(r: RevenueRow) -> list[str | int]:
+def _cells(r: RevenueRow) -> list[Cell]:
     return [r.key, r.sales, r.quantity, r.gross_vnd, r.refunds_vnd, r.net_vnd]
 
 
 def to_csv(rows: Sequence[RevenueRow], by: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([by, *COLUMNS])
-    for r in rows:
-        writer.writerow(_cells(r))
-    return out.getvalue().encode("utf-8-sig")
+    return csv_file([by, *COLUMNS], (_cells(r) for r in rows))
 
 
 def to_xlsx(rows: Sequence[RevenueRow], by: str) -> bytes:
@@ -32,9 +28,9 @@ def to_xlsx(rows: Sequence[RevenueRow], by: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = f"revenue by {by}"[:31]
-    sheet.append([by, *COLUMNS])
+    append_row(sheet, [by, *COLUMNS])
     for r in rows:
-        sheet.append(_cells(r))
+        append_row(sheet, _cells(r))
     for column in ("D", "E", "F"):
         for cell in sheet[column][1:]:
             cell.number_format = '#,##0" ₫"'
