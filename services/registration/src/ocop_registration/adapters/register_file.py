@@ -1,15 +1,25 @@
 """A province's OCOP product register as a file (CSV or XLSX): its rows read, and each row
 parsed into what it asks for (a holder, a product, its certificate) or the reasons it cannot
 be imported. Each field is checked with the domain's own rules so the report names every bad
-field of a row; the import itself then goes through the application's handlers."""
+field of a row; the import itself then goes through the application's handlers.
+
+Reading is CPU work (an XLSX of 20,000 rows takes seconds), so a request parses its upload in
+a worker thread (``parse_upload``), never on the event loop. Both readers stream: the CSV is
+decoded and split record by record, the XLSX read with openpyxl's read-only iteration, and
+each stops at the row limit instead of reading the rest of a file that is refused anyway.
+A file that cannot be read (not UTF-8, not a workbook, malformed XML, unpacking to too much,
+too many rows or columns, a field over ``MAX_FIELD_CHARS``) is a 422 naming ``file`` and the
+line; a bad value in a readable row is a row error in the report."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import TypeVar
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
+from typing import IO, TypeVar
 
 from ocop_registration.application.commands.imports import RegisterRow
 from ocop_registration.domain import exhibitors, products
@@ -17,54 +27,157 @@ from ocop_registration.domain.exhibitors import ExhibitorDraft
 from ocop_registration.domain.products import CertificateDraft, ProductDraft
 from ocop_registration.domain.text import nfc
 from ocop_shared.errors import DomainError, InvalidField
+from ocop_shared.inputs import EARLIEST_DAY, INT32_MAX, LATEST_DAY, has_control_characters
 
 T = TypeVar("T")
 
 # Also read when present: tax_code, commune, phone, taxonomy (default 2023), gtin, valid_to.
 REQUIRED = ("holder_name", "holder_kind", "province", "product_name", "group", "unit", "list_price_vnd",
             "certificate_number", "star", "issuing_level", "issuing_body", "decision_number", "decision_date", "valid_from")  # fmt: skip
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # rows with data; blank rows are skipped
+MAX_BLANK_ROWS = 10_000  # a sheet "used" far below its data is read no further than this
+MAX_COLUMNS = 64
+MAX_FIELD_CHARS = 1_000  # a name, an issuing body, a decision number: far less
+# An XLSX is a zip: what its parts may unpack to (a 10 MB upload could hold gigabytes).
+# openpyxl loads the shared strings whole; a sheet is streamed and stops at the row limit.
+MAX_XLSX_UNPACKED = 256 << 20
+MAX_XLSX_SHARED_STRINGS = 32 << 20
 
 
-def parse(filename: str, content: bytes) -> list[RegisterRow]:
-    """Every row of the file (lines numbered as a spreadsheet shows them, header on line 1)."""
-    return [parse_row(i + 2, raw) for i, raw in enumerate(read_rows(filename, content))]
+async def parse_upload(filename: str, content: bytes | IO[bytes]) -> list[RegisterRow]:
+    """``parse`` in a worker thread: the event loop goes on answering while a file is read."""
+    return await asyncio.to_thread(parse, filename, content)
 
 
-def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def parse(filename: str, content: bytes | IO[bytes]) -> list[RegisterRow]:
+    """Every row of the file, numbered as a spreadsheet shows them (header on line 1)."""
+    return [parse_row(line, raw) for line, raw in read_rows(filename, content)]
 
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        assert sheet is not None
-        rows = [
-            [
-                "" if v is None else (v.date().isoformat() if isinstance(v, datetime) else str(v))
-                for v in r
-            ]
-            for r in sheet.iter_rows(values_only=True)
-        ]
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidField("file", "a CSV must be UTF-8") from None
-        rows = list(csv.reader(io.StringIO(text)))
+
+def read_rows(filename: str, content: bytes | IO[bytes]) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows with data, each with its line, as column -> text (trimmed)."""
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        records = _xlsx_records(stream)
+    elif name.endswith(".csv"):
+        records = _csv_records(stream)
     else:
         raise InvalidField("file", "send a .csv or .xlsx file")
-    if not rows:
-        raise InvalidField("file", "the file is empty")
-    header = [h.strip().lower() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InvalidField("file", f"missing columns: {', '.join(missing)}")
-    if len(rows) - 1 > MAX_ROWS:
-        raise InvalidField("file", f"at most {MAX_ROWS} rows per file")
-    return [
-        dict(zip(header, (c.strip() for c in r), strict=False))
-        for r in rows[1:]
-        if any(c.strip() for c in r)
-    ]
+    try:
+        header_cells = next(records, None)
+        if header_cells is None:
+            raise InvalidField("file", "the file is empty")
+        header = [h.strip().lower() for h in header_cells]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise InvalidField("file", f"missing columns: {', '.join(missing)}")
+        rows: list[tuple[int, dict[str, str]]] = []
+        blank = 0
+        for line, cells in enumerate(records, start=2):
+            values = [c.strip() for c in cells]
+            if not any(values):
+                blank += 1
+                if blank > MAX_BLANK_ROWS:
+                    raise InvalidField("file", f"more than {MAX_BLANK_ROWS} empty rows")
+                continue
+            if len(rows) == MAX_ROWS:
+                raise InvalidField("file", f"at most {MAX_ROWS} rows per file")
+            rows.append((line, dict(zip(header, values, strict=False))))
+        return rows
+    finally:
+        records.close()  # the reader's own cleanup now, while the file is open
+
+
+def _checked(line: int, cells: list[str]) -> list[str]:
+    if len(cells) > MAX_COLUMNS:
+        raise InvalidField("file", f"line {line}: more than {MAX_COLUMNS} columns")
+    for column, value in enumerate(cells, start=1):
+        if len(value) > MAX_FIELD_CHARS:
+            raise InvalidField(
+                "file", f"line {line}, column {column}: longer than {MAX_FIELD_CHARS} characters"
+            )
+    return cells
+
+
+def _csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise InvalidField("file", "a CSV must be UTF-8") from None
+            except csv.Error as exc:
+                # csv's own bound (131,072 characters) is looser than ours: the same refusal.
+                line = reader.line_num
+                if "field larger than field limit" in str(exc):
+                    raise InvalidField(
+                        "file", f"line {line}: a field longer than {MAX_FIELD_CHARS} characters"
+                    ) from None
+                raise InvalidField("file", f"line {line}: not valid CSV ({exc})") from None
+            yield _checked(reader.line_num, cells)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _xlsx_records(stream: IO[bytes]) -> Iterator[list[str]]:
+    _check_archive(stream)
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    unreadable = "not a readable XLSX workbook"
+    # openpyxl raises whatever its parsers raise on a malformed file (zip, XML, key, value,
+    # type errors): any of them means the file cannot be read, a 422, never a 500.
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:
+        raise InvalidField("file", unreadable) from None
+    try:
+        sheet = book.active
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise InvalidField("file", "the workbook's first sheet is not a worksheet")
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        line = 0
+        while True:
+            line += 1
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception:
+                raise InvalidField("file", f"line {line}: {unreadable}") from None
+            yield _checked(line, [_cell_text(v) for v in values])
+    finally:
+        book.close()
+
+
+def _check_archive(stream: IO[bytes]) -> None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise InvalidField("file", "not an XLSX workbook (not a zip archive)") from None
+    stream.seek(0)
+    unpacked = sum(p.file_size for p in parts)
+    shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+    if unpacked > MAX_XLSX_UNPACKED or shared > MAX_XLSX_SHARED_STRINGS:
+        raise InvalidField("file", "the workbook unpacks to more than this import reads")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 85000.0 is the number 85000
+    return str(value)
 
 
 def parse_row(line: int, raw: dict[str, str]) -> RegisterRow:
@@ -82,6 +195,9 @@ def parse_row(line: int, raw: dict[str, str]) -> RegisterRow:
     for col in REQUIRED:
         if not raw.get(col):
             row.refuse(col, "required")
+    for col, value in raw.items():
+        if has_control_characters(value):
+            row.refuse(col, "must not contain control characters")
     if row.errors:
         return row
     tax_code = (
@@ -133,17 +249,25 @@ def parse_row(line: int, raw: dict[str, str]) -> RegisterRow:
 
 def _int(value: str, name: str) -> int:
     try:
-        return (
+        number = (
             int(value.replace(".", "").replace(",", "")) if name == "list_price_vnd" else int(value)
         )
     except ValueError:
-        raise InvalidField(name, f"not a whole number: {value!r}") from None
+        raise InvalidField(name, f"not a whole number: {value[:40]!r}") from None
+    if name != "list_price_vnd" and abs(number) > INT32_MAX:
+        raise InvalidField(name, "out of range")
+    return number
 
 
 def _date(value: str, name: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value[:10], fmt).date()
+            day = datetime.strptime(value[:10], fmt).date()
         except ValueError:
             continue
-    raise InvalidField(name, f"not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}")
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise InvalidField(
+                name, f"must be between {EARLIEST_DAY:%d/%m/%Y} and {LATEST_DAY:%d/%m/%Y}"
+            )
+        return day
+    raise InvalidField(name, f"not a date (YYYY-MM-DD or DD/MM/YYYY): {value[:40]!r}")

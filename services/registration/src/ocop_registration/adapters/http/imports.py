@@ -24,7 +24,7 @@ async def import_product_register(
     ],
     valid_rows_only: Annotated[bool, Form()] = False,
 ) -> ImportReportOut:
-    rows = register_file.parse(file.filename or "", await file.read())
+    rows = await register_file.parse_upload(file.filename or "", file.file)  # a worker thread
     report = await uow.run(
         lambda u: imports.import_register(u, rows, valid_rows_only=valid_rows_only), cause=cause
     )
