@@ -28,6 +28,7 @@ from ocop_shared import (
     answers,
     auth,
     deadletters,
+    docs,
     housekeeping,
     idempotency,
     inputs,
@@ -261,6 +262,9 @@ def create_app(
         title=title,
         description=description,
         lifespan=lifespan,
+        # Swagger UI served by the service itself (ocop_shared.docs), never from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
 
     app.add_middleware(inputs.ControlCharacterGuard)
@@ -350,6 +354,7 @@ def create_app(
         table.describe_routes(routes)
         app.state.authorization = table
     answers.document(app)
+    docs.install(app)
     return app
 
 
