@@ -17,7 +17,7 @@ import asyncio
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from datetime import date, datetime, time
 from typing import IO, TypeVar
 
@@ -100,7 +100,7 @@ def _checked(line: int, cells: list[str]) -> list[str]:
     return cells
 
 
-def _csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
+def _csv_records(stream: IO[bytes]) -> Generator[list[str], None, None]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
     try:
@@ -124,7 +124,7 @@ def _csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
         text.detach()  # the caller's file stays open
 
 
-def _xlsx_records(stream: IO[bytes]) -> Iterator[list[str]]:
+def _xlsx_records(stream: IO[bytes]) -> Generator[list[str], None, None]:
     _check_archive(stream)
     from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
