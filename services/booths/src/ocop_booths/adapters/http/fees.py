@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from uuid import UUID
 
@@ -70,7 +71,7 @@ async def import_bank_statement(
     ],
 ) -> StatementMatchedOut:
     """Matches bank-statement lines to exhibitors by their payment reference and amount."""
-    lines = parse_bank_statement(await file.read())
+    lines = await asyncio.to_thread(parse_bank_statement, file.file)  # off the event loop
     matched = await booths.uow.run(
         lambda uow: commands.import_bank_statement(uow, principal, fair_id, lines, booths.terms),
         cause=cause,
