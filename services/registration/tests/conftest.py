@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from ocop_registration.adapters.http.deps import Wiring
 from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.text import fold
 from ocop_registration.domain.timezone import VN
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
@@ -170,3 +171,103 @@ class Registration:
 def reg(reg_client: httpx.AsyncClient, reg_settings: RegistrationSettings) -> Registration:
     assert reg_settings.admin_token is not None
     return Registration(reg_client, reg_settings.admin_token.get_secret_value())
+
+
+# --- credentials installed directly (authority tests and the authorization matrix) ----------
+
+
+class Grants:
+    """Credentials of any role installed straight into registration's ``api_tokens`` (what a
+    sign-in would store), so authority tests need no account of each kind; each call gives a
+    new credential (its own person). Organizations and exhibitors are still created through
+    the API (``organizer``, ``exhibitor``)."""
+
+    def __init__(self, service: Service, client: httpx.AsyncClient, admin_token: str) -> None:
+        self.service = service
+        self.client = client
+        self.admin = {"Authorization": f"Bearer {admin_token}"}
+
+    async def __call__(
+        self,
+        role: str,
+        subject: str,
+        *,
+        org_role: str = "owner",
+        province: str | None = None,
+        level: str | None = None,
+    ) -> dict[str, str]:
+        from ocop_shared import auth
+
+        token = auth.new_token(role)  # type: ignore[arg-type]
+        grant = auth.Grant(
+            auth.hash_token(token),
+            role,  # type: ignore[arg-type]
+            subject,
+            credential_id=uuid.uuid4(),
+            kind="session",
+            user_id=uuid.uuid4(),
+            org_role=org_role,  # type: ignore[arg-type]
+            province=province,
+            level=level,
+        )
+        async with self.service.pool.acquire() as conn:
+            await auth.store_grant(conn, grant)
+        return {"Authorization": f"Bearer {token}"}
+
+    async def certifier(self, province: str | None = "Quảng Ninh") -> dict[str, str]:
+        """A province's OCOP council (or, with ``province=None``, the central one)."""
+        if province is None:
+            return await self("certifier", "hoi-dong-ocop-trung-uong", level="central")
+        slug = "hoi-dong-ocop-" + "-".join(fold(province).split())
+        return await self("certifier", slug, province=province, level="provincial")
+
+    async def organizer(self) -> tuple[str, dict[str, str]]:
+        """A new organizer (``POST /organizations``) and a credential of its owner."""
+        organization_id = f"so-cong-thuong-{uuid.uuid4().hex[:8]}"
+        response = await self.client.post(
+            "/organizations",
+            headers=self.admin,
+            json={
+                "kind": "organizer",
+                "organization_id": organization_id,
+                "name": "Sở Công Thương Quảng Ninh",
+                "province": "Quảng Ninh",
+            },
+        )
+        assert response.status_code == 201, response.text
+        return organization_id, await self("organizer", organization_id)
+
+    async def exhibitor(
+        self,
+        kind: str = "cooperative",
+        name: str = "Hợp tác xã Mật ong Bạch Đằng",
+        province: str = "Quảng Ninh",
+    ) -> tuple[str, dict[str, str]]:
+        """A holder or a delegation signed up with its owner's account; the owner's session."""
+        tag = uuid.uuid4().hex[:10]
+        response = await self.client.post(
+            "/exhibitors",
+            json={
+                "kind": kind,
+                "name": name,
+                "tax_code": valid_tax_code() if kind != "delegation" else None,
+                "province": province,
+                "owner": {
+                    "name": "Nguyễn Văn An",
+                    "email": f"owner-{tag}@example.vn",
+                    "password": f"mat-khau-{tag}",
+                },
+            },
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return body["exhibitor"]["exhibitor_id"], {"Authorization": f"Bearer {body['token']}"}
+
+
+@pytest.fixture
+def grants(
+    reg_app: tuple[Service, httpx.AsyncClient], reg_settings: RegistrationSettings
+) -> Grants:
+    assert reg_settings.admin_token is not None
+    service, client = reg_app
+    return Grants(service, client, reg_settings.admin_token.get_secret_value())

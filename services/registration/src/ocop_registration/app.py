@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_registration.adapters.http import routers
+from ocop_registration.adapters.http.authorization import TABLE
 from ocop_registration.adapters.http.deps import Wiring
 from ocop_registration.adapters.jobs import expiry_scheduler
 from ocop_registration.adapters.kafka import subscriptions
@@ -58,6 +59,7 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         description="Fairs, OCOP holders and delegations, certified products, applications and their review.",
         routers=routers,
         wiring=Wiring(settings, uow),
+        authorization=TABLE,
     )
     return service, app
 

@@ -9,6 +9,8 @@ from typing import Protocol
 from uuid import UUID
 
 from ocop_registration.domain.applications import Application
+from ocop_registration.domain.authority import Authority, Held
+from ocop_registration.domain.delegations import Membership
 from ocop_registration.domain.exhibitors import Exhibitor
 from ocop_registration.domain.fairs import Fair
 from ocop_registration.domain.holder_results import FairResult
@@ -49,11 +51,27 @@ class ExhibitorRepository(Protocol):
 
     async def holder_named(self, name: str, province: str) -> Exhibitor | None: ...
 
-    async def search(self, folded: str, limit: int) -> list[Exhibitor]: ...
+    async def search(
+        self, folded: str, limit: int, *, applied_to: str | None = None
+    ) -> list[Exhibitor]:
+        """By folded name; ``applied_to``: only those that applied to that organizer's fairs."""
+        ...
+
+    async def applied_to(self, exhibitor_id: UUID, organizer_id: str) -> bool:
+        """Whether the exhibitor applied (ever) to a fair of that organizer."""
+        ...
 
     async def save(self, exhibitor: Exhibitor) -> None: ...
 
-    async def add_members(self, delegation_id: UUID, member_ids: Sequence[UUID]) -> None: ...
+    async def memberships(
+        self, *, delegation_id: UUID | None = None, holder_id: UUID | None = None
+    ) -> list[Membership]: ...
+
+    async def membership(
+        self, delegation_id: UUID, holder_id: UUID, *, lock: bool = False
+    ) -> Membership | None: ...
+
+    async def save_memberships(self, memberships: Sequence[Membership]) -> None: ...
 
 
 class ProductRepository(Protocol):
@@ -71,13 +89,19 @@ class ProductRepository(Protocol):
 
     async def taken_gtins(self, gtins: Sequence[str]) -> set[str]: ...
 
+    async def of_holders(self, holder_ids: Sequence[UUID]) -> list[Product]: ...
+
 
 class CertificateRepository(Protocol):
     async def add(self, product_id: UUID, certificate: Certificate) -> None: ...
 
-    async def products_by_number(self, numbers: Sequence[str]) -> dict[str, UUID]: ...
+    async def held(self, numbers: Sequence[str]) -> dict[str, Held]:
+        """Each known certificate's product, star and holder's province; locked."""
+        ...
 
-    async def revoke(self, number: str, decision_number: str, reason: str) -> None: ...
+    async def revoke(
+        self, number: str, decision_number: str, reason: str, authority: Authority
+    ) -> None: ...
 
     async def taken_numbers(self, numbers: Sequence[str]) -> set[str]: ...
 

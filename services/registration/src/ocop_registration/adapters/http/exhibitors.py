@@ -5,19 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from ocop_registration.adapters.http.deps import Anyone, Cause, Exhibitor, Organizer, Uow
+from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.schemas import (
     ExhibitorCreate,
     ExhibitorIssued,
     ExhibitorOut,
     ExhibitorUpdate,
+    ListingOut,
     MembersAdd,
+    MembershipOut,
 )
+from ocop_registration.application.commands import delegations
 from ocop_registration.application.commands import exhibitors as commands
 from ocop_registration.application.queries import exhibitors as queries
 from ocop_registration.domain.exhibitors import Contact, ExhibitorDraft
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["exhibitors"])
 
@@ -40,24 +44,40 @@ async def register_exhibitor(body: ExhibitorCreate, uow: Uow, cause: Cause) -> E
 
 @router.get("/exhibitors", response_model=list[ExhibitorOut])
 async def search_exhibitors(
-    _p: Organizer,
+    principal: Caller,
     uow: Uow,
     q: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ExhibitorOut]:
-    found = await uow.read(lambda repos: queries.search_exhibitors(repos, q, limit))
+    """An organizer's search among the exhibitors that applied to its fairs (the admin: all);
+    with or without Vietnamese diacritics."""
+    found = await uow.read(lambda repos: queries.search_exhibitors(repos, principal, q, limit))
     return [ExhibitorOut.of(e) for e in found]
 
 
+@router.get("/directory/exhibitors", response_model=list[ListingOut])
+async def directory(
+    uow: Uow,
+    q: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[ListingOut]:
+    """The public directory: name, kind, province and the products certified now (name, group,
+    star, valid until); never tax code, phone, e-mail or address. Matches with or without
+    Vietnamese diacritics."""
+    found = await uow.read(lambda repos: queries.directory(repos, q, limit))
+    return [ListingOut.of(entry) for entry in found]
+
+
 @router.get("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
-async def get_exhibitor(exhibitor_id: UUID, principal: Anyone, uow: Uow) -> ExhibitorOut:
+async def get_exhibitor(exhibitor_id: UUID, principal: Caller, uow: Uow) -> ExhibitorOut:
+    """The full record: its own users, the admin, organizers of a fair it applied to."""
     found = await uow.read(lambda repos: queries.get_exhibitor(repos, principal, exhibitor_id))
     return ExhibitorOut.of(found)
 
 
 @router.patch("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
 async def update_exhibitor(
-    exhibitor_id: UUID, body: ExhibitorUpdate, principal: Exhibitor, uow: Uow, cause: Cause
+    exhibitor_id: UUID, body: ExhibitorUpdate, principal: Caller, uow: Uow, cause: Cause
 ) -> ExhibitorOut:
     changes: dict[str, str | None] = body.model_dump(exclude_unset=True)
     updated = await uow.run(
@@ -66,12 +86,62 @@ async def update_exhibitor(
     return ExhibitorOut.of(updated)
 
 
-@router.post("/exhibitors/{exhibitor_id}/members", response_model=ExhibitorOut)
-async def add_delegation_members(
-    exhibitor_id: UUID, body: MembersAdd, principal: Exhibitor, uow: Uow, cause: Cause
-) -> ExhibitorOut:
-    delegation = await uow.run(
-        lambda u: commands.add_delegation_members(u, principal, exhibitor_id, body.member_ids),
+@router.post(
+    "/exhibitors/{delegation_id}/members", status_code=201, response_model=list[MembershipOut]
+)
+async def invite_members(
+    delegation_id: UUID, body: MembersAdd, principal: Caller, uow: Uow, cause: Cause
+) -> list[MembershipOut]:
+    """A delegation invites holders; each becomes a member when it accepts (until then its
+    products cannot be shown in the delegation's applications)."""
+    invited = await uow.run(
+        lambda u: delegations.invite_members(u, principal, delegation_id, body.member_ids),
         cause=cause,
     )
-    return ExhibitorOut.of(delegation)
+    return [MembershipOut.of(m) for m in invited]
+
+
+@router.get("/exhibitors/{exhibitor_id}/memberships", response_model=list[MembershipOut])
+async def memberships(exhibitor_id: UUID, principal: Caller, uow: Uow) -> list[MembershipOut]:
+    """A delegation's invitations and members; a holder's invitations and delegations."""
+    found = await uow.read(lambda repos: queries.memberships(repos, principal, exhibitor_id))
+    return [MembershipOut.of(m) for m in found]
+
+
+@router.post(
+    "/exhibitors/{holder_id}/delegations/{delegation_id}/accept", response_model=MembershipOut
+)
+async def accept_membership(
+    holder_id: UUID, delegation_id: UUID, principal: Caller, uow: Uow, cause: Cause
+) -> MembershipOut:
+    """The invited holder accepts: announced with the delegation's members."""
+    accepted = await uow.run(
+        lambda u: delegations.accept_membership(u, principal, holder_id, delegation_id),
+        cause=cause,
+    )
+    return MembershipOut.of(accepted)
+
+
+@router.post(
+    "/exhibitors/{holder_id}/delegations/{delegation_id}/decline", response_model=MembershipOut
+)
+async def decline_membership(
+    holder_id: UUID, delegation_id: UUID, principal: Caller, uow: Uow, cause: Cause
+) -> MembershipOut:
+    declined = await uow.run(
+        lambda u: delegations.decline_membership(u, principal, holder_id, delegation_id),
+        cause=cause,
+    )
+    return MembershipOut.of(declined)
+
+
+@router.delete("/exhibitors/{delegation_id}/members/{holder_id}", status_code=204)
+async def end_membership(
+    delegation_id: UUID, holder_id: UUID, principal: Caller, uow: Uow, cause: Cause
+) -> Response:
+    """Either side ends a membership: the delegation, or the member holder (it leaves)."""
+    await uow.run(
+        lambda u: delegations.end_membership(u, principal, delegation_id, holder_id),
+        cause=cause,
+    )
+    return Response(status_code=204)

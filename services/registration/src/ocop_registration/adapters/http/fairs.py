@@ -6,17 +6,18 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ocop_registration.adapters.http.deps import Cause, Organizer, Uow
+from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.schemas import FairAction, FairCreate, FairOut, RulesIn
 from ocop_registration.application.commands import fairs as commands
 from ocop_registration.application.queries import fairs as queries
 from ocop_registration.domain.fairs import FairDraft, Rules
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["fairs"])
 
 
 @router.post("/fairs", status_code=201, response_model=FairOut)
-async def create_fair(body: FairCreate, principal: Organizer, uow: Uow, cause: Cause) -> FairOut:
+async def create_fair(body: FairCreate, principal: Caller, uow: Uow, cause: Cause) -> FairOut:
     draft = FairDraft(
         name=body.name,
         kind=body.kind,
@@ -40,7 +41,7 @@ async def list_fairs(uow: Uow) -> list[FairOut]:
 
 
 @router.get("/organizer/fairs", response_model=list[FairOut])
-async def my_fairs(principal: Organizer, uow: Uow) -> list[FairOut]:
+async def my_fairs(principal: Caller, uow: Uow) -> list[FairOut]:
     found = await uow.read(lambda repos: queries.organizer_fairs(repos, principal))
     return [FairOut.of(f) for f in found]
 
@@ -52,7 +53,7 @@ async def get_fair(fair_id: UUID, uow: Uow) -> FairOut:
 
 @router.post("/fairs/{fair_id}/lifecycle", response_model=FairOut)
 async def change_fair_status(
-    fair_id: UUID, body: FairAction, principal: Organizer, uow: Uow, cause: Cause
+    fair_id: UUID, body: FairAction, principal: Caller, uow: Uow, cause: Cause
 ) -> FairOut:
     moved = await uow.run(
         lambda u: commands.change_status(u, principal, fair_id, body.action), cause=cause
@@ -62,7 +63,7 @@ async def change_fair_status(
 
 @router.put("/fairs/{fair_id}/rules", response_model=FairOut)
 async def change_fair_rules(
-    fair_id: UUID, body: RulesIn, principal: Organizer, uow: Uow, cause: Cause
+    fair_id: UUID, body: RulesIn, principal: Caller, uow: Uow, cause: Cause
 ) -> FairOut:
     rules = Rules.model_validate(body.model_dump())
     changed = await uow.run(

@@ -7,16 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from ocop_registration.adapters import register_file
-from ocop_registration.adapters.http.deps import Cause, Organizer, Uow
+from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.schemas import ImportReportOut, RejectedRow, RowErrorOut
+from ocop_registration.application.access import authority_of
 from ocop_registration.application.commands import imports
+from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["imports"])
 
 
 @router.post("/imports/register", response_model=ImportReportOut)
 async def import_product_register(
-    _p: Organizer,
+    principal: Caller,
     uow: Uow,
     cause: Cause,
     file: Annotated[
@@ -24,9 +26,13 @@ async def import_product_register(
     ],
     valid_rows_only: Annotated[bool, Form()] = False,
 ) -> ImportReportOut:
+    """A certifying council's register: a province's council imports the 3-4★ certificates of
+    its province's holders, the central council 5★ ones; other rows are row errors."""
+    authority = authority_of(principal)
     rows = await register_file.parse_upload(file.filename or "", file.file)  # a worker thread
     report = await uow.run(
-        lambda u: imports.import_register(u, rows, valid_rows_only=valid_rows_only), cause=cause
+        lambda u: imports.import_register(u, authority, rows, valid_rows_only=valid_rows_only),
+        cause=cause,
     )
     return ImportReportOut(
         rows=report.rows,

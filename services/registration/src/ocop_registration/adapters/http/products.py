@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from ocop_registration.adapters.http.deps import Anyone, Cause, Organizer, Uow
+from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.schemas import (
     CertificateCreate,
     ProductCreate,
@@ -18,20 +18,22 @@ from ocop_registration.adapters.http.schemas import (
     Revocation,
     RevocationResult,
 )
-from ocop_registration.application.access import holder_of_new_product
+from ocop_registration.application.access import authority_of, holder_of
 from ocop_registration.application.commands import certificates
 from ocop_registration.application.commands import products as commands
 from ocop_registration.application.queries import products as queries
 from ocop_registration.domain.products import CertificateDraft, ProductChanges, ProductDraft
+from ocop_shared.authz import Caller
 
 router = APIRouter()
 
 
 @router.post("/products", status_code=201, response_model=RegisteredProductOut, tags=["products"])
 async def register_product(
-    body: ProductCreate, principal: Anyone, uow: Uow, cause: Cause
+    body: ProductCreate, principal: Caller, uow: Uow, cause: Cause
 ) -> RegisteredProductOut:
-    holder_id = holder_of_new_product(principal, body.holder_id)
+    """A holder's users register its products (a province's register import does too)."""
+    holder_id = holder_of(principal)
     draft = ProductDraft(
         name=body.name,
         group=body.group,
@@ -73,8 +75,10 @@ async def get_product(product_id: UUID, uow: Uow) -> ProductOut:
 
 @router.patch("/products/{product_id}", response_model=ProductOut, tags=["products"])
 async def update_product(
-    product_id: UUID, body: ProductUpdate, principal: Anyone, uow: Uow, cause: Cause
+    product_id: UUID, body: ProductUpdate, principal: Caller, uow: Uow, cause: Cause
 ) -> ProductOut:
+    """Its holder's users change name, unit, price and traceability URL; certificate fields
+    change only through the certificate routes."""
     url_set = "traceability_url" in body.model_fields_set
     changes = ProductChanges(
         name=body.name,
@@ -96,23 +100,34 @@ async def update_product(
     tags=["certificates"],
 )
 async def issue_certificate(
-    product_id: UUID, body: CertificateCreate, _p: Organizer, uow: Uow, cause: Cause
+    product_id: UUID, body: CertificateCreate, principal: Caller, uow: Uow, cause: Cause
 ) -> ProductOut:
+    """Issues or renews a product's certificate: a province's council for 3-4★ of its
+    province's holders, the central council for 5★. Outside the council's jurisdiction: 404;
+    a star beyond its level: 403 naming ``star``."""
+    authority = authority_of(principal)
     draft = CertificateDraft(**body.model_dump())
     certified = await uow.run(
-        lambda u: certificates.issue_certificate(u, product_id, draft), cause=cause
+        lambda u: certificates.issue_certificate(u, authority, product_id, draft), cause=cause
     )
     return ProductOut.of(certified)
 
 
 @router.post("/certificates/revocations", response_model=RevocationResult, tags=["certificates"])
 async def revoke_certificates(
-    body: Revocation, _p: Organizer, uow: Uow, cause: Cause
+    body: Revocation, principal: Caller, uow: Uow, cause: Cause
 ) -> RevocationResult:
-    """Revokes one or many certificates by one decision: all or none, one event per product."""
+    """Revokes one or many certificates by one council's decision: all or none, one event per
+    product. A number unknown or outside the council's jurisdiction: 404 for the whole
+    decision; a star beyond its level: 403 naming ``star``."""
+    authority = authority_of(principal)
     revoked = await uow.run(
         lambda u: certificates.revoke_certificates(
-            u, body.certificate_numbers, reason=body.reason, decision_number=body.decision_number
+            u,
+            authority,
+            body.certificate_numbers,
+            reason=body.reason,
+            decision_number=body.decision_number,
         ),
         cause=cause,
     )
@@ -120,4 +135,6 @@ async def revoke_certificates(
         decision_number=revoked.decision_number,
         revoked=revoked.numbers,
         products=revoked.product_ids,
+        authority_id=revoked.authority.authority_id,
+        decided_by=revoked.authority.decided_by,
     )

@@ -92,9 +92,6 @@ class ProductCreate(Strict):
     unit: Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=30)]
     list_price_vnd: int
     traceability_url: HttpUrl | None = None
-    holder_id: UUID | None = Field(
-        default=None, description="organizers only: the holder to register it for"
-    )
 
 
 class ProductUpdate(Strict):
@@ -203,6 +200,10 @@ class CertificateOut(Answer):
     valid_from: date
     valid_to: date
     status: Literal["valid", "expiring", "expired", "revoked"]
+    authority_id: str | None = Field(
+        default=None, description="the certifying council that decided it"
+    )
+    decided_by: UUID | None = Field(default=None, description="the person who recorded it")
 
 
 class ProductOut(Answer):
@@ -270,6 +271,37 @@ class RevocationResult(BaseModel):
     decision_number: str
     revoked: list[str]
     products: list[UUID]
+    authority_id: str
+    decided_by: UUID | None
+
+
+class MembershipOut(Answer):
+    """A delegation's invitation of a holder, and what became of it."""
+
+    delegation_id: UUID
+    holder_id: UUID
+    status: Literal["pending", "accepted", "declined", "ended"]
+    invited_at: datetime
+    decided_at: datetime | None = None
+    ended_by: UUID | None = None
+
+
+class ListedProductOut(Answer):
+    product_id: UUID
+    name: str
+    group: int
+    star: int
+    valid_until: date
+
+
+class ListingOut(Answer):
+    """The public directory's entry: never tax code, phone, e-mail or address."""
+
+    exhibitor_id: UUID
+    name: str
+    kind: ExhibitorKind
+    province: str
+    products: list[ListedProductOut]
 
 
 class HolderResultOut(BaseModel):

@@ -1,4 +1,5 @@
-"""Exhibitors (with their contact details, never announced) and delegations' members."""
+"""Exhibitors (with their contact details, never announced) and delegations' memberships
+(invited, accepted, declined, ended; only accepted ones are members)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
+from ocop_registration.domain.delegations import Membership
 from ocop_registration.domain.exhibitors import Contact, Exhibitor
 from ocop_registration.domain.text import fold
 from ocop_shared.db import NamedQuery
@@ -15,7 +17,8 @@ from ocop_shared.db import NamedQuery
 SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.commune, e.phone,
        e.address, e.email,
        coalesce((select array_agg(m.member_id order by m.member_id) from delegation_members m
-                  where m.delegation_id = e.exhibitor_id), '{}') as member_ids
+                  where m.delegation_id = e.exhibitor_id and m.status = 'accepted'), '{}')
+         as member_ids
   from exhibitors e"""
 
 UPSERT = NamedQuery("""
@@ -28,6 +31,11 @@ on conflict (exhibitor_id) do update
        commune = excluded.commune, address = excluded.address, phone = excluded.phone,
        email = excluded.email, updated_at = now()
 """)
+
+
+MEMBERSHIPS = """select delegation_id, member_id as holder_id, status, invited_at, decided_at,
+       ended_by
+  from delegation_members"""
 
 
 def _exhibitor(row: asyncpg.Record) -> Exhibitor:
@@ -65,13 +73,31 @@ class PostgresExhibitors:
         )
         return _exhibitor(row) if row else None
 
-    async def search(self, folded: str, limit: int) -> list[Exhibitor]:
+    async def search(
+        self, folded: str, limit: int, *, applied_to: str | None = None
+    ) -> list[Exhibitor]:
         rows = await self.conn.fetch(
-            SELECT + " where e.name_folded like '%' || $1 || '%' order by e.name limit $2",
+            SELECT
+            + """ where e.name_folded like '%' || $1 || '%'
+                    and ($3::text is null or exists (
+                          select 1 from applications a join fairs f using (fair_id)
+                           where a.exhibitor_id = e.exhibitor_id and f.organizer_id = $3))
+                  order by e.name limit $2""",
             folded,
             limit,
+            applied_to,
         )
         return [_exhibitor(r) for r in rows]
+
+    async def applied_to(self, exhibitor_id: UUID, organizer_id: str) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                """select exists (select 1 from applications a join fairs f using (fair_id)
+                                   where a.exhibitor_id = $1 and f.organizer_id = $2)""",
+                exhibitor_id,
+                organizer_id,
+            )
+        )
 
     async def save(self, exhibitor: Exhibitor) -> None:
         e, contact = exhibitor, exhibitor.contact
@@ -90,9 +116,41 @@ class PostgresExhibitors:
         with unique_as_conflict():
             await self.conn.execute(UPSERT.sql, *args)
 
-    async def add_members(self, delegation_id: UUID, member_ids: Sequence[UUID]) -> None:
+    async def memberships(
+        self, *, delegation_id: UUID | None = None, holder_id: UUID | None = None
+    ) -> list[Membership]:
+        rows = await self.conn.fetch(
+            MEMBERSHIPS
+            + """ where ($1::uuid is null or delegation_id = $1)
+                    and ($2::uuid is null or member_id = $2)
+                  order by invited_at, delegation_id, member_id""",
+            delegation_id,
+            holder_id,
+        )
+        return [Membership.model_validate(dict(r)) for r in rows]
+
+    async def membership(
+        self, delegation_id: UUID, holder_id: UUID, *, lock: bool = False
+    ) -> Membership | None:
+        row = await self.conn.fetchrow(
+            MEMBERSHIPS
+            + " where delegation_id = $1 and member_id = $2"
+            + (" for update" if lock else ""),
+            delegation_id,
+            holder_id,
+        )
+        return Membership.model_validate(dict(row)) if row else None
+
+    async def save_memberships(self, memberships: Sequence[Membership]) -> None:
         await self.conn.executemany(
-            """insert into delegation_members (delegation_id, member_id) values ($1, $2)
-               on conflict do nothing""",
-            [(delegation_id, m) for m in member_ids],
+            """insert into delegation_members
+                      (delegation_id, member_id, status, invited_at, decided_at, ended_by)
+               values ($1, $2, $3, $4, $5, $6)
+               on conflict (delegation_id, member_id) do update
+                  set status = excluded.status, invited_at = excluded.invited_at,
+                      decided_at = excluded.decided_at, ended_by = excluded.ended_by""",
+            [
+                (m.delegation_id, m.holder_id, m.status, m.invited_at, m.decided_at, m.ended_by)
+                for m in memberships
+            ],
         )

@@ -11,6 +11,7 @@ import asyncpg
 
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
 from ocop_registration.application.clock import today
+from ocop_registration.domain.authority import Authority, Held
 from ocop_registration.domain.products import (
     Certificate,
     ExpiryCandidate,
@@ -25,7 +26,7 @@ from ocop_shared.db import NamedQuery
 
 SELECT = """select p.product_id, p.holder_id, p.name, p.product_group, p.taxonomy, p.gtin, p.unit,
        p.list_price_vnd, c.certificate_id, c.number, c.star, c.issuing_level, c.issuing_body,
-       c.decision_number, c.decision_date, c.valid_from, c.valid_to,
+       c.decision_number, c.decision_date, c.valid_from, c.valid_to, c.authority_id, c.decided_by,
        c.revoked_at is not null as revoked
   from products p
   left join lateral (select * from certificates c where c.product_id = p.product_id
@@ -52,9 +53,10 @@ update products
 
 INSERT_CERTIFICATE = NamedQuery("""
 insert into certificates (certificate_id, product_id, number, star, issuing_level, issuing_body,
-                          decision_number, decision_date, valid_from, valid_to)
+                          decision_number, decision_date, valid_from, valid_to, authority_id,
+                          decided_by)
 values (:certificate_id, :product_id, :number, :star, :issuing_level, :issuing_body,
-        :decision_number, :decision_date, :valid_from, :valid_to)
+        :decision_number, :decision_date, :valid_from, :valid_to, :authority_id, :decided_by)
 """)
 
 
@@ -72,6 +74,8 @@ def _product(row: asyncpg.Record, on: date) -> Product:
             valid_from=row["valid_from"],
             valid_to=row["valid_to"],
             status=certificate_status(row["valid_to"], row["revoked"], on),
+            authority_id=row["authority_id"],
+            decided_by=row["decided_by"],
         )
     return Product(
         product_id=row["product_id"],
@@ -158,6 +162,13 @@ class PostgresProducts:
         )
         return {r["gtin"] for r in rows}
 
+    async def of_holders(self, holder_ids: Sequence[UUID]) -> list[Product]:
+        rows = await self.conn.fetch(
+            SELECT + " where p.holder_id = any($1::uuid[]) order by p.name", list(holder_ids)
+        )
+        on = today()
+        return [_product(r, on) for r in rows]
+
 
 class PostgresCertificates:
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -170,23 +181,33 @@ class PostgresCertificates:
                 INSERT_CERTIFICATE.sql, *INSERT_CERTIFICATE.args(**params, product_id=product_id)
             )
 
-    async def products_by_number(self, numbers: Sequence[str]) -> dict[str, UUID]:
-        """The product of each known certificate number; the certificates stay locked."""
+    async def held(self, numbers: Sequence[str]) -> dict[str, Held]:
+        """Each known certificate's product, star and holder's province; the certificates
+        stay locked."""
         rows = await self.conn.fetch(
-            """select number, product_id from certificates where number = any($1::text[])
-                order by product_id for update""",
+            """select c.number, c.product_id, c.star, e.province
+                 from certificates c
+                 join products p using (product_id)
+                 join exhibitors e on e.exhibitor_id = p.holder_id
+                where c.number = any($1::text[])
+                order by c.product_id for update of c""",
             list(numbers),
         )
-        return {r["number"]: r["product_id"] for r in rows}
+        return {r["number"]: Held(r["product_id"], r["star"], r["province"]) for r in rows}
 
-    async def revoke(self, number: str, decision_number: str, reason: str) -> None:
+    async def revoke(
+        self, number: str, decision_number: str, reason: str, authority: Authority
+    ) -> None:
         await self.conn.execute(
             """update certificates
-                  set revoked_at = now(), revocation_decision = $2, revocation_reason = $3
+                  set revoked_at = now(), revocation_decision = $2, revocation_reason = $3,
+                      revoked_by_authority = $4, revoked_by = $5
                 where number = $1 and revoked_at is null""",
             number,
             decision_number,
             reason,
+            authority.authority_id,
+            authority.decided_by,
         )
 
     async def taken_numbers(self, numbers: Sequence[str]) -> set[str]:

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from ocop_registration.application import clock
-from ocop_registration.application.access import visible_application
+from ocop_registration.application.access import holder_of, visible_application
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import applications
 from ocop_registration.domain.applications import Application, BoothRequest
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict, InvalidField, NotFound
+from ocop_shared.errors import InvalidField, NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -24,9 +24,7 @@ async def apply(
     product_ids: Sequence[UUID],
     booth_request: BoothRequest,
 ) -> Application:
-    if principal.is_admin:
-        raise Conflict("apply with the exhibitor's own token", field="exhibitor_id")
-    exhibitor_id = UUID(principal.subject)
+    exhibitor_id = holder_of(principal)
     applications.check_distinct(product_ids)
     fair = await uow.repos.fairs.get(fair_id)
     if fair is None or fair.status == "draft":
@@ -62,6 +60,8 @@ async def review(
     current = await visible_application(uow.repos, application_id, principal, lock=True)
     fair = await uow.repos.fairs.get(current.fair_id)
     assert fair is not None  # an application's fair is never deleted
+    applicant = await uow.repos.exhibitors.get(current.exhibitor_id)
+    assert applicant is not None  # nor its exhibitor
     decided = applications.review(
         current,
         fair,
@@ -69,6 +69,7 @@ async def review(
         reason=reason,
         reviewer=principal.subject,
         now=clock.now(),
+        holders={applicant.exhibitor_id, *applicant.member_ids},  # accepted members only
     )
     await uow.repos.applications.save(decided.state)
     uow.emit_all(decided.events)

@@ -1,10 +1,10 @@
 """Exhibitors: OCOP holders and delegations register themselves (or arrive with a province's
-register), keep their details up to date, and delegations take on member holders."""
+register) and keep their details up to date. Delegations' members: ``commands.delegations``."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -54,22 +54,5 @@ async def update_exhibitor(
         raise NotFound("no such exhibitor")
     decided = exhibitors.update(current, changes)
     await uow.repos.exhibitors.save(decided.state)
-    uow.emit_all(decided.events)
-    return decided.state
-
-
-async def add_delegation_members(
-    uow: UnitOfWork[Repositories],
-    principal: Principal,
-    exhibitor_id: UUID,
-    member_ids: Sequence[UUID],
-) -> exhibitors.Exhibitor:
-    check_self_or_admin(principal, exhibitor_id)
-    delegation = await uow.repos.exhibitors.get(exhibitor_id, lock=True)
-    if delegation is None:
-        raise NotFound("no such exhibitor")
-    found = await uow.repos.exhibitors.get_many(member_ids)
-    decided = exhibitors.add_members(delegation, member_ids, found)
-    await uow.repos.exhibitors.add_members(exhibitor_id, member_ids)
     uow.emit_all(decided.events)
     return decided.state

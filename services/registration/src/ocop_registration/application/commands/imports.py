@@ -3,6 +3,11 @@ adapter; here each good row goes through the same handlers as the API: the holde
 added (``exhibitors.add_exhibitor``), the product registered (``products.register_product``)
 and its certificate issued (``certificates.issue_certificate``), all in one transaction.
 
+A register is a certifying council's act: a province's council imports the 3★ and 4★
+certificates of its province's holders, the central council 5★ ones of any province; other
+rows are row errors (``province``, ``star``), like any other bad row. The certificates it
+records carry the council and the person who imported them.
+
 A file with any bad row changes nothing, unless the caller asked for the valid rows only.
 """
 
@@ -15,6 +20,7 @@ from ocop_registration.application.commands.certificates import issue_certificat
 from ocop_registration.application.commands.exhibitors import add_exhibitor
 from ocop_registration.application.commands.products import register_product
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.authority import Authority, refusal
 from ocop_registration.domain.exhibitors import Exhibitor, ExhibitorDraft
 from ocop_registration.domain.products import CertificateDraft, ProductDraft
 from ocop_registration.domain.text import fold
@@ -53,10 +59,16 @@ class ImportReport:
 
 
 async def import_register(
-    uow: UnitOfWork[Repositories], rows: Sequence[RegisterRow], *, valid_rows_only: bool
+    uow: UnitOfWork[Repositories],
+    authority: Authority,
+    rows: Sequence[RegisterRow],
+    *,
+    valid_rows_only: bool,
 ) -> ImportReport:
     flag_duplicates(rows)
+    flag_jurisdiction(authority, rows)
     await _flag_taken(uow.repos, rows)
+    await _flag_holders_elsewhere(uow.repos, authority, rows)
     rejected = [r for r in rows if r.errors]
     good = [r for r in rows if not r.errors]
     if not good or (rejected and not valid_rows_only):
@@ -72,7 +84,7 @@ async def import_register(
             )
             holders[key] = holder
         new = await register_product(uow, row.product, holder_id=holder.exhibitor_id)
-        await issue_certificate(uow, new.product.product_id, row.certificate)
+        await issue_certificate(uow, authority, new.product.product_id, row.certificate)
     return ImportReport(len(rows), len(good), rejected)
 
 
@@ -91,6 +103,36 @@ def flag_duplicates(rows: Sequence[RegisterRow]) -> None:
             if r.product.gtin in seen_gtins:
                 r.refuse("gtin", f"also on line {seen_gtins[r.product.gtin]}")
             seen_gtins.setdefault(r.product.gtin, r.line)
+
+
+def flag_jurisdiction(authority: Authority, rows: Sequence[RegisterRow]) -> None:
+    """Rows of another province, or of a star beyond the council's level."""
+    for r in rows:
+        if r.holder is None or r.certificate is None:
+            continue
+        found = refusal(authority, r.holder.province, r.certificate.star)
+        if found is not None:
+            r.refuse(found.field, found.message)
+
+
+async def _flag_holders_elsewhere(
+    repos: Repositories, authority: Authority, rows: Sequence[RegisterRow]
+) -> None:
+    """A row naming a holder already registered (by tax code) in a province outside the
+    council's jurisdiction."""
+    known: dict[str, Exhibitor | None] = {}
+    for r in rows:
+        if r.errors or r.holder is None or r.certificate is None or not r.holder.tax_code:
+            continue
+        tax_code = r.holder.tax_code
+        if tax_code not in known:
+            known[tax_code] = await repos.exhibitors.by_tax_code(tax_code)
+        existing = known[tax_code]
+        if existing is None:
+            continue
+        found = refusal(authority, existing.province, r.certificate.star)
+        if found is not None and found.outside:
+            r.refuse("tax_code", f"this holder is registered in {existing.province}")
 
 
 async def _flag_taken(repos: Repositories, rows: Sequence[RegisterRow]) -> None:

@@ -1,11 +1,13 @@
-"""Products: registered by their holder (or by an organizer for a holder), then changed."""
+"""Products: registered and changed by their holder's users only (a province's register
+import registers them too); their certificates change only through the certificate
+commands."""
 
 from __future__ import annotations
 
 import uuid
 from uuid import UUID
 
-from ocop_registration.application.access import is_self, is_staff
+from ocop_registration.application.access import is_self
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import products
 from ocop_shared.auth import Principal
@@ -33,7 +35,7 @@ async def update_product(
 ) -> products.Product:
     products.check_changes(changes)
     current = await uow.repos.products.get(product_id, lock=True)
-    if current is None or not (is_staff(principal) or is_self(principal, current.holder_id)):
+    if current is None or not is_self(principal, current.holder_id):
         raise NotFound("no such product")
     decided = products.update(current, changes)
     await uow.repos.products.update(product_id, changes)

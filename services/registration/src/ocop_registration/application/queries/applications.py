@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from ocop_registration.application.access import owns_fair, visible_application
+from ocop_registration.application.access import holder_of, owns_fair, visible_application
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain.applications import Application
 from ocop_registration.domain.holder_results import FairResult
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,7 @@ async def review_queue(
 
 
 async def my_applications(repos: Repositories, principal: Principal) -> list[Application]:
-    if principal.is_admin:  # the admin is no exhibitor: it has no applications of its own
-        raise Conflict("list applications with the exhibitor's own token", field="exhibitor_id")
-    return await repos.applications.list(exhibitor_id=UUID(principal.subject))
+    return await repos.applications.list(exhibitor_id=holder_of(principal))
 
 
 async def get_application(
