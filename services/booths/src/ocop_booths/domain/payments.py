@@ -8,14 +8,11 @@ import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, Protocol
 from uuid import UUID
 
 from ocop_shared.errors import InvalidField
 from ocop_shared.inputs import VND_MAX, has_control_characters
-
-if TYPE_CHECKING:
-    from _csv import Reader
 
 REQUIRED_COLUMNS = frozenset({"amount_vnd", "description"})
 # What a Vietnamese bank's statement (sao kê) gives each line besides amount and description:
@@ -29,6 +26,14 @@ MAX_COLUMNS = 64
 # identity fits, in characters of up to 3 bytes; any other column to MAX_FIELD_CHARS.
 MAX_FIELD_CHARS = 1_000
 COLUMN_CHARS = {TRANSACTION_ID: 100, DATE: 40, TIME: 40, "amount_vnd": 40, "description": 500}
+
+
+class CsvReader(Protocol):
+    """What ``csv.reader`` gives: records, and the line it has read up to."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ def parse_bank_statement(data: bytes | IO[bytes]) -> list[BankLine]:
         text.detach()  # the caller's file stays open
 
 
-def _lines(reader: Reader) -> list[BankLine]:
+def _lines(reader: CsvReader) -> list[BankLine]:
     header = _next(reader)
     if header is None:
         return []
@@ -132,7 +137,7 @@ def _lines(reader: Reader) -> list[BankLine]:
     return lines
 
 
-def _next(reader: Reader) -> list[str] | None:
+def _next(reader: CsvReader) -> list[str] | None:
     try:
         return next(reader)
     except StopIteration:
