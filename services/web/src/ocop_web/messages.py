@@ -1,0 +1,74 @@
+"""What a form says about a refused answer, per error type or code, in the reader's language:
+a catalogue, never strings made up where the error is caught.
+
+Lookup order for one error on one field: ``(field, code)`` in ``BY_FIELD``, then ``code`` in
+``BY_CODE`` (the services' domain codes and pydantic's validation types), then the generic
+``FALLBACK``. ``%(field)s`` is the field's label in lower case, as the form names it."""
+
+from __future__ import annotations
+
+from ocop_web.i18n import N_
+
+FALLBACK = N_("Check %(field)s")
+FORM_FALLBACK = N_("The service could not accept this. Check your answers and try again")
+
+BY_CODE: dict[str, str] = {
+    # pydantic's validation types (the services' 422 ``detail`` list)
+    "missing": N_("Enter %(field)s"),
+    "string_too_short": N_("Enter %(field)s"),
+    "string_too_long": N_("%(field)s is too long"),
+    "string_type": N_("Enter %(field)s as text"),
+    "string_pattern_mismatch": N_("Enter %(field)s in the correct format"),
+    "int_parsing": N_("%(field)s must be a whole number"),
+    "int_type": N_("%(field)s must be a whole number"),
+    "float_parsing": N_("%(field)s must be a number"),
+    "decimal_parsing": N_("%(field)s must be a number"),
+    "greater_than": N_("%(field)s is too small"),
+    "greater_than_equal": N_("%(field)s is too small"),
+    "less_than": N_("%(field)s is too large"),
+    "less_than_equal": N_("%(field)s is too large"),
+    "date_parsing": N_("%(field)s must be a real date, for example 27/03/2026"),
+    "date_from_datetime_parsing": N_("%(field)s must be a real date, for example 27/03/2026"),
+    "literal_error": N_("Select %(field)s"),
+    "enum": N_("Select %(field)s"),
+    "url_parsing": N_("Enter %(field)s as a web address, starting with https://"),
+    "uuid_parsing": N_("%(field)s is not a valid reference"),
+    "too_short": N_("Select at least one %(field)s"),
+    "too_long": N_("Too many %(field)s"),
+    "extra_forbidden": N_("%(field)s is not expected here"),
+    "value_error": N_("Check %(field)s"),
+    # the services' domain codes
+    "wrong_login_or_password": N_("The email address, phone number or password is not right"),
+    "too_many_attempts": N_("Too many attempts. Try again in %(retry_after)s seconds"),
+    "already_registered": N_("%(field)s is already registered"),
+    "conflict": N_("%(field)s conflicts with an existing record"),
+    "not_found": N_("%(field)s was not found"),
+    "forbidden": N_("You are not allowed to do this"),
+    "weak_password": N_(
+        "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
+    ),
+    "too_large": N_("The file is too large"),
+}
+
+BY_FIELD: dict[tuple[str, str], str] = {
+    ("login", "missing"): N_("Enter your email address or phone number"),
+    ("login", "string_too_short"): N_("Enter your email address or phone number"),
+    ("password", "missing"): N_("Enter your password"),
+    ("password", "string_too_short"): N_("Enter your password"),
+    ("organization_id", "value_error"): N_("Select the organization you act for"),
+    ("organization_id", "missing"): N_("Select the organization you act for"),
+    ("current_password", "wrong_login_or_password"): N_("Your current password is not right"),
+    ("current_password", "missing"): N_("Enter your current password"),
+    ("new_password", "missing"): N_("Enter a new password"),
+    ("new_password", "value_error"): N_(
+        "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
+    ),
+    ("new_password_again", "mismatch"): N_("The two new passwords are not the same"),
+}
+
+
+def message_id(field: str | None, code: str) -> str:
+    """The catalogue's message id for an error of ``code`` on ``field``."""
+    if field is not None and (field, code) in BY_FIELD:
+        return BY_FIELD[(field, code)]
+    return BY_CODE.get(code, FALLBACK)

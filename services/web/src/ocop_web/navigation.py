@@ -1,0 +1,34 @@
+"""The header's navigation: each page area adds its entry here with the roles that see it
+(the services still decide what each person may do; this only hides what is no use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocop_web.i18n import N_
+from ocop_web.session import Viewer
+
+ALL_ROLES = frozenset({"organizer", "exhibitor", "certifier", "inspector", "admin"})
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    href: str
+    label: str  # a message id, translated when shown
+    roles: frozenset[str] = ALL_ROLES
+    owners_only: bool = False
+
+    def shown_to(self, viewer: Viewer) -> bool:
+        return viewer.role in self.roles and (viewer.is_owner or not self.owners_only)
+
+
+# Page areas: add one line each (href, label, roles), in the order they appear.
+ITEMS: list[NavItem] = [
+    NavItem("/", N_("Home")),
+]
+
+
+def items_for(viewer: Viewer | None) -> list[NavItem]:
+    if viewer is None:
+        return []
+    return [item for item in ITEMS if item.shown_to(viewer)]

@@ -1,0 +1,17 @@
+"""The home page: who is signed in, for which organization, and the way to each page area
+their role uses."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ocop_web.session import SignedIn
+from ocop_web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/")
+async def home(request: Request, viewer: SignedIn) -> Response:
+    return render(request, "home.html")
