@@ -33,8 +33,7 @@ def documented_table(text: str) -> str:
 def check_readme_shows(readme: Path, table: AuthorizationTable) -> None:
     shown, wanted = documented_table(readme.read_text()), table.markdown().strip()
     assert shown == wanted, (
-        f"{readme}: the authorization table is out of date; put this between the markers:\n"
-        f"{wanted}"
+        f"{readme}: the authorization table is out of date; put this between the markers:\n{wanted}"
     )
 
 
