@@ -146,3 +146,50 @@ async def test_a_booths_history_is_read_only_through_its_own_fair(
         f"/fairs/{booth_fair.fair_id}/booths/{uuid.uuid4()}/history", headers=booth_fair.organizer
     )
     assert r.status_code == 404, r.text
+
+
+async def test_a_bank_statement_pays_only_the_fair_it_is_imported_for(
+    booth_fair: BoothFair,
+    booths_app: tuple[Service, httpx.AsyncClient],
+    admin_conn: asyncpg.Connection,
+) -> None:
+    service, client = booths_app
+    await booth_fair.floorplan(1)
+    other = booth_fair.sibling()
+    await other.open(max_booths_per_holder=2, subsidy_percent=50, subsidy_max_booths=2)
+    [booth] = await other.floorplan(1)
+    ex = await _held(client, other, booth)
+    fees = (await client.get(f"/fairs/{other.fair_id}/fees", headers=ex["headers"])).json()
+    line = f"amount_vnd,description\n{fees['due_vnd']},CK {fees['payment_reference']}\n"
+    position = await outbox_position(admin_conn, "booths")
+    imported = await client.post(
+        f"/fairs/{booth_fair.fair_id}/payments/statement",
+        headers=booth_fair.organizer,
+        files={"file": ("sao-ke.csv", line.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["matched"] == [] and len(imported.json()["unmatched"]) == 1
+    assert await outbox_position(admin_conn, "booths") == position
+    assert (
+        await service.pool.fetchval(
+            "select count(*) from payments where exhibitor_id = $1", ex["exhibitor_id"]
+        )
+        == 0
+    )
+    # Named by hand through the wrong fair, the exhibitor is not found there.
+    paid = await client.post(
+        f"/fairs/{booth_fair.fair_id}/payments",
+        headers=booth_fair.organizer,
+        json={
+            "exhibitor_id": str(ex["exhibitor_id"]),
+            "amount_vnd": fees["due_vnd"],
+            "reference": fees["payment_reference"],
+        },
+    )
+    assert paid.status_code == 404 and paid.json()["field"] == "exhibitor_id"
+    assert (
+        await service.pool.fetchval(
+            "select status from occupancy where booth_id = $1", uuid.UUID(booth["booth_id"])
+        )
+        == "held"
+    )
