@@ -35,7 +35,9 @@ def main(argv: list[str]) -> int:
             package_dir = HERE / "node_modules" / entry["package"]
             version = json.loads((package_dir / "package.json").read_text())["version"]
             if version != entry["version"]:
-                problems.append(f"{entry['package']} is {version}, the manifest pins {entry['version']}")
+                problems.append(
+                    f"{entry['package']} is {version}, the manifest pins {entry['version']}"
+                )
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(package_dir / entry["from"], target)
