@@ -71,22 +71,88 @@ class Registration:
         assert response.status_code == expect, response.text
         return response.json()
 
-    async def organizer(self) -> dict[str, str]:
+    # identity (H1): people sign up, accept invitations and sign in through the API -----------
+
+    async def accept(self, code: str, name: str = "Trần Thị Bình") -> dict[str, str]:
+        """A new person accepts an invitation code; their session."""
+        tag = uuid.uuid4().hex[:10]
         body = await self.ok(
             "POST",
-            "/organizers",
-            self.admin,
+            "/invitations/accept",
+            {},
             201,
             json={
-                "organizer_id": f"org-{uuid.uuid4().hex[:8]}",
-                "name": "Sở Công Thương Quảng Ninh",
+                "code": code,
+                "account": {
+                    "name": name,
+                    "email": f"person-{tag}@example.vn",
+                    "password": f"mat-khau-{tag}",
+                },
             },
         )
         return self.bearer(body["token"])
 
-    async def exhibitor(
-        self, kind: str = "cooperative", name: str = "Hợp tác xã Mật ong Bạch Đằng"
+    async def organization(
+        self,
+        kind: str = "organizer",
+        *,
+        name: str = "Sở Công Thương Quảng Ninh",
+        province: str | None = None,
+        level: str | None = None,
     ) -> tuple[str, dict[str, str]]:
+        """The admin creates an organizer or an authority; its first owner accepts the
+        invitation. Its id and the owner's session."""
+        organization_id = f"{kind}-{uuid.uuid4().hex[:8]}"
+        body: dict[str, Any] = {"kind": kind, "organization_id": organization_id, "name": name}
+        if province is not None:
+            body["province"] = province
+        if level is not None:
+            body["level"] = level
+        created = await self.ok("POST", "/organizations", self.admin, 201, json=body)
+        return organization_id, await self.accept(created["owner_invitation"]["code"])
+
+    async def organizer(self) -> dict[str, str]:
+        """A new organizer's owner's session."""
+        return (await self.organization("organizer", province="Quảng Ninh"))[1]
+
+    async def certifier(
+        self, province: str | None = "Quảng Ninh", level: str = "provincial"
+    ) -> tuple[str, dict[str, str]]:
+        """A province's OCOP council (``level="central"``: the central one, no province)."""
+        return await self.organization(
+            "certifier",
+            name=f"Hội đồng OCOP {province or 'Trung ương'}",
+            province=province if level == "provincial" else None,
+            level=level,
+        )
+
+    async def inspector(self, province: str = "Quảng Ninh") -> tuple[str, dict[str, str]]:
+        """A province's market surveillance (Quản lý thị trường)."""
+        return await self.organization(
+            "inspector", name=f"Quản lý thị trường {province}", province=province
+        )
+
+    async def staff_of(
+        self, owner: dict[str, str], organization_id: str, org_role: str = "staff"
+    ) -> dict[str, str]:
+        """A new person the owner invited into the organization; their session."""
+        invitation = await self.ok(
+            "POST",
+            f"/organizations/{organization_id}/invitations",
+            owner,
+            201,
+            json={"org_role": org_role},
+        )
+        return await self.accept(invitation["code"])
+
+    async def exhibitor(
+        self,
+        kind: str = "cooperative",
+        name: str = "Hợp tác xã Mật ong Bạch Đằng",
+        province: str = "Quảng Ninh",
+    ) -> tuple[str, dict[str, str]]:
+        """A holder or a delegation signs up with its owner; its id and the owner's session."""
+        tag = uuid.uuid4().hex[:10]
         body = await self.ok(
             "POST",
             "/exhibitors",
@@ -96,9 +162,14 @@ class Registration:
                 "kind": kind,
                 "name": name,
                 "tax_code": valid_tax_code() if kind != "delegation" else None,
-                "province": "Quảng Ninh",
+                "province": province,
                 "commune": "Hạ Long",
                 "phone": "0912 345 678",
+                "owner": {
+                    "name": "Nguyễn Văn An",
+                    "email": f"owner-{tag}@example.vn",
+                    "password": f"mat-khau-{tag}",
+                },
             },
         )
         return body["exhibitor"]["exhibitor_id"], self.bearer(body["token"])

@@ -3,18 +3,21 @@ Wiring only: settings, repositories, the unit of work, routers, consumers and jo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from pydantic import Field
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_registration.adapters.http import routers
 from ocop_registration.adapters.http.authorization import TABLE
 from ocop_registration.adapters.http.deps import Wiring
-from ocop_registration.adapters.jobs import expiry_scheduler
+from ocop_registration.adapters.jobs import activity_recorder, expiry_scheduler, session_expiry
 from ocop_registration.adapters.kafka import subscriptions
 from ocop_registration.adapters.postgres import repositories
 from ocop_registration.application.ports import Repositories
+from ocop_registration.domain.identity import SessionPolicy
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import (
@@ -33,6 +36,17 @@ class RegistrationSettings(ServiceSettings):
     service: str = "registration"
     http_port: int = 8001
     expiry_scan_seconds: float = 3600.0
+    # identity (H1): people's sessions end after session_hours, or session_idle_minutes
+    # without use; the session job looks every session_sweep_seconds.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    session_idle_minutes: float = Field(default=30.0, gt=0)
+    session_sweep_seconds: float = Field(default=30.0, gt=0)
+
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(
+            absolute=timedelta(hours=self.session_hours),
+            idle=timedelta(minutes=self.session_idle_minutes),
+        )
 
 
 def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAPI]:
@@ -44,7 +58,10 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
         settings=settings,
         migrations=MIGRATIONS,
         consumers=lambda _service: subscriptions(uow),
-        jobs=[expiry_scheduler(uow, settings.expiry_scan_seconds)],
+        jobs=[
+            expiry_scheduler(uow, settings.expiry_scan_seconds),
+            session_expiry(uow, settings.session_policy(), settings.session_sweep_seconds),
+        ],
         publishes=[
             REGISTRATION_FAIRS,
             REGISTRATION_EXHIBITORS,
@@ -53,6 +70,8 @@ def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAP
             REGISTRATION_CREDENTIALS,
         ],
     )
+    # identity (H1): a session's use restarts its idle clock.
+    service.on_authenticated = activity_recorder(uow, settings.session_policy())
     app = create_app(
         service,
         title="ocop-fairs registration",

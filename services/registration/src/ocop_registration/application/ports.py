@@ -4,10 +4,11 @@ unit of work carries (``uow.repos``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from ocop_registration.domain import identity
 from ocop_registration.domain.applications import Application
 from ocop_registration.domain.authority import Authority, Held
 from ocop_registration.domain.delegations import Membership
@@ -21,15 +22,128 @@ from ocop_registration.domain.products import (
     Product,
     ProductChanges,
 )
-from ocop_shared.auth import Role
+from ocop_shared import auth
+
+# identity (H1) ---------------------------------------------------------------------------
 
 
-class OrganizerRepository(Protocol):
-    async def add(self, organizer_id: str, name: str) -> None: ...
+class OrganizationRepository(Protocol):
+    async def add(self, organization: identity.Organization) -> None: ...
+
+    async def get(
+        self, organization_id: str, *, lock: bool = False
+    ) -> identity.Organization | None: ...
+
+    async def set_suspended(self, organization_id: str, at: datetime | None) -> None: ...
+
+
+class UserRepository(Protocol):
+    async def taken(self, email: str | None, phone: str | None) -> list[str]: ...
+
+    async def add(self, user: identity.User, password_hash: str, now: datetime) -> None: ...
+
+    async def get(self, user_id: UUID) -> identity.StoredUser | None: ...
+
+    async def by_login(self, login: identity.Login) -> identity.StoredUser | None: ...
+
+    async def set_password(self, user_id: UUID, password_hash: str, now: datetime) -> None: ...
+
+    async def add_membership(
+        self, user_id: UUID, organization_id: str, org_role: str, now: datetime
+    ) -> None: ...
+
+    async def remove_membership(self, user_id: UUID, organization_id: str) -> bool: ...
+
+    async def memberships(self, user_id: UUID) -> list[identity.Membership]: ...
+
+    async def members(
+        self, organization_id: str, *, lock: bool = False
+    ) -> list[identity.Member]: ...
+
+
+class SessionRepository(Protocol):
+    async def add(self, session: identity.SessionRecord, token_sha256: bytes) -> None: ...
+
+    async def get(self, session_id: UUID) -> identity.SessionRecord | None: ...
+
+    async def live(
+        self, *, user_id: UUID | None = None, organization_id: str | None = None
+    ) -> list[identity.SessionRecord]: ...
+
+    async def due(
+        self, now: datetime, idle_since: datetime, limit: int
+    ) -> list[identity.SessionRecord]: ...
+
+    async def revoke(self, session_ids: Sequence[UUID], reason: str, now: datetime) -> None: ...
+
+    async def touch(
+        self, session_id: UUID, now: datetime, before: datetime, alive_after: datetime
+    ) -> None: ...
+
+
+class InvitationRepository(Protocol):
+    async def add(
+        self, invitation: identity.Invitation, code_sha256: bytes, created_by: UUID | None
+    ) -> None: ...
+
+    async def by_code(self, code_sha256: bytes) -> identity.Invitation | None: ...
+
+    async def get(self, invitation_id: UUID, organization_id: str) -> identity.Invitation | None: ...
+
+    async def of_organization(self, organization_id: str) -> list[identity.Invitation]: ...
+
+    async def mark_used(self, invitation_id: UUID, user_id: UUID, now: datetime) -> None: ...
+
+    async def revoke(self, invitation_id: UUID, now: datetime) -> None: ...
+
+
+class ResetCodeRepository(Protocol):
+    async def add(
+        self,
+        code: identity.ResetCode,
+        code_sha256: bytes,
+        created_by: UUID | None,
+        now: datetime,
+    ) -> None: ...
+
+    async def by_code(self, code_sha256: bytes) -> identity.ResetCode | None: ...
+
+    async def mark_used(self, code_id: UUID, now: datetime) -> None: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def add(self, key: identity.ApiKey, token_sha256: bytes, created_by: UUID | None) -> None: ...
+
+    async def get(self, key_id: UUID, organization_id: str) -> identity.ApiKey | None: ...
+
+    async def of_organization(self, organization_id: str) -> list[identity.ApiKey]: ...
+
+    async def live_of_organization(self, organization_id: str) -> list[identity.ApiKey]: ...
+
+    async def revoke(self, key_ids: Sequence[UUID], now: datetime) -> None: ...
+
+
+class SignInThrottleRepository(Protocol):
+    async def hold(self, login: str) -> identity.Throttle: ...
+
+    async def failed(self, login: str, now: datetime) -> None: ...
+
+    async def succeeded(self, login: str) -> None: ...
+
+    async def purge(self, before: datetime) -> int: ...
 
 
 class CredentialRepository(Protocol):
-    async def add(self, token_sha256: bytes, role: Role, subject: str, label: str) -> None: ...
+    """The credentials registration authenticates (its own ``api_tokens``)."""
+
+    async def store(self, grant: auth.Grant) -> None: ...
+
+    async def revoke(self, credential_ids: Sequence[UUID]) -> None: ...
+
+    async def revoke_subject(self, role: auth.Role, subject: str) -> None: ...
+
+
+# ------------------------------------------------------------------------------------------
 
 
 class FairRepository(Protocol):
@@ -138,7 +252,25 @@ class HolderResultRepository(Protocol):
 
 class Repositories(Protocol):
     @property
-    def organizers(self) -> OrganizerRepository: ...
+    def organizations(self) -> OrganizationRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def reset_codes(self) -> ResetCodeRepository: ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+
+    @property
+    def sign_in_throttle(self) -> SignInThrottleRepository: ...
 
     @property
     def credentials(self) -> CredentialRepository: ...

@@ -9,12 +9,14 @@ from ocop_registration.adapters.http import (
     exhibitors,
     fairs,
     imports,
-    organizers,
+    organizations,
     products,
+    sessions,
 )
 
 routers: list[APIRouter] = [
-    organizers.router,
+    sessions.router,
+    organizations.router,
     fairs.router,
     exhibitors.router,
     products.router,

@@ -1,4 +1,5 @@
-"""Exhibitors: self-registration (answered with the token, once), search, details, members."""
+"""Exhibitors: self-registration (answered with the token, once), an organizer's search among
+its applicants, the public directory, details, and delegation membership by consent."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from ocop_registration.adapters.http.deps import Cause, Uow
+from ocop_registration.adapters.http.identity_schemas import SessionInfo, SignedUp, SignUp, UserOut
 from ocop_registration.adapters.http.schemas import (
-    ExhibitorCreate,
-    ExhibitorIssued,
     ExhibitorOut,
     ExhibitorUpdate,
     ListingOut,
     MembersAdd,
     MembershipOut,
 )
+from ocop_registration.adapters.http.sessions import Policy
+from ocop_registration.application import clock
 from ocop_registration.application.commands import delegations
 from ocop_registration.application.commands import exhibitors as commands
 from ocop_registration.application.queries import exhibitors as queries
@@ -26,9 +28,11 @@ from ocop_shared.authz import Caller
 router = APIRouter(tags=["exhibitors"])
 
 
-@router.post("/exhibitors", status_code=201, response_model=ExhibitorIssued)
-async def register_exhibitor(body: ExhibitorCreate, uow: Uow, cause: Cause) -> ExhibitorIssued:
-    """Self-registration of an OCOP holder or a delegation; answers with its token, once."""
+@router.post("/exhibitors", status_code=201, response_model=SignedUp)
+async def register_exhibitor(body: SignUp, uow: Uow, policy: Policy, cause: Cause) -> SignedUp:
+    """Sign-up of an OCOP holder or a delegation with its owner's account; answers with the
+    owner's first session (its token shown once). A tax code already registered is not taken
+    over (409): its owner, or the platform for a register's holder, invites people."""
     draft = ExhibitorDraft(
         kind=body.kind,
         name=body.name,
@@ -38,8 +42,17 @@ async def register_exhibitor(body: ExhibitorCreate, uow: Uow, cause: Cause) -> E
         phone=body.phone,
         contact=Contact(body.address, body.email),
     )
-    registered = await uow.run(lambda u: commands.register_exhibitor(u, draft), cause=cause)
-    return ExhibitorIssued(exhibitor=ExhibitorOut.of(registered.exhibitor), token=registered.token)
+    registered = await uow.run(
+        lambda u: commands.register_exhibitor(u, draft, body.owner.draft(), policy, clock.now()),
+        cause=cause,
+    )
+    opened = registered.opened
+    return SignedUp(
+        exhibitor=ExhibitorOut.of(registered.exhibitor),
+        token=opened.token,
+        session=SessionInfo.of(opened.session, policy),
+        user=UserOut.of(opened.user),
+    )
 
 
 @router.get("/exhibitors", response_model=list[ExhibitorOut])

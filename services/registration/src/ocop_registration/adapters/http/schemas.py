@@ -28,11 +28,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class OrganizerCreate(Strict):
-    organizer_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{1,62}$")]
-    name: Text
-
-
 class RulesIn(Strict):
     min_star: int = 3
     product_groups: list[int] = [1, 2, 3, 4, 5, 6]
@@ -252,19 +247,6 @@ class ApplicationOut(Answer):
     reason: str | None = None
     best_star: int
     admitted: list[AdmittedOut]
-
-
-class Issued(BaseModel):
-    token: str
-    note: str = "shown once; only a hash is stored"
-
-
-class OrganizerIssued(Issued):
-    organizer_id: str
-
-
-class ExhibitorIssued(Issued):
-    exhibitor: ExhibitorOut
 
 
 class RevocationResult(BaseModel):

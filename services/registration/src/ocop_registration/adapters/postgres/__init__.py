@@ -10,13 +10,28 @@ from ocop_registration.adapters.postgres.applications import PostgresApplication
 from ocop_registration.adapters.postgres.exhibitors import PostgresExhibitors
 from ocop_registration.adapters.postgres.fairs import PostgresFairs
 from ocop_registration.adapters.postgres.holder_results import PostgresHolderResults
-from ocop_registration.adapters.postgres.organizers import PostgresCredentials, PostgresOrganizers
+from ocop_registration.adapters.postgres.identity import (
+    PostgresApiKeys,
+    PostgresCredentials,
+    PostgresInvitations,
+    PostgresOrganizations,
+    PostgresResetCodes,
+    PostgresSessions,
+    PostgresSignInThrottle,
+    PostgresUsers,
+)
 from ocop_registration.adapters.postgres.products import PostgresCertificates, PostgresProducts
 
 
 @dataclass(frozen=True)
 class PostgresRepositories:
-    organizers: PostgresOrganizers
+    organizations: PostgresOrganizations
+    users: PostgresUsers
+    sessions: PostgresSessions
+    invitations: PostgresInvitations
+    reset_codes: PostgresResetCodes
+    api_keys: PostgresApiKeys
+    sign_in_throttle: PostgresSignInThrottle
     credentials: PostgresCredentials
     fairs: PostgresFairs
     exhibitors: PostgresExhibitors
@@ -28,7 +43,13 @@ class PostgresRepositories:
 
 def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
     return PostgresRepositories(
-        organizers=PostgresOrganizers(conn),
+        organizations=PostgresOrganizations(conn),
+        users=PostgresUsers(conn),
+        sessions=PostgresSessions(conn),
+        invitations=PostgresInvitations(conn),
+        reset_codes=PostgresResetCodes(conn),
+        api_keys=PostgresApiKeys(conn),
+        sign_in_throttle=PostgresSignInThrottle(conn),
         credentials=PostgresCredentials(conn),
         fairs=PostgresFairs(conn),
         exhibitors=PostgresExhibitors(conn),

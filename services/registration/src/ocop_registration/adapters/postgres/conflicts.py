@@ -13,7 +13,6 @@ UNIQUE_FIELDS = {
     "exhibitors_tax_code_key": "tax_code",
     "products_gtin_key": "gtin",
     "certificates_number_key": "number",
-    "organizers_pkey": "organizer_id",
     "applications_one_live": "fair_id",
 }
 
