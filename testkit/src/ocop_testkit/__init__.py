@@ -11,7 +11,7 @@ import contextlib
 import os
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,33 @@ def stack(*args: str) -> None:
     subprocess.run(["bash", str(STACK), *args], check=True)
 
 
+# Every topic prefix this test session made: its topics are deleted when the session ends, so
+# a long-lived local broker does not collect thousands of partitions run after run.
+_PREFIXES: set[str] = set()
+
+
 @pytest.fixture(scope="session")
-def stack_settings() -> CommonSettings:
+def stack_settings() -> Iterator[CommonSettings]:
     if os.environ.get("OCOP_TEST_STACK", "start") == "start":
         stack("start")
-    return CommonSettings(
-        env="test", pg_database=TEST_DATABASE, topic_prefix=f"t{uuid.uuid4().hex[:8]}."
-    )
+    settings = CommonSettings(env="test", pg_database=TEST_DATABASE, topic_prefix=new_prefix())
+    yield settings
+    if _PREFIXES:
+        with contextlib.suppress(Exception):
+            asyncio.run(_delete_topics(settings, sorted(_PREFIXES)))
+
+
+async def _delete_topics(settings: CommonSettings, prefixes: list[str]) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    await admin.start()
+    try:
+        doomed = [t for t in await admin.list_topics() if t.startswith(tuple(prefixes))]
+        if doomed:
+            await admin.delete_topics(doomed)
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +71,9 @@ async def test_database(stack_settings: CommonSettings) -> str:
 
 
 def new_prefix() -> str:
-    return f"t{uuid.uuid4().hex[:10]}."
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    _PREFIXES.add(prefix)
+    return prefix
 
 
 async def read_topic(
