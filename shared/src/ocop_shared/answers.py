@@ -9,7 +9,7 @@ rest from what it knows about the route).
 | 403 | the caller's role may not call it (the authorization table) | operations with a gate |
 | 404 | a record that does not exist or is not the caller's | every operation but the probes |
 | 409 | a conflict with the record's state | operations that change something |
-| 413 | a body or a file over the route's limit | operations with a body |
+| 413 | a body or a file over the route's limit (any request may carry one) | every operation but the probes |
 | 422 | a field or parameter breaks its input class or a rule | every operation but the probes |
 | 429 | too many attempts; Retry-After says when to try again | every operation but the probes |
 | 503 | the database is away; Retry-After says when to try again | every operation |
@@ -64,13 +64,13 @@ def statuses(method: str, path: str, route: APIRoute) -> list[str]:
     calls = set(_calls(route.dependant))
     if path in PROBES:
         return ["503"] if path != "/health/live" else []
-    found = ["404", "422", "429", "503"]
+    found = ["404", "413", "422", "429", "503"]  # 413: any request may carry a body
     if authorized in calls or maybe_authorized in calls or path.startswith("/admin/"):
         found.append("401")
     if authorized in calls or path.startswith("/admin/"):
         found.append("403")
     if method in MUTATING:
-        found += ["400", "409", "413"]
+        found += ["400", "409"]
     return sorted(found)
 
 
