@@ -109,15 +109,16 @@ def test_the_matrix_follows_from_the_table() -> None:
     assert expected(get_rule, "organizer", "own") == "allowed"
     assert expected(get_rule, "organizer", "other_org") == "missing"
     assert expected(get_rule, "admin", "other_org") == "allowed"
+    assert expected(get_rule, "admin", "other_fair") == "missing"  # not at this fair
     assert expected(get_rule, "exhibitor", "own") == "forbidden"
     assert expected(get_rule, "anonymous", "own") == "unauthenticated"
     assert expected(post_rule, "exhibitor", "own", "staff") == "forbidden"
     assert expected(public_rule, "anonymous", "other_org") == "allowed"
     cases = matrix(TABLE, ("organizer", "exhibitor", "anonymous"), staff_roles=("exhibitor",))
-    assert len(cases) == 3 * 2 * 3 + 1
-    assert {c.id for c in cases if c.org_role == "staff"} == {
-        "POST /things as exhibitor-staff on own"
-    }
+    assert len(cases) == 3 * 2 * 3 + 3 * 2
+    staff = {c.id: c.expected for c in cases if c.org_role == "staff"}
+    assert staff["POST /things as exhibitor-staff on own"] == "forbidden"
+    assert staff["GET /directory as exhibitor-staff on own"] == "allowed"
 
 
 def test_a_role_the_platform_does_not_know_is_refused_in_a_rule() -> None:
