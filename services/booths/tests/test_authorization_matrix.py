@@ -301,13 +301,8 @@ def _prepares(w: World) -> dict[str, Prepare]:
 
 
 def cases() -> list[Case]:
-    """The generated matrix, with two additions:
-
-    - the staff of organizer A and of exhibitor XA on every route (no booths route is for
-      owners only, so the generator adds none): staff act for their organization;
-    - a record of another fair than the path's answers 404 to the admin too: reach "any" is
-      every fair, but a booth of G is not at F, whoever asks.
-    """
+    """The generated matrix, with the staff of organizer A and of exhibitor XA on every route
+    (staff act for their organization)."""
     return matrix(TABLE, staff_roles=("organizer", "exhibitor"))
 
 
