@@ -4,7 +4,6 @@ another principal may not see answers 404, as if it did not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from ocop_registration.application.ports import Repositories
@@ -84,7 +83,3 @@ async def invitations(
 async def api_keys(repos: Repositories, principal: Principal, organization_id: str) -> list[ApiKey]:
     await organization_in_reach(repos, principal, organization_id, owner=True)
     return await repos.api_keys.of_organization(organization_id)
-
-
-def invitation_status(invitation: Invitation, now: datetime) -> str:
-    return invitation.status(now)
