@@ -188,7 +188,7 @@ async def test_a_register_is_imported_by_a_council_for_its_province_and_level(
     rows = [
         _row("Quảng Ninh", 4, f"Chả mực {tag}"),
         _row("Lạng Sơn", 4, f"Na Chi Lăng {tag}"),  # another province
-        _row("Quảng Ninh", 5, f"Trà hoa vàng {tag}"),  # beyond a province's level
+        _row("Quảng Ninh", 5, f"Chè shan tuyết {tag}"),  # beyond a province's level
         _row("Quảng Ninh", 3, f"Miến {tag}", tax_code=elsewhere["tax_code"]),  # registered in LS
     ]
     files = {"file": ("register.csv", _register(rows), "text/csv")}

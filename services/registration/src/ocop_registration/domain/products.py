@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from stdnum import ean
 from stdnum.exceptions import ValidationError
 
+from ocop_registration.domain.authority import Authority
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import product_snapshot
 from ocop_registration.domain.timezone import start_of
@@ -27,7 +28,6 @@ from ocop_shared.errors import Conflict, InvalidField
 from ocop_shared.events import Event
 
 if TYPE_CHECKING:
-    from ocop_registration.domain.authority import Authority
     from ocop_registration.domain.exhibitors import Exhibitor
 
 # The taxonomy changes between decisions; products keep the version they were classed under.

@@ -1,4 +1,5 @@
-"""What routes depend on: who calls (by role), the request's causation, the unit of work."""
+"""What routes depend on: the request's causation and the unit of work. Who calls is
+``ocop_shared.authz.Caller``, let through by the authorization table (``authorization.py``)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends
 
 from ocop_registration.application.ports import Repositories
-from ocop_shared import auth
 from ocop_shared.outbox import Causation
-from ocop_shared.service import request_cause, require, wired
+from ocop_shared.service import request_cause, wired
 from ocop_shared.uow import UnitOfWorkFactory
 
 if TYPE_CHECKING:
     from ocop_registration.app import RegistrationSettings
 
-# The admin passes every role check.
-Admin = Annotated[auth.Principal, Depends(require("admin"))]
-Organizer = Annotated[auth.Principal, Depends(require("organizer"))]
-Exhibitor = Annotated[auth.Principal, Depends(require("exhibitor"))]
-Anyone = Annotated[auth.Principal, Depends(require("organizer", "exhibitor"))]
 Cause = Annotated[Causation, Depends(request_cause)]
 
 
