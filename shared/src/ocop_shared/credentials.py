@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import asyncpg
 
 from ocop_shared import auth
 from ocop_shared.contracts.identity import CredentialIssued, CredentialsRevoked
 from ocop_shared.inbox import Delivery, InboxConsumer
-from ocop_shared.service import Subscription
+from ocop_shared.service import Service, Subscription
 from ocop_shared.topics import REGISTRATION_CREDENTIALS
 
 
@@ -33,17 +31,22 @@ async def _issued(conn: asyncpg.Connection, event: CredentialIssued, _d: Deliver
     await auth.store_grant(conn, grant_of(event))
 
 
-async def _revoked(conn: asyncpg.Connection, event: CredentialsRevoked, _d: Delivery) -> None:
-    if event.everything_of_subject:
-        await auth.revoke_subject_tokens(conn, event.role, event.subject)
-    if event.credential_ids:
-        await auth.revoke_credentials(conn, event.credential_ids)
+def credentials_subscription(service: Service) -> Subscription:
+    """Installs the credentials registration announces and applies their revocations. The
+    replica that applies a revocation also empties its own token cache as it does, so its very
+    next request looks the token up again; every replica (this one too) empties it again when
+    the commit's NOTIFY arrives (``auth.TokenCache.listen``)."""
 
+    async def revoked(conn: asyncpg.Connection, event: CredentialsRevoked, _d: Delivery) -> None:
+        if event.everything_of_subject:
+            await auth.revoke_subject_tokens(conn, event.role, event.subject)
+        if event.credential_ids:
+            await auth.revoke_credentials(conn, event.credential_ids)
+        service.tokens.clear()
 
-def credentials_subscription(service_name: str, pool: Callable[[], asyncpg.Pool]) -> Subscription:
     consumer = InboxConsumer(
-        pool,
-        f"{service_name}.credentials",
-        {CredentialIssued: _issued, CredentialsRevoked: _revoked},
+        lambda: service.pool,
+        f"{service.name}.credentials",
+        {CredentialIssued: _issued, CredentialsRevoked: revoked},
     )
     return Subscription(consumer, [REGISTRATION_CREDENTIALS])

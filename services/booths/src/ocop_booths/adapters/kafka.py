@@ -64,7 +64,7 @@ def subscriptions(
             Subscription(
                 consumer, [REGISTRATION_FAIRS, REGISTRATION_APPLICATIONS, REGISTRATION_PRODUCTS]
             ),
-            credentials_subscription("booths", pool),
+            credentials_subscription(service),
         ]
 
     return subscribe

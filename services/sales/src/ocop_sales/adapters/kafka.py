@@ -10,7 +10,6 @@ import asyncpg
 from ocop_sales.application import event_handlers as on
 from ocop_sales.application.ports import Repositories
 from ocop_shared.contracts.booths import BoothAssigned, BoothConfirmed, BoothMoved, BoothReleased
-from ocop_shared.contracts.identity import CredentialsRevoked
 from ocop_shared.contracts.registration import (
     ApplicationApproved,
     ApplicationWithdrawn,
@@ -27,7 +26,7 @@ from ocop_shared.contracts.registration import (
     ProductUpdated,
 )
 from ocop_shared.credentials import credentials_subscription
-from ocop_shared.inbox import Delivery, InboxConsumer
+from ocop_shared.inbox import InboxConsumer
 from ocop_shared.service import ConsumerFactory, Service, Subscription
 from ocop_shared.topics import (
     BOOTHS_ASSIGNMENTS,
@@ -88,25 +87,7 @@ def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
                 ],
             ),
             Subscription(booths, [BOOTHS_ASSIGNMENTS]),
-            forgetting_revoked(credentials_subscription("sales", pool), service),
+            credentials_subscription(service),
         ]
 
     return consumers
-
-
-def forgetting_revoked(subscription: Subscription, service: Service) -> Subscription:
-    """The replica that applies a revocation empties its own token cache as it does, so its
-    very next request looks the token up again. (Every replica, this one included, empties
-    it again at commit on the NOTIFY; a lookup in between still finds the token valid until
-    the commit, then the NOTIFY clears it.)"""
-    consumer = subscription.consumer
-    revoke = consumer.handlers[CredentialsRevoked]
-
-    async def revoke_and_forget(
-        conn: asyncpg.Connection, event: CredentialsRevoked, delivery: Delivery
-    ) -> None:
-        await revoke(conn, event, delivery)
-        service.tokens.clear()
-
-    consumer.handlers[CredentialsRevoked] = revoke_and_forget
-    return subscription
