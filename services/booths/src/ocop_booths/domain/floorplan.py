@@ -8,6 +8,7 @@ place its zone and booth snapshots are made).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,17 @@ from ocop_shared.contracts.booths import BoothSnapshot, FloorPlanPublished, Zone
 from ocop_shared.errors import InvalidField
 
 EPS = 1e-6
+# A hall's plan in metres, kept to the centimetre (the columns: numeric(6, 2) sizes,
+# numeric(8, 2) positions): positions within 10 km of the plan's origin, a booth at most 1 km
+# wide or deep. Beyond these a plan is a mistake, and no column can overflow.
+HALL_M = 10_000.0
+MAX_BOOTH_M = 1_000.0
+
+
+def to_centimetre(metres: float) -> float:
+    """A length as it is stored (to the centimetre), so checks judge the stored plan."""
+    return round(metres, 2)
+
 
 BoothType = Literal["standard", "corner", "premium", "outdoor"]
 ZoneKind = Literal["district_cluster", "regional", "partners", "services", "stage"]
@@ -126,8 +138,7 @@ def validate(zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> None:
         seen[b.code] = i
         if b.zone not in zone_codes:
             raise InvalidField(f"booths.{i}.zone", f"no zone {b.zone}")
-        if b.width_m <= 0 or b.depth_m <= 0:
-            raise InvalidField(f"booths.{i}.width_m", "a booth has a positive width and depth")
+        _check_geometry(i, b)
         if b.price_vnd < 0:
             raise InvalidField(f"booths.{i}.price_vnd", "cannot be negative")
         if not 0 <= b.open_sides <= 4:
@@ -139,6 +150,24 @@ def validate(zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> None:
                 f"booths.{second}",
                 f"booth {booths[second].code} overlaps booth {booths[first].code}",
             )
+
+
+def _check_geometry(i: int, b: PlannedBooth) -> None:
+    """Finite numbers within the hall (NaN would overlap nothing: every comparison with it is
+    false), sizes above zero; the HTTP models refuse these first, this keeps the rule whole."""
+    for name, value, low, high in (
+        ("x", b.x, 0.0, HALL_M),
+        ("y", b.y, 0.0, HALL_M),
+        ("width_m", b.width_m, 0.0, MAX_BOOTH_M),
+        ("depth_m", b.depth_m, 0.0, MAX_BOOTH_M),
+    ):
+        if not math.isfinite(value):
+            raise InvalidField(f"booths.{i}.{name}", "must be a finite number")
+        if not low <= value <= high:
+            raise InvalidField(f"booths.{i}.{name}", f"must be between {low:g} and {high:g} m")
+    if b.width_m <= 0 or b.depth_m <= 0:
+        field = "width_m" if b.width_m <= 0 else "depth_m"
+        raise InvalidField(f"booths.{i}.{field}", "a booth has a positive width and depth")
 
 
 def adjacency(booths: Sequence[Placed]) -> dict[UUID, set[UUID]]:
