@@ -1,20 +1,47 @@
-"""Request and response models of the booths API. Requests forbid unknown fields; responses
-are read from the application's results (``from_attributes``). They are the API's own, apart
-from the event contracts: an event's payload can change without the API changing."""
+"""Request and response models of the booths API. Requests forbid unknown fields and take
+every value through issue 11's input classes (``ocop_shared.inputs``): integers strict and
+bounded to their column, floor-plan numbers finite and within the hall, text NFC, visible,
+without control characters and bounded, every list bounded; a refusal is a 422 naming the
+field. Responses are read from the application's results (``from_attributes``). They are the
+API's own, apart from the event contracts: an event's payload can change without the API
+changing."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Strict as StrictMode
 
 from ocop_booths.domain import fees
-from ocop_booths.domain.floorplan import BoothType, ZoneKind
+from ocop_booths.domain.floorplan import HALL_M, MAX_BOOTH_M, BoothType, ZoneKind, to_centimetre
+from ocop_shared.inputs import FiniteFloat, Name, PositiveCount, Reason, Vnd, text
 
-Reason = Annotated[str, Field(min_length=1, max_length=300)]
+MAX_ZONES = 200
+MAX_BOOTHS = 5000
+MAX_PRODUCT_GROUPS = 50
+
+if TYPE_CHECKING:  # text() builds an Annotated str at run time, which mypy cannot follow
+    Code = str
+    Reference = str
+else:
+    Code = text(20)  # a zone's or a booth's code, as the hall's plan writes it
+    Reference = text(120)  # a payment's reference, as the bank transfer's note carries it
+PositiveVnd = Annotated[Vnd, Field(gt=0)]
+# Metres, to the centimetre the columns keep (numeric(6, 2) sizes, numeric(8, 2) positions):
+# finite numbers only (not "12.000", not NaN), positions within a 10 km hall, sizes from a
+# centimetre to a kilometre, so no column can overflow; rounded to the centimetre before any
+# rule sees them, so the overlap check judges the plan as it is stored.
+Position = Annotated[
+    FiniteFloat, StrictMode(), Field(ge=0, le=HALL_M), AfterValidator(to_centimetre)
+]
+Size = Annotated[
+    FiniteFloat, StrictMode(), Field(ge=0.01, le=MAX_BOOTH_M), AfterValidator(to_centimetre)
+]
+OpenSides = Annotated[int, StrictMode(), Field(ge=0, le=4)]
 
 
 class Strict(BaseModel):
@@ -29,34 +56,35 @@ class ClosedOut(Out):  # documented without additional properties, as these answ
     model_config = ConfigDict(from_attributes=True, extra="forbid")
 
 
-class _Zone(BaseModel):
+class ZoneIn(Strict):
+    code: Code
+    name: Name
+    kind: ZoneKind
+    product_groups: Annotated[list[PositiveCount], Field(max_length=MAX_PRODUCT_GROUPS)] = []
+
+
+class ZoneOut(ClosedOut):
     code: str
     name: str
     kind: ZoneKind
     product_groups: list[int] = []
 
 
-class ZoneIn(Strict, _Zone): ...
-
-
-class ZoneOut(ClosedOut, _Zone): ...
-
-
 class BoothIn(Strict):
-    code: Annotated[str, Field(min_length=1, max_length=20)]
-    zone: str
+    code: Code
+    zone: Code
     booth_type: BoothType = "standard"
-    width_m: float
-    depth_m: float
-    price_vnd: StrictInt
-    x: float
-    y: float
-    open_sides: int = 1
+    width_m: Size
+    depth_m: Size
+    price_vnd: Vnd
+    x: Position
+    y: Position
+    open_sides: OpenSides = 1
 
 
 class FloorPlanIn(Strict):
-    zones: Annotated[list[ZoneIn], Field(min_length=1)]
-    booths: Annotated[list[BoothIn], Field(min_length=1, max_length=5000)]
+    zones: Annotated[list[ZoneIn], Field(min_length=1, max_length=MAX_ZONES)]
+    booths: Annotated[list[BoothIn], Field(min_length=1, max_length=MAX_BOOTHS)]
 
 
 class HoldIn(Strict):
@@ -79,8 +107,8 @@ class BlockIn(Strict):
 
 class PaymentIn(Strict):
     exhibitor_id: UUID
-    amount_vnd: Annotated[StrictInt, Field(gt=0)]
-    reference: Annotated[str, Field(min_length=1, max_length=120)]
+    amount_vnd: PositiveVnd
+    reference: Reference
 
 
 class FloorPlanImported(Out):
