@@ -69,7 +69,7 @@ def check_organizer(fair: Fair | None, principal: Principal) -> Fair:
     """The fair, if the principal organizes it (or is an admin); otherwise it does not exist
     for them."""
     if fair is None or not (principal.is_admin or fair.organizer_id == principal.subject):
-        raise NotFound("no such fair")
+        raise NotFound("no such fair", field="fair_id")
     return fair
 
 

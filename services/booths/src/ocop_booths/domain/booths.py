@@ -255,7 +255,7 @@ def give_up_hold(booth: Booth, *, exhibitor_id: UUID, actor: str) -> Decision:
     """The holder gives its hold back: held -> free. Anyone else's booth is not found."""
     o = booth.occupant
     if o is None or o.status != "held" or o.exhibitor_id != exhibitor_id:
-        raise NotFound("no such hold")
+        raise NotFound("no such hold", field="booth_id")
     return release(booth, reason="hold given up", actor=actor)
 
 

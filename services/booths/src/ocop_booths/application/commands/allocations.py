@@ -107,7 +107,7 @@ async def commit_allocation(
     repos = uow.repos
     run = await repos.allocations.get_for_update(run_id)
     if run is None:
-        raise NotFound("no such allocation run")
+        raise NotFound("no such allocation run", field="run_id")
     fair_id = run.fair_id
     check_organizer(await repos.fairs.get(fair_id), principal)
     if run.committed:

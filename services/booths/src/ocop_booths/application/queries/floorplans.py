@@ -44,7 +44,7 @@ async def export_floorplan(
     see which booths are free and which are theirs, not who holds the others."""
     zones, booths = await repos.floorplans.zones(fair_id), await repos.floorplans.booths(fair_id)
     if not booths:
-        raise NotFound("no floor plan for this fair")
+        raise NotFound("no floor plan for this fair", field="fair_id")
     taken = {o.booth_id: o for o in await repos.booths.occupancy_of_fair(fair_id)}
     organizer = principal.role == "organizer" or principal.is_admin
     if organizer:
