@@ -148,16 +148,19 @@ class Client:
         token: str | None = None,
         *,
         timeout: float = 60,
+        also: tuple[int, ...] = (),
         **kw: Any,
     ) -> Any:
-        """Retries while another service's events are still on their way (404/409/422)."""
+        """Retries while another service's events are still on their way (404/409/422, and
+        the statuses in ``also``: 401 for a credential just issued at registration)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        retried = (404, 409, 422, *also)
         while True:
             try:
                 return await self.call(service, method, path, token, **kw)
             except ApiError as exc:
-                if exc.response.status_code not in (404, 409, 422) or loop.time() > deadline:
+                if exc.response.status_code not in retried or loop.time() > deadline:
                     raise
             await asyncio.sleep(0.25)
 

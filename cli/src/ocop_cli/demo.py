@@ -11,7 +11,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import random
+import re
+import secrets
+import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +36,9 @@ from ocop_cli.data import (
 )
 
 Progress = Callable[[str, int, int], None]
+WEB_APP = os.environ.get("OCOP_WEB_URL", "http://127.0.0.1:8000")
+# A reserved top-level domain (RFC 2606): the demo's people have addresses no mail reaches.
+MAIL_DOMAIN = "ocop-demo.test"
 
 
 def _quiet(_step: str, _done: int, _total: int) -> None:
@@ -46,8 +53,10 @@ class Holder:
     commune: str
     tax_code: str | None
     products: list[dict[str, Any]] = field(default_factory=list)
+    owner: str = ""  # the person who signs it up
+    phone: str = ""  # the owner's mobile number (a cooperative's owner signs in with it)
     exhibitor_id: str = ""
-    token: str = ""
+    token: str = ""  # the owner's session
 
 
 @dataclass
@@ -55,6 +64,7 @@ class Delegation:
     name: str
     province: str
     members: list[Holder]
+    owner: str = ""
     exhibitor_id: str = ""
     token: str = ""
 
@@ -66,6 +76,7 @@ class DemoFair:
     delegations: list[Delegation]
     floorplan: dict[str, Any]
     revoke: list[str]  # certificate numbers revoked during the fair
+    tag: str = ""  # in the organizations' ids and the people's logins: unique per salt
 
     @property
     def holders(self) -> list[Holder]:
@@ -114,7 +125,8 @@ def generate(seed: int = 2024, *, scale: float = 1.0, salt: str | None = None) -
         while name in used:
             name += f" {rng.randint(2, 99)}"
         used.add(name)
-        h = Holder(name, kind, province, commune, _tax_code(ids))
+        h = Holder(name, kind, province, commune, _tax_code(ids), owner=rng.choice(PEOPLE))
+        h.phone = f"09{ids.randrange(10**8):08d}"
         for _ in range(3):
             group = rng.choices(list(PRODUCTS), [8, 4, 3, 3, 1, 1])[0]
             base, unit, price = rng.choice(PRODUCTS[group])
@@ -129,7 +141,12 @@ def generate(seed: int = 2024, *, scale: float = 1.0, salt: str | None = None) -
 
     host = [holder(HOST_PROVINCE, d) for d in HOST_DISTRICTS for _ in range(per_district)]
     delegations = [
-        Delegation(f"Đoàn Sở Công Thương {p}", p, [holder(p, p) for _ in range(per_delegation)])
+        Delegation(
+            f"Đoàn Sở Công Thương {p}",
+            p,
+            [holder(p, p) for _ in range(per_delegation)],
+            owner=rng.choice(PEOPLE),
+        )
         for p in GUEST_PROVINCES
     ]
     # A few certificates near the end of their 36 months: expiring during the fair.
@@ -140,7 +157,8 @@ def generate(seed: int = 2024, *, scale: float = 1.0, salt: str | None = None) -
         rng.choice(h.products)["certificate_number"]
         for h in rng.sample(host, max(1, len(host) // 50))
     ]
-    return DemoFair(seed, host, delegations, floorplan(scale), revoke)
+    tag = f"{ids.randrange(16**6):06x}"
+    return DemoFair(seed, host, delegations, floorplan(scale), revoke, tag)
 
 
 def floorplan(scale: float = 1.0) -> dict[str, Any]:
@@ -185,7 +203,9 @@ def floorplan(scale: float = 1.0) -> dict[str, Any]:
     return {"zones": zones, "booths": booths}
 
 
-def register_csv(fair: DemoFair) -> bytes:
+def register_csv(fair: DemoFair, council: str | None = None) -> bytes:
+    """The register's rows; with ``council`` (a province, or ``CENTRAL``) only the rows that
+    council decides: a province's 3★ and 4★, the central council's 5★."""
     out = io.StringIO()
     cols = ["holder_name", "holder_kind", "tax_code", "province", "commune", "product_name", "taxonomy", "group", "gtin", "unit",
             "list_price_vnd", "certificate_number", "star", "issuing_level", "issuing_body", "decision_number", "decision_date", "valid_from"]  # fmt: skip
@@ -193,6 +213,8 @@ def register_csv(fair: DemoFair) -> bytes:
     writer.writeheader()
     for h in fair.holders:
         for p in h.products:
+            if council is not None and council_of(h.province, p["star"]) != council:
+                continue
             writer.writerow({
                 "holder_name": h.name, "holder_kind": h.kind, "tax_code": h.tax_code or "", "province": h.province, "commune": h.commune,
                 "taxonomy": "2023", "issuing_body": "Hội đồng OCOP Trung ương" if p["star"] == 5 else f"UBND tỉnh {h.province}",
@@ -220,15 +242,130 @@ async def gather_limited(
     return await asyncio.gather(*(one(i) for i in items))
 
 
+CENTRAL = "central"
+
+
+def council_of(province: str, star: int) -> str:
+    """Who decides a certificate: the central council 5★, the holder's province's 3★-4★."""
+    return CENTRAL if star == 5 else province
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, dashes: "Quảng Ninh" -> "quang-ninh"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters
+
+
+@dataclass
+class Account:
+    """A person the demo made: what they sign in with, and the session the demo used."""
+
+    role: str  # organizer, exhibitor, delegation, certifier, inspector
+    name: str
+    login: str
+    password: str
+    organization_id: str
+    organization: str
+    token: str = field(default="", repr=False)
+
+    def details(self) -> dict[str, str]:
+        """What a person needs to sign in (no session token)."""
+        return {
+            "role": self.role,
+            "organization": self.organization,
+            "organization_id": self.organization_id,
+            "name": self.name,
+            "login": self.login,
+            "password": self.password,
+        }
+
+
+@dataclass(frozen=True)
+class Organization:
+    """An organizer or an authority the platform admin creates, and its first owner."""
+
+    role: str
+    kind: str
+    organization_id: str
+    name: str
+    owner: str
+    email: str
+    province: str | None = None
+    level: str | None = None
+
+
+# The sign-ins the demo prints: one person of each kind.
+SHOWN = ("organizer", "exhibitor", "delegation", "certifier", "inspector")
+
+
 @dataclass
 class Loaded:
     fair_id: str
     organizer_token: str
     admin_tokens: dict[str, str]
-    exhibitors: dict[str, str]  # exhibitor id -> token
+    exhibitors: dict[str, str]  # exhibitor id -> its owner's session
     terminals: list[dict[str, Any]]
     revoked: list[str]
     summary: dict[str, Any]
+    # council organization id -> its owner's session (certificates are theirs to revoke)
+    certifiers: dict[str, str] = field(default_factory=dict)
+    # SHOWN -> a person's sign-in details (role, organization, name, login, password)
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)
+    people: list[dict[str, str]] = field(default_factory=list)  # everyone's sign-in details
+    web: str = WEB_APP
+
+
+def organizations(fair: DemoFair) -> list[Organization]:
+    """The host province's trade department (the organizer), the certifying councils of every
+    province the demo's certificates come from (and the central one for 5★), and the host
+    province's market surveillance."""
+    tag, people = fair.tag, random.Random(f"{fair.seed}:people")
+    host = slug(HOST_PROVINCE).replace("-", "")
+
+    def email(who: str) -> str:
+        return f"{who}.{tag}@{MAIL_DOMAIN}"
+
+    found = [
+        Organization(
+            "organizer", "organizer", f"so-cong-thuong-{slug(HOST_PROVINCE)}-{tag}",
+            f"Sở Công Thương tỉnh {HOST_PROVINCE}", people.choice(PEOPLE),
+            email(f"sct-{host}"), province=HOST_PROVINCE,
+        )
+    ]  # fmt: skip
+    councils = sorted({council_of(h.province, p["star"]) for h in fair.holders for p in h.products})
+    for council in councils:
+        if council == CENTRAL:
+            found.append(Organization(
+                "certifier", "certifier", f"hoi-dong-ocop-trung-uong-{tag}",
+                "Hội đồng đánh giá, phân hạng sản phẩm OCOP Trung ương", people.choice(PEOPLE),
+                email("ocop-trunguong"), level="central",
+            ))  # fmt: skip
+        else:
+            found.append(Organization(
+                "certifier", "certifier", f"hoi-dong-ocop-{slug(council)}-{tag}",
+                f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {council}", people.choice(PEOPLE),
+                email(f"ocop-{slug(council).replace('-', '')}"), province=council, level="provincial",
+            ))  # fmt: skip
+    found.append(
+        Organization(
+            "inspector", "inspector", f"qltt-{slug(HOST_PROVINCE)}-{tag}",
+            f"Cục Quản lý thị trường tỉnh {HOST_PROVINCE}", people.choice(PEOPLE),
+            email(f"qltt-{host}"), province=HOST_PROVINCE,
+        )
+    )  # fmt: skip
+    return found
+
+
+def owner_login(fair: DemoFair, who: Holder | Delegation, index: int) -> dict[str, str]:
+    """A cooperative's owner signs in with a mobile number, the others with an email."""
+    if isinstance(who, Holder) and who.kind in ("cooperative", "cooperative_group"):
+        return {"phone": who.phone}
+    return {"email": f"{slug(who.owner).replace('-', '')}.{index:03d}.{fair.tag}@{MAIL_DOMAIN}"}
 
 
 async def load(
@@ -240,18 +377,116 @@ async def load(
     sales: int = 0,
     terminals: int | None = None,
 ) -> Loaded:
-    """Runs a whole intake through the APIs, as organizers and exhibitors would."""
-    reg = admin_tokens["registration"]
-    organizer_id = f"so-cong-thuong-qn-{fair.seed}-{uuid.uuid4().hex[:4]}"
-    organizer = (
+    """Runs a whole intake through the APIs, as people would: the platform admin creates the
+    organizer and the authorities, whose owners accept their invitations; holders and
+    delegations sign up with their owners' accounts, delegations invite their members and the
+    members accept; each council imports its part of the register; the organizer runs the
+    fair; exhibitors apply and pay; tills are enrolled."""
+    admin = admin_tokens["registration"]
+    holders = fair.holders
+    specs = organizations(fair)
+    done, total = 0, len(specs) + len(holders) + len(fair.delegations)
+
+    def tick(step: str) -> Callable[[], None]:
+        def inner() -> None:
+            nonlocal done
+            done += 1
+            progress(step, done, total)
+
+        return inner
+
+    async def found(spec: Organization) -> Account:
+        body: dict[str, str] = {
+            "kind": spec.kind, "organization_id": spec.organization_id, "name": spec.name,
+        }  # fmt: skip
+        if spec.province:
+            body["province"] = spec.province
+        if spec.level:
+            body["level"] = spec.level
+        created = await client.call("registration", "POST", "/organizations", admin, json=body)
+        password = new_password()
+        session = await client.call("registration", "POST", "/invitations/accept", json={
+            "code": created["owner_invitation"]["code"],
+            "account": {"name": spec.owner, "email": spec.email, "password": password},
+        })  # fmt: skip
+        return Account(
+            spec.role, spec.owner, spec.email, password, spec.organization_id, spec.name,
+            token=session["token"],
+        )  # fmt: skip
+
+    owners: dict[str, Account] = {}  # exhibitor id -> its owner
+
+    async def register(item: tuple[int, Holder | Delegation]) -> None:
+        index, h = item
+        kind = "delegation" if isinstance(h, Delegation) else h.kind
+        body: dict[str, Any] = {"kind": kind, "name": h.name, "province": h.province}
+        if isinstance(h, Holder):
+            body |= {"tax_code": h.tax_code, "commune": h.commune}
+        login = owner_login(fair, h, index)
+        password = new_password()
+        body["owner"] = {"name": h.owner, **login, "password": password}
+        out = await client.call("registration", "POST", "/exhibitors", json=body)
+        h.exhibitor_id, h.token = out["exhibitor"]["exhibitor_id"], out["token"]
+        role = "delegation" if isinstance(h, Delegation) else "exhibitor"
+        shown = login.get("email") or login["phone"]
+        owners[h.exhibitor_id] = Account(
+            role, h.owner, shown, password, h.exhibitor_id, h.name, token=h.token
+        )
+
+    founding = gather_limited(specs, found, limit=4, on_done=tick("accounts"))
+    signing_up = gather_limited(
+        list(enumerate([*holders, *fair.delegations])), register, on_done=tick("accounts")
+    )
+    authorities: list[Account] = (await asyncio.gather(founding, signing_up))[0]
+    organizer = authorities[0].token
+    councils = {
+        spec.province or CENTRAL: account
+        for spec, account in zip(specs, authorities, strict=True)
+        if spec.role == "certifier"
+    }
+
+    # Delegations invite their members; each member holder's owner accepts.
+    async def invite(d: Delegation) -> None:
         await client.call(
             "registration",
             "POST",
-            "/organizers",
-            reg,
-            json={"organizer_id": organizer_id, "name": "Sở Công Thương tỉnh Quảng Ninh"},
+            f"/exhibitors/{d.exhibitor_id}/members",
+            d.token,
+            json={"member_ids": [m.exhibitor_id for m in d.members]},
         )
-    )["token"]
+
+    async def accept(pair: tuple[Delegation, Holder]) -> None:
+        d, m = pair
+        await client.call(
+            "registration",
+            "POST",
+            f"/exhibitors/{m.exhibitor_id}/delegations/{d.exhibitor_id}/accept",
+            m.token,
+        )
+
+    await gather_limited(fair.delegations, invite)
+    await gather_limited([(d, m) for d in fair.delegations for m in d.members], accept)
+
+    # Each council imports the part of the province's register it decides.
+    async def import_part(council: str) -> dict[str, Any]:
+        report: dict[str, Any] = await client.call(
+            "registration",
+            "POST",
+            "/imports/register",
+            councils[council].token,
+            files={"file": ("register.csv", register_csv(fair, council), "text/csv")},
+        )
+        if report["rejected"]:
+            raise RuntimeError(f"demo register rejected rows: {report['errors'][:3]}")
+        return report
+
+    parts = await gather_limited(sorted(councils), import_part, limit=4)
+    report = {
+        "rows": sum(r["rows"] for r in parts),
+        "imported": sum(r["imported"] for r in parts),
+    }
+    progress("register imported", report["imported"], report["rows"])
+
     now = datetime.now(UTC).replace(microsecond=0)
     created = await client.call("registration", "POST", "/fairs", organizer, json={
         "name": "Hội chợ OCOP khu vực Đông Bắc — Quảng Ninh", "kind": "fair",
@@ -264,46 +499,6 @@ async def load(
     await client.call(
         "registration", "POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "open"}
     )
-
-    holders = fair.holders
-    total = len(holders) + len(fair.delegations)
-    done = 0
-
-    def tick(step: str) -> Callable[[], None]:
-        def inner() -> None:
-            nonlocal done
-            done += 1
-            progress(step, done, total)
-
-        return inner
-
-    async def register(h: Holder | Delegation) -> None:
-        kind = "delegation" if isinstance(h, Delegation) else h.kind
-        body: dict[str, str | None] = {"kind": kind, "name": h.name, "province": h.province}
-        if isinstance(h, Holder):
-            body |= {"tax_code": h.tax_code, "commune": h.commune}
-        out = await client.call("registration", "POST", "/exhibitors", json=body)
-        h.exhibitor_id, h.token = out["exhibitor"]["exhibitor_id"], out["token"]
-
-    await gather_limited([*holders, *fair.delegations], register, on_done=tick("exhibitors"))
-    for d in fair.delegations:
-        await client.call(
-            "registration",
-            "POST",
-            f"/exhibitors/{d.exhibitor_id}/members",
-            d.token,
-            json={"member_ids": [m.exhibitor_id for m in d.members]},
-        )
-    report = await client.call(
-        "registration",
-        "POST",
-        "/imports/register",
-        organizer,
-        files={"file": ("register.csv", register_csv(fair), "text/csv")},
-    )
-    if report["rejected"]:
-        raise RuntimeError(f"demo register rejected rows: {report['errors'][:3]}")
-    progress("register imported", report["imported"], report["rows"])
 
     async def product_ids(h: Holder) -> list[str]:
         return [
@@ -376,8 +571,9 @@ async def load(
     progress("applications reviewed", len(applications), len(applications))
 
     # Booths: the floor plan, then one allocation run over every approved application.
+    # (401 too: booths learns of the organizer's session from registration's announcement)
     await client.eventually(
-        "booths", "PUT", f"/fairs/{fair_id}/floorplan", organizer, json=fair.floorplan
+        "booths", "PUT", f"/fairs/{fair_id}/floorplan", organizer, json=fair.floorplan, also=(401,)
     )
     approved = len(applications) - len(rejected)
     proposal: dict[str, Any] = {}
@@ -396,8 +592,8 @@ async def load(
     placed = {p["exhibitor_id"] for p in proposal["placements"]}
 
     async def pay(exhibitor_id: str) -> None:
-        fees = await client.call(
-            "booths", "GET", f"/fairs/{fair_id}/fees", exhibitors[exhibitor_id]
+        fees = await client.eventually(
+            "booths", "GET", f"/fairs/{fair_id}/fees", exhibitors[exhibitor_id], also=(401,)
         )
         if fees["balance_vnd"] > 0:
             await client.call(
@@ -448,7 +644,26 @@ async def load(
         "waitlisted": committed["waitlisted"],
         "terminals": len(tills),
     }
-    loaded = Loaded(fair_id, organizer, admin_tokens, exhibitors, tills, fair.revoke, summary)
+    cooperatives = [h for h in fair.host if h.kind == "cooperative"] or holders
+    shown = {
+        "organizer": authorities[0],
+        "exhibitor": owners[cooperatives[0].exhibitor_id],
+        "delegation": owners[fair.delegations[0].exhibitor_id] if fair.delegations else None,
+        "certifier": councils.get(HOST_PROVINCE) or next(iter(councils.values())),
+        "inspector": authorities[-1],
+    }
+    loaded = Loaded(
+        fair_id,
+        organizer,
+        admin_tokens,
+        exhibitors,
+        tills,
+        fair.revoke,
+        summary,
+        certifiers={a.organization_id: a.token for a in councils.values()},
+        accounts={role: a.details() for role, a in shown.items() if a is not None},
+        people=[a.details() for a in [*authorities, *owners.values()]],
+    )
     if sales:
         summary["sales"] = await simulate_sales(client, loaded, sales, progress=progress)
     return loaded
