@@ -1,8 +1,11 @@
 """``ocop``: the organizers' command line (and the demo's).
 
-Tokens come from --token, the OCOP_TOKEN variable, or the demo's saved state
-(.local/demo.json). Service addresses come from OCOP_REGISTRATION_URL, OCOP_BOOTHS_URL and
-OCOP_SALES_URL (defaults: the local stack).
+People sign in (``ocop sign-in --login <email or phone>``); the session is kept in
+.local/cli-session.json (readable by you only) until ``ocop sign-out``. A command acts with
+--token (or the OCOP_TOKEN variable: a session or an organization's API key) if given, else
+with the signed-in session, else as the demo's person for it (organizer or certifier: signed in
+again with the demo's saved password when its session has ended). Service addresses come from
+OCOP_REGISTRATION_URL, OCOP_BOOTHS_URL and OCOP_SALES_URL (defaults: the local stack).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -17,6 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,16 +42,44 @@ dead_letters_app = typer.Typer(
 app.add_typer(dead_letters_app, name="dead-letters")
 console = Console()
 T = TypeVar("T")
-STATE = (
-    Path(os.environ.get("OCOP_STATE_DIR", Path(__file__).resolve().parents[3] / ".local"))
-    / "demo.json"
-)
+LOCAL = Path(os.environ.get("OCOP_STATE_DIR", Path(__file__).resolve().parents[3] / ".local"))
+STATE = LOCAL / "demo.json"
+SESSION = LOCAL / "cli-session.json"
 Token = Annotated[
     str | None,
     typer.Option(
-        "--token", envvar="OCOP_TOKEN", help="organizer token (default: the demo organizer's)"
+        "--token",
+        envvar="OCOP_TOKEN",
+        help="a session or API key token (default: your session from 'ocop sign-in', else the demo organizer's)",
     ),
 ]
+
+
+class NoCredential(Exception):
+    pass
+
+
+def explain(exc: ApiError) -> str:
+    """An API refusal in a line or two: each field and its reason when the answer names them."""
+    response = exc.response
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if isinstance(detail, list) and detail:
+        reasons = "; ".join(
+            f"{'.'.join(str(x) for x in d.get('loc', [])[1:]) or 'request'}: {d.get('msg')}"
+            for d in detail
+            if isinstance(d, dict)
+        )
+    elif isinstance(detail, str):
+        reasons = detail
+    else:
+        return str(exc)
+    line = f"{response.request.method} {response.request.url.path} -> {response.status_code}: {reasons}"
+    if response.status_code == 401 and response.request.url.path != "/sessions":
+        line += "\n(not signed in, or the session ended: 'ocop sign-in --login <email or phone>')"
+    return line
 
 
 def run(work: Callable[[Client], Awaitable[T]]) -> T:
@@ -56,22 +90,86 @@ def run(work: Callable[[Client], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except ApiError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(explain(exc), markup=False, style="red")
         raise typer.Exit(1) from None
+    except NoCredential as exc:
+        console.print(str(exc), markup=False, style="red")
+        raise typer.Exit(2) from None
+
+
+def write_private(path: Path, text: str) -> None:
+    """Written readable and writable by its owner only (it holds tokens and passwords)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file keeps its mode through O_CREAT
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 def saved() -> dict[str, Any]:
     return json.loads(STATE.read_text()) if STATE.exists() else {}
 
 
-def organizer_token(token: str | None) -> str:
-    token = token or saved().get("organizer_token")
-    if not token:
-        console.print(
-            "[red]no organizer token: pass --token, set OCOP_TOKEN, or run 'ocop demo load'[/red]"
+def stored_session() -> dict[str, Any] | None:
+    return json.loads(SESSION.read_text()) if SESSION.exists() else None
+
+
+async def demo_person(client: Client, role: str) -> str:
+    """The demo's person for ``role`` (organizer or certifier): its saved session while it
+    lasts, else signed in again with the demo's saved password (and saved)."""
+    state = saved()
+    account = state.get("accounts", {}).get(role)
+    if account is None:
+        raise NoCredential(
+            f"no {role} credential: 'ocop sign-in --login <email or phone>', --token or "
+            "OCOP_TOKEN, or 'ocop demo load'"
         )
-        raise typer.Exit(2)
+    token: str | None = state.get("organizer_token") if role == "organizer" else None
+    if role == "certifier":
+        token = state.get("certifiers", {}).get(account["organization_id"])
+    if token:
+        answer = await client.http.get(
+            client.endpoints.registration + "/session",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if answer.status_code == 200:
+            return token
+    signed_in = await client.call(
+        "registration",
+        "POST",
+        "/sessions",
+        json={
+            "login": account["login"],
+            "password": account["password"],
+            "organization_id": account["organization_id"],
+        },
+    )
+    token = str(signed_in["token"])
+    if role == "organizer":
+        state["organizer_token"] = token
+    else:
+        state.setdefault("certifiers", {})[account["organization_id"]] = token
+    write_private(STATE, json.dumps(state, ensure_ascii=False, indent=2))
     return token
+
+
+async def credential(client: Client, token: str | None, role: str = "organizer") -> str:
+    """--token or OCOP_TOKEN, else the signed-in session, else the demo's person for ``role``."""
+    if token:
+        return token
+    session = stored_session()
+    if session:
+        return str(session["token"])
+    return await demo_person(client, role)
+
+
+def as_caller(
+    token: str | None, work: Callable[[Client, str], Awaitable[T]], role: str = "organizer"
+) -> T:
+    async def with_credential(client: Client) -> T:
+        return await work(client, await credential(client, token, role))
+
+    return run(with_credential)
 
 
 def admin_tokens() -> dict[str, str]:
@@ -111,20 +209,133 @@ def demo_load(seed: int = 2024, sales: int = 400, scale: float = 1.0) -> None:
             await client.ready()
             return await demo.load(client, fair, admin_tokens(), progress=report, sales=sales)
 
+        started = time.monotonic()
         loaded = run(work)
-    STATE.parent.mkdir(parents=True, exist_ok=True)
-    STATE.write_text(json.dumps(asdict(loaded), ensure_ascii=False, indent=2))
-    table = Table(title="Demo fair loaded")
+    write_private(STATE, json.dumps(asdict(loaded), ensure_ascii=False, indent=2))
+    table = Table(title=f"Demo fair loaded in {time.monotonic() - started:.0f} s")
     for key, value in loaded.summary.items():
         table.add_row(key, str(value))
     console.print(table)
-    console.print(f"state saved in {STATE}")
+    show_accounts(loaded.accounts, loaded.web)
+    console.print(
+        f"state saved in {STATE} (tokens and passwords: readable by you only)", soft_wrap=True
+    )
+
+
+ROLE_NAMES = {
+    "organizer": "organizer (owner)",
+    "exhibitor": "exhibitor: a cooperative's owner",
+    "delegation": "delegation (owner)",
+    "certifier": "certifier: the province's OCOP council",
+    "inspector": "inspector: market surveillance",
+}
+
+
+def show_accounts(accounts: dict[str, dict[str, str]], web: str) -> None:
+    """One person of each kind, their login and password in full (never cut to fit)."""
+    console.print(
+        f"\n[bold]Sign in[/bold] at the web app {web}, or: uv run ocop sign-in --login <login>"
+    )
+    for role in demo.SHOWN:
+        if role in accounts:
+            a = accounts[role]
+            who = escape(f"{a['organization']} ({a['name']})")
+            console.print(f"  {ROLE_NAMES[role]}: {who}", soft_wrap=True)
+            console.print(
+                f"      login [bold]{escape(a['login'])}[/bold]"
+                f"   password [bold]{escape(a['password'])}[/bold]",
+                soft_wrap=True,
+            )
+    console.print("  (every account the demo made: 'people' in the state file)")
+
+
+@demo_app.command("accounts")
+def demo_accounts() -> None:
+    """Print the demo's sign-in details: an organizer, an exhibitor, a delegation, a certifier
+    and an inspector (logins and passwords; every account's are in .local/demo.json)."""
+    state = saved()
+    if not state.get("accounts"):
+        console.print("[red]no demo accounts: run 'ocop demo load'[/red]")
+        raise typer.Exit(2)
+    show_accounts(state["accounts"], state.get("web", demo.WEB_APP))
+
+
+@app.command("sign-in")
+def sign_in(
+    login: Annotated[str, typer.Option("--login", help="your email or phone number")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+    organization: Annotated[
+        str | None,
+        typer.Option("--organization", help="the organization's id, when you belong to several"),
+    ] = None,
+) -> None:
+    """Sign in with your email or phone number (the password is asked for, or read from
+    standard input); the session is kept in .local/cli-session.json for the commands that
+    follow, until 'ocop sign-out' or until it ends (12 hours, or 30 minutes unused)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True)
+    body: dict[str, str] = {"login": login, "password": password}
+    if organization:
+        body["organization_id"] = organization
+    signed_in = run(lambda c: c.call("registration", "POST", "/sessions", json=body))
+    kept = {k: signed_in[k] for k in ("token", "session", "user", "organization", "memberships")}
+    write_private(SESSION, json.dumps({"login": login, **kept}, ensure_ascii=False, indent=2))
+    org = signed_in["organization"]
+    console.print(
+        f"signed in as [bold]{signed_in['user']['name']}[/bold] for {org['name']} "
+        f"({org['role']}, {org['org_role']}); the session ends by {signed_in['session']['expires_at']}"
+        f" (or after 30 minutes unused). Kept in {SESSION}."
+    )
+
+
+@app.command("sign-out")
+def sign_out(token: Token = None) -> None:
+    """End the session (at every service within a second) and forget it here."""
+    session = stored_session()
+    tok = token or (session["token"] if session else None)
+    if tok is None:
+        console.print("not signed in")
+        return
+    run(lambda c: c.call("registration", "DELETE", "/session", tok, expect=(204, 401)))
+    if session and session["token"] == tok:
+        SESSION.unlink(missing_ok=True)
+    console.print("signed out")
+
+
+@app.command()
+def whoami(token: Token = None) -> None:
+    """Who the commands act as: the person, the organization, the role, when the session ends."""
+    me = as_caller(token, lambda c, tok: c.call("registration", "GET", "/session", tok))
+    user, org = me["user"], me["organization"]
+    logins = ", ".join(x for x in (user.get("email"), user.get("phone")) if x)
+    console.print(f"[bold]{escape(user['name'])}[/bold] ({escape(logins)})")
+    level = f", {org['level']} {org.get('province') or ''}".rstrip() if org.get("level") else ""
+    console.print(
+        f"for {org['name']} ({org['organization_id']}): {org['role']}, {org['org_role']}{level}",
+        markup=False,
+    )
+    console.print(
+        f"session ends by {me['session']['expires_at']}, or at {me['session']['idle_expires_at']} "
+        "if unused"
+    )
+    others = [m for m in me["memberships"] if m["organization_id"] != org["organization_id"]]
+    if others:
+        console.print(
+            "also a member of: "
+            + ", ".join(f"{m['name']} ({m['organization_id']})" for m in others)
+            + " (ocop sign-in --organization ID)",
+            markup=False,
+        )
 
 
 @app.command()
 def fairs(token: Token = None) -> None:
     """List the organizer's fairs."""
-    rows = run(lambda c: c.call("registration", "GET", "/organizer/fairs", organizer_token(token)))
+    rows = as_caller(token, lambda c, tok: c.call("registration", "GET", "/organizer/fairs", tok))
     table = Table("fair id", "name", "status", "starts", "ends")
     for f in rows:
         table.add_row(f["fair_id"], f["name"], f["status"], f["starts_at"], f["ends_at"])
@@ -156,37 +367,40 @@ def create_fair(
         "applications_close_at": applications_close_at,
         "rules": {"min_star": min_star},
     }
-    out = run(lambda c: c.call("registration", "POST", "/fairs", organizer_token(token), json=body))
+    out = as_caller(token, lambda c, tok: c.call("registration", "POST", "/fairs", tok, json=body))
     console.print(f"created fair [bold]{out['fair_id']}[/bold] ({out['status']})")
 
 
 @app.command()
 def lifecycle(fair_id: str, action: str, token: Token = None) -> None:
     """Move a fair on: open, close, start or finish."""
-    out = run(
-        lambda c: c.call(
-            "registration",
-            "POST",
-            f"/fairs/{fair_id}/lifecycle",
-            organizer_token(token),
-            json={"action": action},
-        )
+    out = as_caller(
+        token,
+        lambda c, tok: c.call(
+            "registration", "POST", f"/fairs/{fair_id}/lifecycle", tok, json={"action": action}
+        ),
     )
     console.print(f"fair is now [bold]{out['status']}[/bold]")
 
 
 @app.command("import-register")
 def import_register(file: Path, valid_rows_only: bool = False, token: Token = None) -> None:
-    """Import a province's OCOP product register (CSV or XLSX)."""
-    out = run(
-        lambda c: c.call(
+    """Import an OCOP product register (CSV or XLSX): a certifying council's act, so sign in
+    as a person of a council first ('ocop sign-in'; default: the demo's provincial council).
+    A province's council imports the 3★ and 4★ certificates of its province's holders, the
+    central council the 5★ ones; other rows are row errors (a file with any changes nothing
+    unless --valid-rows-only)."""
+    out = as_caller(
+        token,
+        lambda c, tok: c.call(
             "registration",
             "POST",
             "/imports/register",
-            organizer_token(token),
+            tok,
             files={"file": (file.name, file.read_bytes())},
             data={"valid_rows_only": str(valid_rows_only).lower()},
-        )
+        ),
+        role="certifier",
     )
     console.print(f"{out['imported']} of {out['rows']} rows imported, {out['rejected']} rejected")
     for err in out["errors"][:20]:
@@ -199,14 +413,9 @@ def import_register(file: Path, valid_rows_only: bool = False, token: Token = No
 @app.command("import-floorplan")
 def import_floorplan(fair_id: str, file: Path, token: Token = None) -> None:
     """Load a fair's floor plan from JSON (zones and booths)."""
-    out = run(
-        lambda c: c.call(
-            "booths",
-            "PUT",
-            f"/fairs/{fair_id}/floorplan",
-            organizer_token(token),
-            json=json.loads(file.read_text()),
-        )
+    plan = json.loads(file.read_text())
+    out = as_caller(
+        token, lambda c, tok: c.call("booths", "PUT", f"/fairs/{fair_id}/floorplan", tok, json=plan)
     )
     console.print(f"{out['booths']} booths in {out['zones']} zones")
 
@@ -216,9 +425,8 @@ def review(
     fair_id: str, approve_all: bool = typer.Option(False, "--approve-all"), token: Token = None
 ) -> None:
     """Show the review queue (with each holder's past results); --approve-all approves it."""
-    tok = organizer_token(token)
 
-    async def work(client: Client) -> None:
+    async def work(client: Client, tok: str) -> None:
         queue = await client.call(
             "registration",
             "GET",
@@ -249,48 +457,52 @@ def review(
                     )
                     progress.advance(task)
 
-    run(work)
+    as_caller(token, work)
 
 
 @app.command()
 def allocate(fair_id: str, commit: bool = False, token: Token = None) -> None:
     """Run the allocation engine, show its proposal, and commit it with --commit."""
-    tok = organizer_token(token)
-    with bar() as progress:
-        task = progress.add_task("solving", total=None)
-        proposal = run(
-            lambda c: c.call("booths", "POST", f"/fairs/{fair_id}/allocations", tok, timeout=120)
-        )
-        progress.update(task, total=1, completed=1)
-    table = Table("exhibitor", "zone", "booths", "why")
-    for p in proposal["placements"][:40]:
-        table.add_row(
-            p["exhibitor_id"][:8], p["zone"], ", ".join(p["booth_codes"]), p["explanation"]
-        )
-    console.print(table)
-    console.print(
-        f"{proposal['solver']}: objective {proposal['objective']} (greedy {proposal['greedy_objective']}) in {proposal['seconds']} s; {len(proposal['placements'])} placed, {len(proposal['waitlist'])} waitlisted"
-    )
-    if commit:
-        out = run(
-            lambda c: c.call("booths", "POST", f"/allocations/{proposal['run_id']}/commit", tok)
-        )
+
+    async def work(client: Client, tok: str) -> None:
+        with bar() as progress:
+            task = progress.add_task("solving", total=None)
+            proposal = await client.call(
+                "booths", "POST", f"/fairs/{fair_id}/allocations", tok, timeout=120
+            )
+            progress.update(task, total=1, completed=1)
+        table = Table("exhibitor", "zone", "booths", "why")
+        for p in proposal["placements"][:40]:
+            table.add_row(
+                p["exhibitor_id"][:8], p["zone"], ", ".join(p["booth_codes"]), p["explanation"]
+            )
+        console.print(table)
         console.print(
-            f"committed: {out['assigned']} booths assigned, {out['waitlisted']} on the waitlist, payment due {out['payment_due_at']}"
+            f"{proposal['solver']}: objective {proposal['objective']} (greedy {proposal['greedy_objective']}) in {proposal['seconds']} s; {len(proposal['placements'])} placed, {len(proposal['waitlist'])} waitlisted"
         )
+        if commit:
+            out = await client.call(
+                "booths", "POST", f"/allocations/{proposal['run_id']}/commit", tok
+            )
+            console.print(
+                f"committed: {out['assigned']} booths assigned, {out['waitlisted']} on the waitlist, payment due {out['payment_due_at']}"
+            )
+
+    as_caller(token, work)
 
 
 @app.command("enrol-terminal")
 def enrol_terminal(fair_id: str, booth_id: str, label: str = "Quầy", token: Token = None) -> None:
     """Enrol a till for a booth; its token is shown once."""
-    out = run(
-        lambda c: c.call(
+    out = as_caller(
+        token,
+        lambda c, tok: c.call(
             "sales",
             "POST",
             f"/fairs/{fair_id}/terminals",
-            organizer_token(token),
+            tok,
             json={"booth_id": booth_id, "label": label},
-        )
+        ),
     )
     console.print(
         f"terminal {out['terminal_id']} for booth {out['booth_code']}\ntoken (shown once): [bold]{out['token']}[/bold]"
@@ -298,20 +510,23 @@ def enrol_terminal(fair_id: str, booth_id: str, label: str = "Quầy", token: To
 
 
 @app.command("simulate-day")
-def simulate_day(sales: int = 1000) -> None:
-    """Simulate a fair day of sales on the demo fair's tills."""
+def simulate_day(sales: int = 1000, token: Token = None) -> None:
+    """Simulate a fair day of sales on the demo fair's tills (the organizer's session reads
+    what each till may sell)."""
     state = saved()
     if not state:
         console.print("[red]run 'ocop demo load' first[/red]")
         raise typer.Exit(2)
-    loaded = demo.Loaded(**state)
     with bar() as progress:
         task = progress.add_task("sales", total=sales)
-        recorded = run(
-            lambda c: demo.simulate_sales(
-                c, loaded, sales, progress=lambda _s, d, _t: progress.update(task, completed=d)
+
+        async def work(client: Client, tok: str) -> int:
+            loaded = demo.Loaded(**{**saved(), "organizer_token": tok})
+            return await demo.simulate_sales(
+                client, loaded, sales, progress=lambda _s, d, _t: progress.update(task, completed=d)
             )
-        )
+
+        recorded = as_caller(token, work)
     console.print(f"{recorded} sales recorded")
 
 
@@ -319,14 +534,11 @@ def simulate_day(sales: int = 1000) -> None:
 def report(fair_id: str | None = None, by: str = "product_group", token: Token = None) -> None:
     """Revenue by fair, day, booth, exhibitor, producer, product, product_group, star or province."""
     fair_id = fair_id or saved().get("fair_id")
-    out = run(
-        lambda c: c.call(
-            "sales",
-            "GET",
-            f"/fairs/{fair_id}/reports/revenue",
-            organizer_token(token),
-            params={"by": by},
-        )
+    out = as_caller(
+        token,
+        lambda c, tok: c.call(
+            "sales", "GET", f"/fairs/{fair_id}/reports/revenue", tok, params={"by": by}
+        ),
     )
     table = Table(by, "sales", "quantity", "gross", "refunds", "net", title=f"Revenue by {by}")
     for r in out["rows"]:
