@@ -197,12 +197,29 @@ async def test_a_lost_answer_is_retried_without_a_second_fair(
 ) -> None:
     service, http = registration
     admin = service.settings.admin_token.get_secret_value()
-    organizer = await http.post(
-        "/organizers",
-        json={"organizer_id": f"org-{uuid.uuid4().hex[:8]}", "name": "Sở Công Thương"},
+    created = await http.post(
+        "/organizations",
+        json={
+            "kind": "organizer",
+            "organization_id": f"org-{uuid.uuid4().hex[:8]}",
+            "name": "Sở Công Thương",
+        },
         headers={"Authorization": f"Bearer {admin}"},
     )
-    token = organizer.json()["token"]
+    assert created.status_code == 201, created.text
+    owner = await http.post(  # its first owner accepts the invitation: a session
+        "/invitations/accept",
+        json={
+            "code": created.json()["owner_invitation"]["code"],
+            "account": {
+                "name": "Nguyễn Thị Hoa",
+                "email": f"hoa.{uuid.uuid4().hex[:8]}@ocop-demo.test",
+                "password": "ha-long-bay-2024",
+            },
+        },
+    )
+    assert owner.status_code == 201, owner.text
+    token = owner.json()["token"]
 
     async def forward(seen: Seen) -> Answer:
         headers = {k: v for k, v in seen.headers.items() if k not in ("host", "content-length")}

@@ -343,19 +343,45 @@ async def test_registration_creates_one_fair_for_a_retried_request(
     assert admin is not None
     organizer_id = f"org-{uuid.uuid4().hex[:8]}"
     key = str(uuid.uuid4())
-    issued = []
+    created = []
     for _ in range(2):
         answer = await client.post(
-            "/organizers",
-            json={"organizer_id": organizer_id, "name": "Sở Công Thương Quảng Ninh"},
+            "/organizations",
+            json={
+                "kind": "organizer",
+                "organization_id": organizer_id,
+                "name": "Sở Công Thương Quảng Ninh",
+            },
             headers=keyed(key, Authorization=f"Bearer {admin.get_secret_value()}"),
         )
         assert answer.status_code == 201, answer.text
+        created.append(answer.json())
+    assert created[0] == created[1]  # the second is the first answer, not a 409 "exists"
+    code = created[0]["owner_invitation"]["code"]
+
+    # An invitation accepted (no token yet: the anonymous scope) answers a new session's
+    # token; the same request again answers the same session, not a second account.
+    accept_key = str(uuid.uuid4())
+    accept = {
+        "code": code,
+        "account": {
+            "name": "Nguyễn Thị Hoa",
+            "email": f"hoa.{accept_key[:8]}@ocop-demo.test",
+            "password": "ha-long-bay-2024",
+        },
+    }
+    issued = []
+    for _ in range(2):
+        answer = await client.post("/invitations/accept", json=accept, headers=keyed(accept_key))
+        assert answer.status_code == 201, answer.text
         issued.append(answer.json())
-    assert issued[0] == issued[1]  # the second is the first answer, not a 409 "exists"
+    assert issued[0] == issued[1]
     token = issued[0]["token"]
     stored = await service.pool.fetch("select headers::text as h, body from idempotency_keys")
-    assert stored and all(token.encode() not in r["body"] and token not in r["h"] for r in stored)
+    for secret in (code, token):  # kept encrypted, never readable in the table
+        assert stored and all(
+            secret.encode() not in r["body"] and secret not in r["h"] for r in stored
+        )
 
     now = datetime.now().replace(microsecond=0)
     fair = {
