@@ -23,6 +23,9 @@ from ocop_shared.service import CorrelationMiddleware
 from ocop_web import assets, i18n
 from ocop_web.api import ApiError, Clients, SignedOut, Unavailable
 from ocop_web.pages import account, home
+from ocop_web.pages import console as console_pages
+from ocop_web.pages import fairs as fairs_pages
+from ocop_web.pages import review as review_pages
 from ocop_web.pages import allocation as allocation_pages
 from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
@@ -33,7 +36,15 @@ from ocop_web.templating import environment, render
 log = get_logger(__name__)
 
 # Page areas: add your router here (one module per area under pages/).
-ROUTERS = [home.router, account.router, floorplan_pages.router, allocation_pages.router]
+ROUTERS = [
+    home.router,
+    account.router,
+    floorplan_pages.router,
+    allocation_pages.router,
+    console_pages.router,
+    fairs_pages.router,
+    review_pages.router,
+]
 
 
 async def csrf_protected(request: Request) -> None:

@@ -48,6 +48,10 @@ BY_CODE: dict[str, str] = {
         "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
     ),
     "too_large": N_("The file is too large"),
+    "time_parsing": N_("%(field)s must be a time of day, for example 08:00"),
+    "fair_state_changed": N_(
+        "The fair's status has changed since this page was opened. Go back to the fair and try again"
+    ),
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
@@ -64,6 +68,24 @@ BY_FIELD: dict[tuple[str, str], str] = {
         "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
     ),
     ("new_password_again", "mismatch"): N_("The two new passwords are not the same"),
+    # organizer console: fairs and their review (pages/fairs.py, pages/review.py)
+    ("fair_kind", "missing"): N_("Select the kind of event"),
+    ("min_star", "missing"): N_("Select the minimum star"),
+    ("min_star", "value_error"): N_("Select 3, 4 or 5 stars"),
+    ("groups", "missing"): N_("Select at least one product group"),
+    ("groups", "mixed_taxonomies"): N_("Select product groups of one classification only"),
+    ("groups", "value_error"): N_("Select product groups of one classification only"),
+    ("ends_on", "value_error"): N_("The fair must close after it opens"),
+    ("applications_close_on", "value_error"): N_(
+        "Applications must close after they open, and before the fair starts"
+    ),
+    ("max_booths_per_holder", "value_error"): N_("Booths per holder must be 1 or more"),
+    ("subsidy_percent", "value_error"): N_("The subsidy must be between 0 and 100 percent"),
+    ("subsidy_max_booths", "value_error"): N_("Subsidised booths must be 0 or more"),
+    ("application_id", "missing"): N_("Select at least one application"),
+    ("review_decision", "missing"): N_("Select a decision"),
+    ("review_reason", "missing"): N_("Select the reason for the refusal"),
+    ("review_details", "missing"): N_("Write the reason for the refusal"),
 }
 
 

@@ -25,6 +25,7 @@ class NavItem:
 # Page areas: add one line each (href, label, roles), in the order they appear.
 ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
+    NavItem("/organizer/fairs", N_("Fairs"), roles=frozenset({"organizer", "admin"})),
     NavItem("/organizer/floorplans", N_("Floor plans"), roles=frozenset({"organizer", "admin"})),
 ]
 

@@ -4,7 +4,7 @@ their role uses."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ocop_web.session import SignedIn
 from ocop_web.templating import render
@@ -14,4 +14,6 @@ router = APIRouter()
 
 @router.get("/")
 async def home(request: Request, viewer: SignedIn) -> Response:
+    if viewer.role == "organizer":  # the organizer console opens on what needs attention
+        return RedirectResponse("/organizer", status_code=303)
     return render(request, "home.html")

@@ -1,0 +1,549 @@
+"""The organizer console's fairs: the organization's own fairs, creating one (a form, then a
+check-your-answers page with "Change" links, then registration's ``POST /fairs``), a fair's
+page, its admission rules changed (``PUT /fairs/{id}/rules``) and its lifecycle steps, each
+behind a confirmation page (``POST /fairs/{id}/lifecycle``).
+
+Registration decides every rule (the schedule's order, stars, groups, limits, which step
+may follow which); this page only reads what was typed (a date as dd/mm/yyyy, a number)
+and names a refusal on its field in the reader's language.
+
+Dates are Viet Nam's: a fair opens at the time given on its first day and closes at the time
+given on its last; applications open at 00:00 on their first day and close at 23:59 on their
+last (registration reads times without an offset as Viet Nam's)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from ocop_web.api import ApiError
+from ocop_web.forms import Field, FormState
+from ocop_web.i18n import N_, VIET_NAM, gettext
+from ocop_web.session import SignedIn, Viewer
+from ocop_web.templating import render
+
+router = APIRouter()
+
+ORGANIZER_ROLES = frozenset({"organizer", "admin"})
+
+KINDS: dict[str, str] = {
+    "fair": N_("Fair"),
+    "exhibition": N_("Exhibition"),
+    "promotion_week": N_("Promotion week"),
+    "showroom": N_("Showroom"),
+}
+STATUSES: dict[str, tuple[str, str]] = {  # status -> (label, tag colour)
+    "draft": (N_("Draft"), "grey"),
+    "open": (N_("Open for applications"), "green"),
+    "closed": (N_("Applications closed"), "yellow"),
+    "running": (N_("Running"), "blue"),
+    "finished": (N_("Finished"), "grey"),
+}
+# The OCOP product groups by classification (registration's TAXONOMIES; it publishes no
+# list, so their names are kept here for display only: registration checks the numbers).
+TAXONOMIES: dict[str, tuple[str, dict[int, str]]] = {
+    "2023": (
+        N_("Decision 148/QĐ-TTg (2023)"),
+        {
+            1: N_("Food"),
+            2: N_("Beverages"),
+            3: N_("Medicinal herbs and herbal products"),
+            4: N_("Handicrafts"),
+            5: N_("Ornamental plants and animals"),
+            6: N_("Community tourism, eco-tourism and tourist sites"),
+        },
+    ),
+    "2019": (
+        N_("Decision 1048/QĐ-TTg (2019)"),
+        {
+            1: N_("Food"),
+            2: N_("Beverages"),
+            3: N_("Herbal products"),
+            4: N_("Textiles and garments"),
+            5: N_("Souvenirs – furniture – decoration"),
+            6: N_("Community tourism services and tourist sites"),
+        },
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A lifecycle step: the status it starts from, its name, what it does, its button."""
+
+    action: str
+    source: str
+    title: str
+    explanation: str
+    button: str
+
+
+STEPS: dict[str, Step] = {
+    s.action: s
+    for s in (
+        Step(
+            "open",
+            "draft",
+            N_("Open the fair for applications"),
+            N_(
+                "The fair becomes public: exhibitors see it and can apply until applications close."
+            ),
+            N_("Open for applications"),
+        ),
+        Step(
+            "close",
+            "open",
+            N_("Close applications"),
+            N_(
+                "No more applications are accepted. Review the ones waiting before the fair starts."
+            ),
+            N_("Close applications"),
+        ),
+        Step(
+            "start",
+            "closed",
+            N_("Start the fair"),
+            N_("The fair is running: tills can sell. Its rules can no longer change."),
+            N_("Start the fair"),
+        ),
+        Step(
+            "finish",
+            "running",
+            N_("Finish the fair"),
+            N_("The fair ends: no more sales are recorded. This cannot be undone."),
+            N_("Finish the fair"),
+        ),
+    )
+}
+NEXT_STEP: dict[str, str] = {step.source: step.action for step in STEPS.values()}
+
+FAIR_FIELDS = (
+    Field("fair_name", N_("Name of the fair"), api=("name",)),
+    Field("fair_kind", N_("Kind of event"), api=("kind",)),
+    Field("venue", N_("Venue")),
+    Field("province", N_("Province or city")),
+    Field("starts_on", N_("First day of the fair"), api=("starts_at",)),
+    Field("starts_time", N_("Opening time")),
+    Field("ends_on", N_("Last day of the fair"), api=("ends_at",)),
+    Field("ends_time", N_("Closing time")),
+    Field("applications_open_on", N_("Applications open on"), api=("applications_open_at",)),
+    Field("applications_close_on", N_("Applications close on"), api=("applications_close_at",)),
+)
+RULE_FIELDS = (
+    Field("min_star", N_("Minimum star"), api=("rules.min_star",)),
+    Field("groups", N_("Product groups admitted"), api=("rules.product_groups", "rules.taxonomy")),
+    Field(
+        "max_booths_per_holder",
+        N_("Booths per OCOP holder, at most"),
+        api=("rules.max_booths_per_holder",),
+    ),
+    Field(
+        "subsidy_percent", N_("Subsidy (percent of the booth fee)"), api=("rules.subsidy_percent",)
+    ),
+    Field(
+        "subsidy_max_booths",
+        N_("Subsidised booths per holder, at most"),
+        api=("rules.subsidy_max_booths",),
+    ),
+)
+DEFAULTS = {
+    "fair_kind": "fair",
+    "starts_time": "08:00",
+    "ends_time": "22:00",
+    "min_star": "3",
+    "groups": ",".join(f"2023-{g}" for g in range(1, 7)),
+    "max_booths_per_holder": "2",
+    "subsidy_percent": "0",
+    "subsidy_max_booths": "0",
+}
+
+
+# --- reading what was typed -----------------------------------------------------------------
+
+
+def parse_day(text: str) -> date | None:
+    """dd/mm/yyyy (also d/m/yyyy, with - or . between); None when it is no real date."""
+    cleaned = text.strip().replace("-", "/").replace(".", "/").replace(" ", "")
+    parts = cleaned.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> str | None:
+    """HH:MM (also H:MM or HHhMM); None when it is no time of day."""
+    cleaned = text.strip().lower().replace("h", ":").replace(".", ":")
+    parts = cleaned.split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not parts[1]:
+        return None
+    hours, minutes = int(parts[0]), int(parts[1])
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        return None
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def parse_whole(form: FormState, name: str) -> int | None:
+    text = form.value(name).strip().replace(".", "").replace(" ", "")
+    if not text:
+        form.add(name, "missing")
+        return None
+    if not text.lstrip("-").isdigit():
+        form.add(name, "int_parsing")
+        return None
+    return int(text)
+
+
+def groups_of(value: str) -> list[tuple[str, int]]:
+    """``"2023-1,2023-3"`` → ``[("2023", 1), ("2023", 3)]`` (unknown entries dropped)."""
+    found = []
+    for item in value.split(","):
+        taxonomy, _, number = item.strip().partition("-")
+        if taxonomy in TAXONOMIES and number.isdigit() and int(number) in TAXONOMIES[taxonomy][1]:
+            found.append((taxonomy, int(number)))
+    return found
+
+
+def form_values(submitted: FormData) -> dict[str, str]:
+    """The form's text fields, and the checked product groups joined by commas."""
+    values = {k: v for k, v in submitted.items() if isinstance(v, str) and k != "groups"}
+    if "groups" in submitted:
+        checked = [str(v) for v in submitted.getlist("groups") if isinstance(v, str)]
+        values["groups"] = ",".join(c for part in checked for c in part.split(",") if c)
+    else:
+        values["groups"] = ""
+    return values
+
+
+def rules_body(form: FormState) -> dict[str, Any] | None:
+    """The ``rules`` object from the form, or None (errors added) when a value is unreadable."""
+    star = form.value("min_star")
+    if not star:
+        form.add("min_star", "missing")
+    chosen = groups_of(form.value("groups"))
+    taxonomies = {t for t, _ in chosen}
+    if not chosen:
+        form.add("groups", "missing")
+    elif len(taxonomies) > 1:
+        form.add("groups", "mixed_taxonomies")
+    numbers = {
+        name: parse_whole(form, name)
+        for name in ("max_booths_per_holder", "subsidy_percent", "subsidy_max_booths")
+    }
+    if form.has_errors:
+        return None
+    return {
+        "min_star": int(star) if star.isdigit() else star,
+        "taxonomy": taxonomies.pop(),
+        "product_groups": sorted(n for _, n in chosen),
+        **numbers,
+    }
+
+
+def fair_body(form: FormState) -> dict[str, Any] | None:
+    """``POST /fairs``'s body from the form; None (errors on their fields) when something
+    typed cannot be read. Whether the dates are in order is registration's to say."""
+    form.require("fair_name", "fair_kind", "venue", "province")
+    days: dict[str, date] = {}
+    for name in ("starts_on", "ends_on", "applications_open_on", "applications_close_on"):
+        text = form.value(name)
+        if not text.strip():
+            form.add(name, "missing")
+            continue
+        found = parse_day(text)
+        if found is None:
+            form.add(name, "date_parsing")
+        else:
+            days[name] = found
+    times: dict[str, str] = {}
+    for name in ("starts_time", "ends_time"):
+        found_time = parse_time(form.value(name) or DEFAULTS[name])
+        if found_time is None:
+            form.add(name, "time_parsing")
+        else:
+            times[name] = found_time
+    rules = rules_body(form)
+    if form.has_errors or rules is None:
+        return None
+    return {
+        "name": form.value("fair_name").strip(),
+        "kind": form.value("fair_kind"),
+        "venue": form.value("venue").strip(),
+        "province": form.value("province").strip(),
+        "starts_at": f"{days['starts_on'].isoformat()}T{times['starts_time']}:00",
+        "ends_at": f"{days['ends_on'].isoformat()}T{times['ends_time']}:00",
+        "applications_open_at": f"{days['applications_open_on'].isoformat()}T00:00:00",
+        "applications_close_at": f"{days['applications_close_on'].isoformat()}T23:59:00",
+        "rules": rules,
+    }
+
+
+def add_fair_error(form: FormState, refused: ApiError) -> None:
+    """Registration's refusal on the form's field. Its schedule check names the later of two
+    instants; a 409 on ``status`` is a step the fair's state does not allow."""
+    body = refused.body if isinstance(refused.body, dict) else {}
+    if refused.status == 409 and body.get("field") == "status":
+        form.add(None, "fair_state_changed")
+        return
+    form.add_api_error(refused)
+
+
+# --- what the pages show ----------------------------------------------------------------------
+
+
+def fair_values(fair: Mapping[str, Any]) -> dict[str, str]:
+    """A fair's rules as the rules form's values."""
+    rules = fair.get("rules") or {}
+    taxonomy = str(rules.get("taxonomy", "2023"))
+    return {
+        "min_star": str(rules.get("min_star", 3)),
+        "groups": ",".join(f"{taxonomy}-{g}" for g in rules.get("product_groups", [])),
+        "max_booths_per_holder": str(rules.get("max_booths_per_holder", 2)),
+        "subsidy_percent": str(rules.get("subsidy_percent", 0)),
+        "subsidy_max_booths": str(rules.get("subsidy_max_booths", 0)),
+    }
+
+
+def group_names(taxonomy: str, numbers: list[int]) -> list[str]:
+    names = TAXONOMIES.get(taxonomy, ("", {}))[1]
+    return [gettext(names[n]) if n in names else str(n) for n in numbers]
+
+
+async def own_fairs(viewer: Viewer) -> list[dict[str, Any]]:
+    """The organization's fairs, drafts included (registration: ``GET /organizer/fairs``)."""
+    fairs: list[dict[str, Any]] = await viewer.api.registration.get("/organizer/fairs")
+    return sorted(fairs, key=lambda f: str(f["starts_at"]), reverse=True)
+
+
+async def own_fair(viewer: Viewer, fair_id: UUID) -> dict[str, Any]:
+    """One of the organization's fairs. Registration's ``GET /fairs/{id}`` shows no drafts,
+    so the organization's list is read; a fair not in it answers 404 (not found)."""
+    for fair in await own_fairs(viewer):
+        if str(fair["fair_id"]) == str(fair_id):
+            return fair
+    raise ApiError(404, {"detail": "no such fair", "code": "not_found"})
+
+
+def console_context() -> dict[str, Any]:
+    return {
+        "KINDS": KINDS,
+        "STATUSES": STATUSES,
+        "TAXONOMIES": TAXONOMIES,
+        "STEPS": STEPS,
+        "NEXT_STEP": NEXT_STEP,
+        "group_names": group_names,
+        "groups_of": groups_of,
+    }
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@router.get("/organizer/fairs")
+async def fairs_page(request: Request, viewer: SignedIn, notice: str = "") -> Response:
+    fairs = await own_fairs(viewer)
+    return render(
+        request,
+        "fairs/list.html",
+        {**console_context(), "fairs": fairs, "notice": NOTICES.get(notice)},
+    )
+
+
+@router.get("/organizer/fairs/new")
+async def new_fair_page(request: Request, viewer: SignedIn) -> Response:
+    """The form, empty or (from a "Change" link) with the answers given so far."""
+    given = {k: v for k, v in request.query_params.items() if k != "lang"}
+    values = {**DEFAULTS, **given} if given else dict(DEFAULTS)
+    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, values)
+    return render(request, "fairs/new.html", {**console_context(), "form": form})
+
+
+@router.post("/organizer/fairs/new")
+async def check_new_fair(request: Request, viewer: SignedIn) -> Response:
+    """The answers read; errors back on the form, else the check-your-answers page."""
+    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(await request.form()))
+    body = fair_body(form)
+    if body is None:
+        return render(
+            request, "fairs/new.html", {**console_context(), "form": form}, status_code=422
+        )
+    return render(
+        request,
+        "fairs/check.html",
+        {
+            **console_context(),
+            "form": form,
+            "body": body,
+            "when": {
+                k: datetime.fromisoformat(body[k]).replace(tzinfo=VIET_NAM)
+                for k in ("starts_at", "ends_at", "applications_open_at", "applications_close_at")
+            },
+            "change": change_links(form.values),
+            "request_key": str(uuid.uuid4()),
+        },
+    )
+
+
+def change_links(values: Mapping[str, str]) -> dict[str, str]:
+    """Each answer's "Change" link: the form again with every answer so far, at that field."""
+    kept = {k: v for k, v in values.items() if k in {f.name for f in FAIR_FIELDS + RULE_FIELDS}}
+    query = urlencode(kept)
+    return {f.name: f"/organizer/fairs/new?{query}#{f.name}" for f in FAIR_FIELDS + RULE_FIELDS}
+
+
+@router.post("/organizer/fairs")
+async def create_fair(request: Request, viewer: SignedIn) -> Response:
+    """Confirmed on the check page: registration creates the fair as a draft."""
+    submitted = await request.form()
+    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(submitted))
+    key = str(submitted.get("request_key") or uuid.uuid4())
+    body = fair_body(form)
+    if body is not None:
+        try:
+            created = await viewer.api.registration.post("/fairs", body, idempotency_key=key)
+        except ApiError as refused:
+            add_fair_error(form, refused)
+        else:
+            return see_other(f"/organizer/fairs/{created['fair_id']}?notice=created")
+    return render(request, "fairs/new.html", {**console_context(), "form": form}, status_code=422)
+
+
+NOTICES: dict[str, str] = {
+    "created": N_(
+        "The fair has been created as a draft. Open it for applications when it is ready."
+    ),
+    "rules_changed": N_("The fair's rules have been changed."),
+    "open": N_("The fair is open for applications."),
+    "close": N_("Applications are closed."),
+    "start": N_("The fair has started."),
+    "finish": N_("The fair has finished."),
+}
+
+
+@router.get("/organizer/fairs/{fair_id}")
+async def fair_page(
+    request: Request, viewer: SignedIn, fair_id: UUID, notice: str = ""
+) -> Response:
+    fair = await own_fair(viewer, fair_id)
+    waiting: int | None = None
+    if fair["status"] != "draft":
+        try:
+            queue = await viewer.api.registration.get(
+                f"/fairs/{fair_id}/applications", params={"status": "submitted"}
+            )
+            waiting = len(queue)
+        except ApiError:
+            waiting = None
+    return render(
+        request,
+        "fairs/fair.html",
+        {
+            **console_context(),
+            "fair": fair,
+            "waiting": waiting,
+            "next_step": STEPS.get(NEXT_STEP.get(str(fair["status"]), "")),
+            "notice": NOTICES.get(notice),
+        },
+    )
+
+
+@router.get("/organizer/fairs/{fair_id}/rules")
+async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
+    fair = await own_fair(viewer, fair_id)
+    form = FormState.of(RULE_FIELDS, fair_values(fair))
+    return render(request, "fairs/rules.html", {**console_context(), "fair": fair, "form": form})
+
+
+@router.post("/organizer/fairs/{fair_id}/rules")
+async def change_rules(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
+    fair = await own_fair(viewer, fair_id)
+    submitted = await request.form()
+    form = FormState.of(RULE_FIELDS, form_values(submitted))
+    rules = rules_body(form)
+    if rules is not None:
+        try:
+            await viewer.api.registration.put(
+                f"/fairs/{fair_id}/rules",
+                rules,
+                idempotency_key=str(submitted.get("request_key") or uuid.uuid4()),
+            )
+        except ApiError as refused:
+            add_fair_error(form, refused)
+        else:
+            return see_other(f"/organizer/fairs/{fair_id}?notice=rules_changed")
+    return render(
+        request,
+        "fairs/rules.html",
+        {**console_context(), "fair": fair, "form": form},
+        status_code=422,
+    )
+
+
+@router.get("/organizer/fairs/{fair_id}/steps/{action}")
+async def step_page(request: Request, viewer: SignedIn, fair_id: UUID, action: str) -> Response:
+    """The confirmation page of one lifecycle step."""
+    step = STEPS.get(action)
+    if step is None:
+        raise ApiError(404, {"detail": "no such step", "code": "not_found"})
+    fair = await own_fair(viewer, fair_id)
+    return render(
+        request,
+        "fairs/step.html",
+        {
+            **console_context(),
+            "fair": fair,
+            "step": step,
+            "form": FormState.of(()),
+            "request_key": str(uuid.uuid4()),
+        },
+    )
+
+
+@router.post("/organizer/fairs/{fair_id}/steps/{action}")
+async def take_step(request: Request, viewer: SignedIn, fair_id: UUID, action: str) -> Response:
+    step = STEPS.get(action)
+    if step is None:
+        raise ApiError(404, {"detail": "no such step", "code": "not_found"})
+    submitted = await request.form()
+    form = FormState.of(())
+    try:
+        await viewer.api.registration.post(
+            f"/fairs/{fair_id}/lifecycle",
+            {"action": action},
+            idempotency_key=str(submitted.get("request_key") or uuid.uuid4()),
+        )
+    except ApiError as refused:
+        if refused.status == 404:
+            raise
+        add_fair_error(form, refused)
+        status = 409 if refused.status == 409 else 422
+    else:
+        return see_other(f"/organizer/fairs/{fair_id}?notice={action}")
+    fair = await own_fair(viewer, fair_id)
+    return render(
+        request,
+        "fairs/step.html",
+        {
+            **console_context(),
+            "fair": fair,
+            "step": step,
+            "form": form,
+            "request_key": str(uuid.uuid4()),
+        },
+        status_code=status,
+    )
