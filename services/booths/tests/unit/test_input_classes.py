@@ -99,7 +99,9 @@ def test_lengths_are_kept_to_the_centimetre_they_are_stored_with() -> None:
     assert (parsed.x, parsed.width_m, parsed.y, parsed.depth_m) == (0.01, 3.0, 10_000, 1_000)
 
 
-@pytest.mark.parametrize("value", ["A\x00", "\u200b", "\u200b\ufeff \u2060", "", "A" * 21, 7])
+@pytest.mark.parametrize(
+    "value", ["A\x00", "\u200b", "\u200b\ufeff \u2060", "", "A" * 21, 7, "A\ud800"]
+)
 @pytest.mark.parametrize("field", ["code", "zone"])
 def test_booth_codes_are_visible_clean_and_bounded(field: str, value: Any) -> None:
     assert refusal(BoothIn, booth(**{field: value})) == (field,)
@@ -108,7 +110,7 @@ def test_booth_codes_are_visible_clean_and_bounded(field: str, value: Any) -> No
 @pytest.mark.parametrize(
     ("field", "value"),
     [("name", "\u200b"), ("name", "Khu\x00A"), ("name", "K" * 201), ("name", "Khu\nA"),
-     ("code", "\u200d"), ("code", "Z" * 21), ("code", "Z\x1b")],
+     ("code", "\u200d"), ("code", "Z" * 21), ("code", "Z\x1b"), ("name", "Khu \udfff")],
 )  # fmt: skip
 def test_zone_text_is_visible_clean_and_bounded(field: str, value: str) -> None:
     assert refusal(ZoneIn, {**ZONE, field: value}) == (field,)
@@ -119,7 +121,7 @@ def test_text_is_kept_as_nfc_and_trimmed() -> None:
     assert zone.name == unicodedata.normalize("NFC", "Khu Quảng Ninh") and len(zone.name) == 14
 
 
-@pytest.mark.parametrize("reason", ["\x00", "cột\x00điện", "\u200b", "  ", "r" * 501, 5])
+@pytest.mark.parametrize("reason", ["\x00", "cột\x00điện", "\u200b", "  ", "r" * 501, 5, "\ud800"])
 def test_reasons_are_visible_clean_and_bounded(reason: Any) -> None:
     other = str(uuid.uuid4())
     assert refusal(BlockIn, {"reason": reason}) == ("reason",)
@@ -128,7 +130,7 @@ def test_reasons_are_visible_clean_and_bounded(reason: Any) -> None:
     assert BlockIn.model_validate({"reason": "cột điện hỏng\nchờ sửa"}).reason
 
 
-@pytest.mark.parametrize("reference", ["CK\x00", "\u200b", "", "R" * 121, 123])
+@pytest.mark.parametrize("reference", ["CK\x00", "\u200b", "", "R" * 121, 123, "CK\ud800"])
 def test_payment_references_are_visible_clean_and_bounded(reference: Any) -> None:
     body = {"exhibitor_id": str(uuid.uuid4()), "amount_vnd": 1, "reference": reference}
     assert refusal(PaymentIn, body) == ("reference",)

@@ -18,18 +18,36 @@ from pydantic import Strict as StrictMode
 
 from ocop_booths.domain import fees
 from ocop_booths.domain.floorplan import HALL_M, MAX_BOOTH_M, BoothType, ZoneKind, to_centimetre
-from ocop_shared.inputs import FiniteFloat, Name, PositiveCount, Reason, Vnd, text
+from ocop_shared.inputs import FiniteFloat, Name, PositiveCount, Vnd, text
+from ocop_shared.inputs import Reason as SharedReason
 
 MAX_ZONES = 200
 MAX_BOOTHS = 5000
 MAX_PRODUCT_GROUPS = 50
 
+
+def _encodable(value: str) -> str:
+    """Refuses lone surrogates (JSON's ``"\\ud800"``), which ``text()`` lets through: UTF-8
+    cannot encode them, so neither the database nor an answer echoing them could."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
 if TYPE_CHECKING:  # text() builds an Annotated str at run time, which mypy cannot follow
     Code = str
+    Label = str
+    Reason = str
     Reference = str
 else:
-    Code = text(20)  # a zone's or a booth's code, as the hall's plan writes it
-    Reference = text(120)  # a payment's reference, as the bank transfer's note carries it
+    # a zone's or a booth's code, as the hall's plan writes it
+    Code = Annotated[text(20), AfterValidator(_encodable)]
+    Label = Annotated[Name, AfterValidator(_encodable)]  # a zone's name
+    Reason = Annotated[SharedReason, AfterValidator(_encodable)]  # why an organizer acted
+    # a payment's reference, as the bank transfer's note carries it
+    Reference = Annotated[text(120), AfterValidator(_encodable)]
 PositiveVnd = Annotated[Vnd, Field(gt=0)]
 # Metres, to the centimetre the columns keep (numeric(6, 2) sizes, numeric(8, 2) positions):
 # finite numbers only (not "12.000", not NaN), positions within a 10 km hall, sizes from a
@@ -58,7 +76,7 @@ class ClosedOut(Out):  # documented without additional properties, as these answ
 
 class ZoneIn(Strict):
     code: Code
-    name: Name
+    name: Label
     kind: ZoneKind
     product_groups: Annotated[list[PositiveCount], Field(max_length=MAX_PRODUCT_GROUPS)] = []
 
