@@ -42,6 +42,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ocop_shared import outbox
+from ocop_shared.kafka import client_options
 from ocop_shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -314,7 +315,7 @@ class _LagReader:
     groups of this service. The clients start on first use and are reused."""
 
     def __init__(self, service: Service) -> None:
-        self._bootstrap = service.settings.kafka_bootstrap
+        self._settings = service.settings
         self._client_id = f"{service.name}-metrics"
         self._admin: AIOKafkaAdminClient | None = None
         self._offsets: AIOKafkaConsumer | None = None
@@ -351,11 +352,10 @@ class _LagReader:
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None or self._offsets is None:
-            admin = AIOKafkaAdminClient(
-                bootstrap_servers=self._bootstrap, client_id=self._client_id
-            )
+            kafka = client_options(self._settings)  # the service's own principal
+            admin = AIOKafkaAdminClient(**kafka, client_id=self._client_id)
             offsets = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap,
+                **kafka,
                 client_id=self._client_id,
                 enable_auto_commit=False,
             )

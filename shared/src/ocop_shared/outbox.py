@@ -33,6 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ocop_shared.events import Event, encode_event
 from ocop_shared.kafka import reliable_producer
 from ocop_shared.logging import get_logger
+from ocop_shared.settings import CommonSettings
 
 log = get_logger(__name__)
 
@@ -214,14 +215,18 @@ class OutboxRelay:
         dsn: str,
         *,
         schema: str,
-        bootstrap: str,
+        bootstrap: str | None = None,
+        kafka: CommonSettings | None = None,
         topic_prefix: str = "",
         settings: RelaySettings | None = None,
         holder: str | None = None,
     ) -> None:
         self._dsn = dsn
         self._schema = schema
-        self._bootstrap = bootstrap
+        # The broker: settings (with its security), or a bare PLAINTEXT address.
+        if (kafka is None) == (bootstrap is None):
+            raise ValueError("OutboxRelay: give either kafka (settings) or bootstrap")
+        self._kafka: CommonSettings | str = kafka if kafka is not None else str(bootstrap)
         self._prefix = topic_prefix
         self.settings = settings or RelaySettings()
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -369,9 +374,7 @@ class OutboxRelay:
             while not stop.is_set():
                 try:
                     if producer is None:
-                        producer = reliable_producer(
-                            self._bootstrap, f"{self._schema}-outbox-relay"
-                        )
+                        producer = reliable_producer(self._kafka, f"{self._schema}-outbox-relay")
                         await producer.start()
                     sent = await self._publish_batch(conn, lock, producer)
                     backoff = 0.2

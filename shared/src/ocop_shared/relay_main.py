@@ -27,7 +27,7 @@ async def main(schema: str) -> None:
     relay = OutboxRelay(
         settings.dsn(),
         schema=schema,
-        bootstrap=settings.kafka_bootstrap,
+        kafka=settings,
         topic_prefix=settings.topic_prefix,
         settings=RelaySettings(),
     )

@@ -39,7 +39,7 @@ from ocop_shared.authz import PLATFORM_RULES, AuthorizationTable, api_routes
 from ocop_shared.db import create_pool, is_infrastructure_error
 from ocop_shared.errors import DomainError
 from ocop_shared.inbox import InboxConsumer
-from ocop_shared.kafka import ensure_topics
+from ocop_shared.kafka import ensure_topics, kafka_broker
 from ocop_shared.limits import install_body_limits
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.migrations import ServiceSchema, ensure_database, migrate
@@ -104,6 +104,7 @@ class Service:
     _pool: asyncpg.Pool | None = None
     broker: KafkaBroker | None = None
     relay: OutboxRelay | None = None
+    _subscribed: list[Topic] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     tokens: auth.TokenCache = field(default_factory=auth.TokenCache)
@@ -137,15 +138,16 @@ class Service:
         if s.migrate_on_start:
             await self.migrate()
         self._pool = await create_pool(s.dsn(), min_size=s.pool_min, max_size=s.pool_max)
-        await ensure_topics(s.kafka_bootstrap, s.topic_prefix)
         self.broker = self.build_broker()
+        # The topics it writes and reads: those its Kafka principal may create.
+        await ensure_topics(s, s.topic_prefix, [*self.publishes, *self._subscribed])
         await self.broker.start()
         if self.run_relay:
             # Leadership is a lease on a connection of the relay's own, never the pool's.
             self.relay = OutboxRelay(
                 s.dsn(),
                 schema=self.name,
-                bootstrap=s.kafka_bootstrap,
+                kafka=s,
                 topic_prefix=s.topic_prefix,
                 settings=self.relay_settings,
             )
@@ -168,9 +170,11 @@ class Service:
         """The service's Kafka side: its consumers. (The outbox relay publishes; the AsyncAPI
         document is built from the contracts, ``ocop_shared.asyncapi``.)"""
         s = self.settings
-        broker = KafkaBroker(s.kafka_bootstrap, client_id=self.name, logger=None)
+        broker = kafka_broker(s, client_id=self.name, logger=None)
+        self._subscribed = []
         for sub in self.consumers(self):
             sub.consumer.subscribe(broker, sub.topics, prefix=s.topic_prefix)
+            self._subscribed.extend(sub.topics)
         return broker
 
     async def stop(self) -> None:
