@@ -1,14 +1,19 @@
-"""Events the sales service publishes."""
+"""Events the sales service publishes.
+
+Version 2 of ``sales.sale_refunded`` carries the organizer's approval when a refund goes back
+by another method than the sale was paid with (``approval``; ``None`` otherwise). A version 1
+message still decodes (no approval: refunds then always went back by any method unapproved).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from ocop_shared.events import Event
+from ocop_shared.events import Event, register_upcaster
 from ocop_shared.topics import SALES_SALES, SALES_SESSIONS, Topic
 
 PaymentMethod = Literal["cash", "vietqr", "card", "ewallet"]
@@ -48,8 +53,18 @@ class SaleRecorded(Event):
         return str(self.terminal_id)
 
 
+class RefundApprovalSnapshot(_Snapshot):
+    """An organizer of the fair let this sale be refunded by another method than it was paid."""
+
+    approval_id: UUID
+    approved_by: str
+    reason: str
+    approved_at: datetime
+
+
 class SaleRefunded(Event):
     event_type: ClassVar[str] = "sales.sale_refunded"
+    version: ClassVar[int] = 2
     topic: ClassVar[Topic] = SALES_SALES
     refund_id: UUID
     sale_id: UUID
@@ -59,6 +74,7 @@ class SaleRefunded(Event):
     lines: list[SoldLine]
     total_vnd: int
     method: PaymentMethod
+    approval: RefundApprovalSnapshot | None = None
 
     def partition_key(self) -> str:
         return str(self.terminal_id)
@@ -82,3 +98,10 @@ class SessionClosed(Event):
 
     def partition_key(self) -> str:
         return str(self.terminal_id)
+
+
+def _upcast_refunded_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "approval": None}
+
+
+register_upcaster(SaleRefunded.event_type, 1, _upcast_refunded_v1)
