@@ -3,7 +3,9 @@
 Offsets are committed only after that transaction (faststream ``NACK_ON_ERROR``: on an
 unhandled error the batch is sought back and read again). An event that can never be
 processed (undecodable, unknown version, a handler that fails deterministically) goes to the
-``dead_letters`` table with the reason, and the partition moves on. Only an unreachable
+``dead_letters`` table with the reason, and the partition moves on. So does an event whose
+envelope names a producer other than its topic's owner (``Topic.producer``): the broker's
+ACLs let only the owner write a topic, and this check is the second line behind them. Only an unreachable
 database makes the consumer stop and retry the same messages.
 """
 
@@ -29,9 +31,36 @@ from ocop_shared.db import is_infrastructure_error, is_retryable
 from ocop_shared.events import Envelope, Event, EventDecodeError, decode_event
 from ocop_shared.logging import get_logger
 from ocop_shared.outbox import Causation
-from ocop_shared.topics import Topic
+from ocop_shared.topics import CATALOG, Topic
 
 log = get_logger(__name__)
+
+
+class WrongProducer(EventDecodeError):
+    """An event whose envelope names a producer that does not own its topic."""
+
+
+def topic_owner(topic: str, known: Mapping[str, str] | None = None) -> str | None:
+    """The service that owns a topic (physical name, prefixed or not), or None."""
+    if known and topic in known:
+        return known[topic]
+    exact = CATALOG.get(topic)
+    if exact is not None:
+        return exact.producer
+    # A prefixed name: the catalog topic it ends with (no catalog name ends another).
+    found = [t.producer for t in CATALOG.values() if topic.endswith(t.name)]
+    return found[0] if len(found) == 1 else None
+
+
+def check_producer(topic: str, envelope: Envelope, known: Mapping[str, str] | None = None) -> None:
+    """Raises ``WrongProducer`` unless the envelope's producer owns the topic."""
+    owner = topic_owner(topic, known)
+    if owner is None:
+        raise WrongProducer(f"topic {topic!r} is not in the topic catalog: no owner to check")
+    if envelope.producer != owner:
+        raise WrongProducer(
+            f"producer {envelope.producer!r} does not own topic {topic!r} (its owner: {owner!r})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +101,8 @@ class InboxConsumer:
         self.name = name
         self.handlers = dict(handlers)
         self.max_attempts = max_attempts
+        # Physical topic name -> the service that owns it, for the topics subscribed to.
+        self._owners: dict[str, str] = {}
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -85,6 +116,7 @@ class InboxConsumer:
         prefix: str = "",
         max_records: int = 500,
     ) -> None:
+        self._owners.update({t.physical(prefix): t.producer for t in topics})
         subscriber = broker.subscriber(
             *[t.physical(prefix) for t in topics],
             group_id=prefix + self.name,
@@ -108,6 +140,7 @@ class InboxConsumer:
         for record in records:
             try:
                 envelope, event = decode_event(record.value)
+                check_producer(record.topic, envelope, self._owners)
             except EventDecodeError as exc:
                 await self._dead_letter(record, str(exc))
                 continue
@@ -188,9 +221,10 @@ class InboxConsumer:
         through the same path as a consumed one: its inbox row, then its handler. "applied":
         it took effect now; "already_processed": its inbox row exists (no second effect);
         "not_handled": this consumer has no handler for its type. An undecodable message
-        raises ``EventDecodeError``; a failing handler raises its error (the caller rolls
-        back)."""
+        raises ``EventDecodeError`` (as does one whose producer does not own its topic:
+        ``WrongProducer``); a failing handler raises its error (the caller rolls back)."""
         envelope, event = decode_event(record.value)
+        check_producer(record.topic, envelope, self._owners)
         handler = self.handlers.get(type(event))
         if handler is None:
             return "not_handled"
