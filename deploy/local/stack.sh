@@ -5,8 +5,17 @@
 #   deploy/local/stack.sh start [kafka|postgres]   start (idempotent); returns when ready
 #   deploy/local/stack.sh stop [kafka|postgres]    stop; leaves no process behind
 #   deploy/local/stack.sh status                   what runs, where
+#   deploy/local/stack.sh acls                     grant the Kafka ACLs again (ocop_shared.kafka_acl)
 #
 # Ports and folders come from the environment (defaults match shared settings and compose).
+#
+# Secrets: random ones, written to $STATE/secrets.env (mode 0600) and read from there by
+# ./dev, the services (OCOP_SECRETS_FILE) and the test kit. Kafka authenticates every client
+# with SASL/SCRAM-SHA-512 (one user per service and an admin, created when its storage is
+# formatted) and authorizes with ACLs (granted through the admin client once it is up);
+# PostgreSQL's admin password is random too. A Kafka storage formatted before authentication
+# existed is formatted again (its topics are gone: the services create them again); a
+# PostgreSQL cluster still on the old constant password gets a random one at its next start.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,7 +26,8 @@ KAFKA_PORT=${OCOP_KAFKA_PORT:-29092}
 CONTROLLER_PORT=${OCOP_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
 PG_PORT=${OCOP_PG_PORT:-25432}
 PG_ADMIN=${OCOP_PG_ADMIN_USER:-ocop_admin}
-PG_ADMIN_PASSWORD=${OCOP_PG_ADMIN_PASSWORD:-ocop-dev-admin}
+SECRETS="$STATE/secrets.env"
+KAFKA_USERS=(admin registration booths sales)
 PG_BIN=${OCOP_PG_BIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v postgres || echo /usr/bin/postgres)")}
 KAFKA_HEAP=${OCOP_KAFKA_HEAP:-512m}
 
@@ -26,6 +36,30 @@ LIBS="$KAFKA_DIR/libs"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# --- secrets -----------------------------------------------------------------------------
+
+secret() { [ -f "$SECRETS" ] && sed -n "s/^$1=//p" "$SECRETS" | tail -n1; return 0; }
+
+put_secret() {
+    mkdir -p "$STATE"
+    local tmp
+    tmp=$(umask 077 && mktemp "$STATE/.secrets.XXXXXX")
+    if [ -f "$SECRETS" ]; then
+        grep -v "^$1=" "$SECRETS" >"$tmp" || true
+    else
+        printf '# Secrets of this local stack (deploy/local/stack.sh): random, mode 0600.\n' >"$tmp"
+    fi
+    printf '%s=%s\n' "$1" "$2" >>"$tmp"
+    chmod 600 "$tmp"
+    mv "$tmp" "$SECRETS"
+}
+
+random_secret() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }
+
+python_env() {
+    if [ -x "$REPO/.venv/bin/python" ]; then "$REPO/.venv/bin/python" "$@"; else uv run --frozen python "$@"; fi
+}
 
 # --- Kafka -------------------------------------------------------------------------------
 
@@ -37,6 +71,18 @@ kafka_pid() {
 }
 
 kafka_ready() { python3 "$HERE/kafka_probe.py" 127.0.0.1 "$KAFKA_PORT"; }
+
+# The ACL table of ocop_shared.kafka_acl for the deployment's topics (prefix ""), as admin.
+grant_acls() {
+    local password
+    password=$(secret OCOP_KAFKA_PASSWORD_ADMIN)
+    [ -n "$password" ] || die "no Kafka admin password in $SECRETS"
+    OCOP_ENV=development OCOP_SECRETS_FILE="$SECRETS" OCOP_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
+        OCOP_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT OCOP_KAFKA_USERNAME=admin \
+        OCOP_KAFKA_PASSWORD="$password" OCOP_TOPIC_PREFIX="" \
+        python_env -m ocop_shared.kafka_acl apply --prefix "" \
+        || die "granting Kafka ACLs failed"
+}
 
 kafka_jars() {
     command -v java >/dev/null || die "Java 17 is required to run Kafka (install openjdk-17-jre-headless)."
@@ -59,17 +105,40 @@ start_kafka() {
     fi
     kafka_jars
     mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
-    sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
-        -e "s|@DATA_DIR@|$KAFKA_DIR/data|g" "$HERE/kafka/server.properties.template" \
-        >"$KAFKA_DIR/server.properties"
+    if [ -f "$KAFKA_DIR/data/meta.properties" ] && [ -z "$(secret OCOP_KAFKA_PASSWORD_ADMIN)" ]; then
+        say "kafka storage in $KAFKA_DIR/data has no users (it predates authentication): formatting it again; the services create their topics again"
+        rm -rf "$KAFKA_DIR/data"
+        mkdir -p "$KAFKA_DIR/data"
+    fi
+    local user fresh=0
+    if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+        fresh=1
+        for user in "${KAFKA_USERS[@]}"; do
+            put_secret "OCOP_KAFKA_PASSWORD_${user^^}" "$(random_secret)"
+        done
+        put_secret OCOP_KAFKA_CONTROLLER_PASSWORD "$(random_secret)"
+        put_secret OCOP_KAFKA_SECURITY_PROTOCOL SASL_PLAINTEXT
+    fi
+    (
+        umask 077
+        sed -e "s|@KAFKA_PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" \
+            -e "s|@DATA_DIR@|$KAFKA_DIR/data|g" \
+            -e "s|@ADMIN_PASSWORD@|$(secret OCOP_KAFKA_PASSWORD_ADMIN)|g" \
+            -e "s|@CONTROLLER_PASSWORD@|$(secret OCOP_KAFKA_CONTROLLER_PASSWORD)|g" \
+            "$HERE/kafka/server.properties.template" >"$KAFKA_DIR/server.properties"
+    )
+    chmod 600 "$KAFKA_DIR/server.properties"
     local jvm=(java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=true
         "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.xml" "-Dkafka.logs.dir=$KAFKA_DIR/logs"
         -cp "$LIBS/*")
-    if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
-        local cluster_id
+    if [ "$fresh" = 1 ]; then
+        local cluster_id scram=()
         cluster_id=$("${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
+        for user in "${KAFKA_USERS[@]}"; do
+            scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(secret "OCOP_KAFKA_PASSWORD_${user^^}")]")
+        done
         "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
-            -c "$KAFKA_DIR/server.properties" -g >"$KAFKA_DIR/logs/format.log" 2>&1 \
+            -c "$KAFKA_DIR/server.properties" -g "${scram[@]}" >"$KAFKA_DIR/logs/format.log" 2>&1 \
             || die "formatting Kafka storage failed: see $KAFKA_DIR/logs/format.log"
     fi
     say "starting kafka on 127.0.0.1:$KAFKA_PORT"
@@ -83,7 +152,8 @@ start_kafka() {
         waited=$((waited + 1))
         [ "$waited" -lt 240 ] || die "kafka did not answer within 120 s: see $KAFKA_DIR/logs/"
     done
-    say "kafka ready"
+    grant_acls
+    say "kafka ready (SASL/SCRAM-SHA-512, ACLs; secrets in $SECRETS)"
 }
 
 stop_kafka() {
@@ -117,7 +187,15 @@ fi
 PG_DATA="$PG_DIR/data"
 
 pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
-pg_ready() { PGPASSWORD=$PG_ADMIN_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ADMIN" -d postgres -tAc 'select 1' >/dev/null 2>&1; }
+# The admin password: the environment's, else the secrets file's, else (a cluster created
+# before the secrets file) the old constant, replaced by a random one at the next start.
+pg_password() {
+    if [ -n "${OCOP_PG_ADMIN_PASSWORD:-}" ]; then echo "$OCOP_PG_ADMIN_PASSWORD"; return; fi
+    local recorded
+    recorded=$(secret OCOP_PG_ADMIN_PASSWORD)
+    echo "${recorded:-ocop-dev-admin}"
+}
+pg_ready() { PGPASSWORD=$(pg_password) psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ADMIN" -d postgres -tAc 'select 1' >/dev/null 2>&1; }
 
 start_postgres() {
     [ -x "$PG_BIN/postgres" ] || die "PostgreSQL 15 server binaries not found (set OCOP_PG_BIN or install postgresql-15)."
@@ -128,11 +206,13 @@ start_postgres() {
     fi
     mkdir -p "$PG_DIR"
     [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$PG_DIR"
+    local rotate=0
     if [ ! -f "$PG_DATA/PG_VERSION" ]; then
         say "creating a PostgreSQL cluster in $PG_DATA"
+        [ -n "${OCOP_PG_ADMIN_PASSWORD:-}" ] || put_secret OCOP_PG_ADMIN_PASSWORD "$(random_secret)"
         local pwfile
         pwfile=$(mktemp)
-        printf '%s\n' "$PG_ADMIN_PASSWORD" >"$pwfile"
+        pg_password >"$pwfile"
         [ "$(id -u)" = 0 ] && chown "$PG_OS_USER" "$pwfile"
         as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_ADMIN" --pwfile="$pwfile" -E UTF8 \
             --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 \
@@ -146,6 +226,8 @@ shared_buffers = 256MB
 logging_collector = off
 timezone = 'UTC'
 CONF
+    elif [ -z "${OCOP_PG_ADMIN_PASSWORD:-}" ] && [ -z "$(secret OCOP_PG_ADMIN_PASSWORD)" ]; then
+        rotate=1
     fi
     say "starting postgres on 127.0.0.1:$PG_PORT"
     # Port and socket folder on the command line: they follow the settings, not initdb's day.
@@ -153,6 +235,18 @@ CONF
         || die "postgres did not start: see $PG_DIR/server.log"
     for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
     pg_ready || die "postgres does not answer queries: see $PG_DIR/server.log"
+    if [ "$rotate" = 1 ]; then
+        # Through the server's own socket (local connections are trusted): a random password
+        # replaces the constant one this cluster was created with.
+        local fresh_password
+        fresh_password=$(random_secret)
+        printf "alter role \"%s\" with password '%s';\n" "$PG_ADMIN" "$fresh_password" \
+            | as_pg psql -q -h "$PG_DIR" -p "$PG_PORT" -U "$PG_ADMIN" -d postgres -v ON_ERROR_STOP=1 >/dev/null \
+            || die "could not set a random admin password"
+        put_secret OCOP_PG_ADMIN_PASSWORD "$fresh_password"
+        say "postgres admin password replaced by a random one (in $SECRETS)"
+        pg_ready || die "postgres does not accept its new admin password"
+    fi
     say "postgres ready"
 }
 
@@ -185,5 +279,6 @@ case "$cmd:$what" in
     stop:kafka) stop_kafka ;;
     stop:postgres) stop_postgres ;;
     status:*) status ;;
-    *) echo "usage: $0 start|stop|status [kafka|postgres]" >&2; exit 2 ;;
+    acls:*) grant_acls ;;
+    *) echo "usage: $0 start|stop|status [kafka|postgres] | acls" >&2; exit 2 ;;
 esac
