@@ -38,24 +38,24 @@ async def raw_asyncpg_inserts(pool: asyncpg.Pool, n: int, connections: int = 8) 
         async with pool.acquire() as conn:
             for event in part:
                 async with conn.transaction():
-                    await append(conn, [event], producer="bench", cause=CAUSE)
+                    await append(conn, [event], producer="platform", cause=CAUSE)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker(events[i::connections]) for i in range(connections)))
     return n / (time.perf_counter() - start)
 
 
-async def raw_produce(bootstrap: str, topic: str, n: int) -> float:
+async def raw_produce(kafka: CommonSettings, topic: str, n: int) -> float:
     values = [
         (
             f"k{i % N_KEYS}".encode(),
             encode_event(
-                ProbeHappened(key=f"k{i % N_KEYS}", seq=i), producer="bench", correlation_id="b"
+                ProbeHappened(key=f"k{i % N_KEYS}", seq=i), producer="platform", correlation_id="b"
             )[1],
         )
         for i in range(n)
     ]
-    producer = reliable_producer(bootstrap, "bench-raw")
+    producer = reliable_producer(kafka, "bench-raw")
     await producer.start()
     try:
         start = time.perf_counter()
@@ -67,15 +67,15 @@ async def raw_produce(bootstrap: str, topic: str, n: int) -> float:
 
 
 async def relay_throughput(
-    pool: asyncpg.Pool, dsn: str, bootstrap: str, prefix: str, n: int
+    pool: asyncpg.Pool, dsn: str, kafka: CommonSettings, prefix: str, n: int
 ) -> float:
     await pool.execute("truncate outbox")
     events = [ProbeHappened(key=f"k{i % N_KEYS}", seq=i) for i in range(n)]
     async with pool.acquire() as conn:
         for i in range(0, n, 1000):
             async with conn.transaction():
-                await append(conn, events[i : i + 1000], producer="bench", cause=CAUSE)
-    relay = OutboxRelay(dsn, schema="probe", bootstrap=bootstrap, topic_prefix=prefix)
+                await append(conn, events[i : i + 1000], producer="platform", cause=CAUSE)
+    relay = OutboxRelay(dsn, schema="probe", kafka=kafka, topic_prefix=prefix)
     stop = asyncio.Event()
     start = time.perf_counter()
     task = asyncio.create_task(relay.run(stop))
@@ -88,7 +88,8 @@ async def relay_throughput(
 
 
 async def main() -> None:
-    common = CommonSettings(pg_database=DATABASE)
+    # The probes' topic is the foundation's: the benchmark writes it as the admin.
+    common = CommonSettings(pg_database=DATABASE, kafka_username="admin")
     await ensure_database(common.admin_dsn("postgres"), DATABASE)
     schema = ServiceSchema(
         "probe", "probe-dev-password", Path(__file__).parents[1] / "shared/tests/probe_migrations"
@@ -97,15 +98,13 @@ async def main() -> None:
     settings = ServiceSettings(service="probe", pg_database=DATABASE, db_password=schema.password)
     pool = await create_pool(settings.dsn(), min_size=8, max_size=10)
     prefix = new_prefix()
-    await ensure_topics(common.kafka_bootstrap, prefix, [PLATFORM_PROBES])
+    await ensure_topics(common, prefix, [PLATFORM_PROBES])
     topic = PLATFORM_PROBES.physical(prefix)
     try:
         await pool.execute("truncate outbox")
         insert_rate = await raw_asyncpg_inserts(pool, 10_000)
-        produce_rate = await raw_produce(common.kafka_bootstrap, topic, N_EVENTS)
-        relay_rate = await relay_throughput(
-            pool, settings.dsn(), common.kafka_bootstrap, prefix, N_EVENTS
-        )
+        produce_rate = await raw_produce(common, topic, N_EVENTS)
+        relay_rate = await relay_throughput(pool, settings.dsn(), common, prefix, N_EVENTS)
     finally:
         await pool.execute("truncate outbox")
         await pool.close()

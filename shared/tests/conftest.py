@@ -5,12 +5,11 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from faststream.kafka import KafkaBroker
 
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.db import create_pool
 from ocop_shared.inbox import Delivery, InboxConsumer
-from ocop_shared.kafka import ensure_topics
+from ocop_shared.kafka import ensure_topics, kafka_broker
 from ocop_shared.migrations import ServiceSchema, migrate
 from ocop_shared.settings import CommonSettings, ServiceSettings
 from ocop_shared.topics import PLATFORM_PROBES
@@ -23,7 +22,11 @@ PROBE = ServiceSchema("probe", "probe-dev-password", Path(__file__).parent / "pr
 async def probe_schema(stack_settings: CommonSettings, test_database: str) -> ServiceSettings:
     await migrate(stack_settings.admin_dsn(test_database), PROBE)
     return ServiceSettings(
-        service="probe", env="test", pg_database=test_database, db_password=PROBE.password
+        service="probe",
+        env="test",
+        pg_database=test_database,
+        db_password=PROBE.password,
+        kafka_username="admin",  # the probes' topic is the foundation's: the admin writes it
     )
 
 
@@ -38,7 +41,7 @@ async def probe_pool(probe_schema: ServiceSettings) -> AsyncIterator[asyncpg.Poo
 @pytest.fixture
 async def prefix(stack_settings: CommonSettings) -> str:
     p = new_prefix()
-    await ensure_topics(stack_settings.kafka_bootstrap, p, [PLATFORM_PROBES])
+    await ensure_topics(stack_settings, p, [PLATFORM_PROBES])
     return p
 
 
@@ -66,7 +69,7 @@ def consume_probes(probe_pool: asyncpg.Pool, stack_settings: CommonSettings) -> 
     """Runs an inbox consumer over the probes topic until ``expected`` distinct effects exist."""
 
     async def run(prefix: str, expected: int) -> None:
-        broker = KafkaBroker(stack_settings.kafka_bootstrap, logger=None)
+        broker = kafka_broker(stack_settings, logger=None)
         InboxConsumer(probe_pool, "probe-effects", {ProbeHappened: record_probe}).subscribe(
             broker, [PLATFORM_PROBES], prefix=prefix
         )

@@ -17,6 +17,7 @@ from ocop_shared import auth
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
 from ocop_shared.inbox import Delivery, InboxConsumer
+from ocop_shared.kafka import client_options
 from ocop_shared.service import Service, Subscription, create_app
 from ocop_shared.settings import ServiceSettings
 from ocop_shared.topics import PLATFORM_PROBES
@@ -44,7 +45,7 @@ def consumer(service: Service) -> InboxConsumer:
 
 
 def probe_event(key: str) -> bytes:
-    return encode_event(ProbeHappened(key=key, seq=1), producer="test", correlation_id="c")[1]
+    return encode_event(ProbeHappened(key=key, seq=1), producer="platform", correlation_id="c")[1]
 
 
 class Probe:
@@ -65,7 +66,7 @@ class Probe:
     async def letter_for(self, value: bytes, key: bytes = b"k") -> int:
         """Sends a message and waits for the consumer to set it aside: its letter's id."""
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.service.settings.kafka_bootstrap, enable_idempotence=True
+            **client_options(self.service.settings), enable_idempotence=True
         )
         await producer.start()
         try:

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
 from ocop_shared.inbox import Delivery, InboxConsumer
+from ocop_shared.kafka import client_options
 from ocop_shared.settings import CommonSettings
 from ocop_shared.topics import PLATFORM_PROBES
 from ocop_testkit import read_topic
@@ -24,7 +25,7 @@ ConsumeProbes = Callable[[str, int], Awaitable[None]]
 async def produce(
     settings: CommonSettings, topic: str, messages: list[tuple[bytes, bytes]]
 ) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**client_options(settings), enable_idempotence=True)
     await producer.start()
     try:
         for key, value in messages:
@@ -34,7 +35,7 @@ async def produce(
 
 
 def probe(key: str, seq: int) -> bytes:
-    return encode_event(ProbeHappened(key=key, seq=seq), producer="test", correlation_id="c")[1]
+    return encode_event(ProbeHappened(key=key, seq=seq), producer="platform", correlation_id="c")[1]
 
 
 async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
@@ -44,7 +45,9 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     consume_probes: ConsumeProbes,
 ) -> None:
     key = b"fair-7"  # one key, so all of these share one partition, in this order
-    _, valid = encode_event(ProbeHappened(key="fair-7", seq=1), producer="test", correlation_id="c")
+    _, valid = encode_event(
+        ProbeHappened(key="fair-7", seq=1), producer="platform", correlation_id="c"
+    )
     future_version = orjson.loads(valid)
     future_version["version"] = 99
     bad_payload = orjson.loads(valid)

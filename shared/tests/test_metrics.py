@@ -22,7 +22,7 @@ from prometheus_client.samples import Sample
 from ocop_shared.contracts.platform import ProbeHappened
 from ocop_shared.events import encode_event
 from ocop_shared.inbox import InboxConsumer
-from ocop_shared.kafka import ensure_topics
+from ocop_shared.kafka import client_options, ensure_topics
 from ocop_shared.metrics import exposed_names
 from ocop_shared.service import Service, Subscription, create_app
 from ocop_shared.settings import ServiceSettings
@@ -83,12 +83,12 @@ class Probe:
 
     async def publish(self, *probes: ProbeHappened) -> None:
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.service.settings.kafka_bootstrap, enable_idempotence=True
+            **client_options(self.service.settings), enable_idempotence=True
         )
         await producer.start()
         try:
             for p in probes:
-                value = encode_event(p, producer="test", correlation_id="c")[1]
+                value = encode_event(p, producer="platform", correlation_id="c")[1]
                 await producer.send_and_wait(self.topic, value=value, key=p.key.encode())
         finally:
             await producer.stop()
@@ -97,7 +97,7 @@ class Probe:
 @pytest.fixture
 async def probe(probe_schema: ServiceSettings) -> AsyncIterator[Probe]:
     settings = probe_schema.model_copy(update={"topic_prefix": new_prefix()})
-    await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix, [PLATFORM_PROBES])
+    await ensure_topics(settings, settings.topic_prefix, [PLATFORM_PROBES])
     consumer = f"probe-metrics-{uuid.uuid4().hex[:8]}"
 
     def consumers(service: Service) -> list[Subscription]:

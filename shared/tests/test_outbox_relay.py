@@ -45,7 +45,7 @@ async def commit_probes(
     events = [ProbeHappened(key=k, seq=s) for s in range(per_key) for k in keys]
     for i in range(0, len(events), per_tx):
         async with pool.acquire() as conn, conn.transaction():
-            await append(conn, events[i : i + per_tx], producer="probe", cause=CAUSE)
+            await append(conn, events[i : i + per_tx], producer="platform", cause=CAUSE)
     return len(events)
 
 
@@ -66,7 +66,7 @@ async def running_relay(
     relay = OutboxRelay(
         dsn,
         schema="probe",
-        bootstrap=settings.kafka_bootstrap,
+        kafka=settings,
         topic_prefix=prefix,
         settings=RelaySettings(poll_seconds=0.5, batch_size=batch_size),
     )
@@ -93,12 +93,12 @@ async def test_rolled_back_transaction_publishes_nothing_and_committed_one_is_pu
     with contextlib.suppress(RuntimeError):
         async with probe_pool.acquire() as conn, conn.transaction():
             await append(
-                conn, [ProbeHappened(key="rolled-back", seq=0)], producer="probe", cause=CAUSE
+                conn, [ProbeHappened(key="rolled-back", seq=0)], producer="platform", cause=CAUSE
             )
             raise RuntimeError("the state change failed")
     async with probe_pool.acquire() as conn, conn.transaction():
         [event_id] = await append(
-            conn, [ProbeHappened(key="fair-42", seq=1)], producer="probe", cause=CAUSE
+            conn, [ProbeHappened(key="fair-42", seq=1)], producer="platform", cause=CAUSE
         )
 
     async with running_relay(relay_dsn, stack_settings, prefix):
@@ -160,7 +160,7 @@ async def test_concurrent_writers_committing_out_of_order_skip_no_event(
 
     async def slow_writer() -> None:
         async with probe_pool.acquire() as conn, conn.transaction():
-            await append(conn, [ProbeHappened(key="slow", seq=0)], producer="probe", cause=CAUSE)
+            await append(conn, [ProbeHappened(key="slow", seq=0)], producer="platform", cause=CAUSE)
             slow_has_id.set()
             await release_slow.wait()
 
@@ -202,7 +202,7 @@ async def test_broker_stopped_for_ten_seconds_loses_nothing(
                     await append(
                         conn,
                         [ProbeHappened(key=k, seq=seq) for k in keys],
-                        producer="probe",
+                        producer="platform",
                         cause=CAUSE,
                     )
                 await asyncio.sleep(1.0)
@@ -253,6 +253,7 @@ async def test_relay_killed_mid_batch_then_restarted_delivers_everything(
         "OCOP_ENV": "test",
         "OCOP_PG_DATABASE": probe_schema.pg_database,
         "OCOP_DB_PASSWORD": "probe-dev-password",
+        "OCOP_KAFKA_USERNAME": "admin",
         "OCOP_TOPIC_PREFIX": prefix,
         "OCOP_LOG_LEVEL": "WARNING",
     }

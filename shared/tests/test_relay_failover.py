@@ -94,7 +94,7 @@ async def lease_free(probe_pool: asyncpg.Pool) -> AsyncIterator[None]:
 async def commit_round(pool: asyncpg.Pool, seq: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await append(
-            conn, [ProbeHappened(key=k, seq=seq) for k in KEYS], producer="probe", cause=CAUSE
+            conn, [ProbeHappened(key=k, seq=seq) for k in KEYS], producer="platform", cause=CAUSE
         )
 
 
@@ -164,7 +164,7 @@ async def test_a_leader_whose_connection_hangs_is_replaced_within_15_s_and_nothi
     hung = OutboxRelay(
         through_proxy,
         schema="probe",
-        bootstrap=stack_settings.kafka_bootstrap,
+        kafka=stack_settings,
         topic_prefix=prefix,
         settings=RelaySettings(),
         holder="hung",
@@ -172,7 +172,7 @@ async def test_a_leader_whose_connection_hangs_is_replaced_within_15_s_and_nothi
     healthy = OutboxRelay(
         probe_schema.dsn(),
         schema="probe",
-        bootstrap=stack_settings.kafka_bootstrap,
+        kafka=stack_settings,
         topic_prefix=prefix,
         settings=RelaySettings(),
         holder="healthy",
@@ -216,6 +216,7 @@ def relay_process(probe_schema: ServiceSettings, prefix: str) -> subprocess.Pope
         "OCOP_ENV": "test",
         "OCOP_PG_DATABASE": probe_schema.pg_database,
         "OCOP_DB_PASSWORD": "probe-dev-password",
+        "OCOP_KAFKA_USERNAME": "admin",
         "OCOP_TOPIC_PREFIX": prefix,
         "OCOP_LOG_LEVEL": "WARNING",
     }
@@ -295,7 +296,7 @@ async def test_a_relay_whose_lease_was_taken_marks_nothing_and_stops_publishing(
     relay = OutboxRelay(
         probe_schema.dsn(),
         schema="probe",
-        bootstrap=stack_settings.kafka_bootstrap,
+        kafka=stack_settings,
         topic_prefix=prefix,
         settings=FAST,
         holder="fenced",
@@ -337,7 +338,7 @@ async def test_a_relay_stopped_cleanly_hands_over_at_once(
         return OutboxRelay(
             probe_schema.dsn(),
             schema="probe",
-            bootstrap=stack_settings.kafka_bootstrap,
+            kafka=stack_settings,
             topic_prefix=prefix,
             settings=RelaySettings(),  # an 8 s lease: handing over must not wait for it
             holder=holder,

@@ -22,7 +22,8 @@ import httpx
 import pytest
 
 from ocop_cli.client import Endpoints
-from ocop_shared.settings import CommonSettings
+from ocop_shared import kafka_acl
+from ocop_shared.settings import CommonSettings, read_secrets_file
 from ocop_testkit import STACK, TEST_DATABASE, new_prefix
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,6 +68,30 @@ class Kafka:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        """Its users' passwords and security protocol (stack.sh writes them when it formats
+        the broker's storage): the services get theirs, the test's ACL step the admin's."""
+        found = read_secrets_file(self.state / "secrets.env")
+        return {k: v for k, v in found.items() if k.startswith("OCOP_KAFKA_")}
+
+    def admin(self, prefix: str) -> CommonSettings:
+        secrets = self.secrets
+        return CommonSettings(
+            env="test",
+            kafka_bootstrap=self.bootstrap,
+            kafka_security_protocol=secrets.get("OCOP_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),  # type: ignore[arg-type]
+            kafka_username=kafka_acl.ADMIN,
+            kafka_password=secrets.get("OCOP_KAFKA_PASSWORD_ADMIN"),  # type: ignore[arg-type]
+            topic_prefix=prefix,
+        )
+
+    def grant(self, prefix: str) -> None:
+        """The ACL table for the test's topic prefix on this broker."""
+        admin = self.admin(prefix)
+        if admin.kafka_security_protocol != "PLAINTEXT":
+            asyncio.run(kafka_acl.apply(admin, prefix))
 
     def __call__(self, command: str) -> None:
         """``start`` (returns when the broker answers) or ``stop``."""
@@ -115,7 +140,9 @@ class Processes:
 
     def env(self, replica: str) -> dict[str, str]:
         return {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if not k.startswith("OCOP_KAFKA_")},
+            # This broker's users: each service connects as itself (ServiceSettings).
+            **self.kafka.secrets,
             "OCOP_ENV": "test",
             "OCOP_PG_DATABASE": DATABASE,
             "OCOP_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
@@ -239,6 +266,7 @@ def services(
 
     asyncio.run(fresh_database())
     processes = Processes(tmp_path_factory.mktemp("e2e-logs"), new_prefix(), kafka)
+    kafka.grant(processes.prefix)
     replicas = [r for s in SERVICES for r in processes.replicas(s)]
     try:
         # One at a time, a moment apart: start-up is light on two cores that way (replicas

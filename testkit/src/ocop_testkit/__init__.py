@@ -1,7 +1,12 @@
 """pytest fixtures for tests against the real stack: Kafka and PostgreSQL from deploy/local.
 
 The session starts the local stack (idempotent), creates a fresh test database, and gives
-each test run its own topic prefix, so runs never see each other's messages.
+each test run its own topic prefix, so runs never see each other's messages. Tests run in
+the ``test`` environment with the local stack's secrets (``OCOP_SECRETS_FILE``, by default
+``$OCOP_STATE_DIR/secrets.env`` or ``.local/secrets.env``). The services' own code connects
+to Kafka as the service's principal; the kit's helpers read as ``admin`` and publish as the
+topic's owner, and the session grants the ACL table for its topic prefix
+(``ocop_shared.kafka_acl``), taking it away at the end.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import subprocess
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -19,11 +25,68 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from ocop_shared import kafka_acl
+from ocop_shared.kafka import client_options
 from ocop_shared.settings import CommonSettings
 
 REPO = Path(__file__).resolve().parents[3]  # testkit/src/ocop_testkit
 STACK = REPO / "deploy" / "local" / "stack.sh"
 TEST_DATABASE = os.environ.get("OCOP_TEST_DATABASE", "ocop_test")
+STATE = Path(os.environ.get("OCOP_STATE_DIR") or REPO / ".local")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Fail closed stays the default everywhere else: the tests say where they run.
+    os.environ.setdefault("OCOP_ENV", "test")
+    os.environ.setdefault("OCOP_SECRETS_FILE", str(STATE / "secrets.env"))
+
+
+# Topic prefixes whose ACLs this session granted on the test stack's broker.
+_granted: list[str] = []
+
+
+def _admin_settings(prefix: str = "") -> CommonSettings:
+    return CommonSettings(env="test", kafka_username=kafka_acl.ADMIN, topic_prefix=prefix)
+
+
+def _run_apart(work: Callable[[], Any]) -> Any:
+    """Runs a coroutine function to completion on a loop of its own thread (callers may be
+    inside a running loop)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(work())
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="ocop-testkit-acls")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def grant_prefix(prefix: str) -> None:
+    """Grants the ACL table (``ocop_shared.kafka_acl``) for a topic prefix on the test
+    stack's broker, so the services' principals can use that prefix's topics and groups;
+    taken away when the session ends. Nothing to do on a broker without authentication."""
+    admin = _admin_settings(prefix)
+    if admin.kafka_security_protocol == "PLAINTEXT" or prefix in _granted:
+        return
+    _run_apart(lambda: kafka_acl.apply(admin, prefix))
+    _granted.append(prefix)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    async def remove_all() -> None:
+        while _granted:
+            prefix = _granted.pop()
+            with contextlib.suppress(Exception):
+                await kafka_acl.remove(_admin_settings(prefix), prefix)
+
+    _run_apart(remove_all)
 
 
 def stack(*args: str) -> None:
@@ -39,7 +102,12 @@ _PREFIXES: set[str] = set()
 def stack_settings() -> Iterator[CommonSettings]:
     if os.environ.get("OCOP_TEST_STACK", "start") == "start":
         stack("start")
-    settings = CommonSettings(env="test", pg_database=TEST_DATABASE, topic_prefix=new_prefix())
+    settings = CommonSettings(
+        env="test",
+        pg_database=TEST_DATABASE,
+        topic_prefix=new_prefix(),
+        kafka_username=kafka_acl.ADMIN,
+    )
     yield settings
     if _PREFIXES:
         with contextlib.suppress(Exception):
@@ -49,7 +117,7 @@ def stack_settings() -> Iterator[CommonSettings]:
 async def _delete_topics(settings: CommonSettings, prefixes: list[str]) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(settings))
     await admin.start()
     try:
         doomed = [t for t in await admin.list_topics() if t.startswith(tuple(prefixes))]
@@ -57,6 +125,15 @@ async def _delete_topics(settings: CommonSettings, prefixes: list[str]) -> None:
             await admin.delete_topics(doomed)
     finally:
         await admin.close()
+
+
+def kafka_options(kafka: CommonSettings | str, user: str = kafka_acl.ADMIN) -> dict[str, Any]:
+    """aiokafka's connection arguments for the test stack's broker (or settings) as ``user``
+    (by default the admin, a super user)."""
+    settings = kafka if isinstance(kafka, CommonSettings) else CommonSettings(
+        env="test", kafka_bootstrap=kafka
+    )  # fmt: skip
+    return client_options(settings.kafka_as(user))
 
 
 @pytest.fixture(scope="session")
@@ -71,21 +148,25 @@ async def test_database(stack_settings: CommonSettings) -> str:
 
 
 def new_prefix() -> str:
+    """A fresh topic prefix: its ACLs granted (``grant_prefix``), its topics deleted and its
+    ACLs taken away when the session ends."""
     prefix = f"t{uuid.uuid4().hex[:10]}."
     _PREFIXES.add(prefix)
+    grant_prefix(prefix)
     return prefix
 
 
 async def read_topic(
-    bootstrap: str,
+    bootstrap: str | CommonSettings,
     topic: str,
     *,
     until: Callable[[list[Any]], bool],
     timeout: float = 60.0,
 ) -> list[Any]:
-    """Reads a topic from the beginning (no group) until ``until(records)`` or the timeout."""
+    """Reads a topic from the beginning (no group, as the admin) until ``until(records)`` or
+    the timeout."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+        **kafka_options(bootstrap), enable_auto_commit=False, auto_offset_reset="earliest"
     )
     await consumer.start()
     records: list[Any] = []
@@ -180,31 +261,36 @@ async def running_app(app: Any) -> AsyncIterator[Any]:
 
 
 async def publish_events(
-    settings: CommonSettings, events: list[Any], *, producer_name: str = "test"
+    settings: CommonSettings, events: list[Any], *, producer_name: str | None = None
 ) -> None:
-    """Publishes events as their producing service's relay would: envelope, topic, key."""
+    """Publishes events as their producing service's relay would: envelope, topic, key, and
+    the owner's Kafka principal (``producer_name`` names another producer in the envelope)."""
     from aiokafka import AIOKafkaProducer
 
     from ocop_shared.events import encode_event
 
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_idempotence=True, linger_ms=5
-    )
-    await producer.start()
-    try:
-        futures = []
-        for event in events:
-            _, raw = encode_event(event, producer=producer_name, correlation_id="test")
-            futures.append(
-                await producer.send(
-                    settings.topic_prefix + event.topic.name,
-                    raw,
-                    key=event.partition_key().encode(),
+    owners = list(dict.fromkeys(e.topic.producer for e in events))
+    for owner in owners:
+        producer = AIOKafkaProducer(
+            **kafka_options(settings, owner), enable_idempotence=True, linger_ms=5
+        )
+        await producer.start()
+        try:
+            futures = []
+            for event in events:
+                if event.topic.producer != owner:
+                    continue
+                _, raw = encode_event(event, producer=producer_name or owner, correlation_id="test")
+                futures.append(
+                    await producer.send(
+                        settings.topic_prefix + event.topic.name,
+                        raw,
+                        key=event.partition_key().encode(),
+                    )
                 )
-            )
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
+            await asyncio.gather(*futures)
+        finally:
+            await producer.stop()
 
 
 def certified_product(
