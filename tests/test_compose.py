@@ -34,6 +34,7 @@ def env_of(service: dict[str, Any]) -> dict[str, str]:
 def test_the_three_services_their_migrations_and_the_infrastructure_are_there() -> None:
     assert set(COMPOSE["services"]) == {
         "kafka",
+        "kafka-acls",
         "postgres",
         "registration",
         "booths",
@@ -73,8 +74,12 @@ def test_each_service_matches_its_code(name: str) -> None:
     assert migrate["command"] == ["python", "-m", f"ocop_{name}", "migrate"]
     assert service["depends_on"][f"migrate-{name}"]["condition"] == "service_completed_successfully"
     assert env_of(migrate)["OCOP_DB_PASSWORD"] == env["OCOP_DB_PASSWORD"]
-    # The default password here is the one the service assumes in development.
-    assert env["OCOP_DB_PASSWORD"].endswith(f":-{name}-dev-password}}")
+    # Production refuses default secrets: compose requires each one (deploy/docker/secrets.sh).
+    for variable in ("OCOP_DB_PASSWORD", "OCOP_ADMIN_TOKEN", "OCOP_KAFKA_PASSWORD"):
+        assert env[variable].startswith("${OCOP_") and ":?" in env[variable], variable
+    # Its own Kafka principal, once the ACLs are granted.
+    assert env["OCOP_KAFKA_USERNAME"] == name
+    assert service["depends_on"]["kafka-acls"]["condition"] == "service_completed_successfully"
 
 
 def test_infrastructure_agrees_with_the_local_stack() -> None:
@@ -95,6 +100,25 @@ def test_infrastructure_agrees_with_the_local_stack() -> None:
         and "PLAINTEXT://kafka:9092" in env_of(kafka)["KAFKA_ADVERTISED_LISTENERS"]
     )
     assert shared["OCOP_PG_HOST"] == "postgres" and shared["OCOP_PG_PORT"] == "5432"
+
+
+def test_kafka_authenticates_and_authorizes_and_no_secret_has_a_default() -> None:
+    kafka = env_of(COMPOSE["services"]["kafka"])
+    assert "PLAINTEXT:PLAINTEXT" not in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    start = COMPOSE["services"]["kafka"]["command"][-1]
+    script = REPO / "deploy/docker/kafka" / start.removeprefix("/ocop/")
+    text = script.read_text()
+    for user in ("admin", "registration", "booths", "sales"):
+        assert f'--add-scram "SCRAM-SHA-512=[name={user},' in text
+    acls = COMPOSE["services"]["kafka-acls"]
+    assert acls["command"] == ["python", "-m", "ocop_shared.kafka_acl", "apply", "--prefix", ""]
+    assert env_of(acls)["OCOP_KAFKA_USERNAME"] == "admin"
+    assert importlib.util.find_spec("ocop_shared.kafka_acl") is not None
+    assert COMPOSE["x-service-env"]["OCOP_KAFKA_SECURITY_PROTOCOL"] != "PLAINTEXT"
+    text = (REPO / "docker-compose.yml").read_text()
+    assert not re.search(r"\$\{OCOP_[A-Z_]*(PASSWORD|TOKEN)[A-Z_]*:-", text)
 
 
 def test_what_the_environment_sets_does_not_change_the_check(
