@@ -249,9 +249,15 @@ def page(web: System, browser: Any, request: pytest.FixtureRequest) -> Iterator[
     tab = context.new_page()
     documents: set[str] = set()
     logged: list[tuple[str, str]] = []
+    # A page answered 4xx on purpose, or an htmx form's 422 swapped in (its error summary).
     tab.on(
         "response",
-        lambda r: documents.add(r.url) if r.request.resource_type == "document" else None,
+        lambda r: (
+            documents.add(r.url)
+            if r.request.resource_type == "document"
+            or (r.status == 422 and r.request.headers.get("hx-request") == "true")
+            else None
+        ),
     )
     tab.on(
         "console",

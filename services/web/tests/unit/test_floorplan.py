@@ -284,12 +284,18 @@ def test_a_booths_panel_is_a_page_without_javascript_and_a_fragment_with_htmx(
     booths.load()
     booths.occupant[booth_id(1)] = HTX_A
     booths.status[booth_id(1)] = "assigned"
-    booths.audit(booth_id(1), "assigned", "allocation", HTX_A)
+    booths.audit(
+        booth_id(1),
+        "assigned",
+        f"allocation {RUN}: 4★, queue place 1 of 2 (star, then application time); 1 standard booth A1",
+        HTX_A,
+    )
     full = organizer.get(booth_url(1))
     assert full.status_code == 200
     assert "<html" in full.text and "ocop-booth--selected" in full.text
     assert 'data-testid="panel-occupant">HTX Chè Đường Hoa' in full.text
     assert "Đã phân: HTX Chè Đường Hoa" in full.text  # the history, with its name
+    assert "Phân bổ: 4★, thứ 1/2 trong hàng đợi" in full.text  # and its reason in words
     fragment = organizer.get(
         booth_url(1), headers={"HX-Request": "true", "HX-Target": "booth-panel"}
     )

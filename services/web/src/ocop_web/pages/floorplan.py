@@ -202,6 +202,34 @@ def add_refusal(form: FormState, error: ApiError, fields: Iterable[str] = ()) ->
     form.errors.setdefault(key, refusal_text(error))
 
 
+# The reasons booths writes itself into a booth's history (an organizer's own are kept).
+HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^allocation \S+: (?P<why>.+)$"), N_("Allocation: %(why)s")),
+    (
+        re.compile(r"^offered from the waitlist \(rank (?P<rank>\d+)\)$"),
+        N_("Offered from the waitlist (rank %(rank)s)"),
+    ),
+    (re.compile(r"^hold given up$"), N_("The exhibitor gave the hold up")),
+    (re.compile(r"^hold expired$"), N_("The hold expired")),
+    (re.compile(r"^payment deadline passed$"), N_("The payment deadline passed")),
+    (re.compile(r"^self-service hold$"), N_("Held by the exhibitor on the plan")),
+    (re.compile(r"^paid$"), N_("Paid")),
+)
+
+
+def history_reason(text: str) -> str:
+    for pattern, message in HISTORY_REASONS:
+        found = pattern.match(text)
+        if found:
+            values = found.groupdict()
+            if "why" in values:
+                from ocop_web.pages.allocation import explain
+
+                values["why"] = explain(values["why"])
+            return gettext(message) % values
+    return text
+
+
 # ---------------------------------------------------------------------------------------
 # The drawing
 
@@ -484,7 +512,7 @@ async def _plan_page(
             "panel": panel,
             "import_form": import_form or FormState.of(IMPORT_FIELDS),
             "problems": problems or [],
-            "notice": notice_of(query.get("done", ""), query),
+            "notice": None if panel else notice_of(query.get("done", ""), query),
             **LABELS,
         },
         status_code=status_code,
@@ -630,6 +658,7 @@ async def _panel(viewer: Viewer, fair_id: str, booth_id: str) -> dict[str, Any]:
         actions += ["move", "swap"]
     for h in history:
         h["exhibitor_name"] = names.get(str(h.get("exhibitor_id") or ""), "")
+        h["reason"] = history_reason(str(h.get("reason", "")))
     return {
         "booth": booth,
         "zone": zones.get(str(booth["zone"]), {"code": booth["zone"], "name": booth["zone"]}),
