@@ -69,6 +69,9 @@ def has_control_characters(text: str, *, allow_newlines: bool = False) -> bool:
 
 def clean_text(text: str, *, allow_newlines: bool = False, allow_empty: bool = False) -> str:
     """NFC, trimmed, without control characters; refuses text that shows nothing."""
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        # A lone surrogate (JSON's "\ud800") is no character: it cannot even be encoded.
+        raise ValueError("must be valid Unicode text")
     text = unicodedata.normalize("NFC", text).strip()
     if has_control_characters(text, allow_newlines=allow_newlines):
         raise ValueError("must not contain control characters")

@@ -84,6 +84,7 @@ def test_text_is_nfc_visible_and_free_of_control_characters() -> None:
     refused("name", " \u2060\ufeff ")
     assert "control" in refused("name", "Mật\x00ong")
     refused("name", "a\nb")
+    assert "valid Unicode" in refused("name", "M\ud800t")  # a lone surrogate
     refused("name", "x" * 201)
     refused("name", 12)  # not text
     assert Body.model_validate({"q": ""}).q == ""
