@@ -23,6 +23,13 @@ from ocop_shared.service import CorrelationMiddleware
 from ocop_web import assets, i18n
 from ocop_web.api import ApiError, Clients, SignedOut, Unavailable
 from ocop_web.pages import account, home
+from ocop_web.pages import (
+    exhibitor_fairs,
+    exhibitor_org,
+    exhibitor_products,
+    exhibitor_sales,
+    exhibitor_signup,
+)
 from ocop_web.pages import console as console_pages
 from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import review as review_pages
@@ -36,6 +43,13 @@ from ocop_web.templating import environment, render
 log = get_logger(__name__)
 
 # Page areas: add your router here (one module per area under pages/).
+EXHIBITOR_ROUTERS = [
+    exhibitor_signup.router,
+    exhibitor_org.router,
+    exhibitor_products.router,
+    exhibitor_fairs.router,
+    exhibitor_sales.router,
+]
 ROUTERS = [
     home.router,
     account.router,
@@ -44,6 +58,7 @@ ROUTERS = [
     console_pages.router,
     fairs_pages.router,
     review_pages.router,
+    *EXHIBITOR_ROUTERS,
 ]
 
 

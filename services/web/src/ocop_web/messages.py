@@ -55,6 +55,53 @@ BY_CODE: dict[str, str] = {
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
+    # exhibitor portal: sign-up, products, applications (pages/exhibitor_*.py)
+    ("kind", "missing"): N_("Select the kind of organization"),
+    ("kind", "literal_error"): N_("Select the kind of organization"),
+    ("name", "missing"): N_("Enter the name"),
+    ("province", "missing"): N_("Enter the province or city"),
+    ("tax_code", "value_error"): N_(
+        "Enter a real tax code: 10 digits, or 10 digits, a dash and 3 digits for a branch. Cooperatives and enterprises must give it"
+    ),
+    ("tax_code", "conflict"): N_(
+        "This tax code is already registered. Ask the person who manages that organization's account to invite you"
+    ),
+    ("phone", "value_error"): N_(
+        "Enter a Vietnamese phone number, for example 0912 345 678 or +84 912 345 678"
+    ),
+    ("email", "string_pattern_mismatch"): N_(
+        "Enter an email address in the correct format, like an.nguyen@example.vn"
+    ),
+    ("owner_name", "missing"): N_("Enter your full name"),
+    ("owner_email", "email_or_phone"): N_(
+        "Enter your email address or your phone number: you sign in with it"
+    ),
+    ("owner_email", "value_error"): N_(
+        "Enter an email address in the correct format, like an.nguyen@example.vn"
+    ),
+    ("owner_email", "conflict"): N_(
+        "This email address already has an account. Sign in with it, or give another one"
+    ),
+    ("owner_phone", "value_error"): N_(
+        "Enter a Vietnamese phone number, for example 0912 345 678 or +84 912 345 678"
+    ),
+    ("owner_phone", "conflict"): N_(
+        "This phone number already has an account. Sign in with it, or give another one"
+    ),
+    ("owner_password", "missing"): N_("Choose a password"),
+    ("owner_password", "value_error"): N_(
+        "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
+    ),
+    ("member_ids", "choose_holders"): N_("Select at least one holder to invite"),
+    ("product_ids", "choose_products"): N_("Select at least one product to show"),
+    ("group", "missing"): N_("Select the product group"),
+    ("gtin", "value_error"): N_(
+        "Enter the 13 digits under the barcode exactly: the last digit does not match the others"
+    ),
+    ("list_price_vnd", "missing"): N_("Enter the list price"),
+    ("list_price_vnd", "int_parsing"): N_("Enter the list price in đồng, for example 120.000"),
+    ("unit", "missing"): N_("Enter the unit of sale"),
+    ("count", "int_parsing"): N_("Enter the number of booths as a whole number, like 1"),
     ("login", "missing"): N_("Enter your email address or phone number"),
     ("login", "string_too_short"): N_("Enter your email address or phone number"),
     ("password", "missing"): N_("Enter your password"),

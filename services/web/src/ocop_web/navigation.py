@@ -25,6 +25,13 @@ class NavItem:
 # Page areas: add one line each (href, label, roles), in the order they appear.
 ITEMS: list[NavItem] = [
     NavItem("/", N_("Home")),
+    # exhibitor portal (pages/exhibitor_*.py)
+    NavItem("/exhibitor", N_("Overview"), roles=frozenset({"exhibitor"})),
+    NavItem("/exhibitor/products", N_("Products"), roles=frozenset({"exhibitor"})),
+    NavItem("/exhibitor/fairs", N_("Apply"), roles=frozenset({"exhibitor"})),
+    NavItem("/exhibitor/applications", N_("Applications"), roles=frozenset({"exhibitor"})),
+    NavItem("/exhibitor/sales", N_("Sales"), roles=frozenset({"exhibitor"})),
+    NavItem("/exhibitor/organization", N_("Organization"), roles=frozenset({"exhibitor"})),
     NavItem("/organizer/fairs", N_("Fairs"), roles=frozenset({"organizer", "admin"})),
     NavItem("/organizer/floorplans", N_("Floor plans"), roles=frozenset({"organizer", "admin"})),
 ]

@@ -84,7 +84,8 @@ def test_validation_errors_land_on_their_fields() -> None:
         )
     )
     assert form.error("login") == "Nhập địa chỉ email hoặc số điện thoại của bạn"
-    assert form.error("owner_password") == "Kiểm tra lại mật khẩu"
+    # the field's own words (messages.BY_FIELD: the sign-up's password) before the generic ones
+    assert str(form.error("owner_password")).startswith("Chọn mật khẩu mạnh hơn")
     # a field the form does not have: in the summary, linking nowhere
     assert [name for name, _ in form.summary()] == [None, "login", "owner_password"]
 
@@ -97,7 +98,7 @@ def test_domain_refusals_land_on_their_field_or_the_whole_form() -> None:
             409, {"detail": "already registered", "code": "already_registered", "field": "tax_code"}
         )
     )
-    assert form.error("tax_code") == "Tax code đã được đăng ký"  # the label as the page gave it
+    assert form.error("tax_code") == "Mã số thuế đã được đăng ký"  # the label, translated
     whole = FormState.of(FIELDS)
     whole.add_api_error(
         ApiError(429, {"detail": "slow down", "code": "too_many_attempts"}, {"retry-after": "8"})
