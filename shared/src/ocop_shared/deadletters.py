@@ -38,6 +38,7 @@ from ocop_shared.db import is_infrastructure_error, is_retryable
 from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.events import Envelope, EventDecodeError, decode_event
 from ocop_shared.inbox import InboxConsumer, ReplayOutcome
+from ocop_shared.inputs import INT64_MAX
 from ocop_shared.logging import get_logger
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def router(consumer: ConsumerLookup) -> APIRouter:
 
     routes = APIRouter(prefix="/admin/dead-letters", tags=["dead letters"])
     Admin = Annotated[auth.Principal, Depends(require("admin"))]
-    LetterId = Annotated[int, Path(ge=1)]
+    LetterId = Annotated[int, Path(ge=1, le=INT64_MAX)]
     errors: dict[int | str, dict[str, Any]] = {
         401: {"model": ErrorOut, "description": "no token, or not a valid one"},
         403: {"model": ErrorOut, "description": "not an admin"},
@@ -158,9 +159,11 @@ def router(consumer: ConsumerLookup) -> APIRouter:
     async def list_dead_letters(
         request: Request,
         _admin: Admin,
-        consumer_name: Annotated[str | None, Query(alias="consumer")] = None,
+        consumer_name: Annotated[str | None, Query(alias="consumer", max_length=200)] = None,
         status: Literal["open", "replayed", "discarded", "all"] = "open",
-        after: Annotated[int, Query(ge=0, description="the id to list after (paging)")] = 0,
+        after: Annotated[
+            int, Query(ge=0, le=INT64_MAX, description="the id to list after (paging)")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> DeadLetterPage:
         """Dead letters in id order, open ones unless `status` says otherwise, optionally of

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictInt
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StrictInt, WithJsonSchema
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -38,7 +38,8 @@ Vnd = Annotated[StrictInt, Field(ge=0, le=VND_MAX, description="integer VND (Ä‘á
 # Query parameters arrive as text; these bound what they may become.
 QueryInt32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
 QueryCount = Annotated[int, Field(ge=0, le=INT32_MAX)]
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# Strict: "12.000" and true are not numbers (an integer still is).
+FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
 
 def _within_days(value: date) -> date:
@@ -97,18 +98,31 @@ def text(
             raise ValueError(f"must be at most {max_length} characters")
         return cleaned
 
+    documented = {"type": "string", "maxLength": max_length}
+    if not allow_empty:
+        documented["minLength"] = 1
     return Annotated[
         str,
         BeforeValidator(_strict_str),
         AfterValidator(clean),
-        Field(max_length=max_length * 4),  # a cheap bound before normalization
+        # A cheap bound before normalization (decomposed input is longer than its NFC).
+        Field(max_length=max_length * 4),
+        WithJsonSchema(documented),  # what the client must respect
     ]
 
 
-Name = text(200)
-Note = text(2000, allow_newlines=True)
-Reason = text(500, allow_newlines=True)
-SearchText = text(100, allow_empty=True)
+# mypy cannot follow a type built at run time: it sees these as str. A service's own alias
+# does the same: ``if TYPE_CHECKING: Code = str`` / ``else: Code = text(20)``.
+if TYPE_CHECKING:
+    Name = str
+    Note = str
+    Reason = str
+    SearchText = str
+else:
+    Name = text(200)
+    Note = text(2000, allow_newlines=True)
+    Reason = text(500, allow_newlines=True)
+    SearchText = text(100, allow_empty=True)
 
 T = TypeVar("T")
 

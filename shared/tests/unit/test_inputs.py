@@ -63,6 +63,9 @@ def test_integers_are_strict_and_bounded() -> None:
 def test_floats_are_finite() -> None:
     refused("x", math.nan)
     refused("x", math.inf)
+    refused("x", "12.000")
+    refused("x", True)
+    assert Body.model_validate({"x": 3}).x == 3.0
     assert Body.model_validate_json('{"x": 1.5}').x == 1.5
     with pytest.raises(ValidationError):
         Body.model_validate_json('{"x": NaN}')
@@ -89,6 +92,11 @@ def test_text_is_nfc_visible_and_free_of_control_characters() -> None:
     refused("name", 12)  # not text
     assert Body.model_validate({"q": ""}).q == ""
     refused("tags", ["a", "b", "c", "d"])
+
+
+def test_text_documents_its_real_bounds() -> None:
+    name = Body.model_json_schema()["properties"]["name"]
+    assert name["maxLength"] == 200 and name["minLength"] == 1
 
 
 def test_like_wildcards_are_escaped() -> None:
