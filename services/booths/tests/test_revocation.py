@@ -14,7 +14,7 @@ from ocop_shared.contracts.identity import CredentialsRevoked
 from ocop_shared.events import Event, encode_event
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_testkit import publish_events, wait_for
+from ocop_testkit import kafka_options, publish_events, wait_for
 from ocop_testkit.identity import issued_credential
 
 BoothFair = Any
@@ -23,7 +23,7 @@ BoothFair = Any
 async def _publish(settings: CommonSettings, event: Event) -> uuid.UUID:
     """Publishes one event as registration's relay would; its envelope's id."""
     envelope, raw = encode_event(event, producer="registration", correlation_id="test")
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka_options(settings, "registration"), enable_idempotence=True)
     await producer.start()
     try:
         await producer.send_and_wait(

@@ -22,7 +22,7 @@ from ocop_shared.contracts.identity import CredentialsRevoked
 from ocop_shared.events import Event, encode_event
 from ocop_shared.service import Service
 from ocop_shared.settings import CommonSettings
-from ocop_testkit import running_app, wait_for
+from ocop_testkit import kafka_options, running_app, wait_for
 
 Upstream = Any
 Replica = tuple[Service, httpx.AsyncClient]
@@ -44,7 +44,7 @@ async def publish_one(settings: CommonSettings, event: Event) -> uuid.UUID:
     """Publishes as registration's relay would; answers the envelope's id (the inbox's key)."""
     event_id = uuid.uuid4()
     _, raw = encode_event(event, producer="registration", correlation_id="test", event_id=event_id)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(settings, "registration"))
     await producer.start()
     try:
         await producer.send_and_wait(
