@@ -7,11 +7,14 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEV_SECRET = "dev-web-secret-not-for-production"
+
 
 class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OCOP_", extra="ignore")
 
-    env: Literal["development", "test", "production"] = "development"
+    # Fails closed like the services: a deployment that forgets OCOP_ENV is production.
+    env: Literal["development", "test", "production"] = "production"
     service: str = "web"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -33,10 +36,14 @@ class WebSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _secret(self) -> WebSettings:
-        if self.web_secret is None:
-            if self.env == "production":
-                raise ValueError("missing secret in production: OCOP_WEB_SECRET")
-            self.web_secret = SecretStr("dev-web-secret-not-for-production")
+        if self.env == "production":
+            secret = self.web_secret.get_secret_value() if self.web_secret else ""
+            if len(secret) < 32 or secret == DEV_SECRET:
+                raise ValueError(
+                    "missing or weak secret in production: OCOP_WEB_SECRET (32+ random characters)"
+                )
+        elif self.web_secret is None:
+            self.web_secret = SecretStr(DEV_SECRET)
         return self
 
     def service_urls(self) -> dict[str, str]:
