@@ -13,6 +13,7 @@ from ocop_registration.domain.delegations import Membership
 from ocop_registration.domain.exhibitors import Contact, Exhibitor
 from ocop_registration.domain.text import fold
 from ocop_shared.db import NamedQuery
+from ocop_shared.inputs import escape_like
 
 SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.commune, e.phone,
        e.address, e.email,
@@ -78,12 +79,12 @@ class PostgresExhibitors:
     ) -> list[Exhibitor]:
         rows = await self.conn.fetch(
             SELECT
-            + """ where e.name_folded like '%' || $1 || '%'
+            + """ where e.name_folded like '%' || $1 || '%' escape '\\'
                     and ($3::text is null or exists (
                           select 1 from applications a join fairs f using (fair_id)
                            where a.exhibitor_id = e.exhibitor_id and f.organizer_id = $3))
                   order by e.name limit $2""",
-            folded,
+            escape_like(folded),
             limit,
             applied_to,
         )

@@ -23,6 +23,7 @@ from ocop_registration.domain.products import (
 )
 from ocop_registration.domain.text import fold
 from ocop_shared.db import NamedQuery
+from ocop_shared.inputs import escape_like
 
 SELECT = """select p.product_id, p.holder_id, p.name, p.product_group, p.taxonomy, p.gtin, p.unit,
        p.list_price_vnd, c.certificate_id, c.number, c.star, c.issuing_level, c.issuing_body,
@@ -114,11 +115,11 @@ class PostgresProducts:
     ) -> list[Product]:
         rows = await self.conn.fetch(
             SELECT
-            + """ where p.name_folded like '%' || $1 || '%'
+            + """ where p.name_folded like '%' || $1 || '%' escape '\\'
                     and ($2::int is null or p.product_group = $2)
                     and ($3::uuid is null or p.holder_id = $3)
                   order by p.name limit $4""",
-            folded,
+            escape_like(folded),
             group,
             holder_id,
             limit,
