@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -36,7 +37,10 @@ async def apply(
 
 @router.get("/fairs/{fair_id}/applications", response_model=list[ApplicationForReview])
 async def fair_applications(
-    fair_id: UUID, principal: Caller, uow: Uow, status: str | None = None
+    fair_id: UUID,
+    principal: Caller,
+    uow: Uow,
+    status: Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"] | None = None,
 ) -> list[ApplicationForReview]:
     """The review queue, with each holder's results at past fairs (from the sales service)."""
     queue = await uow.read(lambda repos: queries.review_queue(repos, principal, fair_id, status))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.identity_schemas import SessionInfo, SignedUp, SignUp, UserOut
@@ -16,6 +16,7 @@ from ocop_registration.adapters.http.schemas import (
     ListingOut,
     MembersAdd,
     MembershipOut,
+    checks,
 )
 from ocop_registration.adapters.http.sessions import Policy
 from ocop_registration.application import clock
@@ -23,16 +24,22 @@ from ocop_registration.application.commands import delegations
 from ocop_registration.application.commands import exhibitors as commands
 from ocop_registration.application.queries import exhibitors as queries
 from ocop_registration.domain.exhibitors import Contact, ExhibitorDraft
+from ocop_shared import ratelimit
 from ocop_shared.authz import Caller
+from ocop_shared.inputs import SearchText
 
 router = APIRouter(tags=["exhibitors"])
 
 
 @router.post("/exhibitors", status_code=201, response_model=SignedUp)
-async def register_exhibitor(body: SignUp, uow: Uow, policy: Policy, cause: Cause) -> SignedUp:
+async def register_exhibitor(
+    request: Request, body: SignUp, uow: Uow, policy: Policy, cause: Cause
+) -> SignedUp:
     """Sign-up of an OCOP holder or a delegation with its owner's account; answers with the
     owner's first session (its token shown once). A tax code already registered is not taken
-    over (409): its owner, or the platform for a register's holder, invites people."""
+    over (409): its owner, or the platform for a register's holder, invites people. Sign-ups
+    are rate limited per client address (429 with Retry-After)."""
+    await ratelimit.enforce(request, "sign_up")
     draft = ExhibitorDraft(
         kind=body.kind,
         name=body.name,
@@ -59,11 +66,11 @@ async def register_exhibitor(body: SignUp, uow: Uow, policy: Policy, cause: Caus
 async def search_exhibitors(
     principal: Caller,
     uow: Uow,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Annotated[str, *checks(SearchText), Query()] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ExhibitorOut]:
     """An organizer's search among the exhibitors that applied to its fairs (the admin: all);
-    with or without Vietnamese diacritics."""
+    with or without Vietnamese diacritics (``%`` and ``_`` match themselves)."""
     found = await uow.read(lambda repos: queries.search_exhibitors(repos, principal, q, limit))
     return [ExhibitorOut.of(e) for e in found]
 
@@ -71,12 +78,12 @@ async def search_exhibitors(
 @router.get("/directory/exhibitors", response_model=list[ListingOut])
 async def directory(
     uow: Uow,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Annotated[str, *checks(SearchText), Query()] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ListingOut]:
     """The public directory: name, kind, province and the products certified now (name, group,
     star, valid until); never tax code, phone, e-mail or address. Matches with or without
-    Vietnamese diacritics."""
+    Vietnamese diacritics (``%`` and ``_`` match themselves)."""
     found = await uow.read(lambda repos: queries.directory(repos, q, limit))
     return [ListingOut.of(entry) for entry in found]
 

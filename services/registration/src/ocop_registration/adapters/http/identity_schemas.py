@@ -8,9 +8,15 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-from ocop_registration.adapters.http.schemas import ExhibitorCreate, ExhibitorOut, Strict
+from ocop_registration.adapters.http.schemas import (
+    ExhibitorCreate,
+    ExhibitorOut,
+    Phone,
+    Strict,
+    checks,
+)
 from ocop_registration.application.commands.credentials import OpenedSession
 from ocop_registration.application.queries.identity import SessionView
 from ocop_registration.domain.identity import (
@@ -25,12 +31,17 @@ from ocop_registration.domain.identity import (
     User,
 )
 from ocop_registration.domain.text import nfc
+from ocop_shared.inputs import text
 
-Name = Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=200)]
-# Checked by the policy (domain/passwords.py), which names the field and the reason.
+# Issue 11's input classes (``ocop_shared.inputs``): text NFC, without control characters,
+# not blank, bounded; a refusal is a 422 naming the field.
+Name = Annotated[str, *checks(text(200)), AfterValidator(nfc)]
+# Checked by the policy (domain/passwords.py), which names the field and the reason; only
+# bounded here (any character may be part of a password; it is only ever hashed).
 Password = Annotated[str, Field(max_length=1000)]
-Login = Annotated[str, Field(min_length=1, max_length=254, description="email or phone number")]
-Code = Annotated[str, Field(min_length=1, max_length=100)]
+Login = Annotated[str, *checks(text(254)), Field(description="email or phone number")]
+Code = Annotated[str, *checks(text(100))]
+OrganizationId = Annotated[str, *checks(text(100))]
 
 SHOWN_ONCE = "shown once; only a hash is stored"
 
@@ -39,8 +50,8 @@ class AccountIn(Strict):
     """A new person: email or phone (or both) to sign in with, and a password."""
 
     name: Name
-    email: Annotated[str, Field(max_length=254)] | None = None
-    phone: Annotated[str, Field(max_length=30)] | None = None
+    email: Annotated[str, *checks(text(254))] | None = None
+    phone: Phone | None = None
     password: Password
 
     def draft(self) -> AccountDraft:
@@ -56,7 +67,10 @@ class SignUp(ExhibitorCreate):
 class SignIn(Strict):
     login: Login
     password: Password
-    organization_id: Annotated[str, Field(max_length=100)] | None = None
+    organization_id: OrganizationId | None = Field(
+        default=None,
+        description="which of the person's organizations; needed when they have several",
+    )
 
 
 class PasswordChange(Strict):
@@ -72,7 +86,7 @@ class PasswordReset(Strict):
 
 class OrganizationCreate(Strict):
     kind: Literal["organizer", "certifier", "inspector"]
-    organization_id: Annotated[str, Field(min_length=2, max_length=63)]
+    organization_id: Annotated[str, *checks(text(63)), Field(min_length=2)]
     name: Name
     province: Name | None = None
     level: Literal["provincial", "central"] | None = None
@@ -94,7 +108,7 @@ class InvitationAccept(Strict):
 
 class ApiKeyCreate(Strict):
     label: Name
-    expires_in_days: Annotated[int, Field(ge=1, le=365)]
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=365)]
 
 
 # --- answers -------------------------------------------------------------------------------

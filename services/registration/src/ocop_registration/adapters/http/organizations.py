@@ -4,9 +4,10 @@ issue reset codes and API keys; members see their organization."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.identity_schemas import (
@@ -30,6 +31,10 @@ from ocop_registration.application.queries import identity as queries
 from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["organizations"])
+
+# An organization's id in a path: bounded (the ids are slugs of at most 63 characters, an
+# exhibitor's a UUID); control characters never reach here (``inputs.ControlCharacterGuard``).
+OrganizationId = Annotated[str, Path(min_length=1, max_length=100)]
 
 
 @router.post("/organizations", status_code=201, response_model=OrganizationCreated)
@@ -58,7 +63,9 @@ async def create_organization(
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationDetail)
-async def get_organization(organization_id: str, principal: Caller, uow: Uow) -> OrganizationDetail:
+async def get_organization(
+    organization_id: OrganizationId, principal: Caller, uow: Uow
+) -> OrganizationDetail:
     view = await uow.read(lambda repos: queries.organization(repos, principal, organization_id))
     return OrganizationDetail(
         organization=OrganizationOut.of(view.organization),
@@ -67,14 +74,21 @@ async def get_organization(organization_id: str, principal: Caller, uow: Uow) ->
 
 
 @router.get("/organizations/{organization_id}/members", response_model=list[MemberOut])
-async def list_members(organization_id: str, principal: Caller, uow: Uow) -> list[MemberOut]:
+async def list_members(
+    organization_id: OrganizationId, principal: Caller, uow: Uow
+) -> list[MemberOut]:
     view = await uow.read(lambda repos: queries.organization(repos, principal, organization_id))
     return [MemberOut.of(m) for m in view.members]
 
 
 @router.delete("/organizations/{organization_id}/members/{user_id}", status_code=204)
 async def remove_member(
-    organization_id: str, user_id: UUID, principal: Caller, uow: Uow, tokens: Tokens, cause: Cause
+    organization_id: OrganizationId,
+    user_id: UUID,
+    principal: Caller,
+    uow: Uow,
+    tokens: Tokens,
+    cause: Cause,
 ) -> Response:
     """An owner removes a member, or a member leaves; their sessions for it end at once."""
     await uow.run(
@@ -91,7 +105,7 @@ async def remove_member(
     response_model=CodeOut,
 )
 async def issue_reset_code(
-    organization_id: str, user_id: UUID, principal: Caller, uow: Uow, cause: Cause
+    organization_id: OrganizationId, user_id: UUID, principal: Caller, uow: Uow, cause: Cause
 ) -> CodeOut:
     """A one-time code (valid 1 hour) the member sets a new password with
     (``POST /password-resets``)."""
@@ -108,7 +122,11 @@ async def issue_reset_code(
     response_model=InvitationIssued,
 )
 async def invite(
-    organization_id: str, body: InvitationCreate, principal: Caller, uow: Uow, cause: Cause
+    organization_id: OrganizationId,
+    body: InvitationCreate,
+    principal: Caller,
+    uow: Uow,
+    cause: Cause,
 ) -> InvitationIssued:
     """A one-time invitation code (valid 7 days) to join as owner or staff."""
     issued = await uow.run(
@@ -122,7 +140,7 @@ async def invite(
 
 @router.get("/organizations/{organization_id}/invitations", response_model=list[InvitationOut])
 async def list_invitations(
-    organization_id: str, principal: Caller, uow: Uow
+    organization_id: OrganizationId, principal: Caller, uow: Uow
 ) -> list[InvitationOut]:
     found = await uow.read(lambda repos: queries.invitations(repos, principal, organization_id))
     now = clock.now()
@@ -131,7 +149,7 @@ async def list_invitations(
 
 @router.delete("/organizations/{organization_id}/invitations/{invitation_id}", status_code=204)
 async def withdraw_invitation(
-    organization_id: str, invitation_id: UUID, principal: Caller, uow: Uow, cause: Cause
+    organization_id: OrganizationId, invitation_id: UUID, principal: Caller, uow: Uow, cause: Cause
 ) -> Response:
     await uow.run(
         lambda u: commands.withdraw_invitation(
@@ -146,7 +164,7 @@ async def withdraw_invitation(
     "/organizations/{organization_id}/api-keys", status_code=201, response_model=ApiKeyIssued
 )
 async def create_api_key(
-    organization_id: str, body: ApiKeyCreate, principal: Caller, uow: Uow, cause: Cause
+    organization_id: OrganizationId, body: ApiKeyCreate, principal: Caller, uow: Uow, cause: Cause
 ) -> ApiKeyIssued:
     """A key for an integration: it acts in the organization's role, as staff, until it
     expires (at most 365 days) or is revoked. Shown once."""
@@ -160,14 +178,21 @@ async def create_api_key(
 
 
 @router.get("/organizations/{organization_id}/api-keys", response_model=list[ApiKeyOut])
-async def list_api_keys(organization_id: str, principal: Caller, uow: Uow) -> list[ApiKeyOut]:
+async def list_api_keys(
+    organization_id: OrganizationId, principal: Caller, uow: Uow
+) -> list[ApiKeyOut]:
     found = await uow.read(lambda repos: queries.api_keys(repos, principal, organization_id))
     return [ApiKeyOut.of(k) for k in found]
 
 
 @router.delete("/organizations/{organization_id}/api-keys/{key_id}", status_code=204)
 async def revoke_api_key(
-    organization_id: str, key_id: UUID, principal: Caller, uow: Uow, tokens: Tokens, cause: Cause
+    organization_id: OrganizationId,
+    key_id: UUID,
+    principal: Caller,
+    uow: Uow,
+    tokens: Tokens,
+    cause: Cause,
 ) -> Response:
     """Revoked here at once, and announced: booths and sales drop it too."""
     await uow.run(
@@ -180,7 +205,7 @@ async def revoke_api_key(
 
 @router.post("/organizations/{organization_id}/suspension", response_model=OrganizationOut)
 async def suspend(
-    organization_id: str, _admin: Caller, uow: Uow, tokens: Tokens, cause: Cause
+    organization_id: OrganizationId, _admin: Caller, uow: Uow, tokens: Tokens, cause: Cause
 ) -> OrganizationOut:
     """Every credential of the organization is revoked everywhere; its people cannot sign in
     for it until it is reinstated."""
@@ -193,7 +218,7 @@ async def suspend(
 
 @router.delete("/organizations/{organization_id}/suspension", response_model=OrganizationOut)
 async def reinstate(
-    organization_id: str, _admin: Caller, uow: Uow, cause: Cause
+    organization_id: OrganizationId, _admin: Caller, uow: Uow, cause: Cause
 ) -> OrganizationOut:
     """Its people may sign in again (credentials revoked by the suspension stay revoked)."""
     organization = await uow.run(lambda u: commands.reinstate(u, organization_id), cause=cause)

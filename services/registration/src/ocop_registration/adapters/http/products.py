@@ -17,6 +17,7 @@ from ocop_registration.adapters.http.schemas import (
     RegisteredProductOut,
     Revocation,
     RevocationResult,
+    checks,
 )
 from ocop_registration.application.access import authority_of, holder_of
 from ocop_registration.application.commands import certificates
@@ -24,6 +25,7 @@ from ocop_registration.application.commands import products as commands
 from ocop_registration.application.queries import products as queries
 from ocop_registration.domain.products import CertificateDraft, ProductChanges, ProductDraft
 from ocop_shared.authz import Caller
+from ocop_shared.inputs import QueryInt32, SearchText
 
 router = APIRouter()
 
@@ -54,12 +56,13 @@ async def register_product(
 @router.get("/products", response_model=list[ProductOut], tags=["products"])
 async def search_products(
     uow: Uow,
-    q: Annotated[str, Query(max_length=100)] = "",
-    group: int | None = None,
+    q: Annotated[str, *checks(SearchText), Query()] = "",
+    group: Annotated[QueryInt32 | None, Query()] = None,
     holder_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ProductOut]:
-    """Public catalogue search; matches with or without Vietnamese diacritics."""
+    """Public catalogue search; matches with or without Vietnamese diacritics (``%`` and
+    ``_`` match themselves)."""
     found = await uow.read(
         lambda repos: queries.search_products(
             repos, q, group=group, holder_id=holder_id, limit=limit

@@ -2,17 +2,35 @@
 (an event's payload may change without the API changing, and the other way round). Unknown
 fields are refused, and server-owned fields (status, star of a product, reviewer) are simply
 not part of any client's body. Answers are read off the domain's entities (``from_attributes``):
-an answer shows the fields it declares, nothing an entity gains later."""
+an answer shows the fields it declares, nothing an entity gains later.
+
+Every request value goes through issue 11's input classes (``ocop_shared.inputs``), so a bad
+value is a 422 naming its field before any rule or lookup: integers strict (``"12.000"`` and
+``"5"`` are refused, not read as 12 or 5) and bounded to their column (``Int32`` for
+``integer`` columns, ``Vnd`` for money); dates and times within 2000..2100 (``Day``,
+``FairTime``); text NFC, without control characters, not blank once invisible characters are
+removed, and bounded; every list bounded. Absent and null are not empty: an optional field
+left out or null means "none" (no barcode, no tax code), ``""`` is an error naming it. In a
+PATCH, null clears a field that may be empty (commune, phone, e-mail, address, traceability
+URL) and is refused, naming the field, for one that may not (names, unit, price)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, get_args
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
 from ocop_registration.domain.text import nfc
+from ocop_shared.inputs import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    Day,
+    Int32,
+    Vnd,
+    text,
+)
 
 FairKind = Literal["fair", "exhibition", "promotion_week", "showroom"]
 ExhibitorKind = Literal[
@@ -20,8 +38,64 @@ ExhibitorKind = Literal[
 ]
 BoothType = Literal["standard", "corner", "premium", "outdoor"]
 
-Text = Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=300)]
-LongText = Annotated[str, AfterValidator(nfc), Field(max_length=2000)]
+
+def checks(input_class: Any) -> tuple[Any, ...]:
+    """The validators and bounds of an input class ``ocop_shared.inputs`` builds at run time
+    (``text(n)``, ``SearchText``): mypy cannot read ``text(n)`` as a type, so an alias is
+    written ``Annotated[str, *checks(text(n))]``, the same class, a ``str`` to mypy."""
+    return get_args(input_class)[1:]
+
+
+# Names as people read them: NFC, inner spaces collapsed (``nfc``), something visible.
+Text = Annotated[str, *checks(text(300)), AfterValidator(nfc)]
+LongText = Annotated[str, *checks(text(2000, allow_newlines=True))]  # reasons
+Address = Annotated[str, *checks(text(2000, allow_newlines=True, allow_empty=True))]
+Notes = Address
+Number = Annotated[str, *checks(text(60))]  # a certificate's or a decision's number
+Unit = Annotated[str, *checks(text(30))]
+Gtin = Annotated[str, *checks(text(32))]  # 13 digits, spaces allowed (the rule reads them)
+TaxCode = Annotated[str, *checks(text(20))]
+Phone = Annotated[str, *checks(text(30))]
+Email = Annotated[str, *checks(text(254)), Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Taxonomy = Annotated[str, *checks(text(20))]
+Zone = Annotated[str, *checks(text(20))]
+
+MAX_RULE_GROUPS = 50
+MAX_CERTIFICATES_REVOKED = 5000
+MAX_MEMBERS_INVITED = 500
+MAX_PRODUCTS_SHOWN = 200
+
+
+def _within_years(moment: datetime) -> datetime:
+    if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise ValueError(f"must be between {EARLIEST_DAY:%d/%m/%Y} and {LATEST_DAY:%d/%m/%Y}")
+    return moment
+
+
+# A fair's schedule: local time in Viet Nam unless it carries an offset (``inputs.Moment``
+# requires one), within 2000..2100 like every moment: year 1 read as Viet Nam's time
+# overflowed on its way to UTC.
+FairTime = Annotated[datetime, AfterValidator(_within_years)]
+
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("cannot be cleared; leave the field out to keep it")
+    return value
+
+
+# A PATCH field that may be left out but not cleared: to pydantic it is the class itself,
+# with null refused first, naming the field (a default of None is never validated, so leaving
+# it out still works; the schema shows no null); to mypy it is optional, as it is once parsed.
+NOT_NULL = BeforeValidator(_not_null)
+if TYPE_CHECKING:
+    KeptText = str | None
+    KeptUnit = str | None
+    KeptVnd = int | None
+else:
+    KeptText = Annotated[Text, NOT_NULL]
+    KeptUnit = Annotated[Unit, NOT_NULL]
+    KeptVnd = Annotated[Vnd, NOT_NULL]
 
 
 class Strict(BaseModel):
@@ -29,12 +103,15 @@ class Strict(BaseModel):
 
 
 class RulesIn(Strict):
-    min_star: int = 3
-    product_groups: list[int] = [1, 2, 3, 4, 5, 6]
-    taxonomy: str = "2023"
-    max_booths_per_holder: int = 2
-    subsidy_percent: int = 0
-    subsidy_max_booths: int = 0
+    """Strict and bounded here; their ranges (3-5 stars, groups of the taxonomy, a percent)
+    are the rules' own checks (``domain.fairs.check_rules``), which name the field too."""
+
+    min_star: Int32 = 3
+    product_groups: Annotated[list[Int32], Field(max_length=MAX_RULE_GROUPS)] = [1, 2, 3, 4, 5, 6]
+    taxonomy: Taxonomy = "2023"
+    max_booths_per_holder: Int32 = 2
+    subsidy_percent: Int32 = 0
+    subsidy_max_booths: Int32 = 0
 
 
 class FairCreate(Strict):
@@ -42,12 +119,12 @@ class FairCreate(Strict):
     kind: FairKind
     venue: Text
     province: Text
-    starts_at: datetime = Field(
+    starts_at: FairTime = Field(
         description="local time in Asia/Ho_Chi_Minh unless an offset is given"
     )
-    ends_at: datetime
-    applications_open_at: datetime
-    applications_close_at: datetime
+    ends_at: FairTime
+    applications_open_at: FairTime
+    applications_close_at: FairTime
     rules: RulesIn = Field(default_factory=RulesIn)
 
 
@@ -58,73 +135,79 @@ class FairAction(Strict):
 class ExhibitorCreate(Strict):
     kind: ExhibitorKind
     name: Text
-    tax_code: str | None = None
+    tax_code: TaxCode | None = Field(default=None, description="null or left out: none")
     province: Text
     commune: Text | None = None
-    address: LongText = ""
-    phone: str | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    address: Address = ""
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class ExhibitorUpdate(Strict):
-    name: Text | None = None
-    province: Text | None = None
+    """The fields set change; null clears commune, address, phone and e-mail."""
+
+    name: KeptText = None
+    province: KeptText = None
     commune: Text | None = None
-    address: LongText | None = None
-    phone: str | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    address: Address | None = None
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class MembersAdd(Strict):
-    member_ids: Annotated[list[UUID], Field(min_length=1, max_length=500)]
+    member_ids: Annotated[list[UUID], Field(min_length=1, max_length=MAX_MEMBERS_INVITED)]
 
 
 class ProductCreate(Strict):
     name: Text
     taxonomy: Literal["2023", "2019"] = "2023"
-    group: int
-    gtin: str | None = None
-    unit: Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=30)]
-    list_price_vnd: int
+    group: Int32
+    gtin: Gtin | None = Field(
+        default=None, description='GTIN-13; null or left out: no barcode ("" is an error)'
+    )
+    unit: Unit
+    list_price_vnd: Vnd
     traceability_url: HttpUrl | None = None
 
 
 class ProductUpdate(Strict):
-    name: Text | None = None
-    unit: Annotated[str, AfterValidator(nfc), Field(min_length=1, max_length=30)] | None = None
-    list_price_vnd: int | None = None
+    """The fields set change; null clears only the traceability URL."""
+
+    name: KeptText = None
+    unit: KeptUnit = None
+    list_price_vnd: KeptVnd = None
     traceability_url: HttpUrl | None = None
 
 
 class CertificateCreate(Strict):
-    number: Annotated[str, Field(min_length=1, max_length=60)]
-    star: int
+    number: Number
+    star: Int32
     issuing_level: Literal["central", "province", "district", "commune"]
     issuing_body: Text
-    decision_number: Annotated[str, Field(min_length=1, max_length=60)]
-    decision_date: date
-    valid_from: date
-    valid_to: date | None = Field(
-        default=None, description="defaults to 36 months after valid_from"
-    )
+    decision_number: Number
+    decision_date: Day
+    valid_from: Day
+    valid_to: Day | None = Field(default=None, description="defaults to 36 months after valid_from")
 
 
 class Revocation(Strict):
-    decision_number: Annotated[str, Field(min_length=1, max_length=60)]
+    decision_number: Number
     reason: LongText
-    certificate_numbers: Annotated[list[str], Field(min_length=1, max_length=5000)]
+    certificate_numbers: Annotated[
+        list[Number], Field(min_length=1, max_length=MAX_CERTIFICATES_REVOKED)
+    ]
 
 
 class BoothRequestIn(Strict):
-    count: int
+    count: Int32
     booth_type: BoothType = "standard"
-    zone: str | None = None
-    product_group: int | None = None
-    notes: str = ""
+    zone: Zone | None = None
+    product_group: Int32 | None = None
+    notes: Notes = ""
 
 
 class ApplicationCreate(Strict):
-    product_ids: Annotated[list[UUID], Field(min_length=1, max_length=200)]
+    product_ids: Annotated[list[UUID], Field(min_length=1, max_length=MAX_PRODUCTS_SHOWN)]
     booth_request: BoothRequestIn
 
 

@@ -85,6 +85,19 @@ async def check_password_of(
     return Checked(user)
 
 
+class ChooseOrganization(InvalidField):
+    """A person of several organizations signed in without naming one: 422 naming
+    ``organization_id``, with the memberships to choose from (only ever returned once the
+    password was verified)."""
+
+    def __init__(self, memberships: Sequence[Membership]) -> None:
+        ids = ", ".join(m.organization.organization_id for m in memberships)
+        super().__init__(
+            "organization_id", f"member of several organizations; say which one of: {ids}"
+        )
+        self.memberships = list(memberships)
+
+
 def choose_membership(memberships: Sequence[Membership], organization_id: str | None) -> Membership:
     if organization_id is not None:
         for m in memberships:
@@ -98,10 +111,7 @@ def choose_membership(memberships: Sequence[Membership], organization_id: str | 
     elif not memberships:
         raise InvalidField("organization_id", "this account belongs to no organization")
     else:
-        ids = ", ".join(m.organization.organization_id for m in memberships)
-        raise InvalidField(
-            "organization_id", f"member of several organizations; say which one of: {ids}"
-        )
+        raise ChooseOrganization(memberships)
     if chosen.organization.suspended:
         raise Forbidden("this organization is suspended", field="organization_id")
     return chosen
