@@ -696,8 +696,10 @@ def sale(
         }
         for p in picked
     ]
-    if rng.random() < 0.2:
-        lines[0]["discount_vnd"] = min(10_000, lines[0]["unit_price_vnd"] * lines[0]["quantity"])
+    if rng.random() < 0.2:  # a fair's promotion: at most 10,000 ₫ and a tenth off, with why
+        list_value = lines[0]["unit_price_vnd"] * lines[0]["quantity"]
+        lines[0]["discount_vnd"] = min(10_000, list_value // 10)
+        lines[0]["discount_reason"] = "Khuyến mãi hội chợ"
     total = sum(
         line["quantity"] * line["unit_price_vnd"] - line.get("discount_vnd", 0) for line in lines
     )
