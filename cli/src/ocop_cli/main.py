@@ -512,7 +512,7 @@ def enrol_terminal(fair_id: str, booth_id: str, label: str = "Quầy", token: To
 @app.command("simulate-day")
 def simulate_day(sales: int = 1000, token: Token = None) -> None:
     """Simulate a fair day of sales on the demo fair's tills (the organizer's session reads
-    what each till may sell)."""
+    what each till may sell: --token, else the demo organizer's, whoever is signed in)."""
     state = saved()
     if not state:
         console.print("[red]run 'ocop demo load' first[/red]")
@@ -520,13 +520,14 @@ def simulate_day(sales: int = 1000, token: Token = None) -> None:
     with bar() as progress:
         task = progress.add_task("sales", total=sales)
 
-        async def work(client: Client, tok: str) -> int:
+        async def work(client: Client) -> int:
+            tok = token or await demo_person(client, "organizer")
             loaded = demo.Loaded(**{**saved(), "organizer_token": tok})
             return await demo.simulate_sales(
                 client, loaded, sales, progress=lambda _s, d, _t: progress.update(task, completed=d)
             )
 
-        recorded = as_caller(token, work)
+        recorded = run(work)
     console.print(f"{recorded} sales recorded")
 
 
