@@ -102,6 +102,35 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("list_price_vnd", "int_parsing"): N_("Enter the list price in đồng, for example 120.000"),
     ("unit", "missing"): N_("Enter the unit of sale"),
     ("count", "int_parsing"): N_("Enter the number of booths as a whole number, like 1"),
+    # joining an organization with an invitation code (pages/exhibitor_signup.py)
+    ("new_code", "missing"): N_("Enter the invitation code"),
+    ("existing_code", "missing"): N_("Enter the invitation code"),
+    ("new_code", "value_error"): N_(
+        "This code does not work: it may be mistyped, used already, withdrawn or expired. Ask for a new one"
+    ),
+    ("existing_code", "value_error"): N_(
+        "This code does not work: it may be mistyped, used already, withdrawn or expired. Ask for a new one"
+    ),
+    ("account_name", "missing"): N_("Enter your full name"),
+    ("account_email", "email_or_phone"): N_(
+        "Enter your email address or your phone number: you sign in with it"
+    ),
+    ("account_email", "value_error"): N_(
+        "Enter an email address in the correct format, like an.nguyen@example.vn"
+    ),
+    ("account_email", "conflict"): N_(
+        "This email address already has an account. Sign in with it, or give another one"
+    ),
+    ("account_phone", "value_error"): N_(
+        "Enter a Vietnamese phone number, for example 0912 345 678 or +84 912 345 678"
+    ),
+    ("account_phone", "conflict"): N_(
+        "This phone number already has an account. Sign in with it, or give another one"
+    ),
+    ("account_password", "missing"): N_("Choose a password"),
+    ("account_password", "value_error"): N_(
+        "Choose a stronger password: 10 to 128 characters, not a common password, not your email or phone number"
+    ),
     ("login", "missing"): N_("Enter your email address or phone number"),
     ("login", "string_too_short"): N_("Enter your email address or phone number"),
     ("password", "missing"): N_("Enter your password"),

@@ -104,6 +104,7 @@ class Portal:
     calls: list[httpx.Request] = field(default_factory=list)
     booth_taken_meanwhile: bool = False
     sales: list[dict[str, Any]] = field(default_factory=list)
+    joined: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def organization_id(self) -> str:
@@ -129,6 +130,12 @@ class Portal:
         body: dict[str, Any] = json.loads(request.content) if request.content else {}
         if (method, path) == ("POST", "/exhibitors"):
             return self.sign_up(body)
+        if (method, path) == ("POST", "/invitations/accept"):
+            if body.get("code") != "MOT-LAN-DUY-NHAT-42":
+                return problem(422, "no such invitation code", "value_error", "code")
+            self.joined.append(body)
+            m = self.membership()
+            return httpx.Response(201, json={**session_body([m], m), "token": TOKEN})
         if (method, path) == ("GET", "/fairs"):
             return httpx.Response(200, json=[FAIR])
         if (method, path) == ("GET", f"/fairs/{FAIR_ID}"):

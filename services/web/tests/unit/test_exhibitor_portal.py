@@ -189,6 +189,32 @@ def test_signing_up_signs_in_and_forgets_the_draft(web: TestClient, portal: Port
     assert home.status_code == 200 and 'data-testid="welcome"' in home.text
 
 
+def test_joining_with_an_invitation_code(web: TestClient, portal: Portal) -> None:
+    page = web.get("/join")
+    assert page.status_code == 200 and "Tham gia bằng mã mời" in page.text
+    wrong = post(
+        web,
+        "/join",
+        {"new_code": "SAI", "account_name": "Lê Thị Cúc", "account_phone": "0912345678",
+         "account_password": PASSWORD},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    assert "Mã này không dùng được" in wrong.text and 'id="new_code-error"' in wrong.text
+    assert PASSWORD not in wrong.text and not portal.joined
+    existing = post(
+        web, "/join", {"has_account": "1", "existing_code": "", "login": "", "password": ""}
+    )
+    assert "Nhập mã mời" in existing.text and 'id="login-error"' in existing.text
+    joined = post(
+        web,
+        "/join",
+        {"new_code": "MOT-LAN-DUY-NHAT-42", "account_name": "Lê Thị Cúc",
+         "account_phone": "0912345678", "account_password": PASSWORD},
+    )  # fmt: skip
+    assert joined.status_code == 303 and f"ocop_session={TOKEN}" in joined.headers["set-cookie"]
+    assert portal.joined[0]["account"]["phone"] == "0912345678"
+
+
 # --- organization ------------------------------------------------------------------------------
 
 

@@ -261,3 +261,88 @@ def _refused(request: Request, refused: ApiError, draft: dict[str, str]) -> Resp
     response = _step_page(request, "check", form, draft, status_code=422)
     keep_draft(request, response, draft)
     return response
+
+
+# --- joining an organization with an invitation code --------------------------------------------
+
+JOIN_NEW_FIELDS = (
+    Field("new_code", N_("Invitation code"), api=("code",)),
+    Field("account_name", N_("Your full name"), api=("account.name",)),
+    Field("account_email", N_("Your email address"), api=("account.email",)),
+    Field("account_phone", N_("Your phone number"), api=("account.phone",)),
+    Field("account_password", N_("Password"), api=("account.password", "account")),
+)
+JOIN_EXISTING_FIELDS = (
+    Field("existing_code", N_("Invitation code"), api=("code",)),
+    Field("login", N_("Email address or phone number")),
+    Field("password", N_("Password")),
+)
+
+
+def _join_page(
+    request: Request,
+    new: FormState | None = None,
+    existing: FormState | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "exhibitor/join.html",
+        {
+            "new": new or FormState.of(JOIN_NEW_FIELDS),
+            "existing": existing or FormState.of(JOIN_EXISTING_FIELDS),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/join")
+async def join_page(request: Request) -> Response:
+    return _join_page(request)
+
+
+@router.post("/join")
+async def join(request: Request, api: ApiDep) -> Response:
+    """Registration ``POST /invitations/accept``: a new person's account, or a person who
+    already has one; either way a session for the organization that invited them."""
+    submitted = {k: str(v).strip() for k, v in (await request.form()).items()}
+    has_account = submitted.pop("has_account", "") == "1"
+    if has_account:
+        form = FormState.of(JOIN_EXISTING_FIELDS, submitted)
+        form.require("existing_code", "login", "password")
+        body: dict[str, Any] = {
+            "code": form.value("existing_code"),
+            "login": form.value("login"),
+            "password": form.value("password"),
+        }
+    else:
+        form = FormState.of(JOIN_NEW_FIELDS, submitted)
+        form.require("new_code", "account_name", "account_password")
+        if not form.value("account_email") and not form.value("account_phone"):
+            form.add("account_email", "email_or_phone")
+        body = {
+            "code": form.value("new_code"),
+            "account": {
+                "name": form.value("account_name"),
+                "email": form.value("account_email") or None,
+                "phone": form.value("account_phone") or None,
+                "password": form.value("account_password"),
+            },
+        }
+    if not form.has_errors:
+        try:
+            signed = await api.registration.post("/invitations/accept", body, anonymous=True)
+        except ApiError as refused:
+            if refused.code == "wrong_login_or_password":
+                form.add("password", "wrong_login_or_password")
+            else:
+                form.add_api_error(refused)
+        else:
+            response = see_other("/")
+            keep_session(request, response, signed["token"], signed["session"]["expires_at"])
+            return response
+    for secret in ("password", "account_password"):
+        form.values.pop(secret, None)  # never sent back
+    if has_account:
+        return _join_page(request, existing=form, status_code=422)
+    return _join_page(request, new=form, status_code=422)
