@@ -54,6 +54,15 @@ Token = Annotated[
     ),
 ]
 
+CouncilToken = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="OCOP_TOKEN",
+        help="a certifying council's session or API key (default: your session from 'ocop sign-in', else the demo's provincial council's)",
+    ),
+]
+
 
 class NoCredential(Exception):
     pass
@@ -384,12 +393,12 @@ def lifecycle(fair_id: str, action: str, token: Token = None) -> None:
 
 
 @app.command("import-register")
-def import_register(file: Path, valid_rows_only: bool = False, token: Token = None) -> None:
+def import_register(file: Path, valid_rows_only: bool = False, token: CouncilToken = None) -> None:
     """Import an OCOP product register (CSV or XLSX): a certifying council's act, so sign in
     as a person of a council first ('ocop sign-in'; default: the demo's provincial council).
     A province's council imports the 3★ and 4★ certificates of its province's holders, the
-    central council the 5★ ones; other rows are row errors (a file with any changes nothing
-    unless --valid-rows-only)."""
+    central council the 5★ ones; other rows are row errors (a file with any bad row changes
+    nothing unless --valid-rows-only)."""
     out = as_caller(
         token,
         lambda c, tok: c.call(
