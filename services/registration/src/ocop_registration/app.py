@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from fastapi import FastAPI
-from pydantic import Field
+from pydantic import Field, model_validator
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_registration.adapters.http import routers
@@ -16,6 +17,7 @@ from ocop_registration.adapters.http.deps import Wiring
 from ocop_registration.adapters.jobs import activity_recorder, expiry_scheduler, session_expiry
 from ocop_registration.adapters.kafka import subscriptions
 from ocop_registration.adapters.postgres import repositories
+from ocop_registration.application import passwords
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain.identity import SessionPolicy
 from ocop_shared.service import Service, create_app
@@ -41,6 +43,17 @@ class RegistrationSettings(ServiceSettings):
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     session_idle_minutes: float = Field(default=30.0, gt=0)
     session_sweep_seconds: float = Field(default=30.0, gt=0)
+    # "light" argon2id parameters for development and test stacks (hundreds of demo and test
+    # accounts); None: standard in production, light elsewhere. Production refuses light.
+    password_hashing: Literal["standard", "light"] | None = None
+
+    @model_validator(mode="after")
+    def _hashing(self) -> RegistrationSettings:
+        if self.password_hashing is None:
+            self.password_hashing = "standard" if self.env == "production" else "light"
+        if self.env == "production" and self.password_hashing != "standard":
+            raise ValueError("OCOP_PASSWORD_HASHING=light is for development and tests only")
+        return self
 
     def session_policy(self) -> SessionPolicy:
         return SessionPolicy(
@@ -51,6 +64,7 @@ class RegistrationSettings(ServiceSettings):
 
 def build(settings: RegistrationSettings | None = None) -> tuple[Service, FastAPI]:
     settings = settings or RegistrationSettings()
+    passwords.configure(light=settings.password_hashing == "light")
     uow: UnitOfWorkFactory[Repositories] = UnitOfWorkFactory(
         lambda: service.pool, repositories, producer=settings.service
     )
