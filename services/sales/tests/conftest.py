@@ -254,6 +254,7 @@ def sale_body(
             "quantity": q,
             "unit_price_vnd": p.list_price_vnd,
             "discount_vnd": discount if i == 0 else 0,
+            **({"discount_reason": "khuyến mãi khai trương"} if discount and i == 0 else {}),
         }
         for i, (p, q) in enumerate(zip(products, quantities, strict=True))
     ]

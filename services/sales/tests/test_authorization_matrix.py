@@ -1,7 +1,7 @@
 """The authorization table, proven: every route x role x relation (the caller's own record,
 another organization's, another fair of the caller's) answers as ``TABLE`` says, and a
-refused call changes nothing (no event written, no till, session, refund, sale or token
-touched)."""
+refused call changes nothing (no event written, no till, session, refund, refund approval,
+sale or token touched)."""
 
 from __future__ import annotations
 
@@ -155,6 +155,18 @@ def preparations(
             },
         )
 
+    async def approve(case: Case) -> Call:
+        sale_id = w.my_sale if case.relation == "own" else w.their_sale
+        return Call(
+            "POST",
+            f"/sales/{sale_id}/refund-approvals",
+            json={
+                "approval_id": str(uuid.uuid4()),
+                "method": "vietqr",
+                "reason": "khách không mang tiền mặt",
+            },
+        )
+
     async def open_session(case: Case) -> Call:
         return Call("POST", "/sessions", json={"opening_cash_vnd": 100_000})
 
@@ -186,6 +198,7 @@ def preparations(
         "POST /sales/batch": batch,
         "GET /sales": listing,
         "POST /sales/{sale_id}/refunds": refund,
+        "POST /sales/{sale_id}/refund-approvals": approve,
         "POST /sessions": open_session,
         "POST /sessions/{session_id}/close": close_session,
         "GET /fairs/{fair_id}/reports/revenue": report,
@@ -223,6 +236,7 @@ async def test_every_route_answers_every_role_as_the_table_says_and_refusals_cha
                           (select count(*) from sessions where closed_at is not null) as closed,
                           (select count(*) from sales) as sales,
                           (select count(*) from refunds) as refunds,
+                          (select count(*) from refund_approvals) as approvals,
                           (select count(*) from api_tokens where revoked_at is not null) as revoked"""
             )
             return hash((await outbox_position(conn, "sales"), *state.values()))

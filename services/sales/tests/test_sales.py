@@ -368,7 +368,8 @@ async def test_reports_reconcile_to_the_dong_with_the_sales_table(
     for booth in (delegation, single):
         for _ in range(40):
             picked = rng.sample(booth["products"], rng.randint(1, len(booth["products"])))
-            body = sale(picked, [rng.randint(1, 5) for _ in picked], discount=rng.randint(0, 5000))
+            # Discounts within the 20 % a line may go below its list value (10,007 at least).
+            body = sale(picked, [rng.randint(1, 5) for _ in picked], discount=rng.randint(0, 2000))
             assert (
                 await client.post("/sales", headers=booth["headers"], json=body)
             ).status_code == 201

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from pydantic import Field
 
 import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_sales.adapters.http import router
@@ -32,6 +33,12 @@ class SalesSettings(ServiceSettings):
     offline_upload_hours: int = 72
     max_lines_per_sale: int = 100
     max_batch_sales: int = 1000
+    # Issue 11's business rules (sales-side defaults until registration's fair rules carry
+    # them): a line at most this far below its list value, with a reason; an offline sale
+    # more than this before the till's last online contact is judged at that bound and
+    # flagged for review.
+    max_discount_percent: int = Field(default=20, ge=0, le=100)
+    offline_backdate_hours: int = Field(default=24, ge=0, le=24 * 365)
 
     def sale_policy(self) -> SalePolicy:
         return SalePolicy(
@@ -39,6 +46,8 @@ class SalesSettings(ServiceSettings):
             max_batch=self.max_batch_sales,
             grace=timedelta(minutes=self.selling_grace_minutes),
             offline_upload_window=timedelta(hours=self.offline_upload_hours),
+            max_discount_percent=self.max_discount_percent,
+            offline_backdate=timedelta(hours=self.offline_backdate_hours),
         )
 
 

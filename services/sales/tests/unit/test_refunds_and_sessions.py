@@ -89,6 +89,7 @@ def sale_of(terminal: uuid.UUID = TERMINAL, *lines: SaleLine) -> SoldSale:
         exhibitor_id=uuid.UUID(int=9),
         lines=list(lines) or [WINE],
         refunded={},
+        payments={"cash": sum(line.total_vnd for line in (list(lines) or [WINE]))},
     )
 
 

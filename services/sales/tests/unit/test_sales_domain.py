@@ -131,7 +131,10 @@ def test_a_fair_not_yet_started_sells_within_the_grace() -> None:
 
 def test_the_server_recomputes_lines_totals_and_payments() -> None:
     priced = price_sale(
-        sale(line(HONEY, 2, 250_000, discount_vnd=1_000), line(TEA, 1, 120_000)),
+        sale(
+            line(HONEY, 2, 250_000, discount_vnd=1_000, discount_reason="khách quen"),
+            line(TEA, 1, 120_000),
+        ),
         till(),
         POLICY,
         now=NOW,

@@ -19,7 +19,14 @@ from ocop_sales.domain.catalog import (
     ProductDetails,
     Reinstatement,
 )
-from ocop_sales.domain.refunds import RefundDecision, RefundIn, SoldSale, StoredRefund
+from ocop_sales.domain.refunds import (
+    RefundApproval,
+    RefundDecision,
+    RefundIn,
+    SoldSale,
+    StoredApproval,
+    StoredRefund,
+)
 from ocop_sales.domain.sales import SalesDecision, Till
 from ocop_sales.domain.sessions import Session, Takings
 from ocop_sales.domain.terminals import BoothHolder, Enrolment
@@ -59,6 +66,7 @@ class SaleRow:
     payments: Mapping[str, int]
     offline: bool
     recorded_at: datetime
+    review: str | None = None  # flagged for a person to look at ("backdated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +160,20 @@ class TillRepository(Protocol):
 
 class SaleRepository(Protocol):
     async def sold(self, sale_id: UUID) -> SoldSale | None:
-        """The sale with its lines and earlier refunds, locked until the transaction ends."""
+        """The sale with its lines, payments, earlier refunds and refund approvals, locked
+        until the transaction ends."""
         ...
 
-    async def listing(self, scope: SalesScope, after_receipt: int, limit: int) -> list[SaleRow]: ...
+    async def listing(
+        self, scope: SalesScope, after_receipt: int, limit: int, *, for_review: bool = False
+    ) -> list[SaleRow]: ...
 
 
 class RefundRepository(Protocol):
     async def get(self, refund_id: UUID) -> StoredRefund | None: ...
     async def add(self, refund: RefundIn, decision: RefundDecision, terminal_id: UUID) -> None: ...
+    async def approval(self, approval_id: UUID) -> StoredApproval | None: ...
+    async def approve(self, approval: RefundApproval, payload_hash: bytes) -> None: ...
 
 
 class SessionRepository(Protocol):

@@ -11,6 +11,17 @@ with the till): a till's clock may be hours off, so its device time is only kept
 An offline sale is judged and dated at its device time, within the fair's hours and the upload
 window: a product revoked after the sale was made still counted when it was sold.
 
+Issue 11's rules (``SalePolicy``, defaults documented in the README):
+
+- a till sells at the list price; less only through a line's ``discount_vnd`` with a
+  ``discount_reason``, and a line never goes more than ``max_discount_percent`` (20 %) below
+  its list value (``check_price``);
+- an offline sale whose device time precedes the till's last confirmed online contact by
+  more than ``offline_backdate`` (24 h) is not lost: it is judged at that bound (the earliest
+  time it can credibly have been made), recorded and flagged ``backdated`` for review; if a
+  product it sold could not be sold at the bound (a revocation in between), it is refused,
+  naming the line (``bounded_moment``).
+
 A sale's lines are sales' own ``SaleLine``; the ``SoldLine`` snapshots the events carry are
 made from them in one place (``sold_line``), when the decision makes its events.
 """
@@ -45,6 +56,8 @@ class SalePolicy:
     max_batch: int = 1000
     grace: timedelta = timedelta(minutes=60)  # selling before the opening / after the close
     offline_upload_window: timedelta = timedelta(hours=72)  # after the close, for offline tills
+    max_discount_percent: int = 20  # below a line's list value, with a reason
+    offline_backdate: timedelta = timedelta(hours=24)  # before the till's last online contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +87,7 @@ class LineIn:
     unit_price_vnd: int
     discount_vnd: int
     total_vnd: int | None
+    discount_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +118,7 @@ class StoredSale:
     receipt_no: int
     total_vnd: int
     recorded_at: datetime
+    review: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +139,9 @@ class Till:
     catalog: Mapping[UUID, CatalogItem]
     by_gtin: Mapping[str, UUID]
     stored: Mapping[UUID, StoredSale] = field(default_factory=dict)
+    # The till's last confirmed online contact (its last online sale, else its enrolment):
+    # offline sales made long before it are flagged. None: nothing known.
+    last_contact: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +183,8 @@ class PricedSale:
     judged_at: (
         datetime  # the moment it was judged at: the server's time online, the device's offline
     )
+    review: str | None = None  # why a person should look at it ("backdated"), if any
+    discount_reasons: Sequence[str | None] = ()  # per line, as ``lines``
 
 
 Status = Literal["recorded", "replayed", "conflict", "rejected"]
@@ -192,6 +212,7 @@ class SaleOutcome:
     total_vnd: int | None = None
     recorded_at: datetime | None = None
     refusal: Refusal | None = None
+    review: str | None = None  # recorded, and flagged for a person to look at ("backdated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +266,10 @@ def price_sale(
     moment = sale.device_time if offline else now
     if not till.fair_starts_at - policy.grace <= moment <= till.fair_ends_at + policy.grace:
         raise InvalidField("device_time", "outside the fair's selling hours")
+    review = None
+    bound = bounded_moment(sale.device_time, till.last_contact, policy) if offline else None
+    if bound is not None:
+        moment, review = bound, "backdated"
     if offline and sale.device_time > now + timedelta(minutes=10):
         raise InvalidField("device_time", "is in the future: check the terminal's clock")
     if not sale.lines:
@@ -254,9 +279,18 @@ def price_sale(
             f"at most {policy.max_lines} lines per sale (limit max_lines)", field="lines"
         )
     sold: list[SaleLine] = []
+    reasons: list[str | None] = []  # each line's discount reason (kept by sales, not in events)
     for i, line in enumerate(sale.lines):
         item = _catalog_item(line, till, i)
         if not item.sellable_at(moment):
+            if review is not None:
+                raise InvalidField(
+                    f"lines.{i}.product_id",
+                    f"{NO_LONGER_VALID} at {moment.isoformat()}: the sale's device_time "
+                    f"{sale.device_time.isoformat()} is more than {_hours(policy.offline_backdate)} "
+                    "before this till's last online contact, so it is judged at that bound "
+                    "(limit offline_backdate_hours)",
+                )
             raise InvalidField(f"lines.{i}.product_id", NO_LONGER_VALID)
         if not 1 <= line.quantity <= policy.max_quantity:
             raise InvalidField(
@@ -273,6 +307,7 @@ def price_sale(
                 f"lines.{i}.total_vnd",
                 f"is {line.total_vnd}, but {line.quantity} × {line.unit_price_vnd} − {line.discount_vnd} = {total}",
             )
+        check_price(line, item.list_price_vnd, total, policy, i)
         sold.append(
             SaleLine(
                 item.product_id,
@@ -285,6 +320,7 @@ def price_sale(
                 item.star,
             )
         )
+        reasons.append(line.discount_reason if line.discount_vnd else None)
     total = sum(line.total_vnd for line in sold)
     if total > policy.max_sale_vnd:
         raise LimitExceeded(
@@ -300,7 +336,52 @@ def price_sale(
     paid = sum(payments.values())
     if paid != total:
         raise InvalidField("payments", f"add up to {paid}, but the sale is {total}")
-    return PricedSale(sale, sold, total, payments, moment.astimezone(VN).date(), moment)
+    business_date = sale.device_time if offline else now
+    return PricedSale(
+        sale, sold, total, payments, business_date.astimezone(VN).date(), moment, review, reasons
+    )
+
+
+def check_price(
+    line: LineIn, list_price_vnd: int, total_vnd: int, policy: SalePolicy, i: int
+) -> None:
+    """A till sells at the list price; a lower price is a discount the line states, with its
+    reason, and a line's total never goes more than ``max_discount_percent`` below its list
+    value (``quantity × list price``). A price above the list is the exhibitor's business."""
+    if line.unit_price_vnd < list_price_vnd:
+        raise InvalidField(
+            f"lines.{i}.unit_price_vnd",
+            f"is below the list price of {list_price_vnd} VND: sell at the list price and give "
+            "the difference as discount_vnd with a discount_reason",
+        )
+    if line.discount_vnd and not line.discount_reason:
+        raise InvalidField(f"lines.{i}.discount_reason", "a discount needs its reason")
+    if line.discount_vnd:
+        pct = policy.max_discount_percent
+        list_value = line.quantity * list_price_vnd
+        floor = -(-list_value * (100 - pct) // 100)  # rounded up: never more than pct off
+        if total_vnd < floor:
+            raise InvalidField(
+                f"lines.{i}.discount_vnd",
+                f"at most {pct} % off the list price: this line may not total less than "
+                f"{floor} VND (limit max_discount_percent)",
+            )
+
+
+def bounded_moment(
+    device_time: datetime, last_contact: datetime | None, policy: SalePolicy
+) -> datetime | None:
+    """The moment an offline sale is judged at when its device time precedes the till's last
+    confirmed online contact by more than ``offline_backdate``: that bound (the till was
+    online then and would have uploaded an older sale). None: the device time stands."""
+    if last_contact is None:
+        return None
+    earliest = last_contact - policy.offline_backdate
+    return earliest if device_time < earliest else None
+
+
+def _hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / 3600:g} h"
 
 
 def _catalog_item(line: LineIn, till: Till, i: int) -> CatalogItem:
@@ -353,7 +434,9 @@ def judge_sales(
             outcome = SaleOutcome(sale.sale_id, "rejected", refusal=Refusal.of(exc))
         else:
             new_sales.append(NewSale(priced, receipt_no))
-            outcome = SaleOutcome(sale.sale_id, "recorded", receipt_no, priced.total_vnd, now)
+            outcome = SaleOutcome(
+                sale.sale_id, "recorded", receipt_no, priced.total_vnd, now, review=priced.review
+            )
             receipt_no += 1
         outcomes.append(outcome)
         first_seen[sale.sale_id] = (sale, outcome)
@@ -371,7 +454,12 @@ def _replay_stored(sale: SaleIn, stored: StoredSale, terminal_id: UUID) -> SaleO
     if stored.terminal_id != terminal_id or stored.payload_hash != sale.payload_hash:
         return SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
     return SaleOutcome(
-        sale.sale_id, "replayed", stored.receipt_no, stored.total_vnd, stored.recorded_at
+        sale.sale_id,
+        "replayed",
+        stored.receipt_no,
+        stored.total_vnd,
+        stored.recorded_at,
+        review=stored.review,
     )
 
 
@@ -380,7 +468,12 @@ def _replay_twin(sale: SaleIn, first: SaleIn, outcome: SaleOutcome) -> SaleOutco
         return SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
     if outcome.status == "recorded":
         return SaleOutcome(
-            sale.sale_id, "replayed", outcome.receipt_no, outcome.total_vnd, outcome.recorded_at
+            sale.sale_id,
+            "replayed",
+            outcome.receipt_no,
+            outcome.total_vnd,
+            outcome.recorded_at,
+            review=outcome.review,
         )
     return SaleOutcome(sale.sale_id, outcome.status, refusal=outcome.refusal)
 

@@ -42,7 +42,12 @@ TABLE = AuthorizationTable(
         Rule(
             "POST /sales/{sale_id}/refunds",
             {"terminal": "own"},
-            note="only the till that made the sale",
+            note="only the till that made the sale; by the sale's payment method unless an organizer approved another",
+        ),
+        Rule(
+            "POST /sales/{sale_id}/refund-approvals",
+            {"organizer": "own"},
+            note="an organizer of the sale's fair lets it be refunded by another method, with the reason",
         ),
         Rule("POST /sessions", {"terminal": "own"}, note="the till's own session"),
         Rule(

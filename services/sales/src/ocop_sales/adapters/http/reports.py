@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from ocop_sales.adapters import export
 from ocop_sales.adapters.http.deps import Wired
-from ocop_sales.adapters.http.schemas import ErrorAnswer, RevenueAnswer
+from ocop_sales.adapters.http.schemas import RevenueAnswer
 from ocop_sales.application.ports import ReportDimension
 from ocop_sales.application.queries import reports
 from ocop_shared.authz import Caller
@@ -27,7 +27,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             "description": "the report; CSV or XLSX when asked with format",
             "content": {"text/csv": {}, XLSX: {}},
         },
-        404: {"model": ErrorAnswer},
     },
 )
 async def revenue_report(

@@ -8,7 +8,6 @@ from fastapi import APIRouter
 
 from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
-    ErrorAnswer,
     SessionClose,
     SessionOpen,
     SessionOpened,
@@ -24,7 +23,6 @@ router = APIRouter(tags=["sessions"])
 @router.post(
     "/sessions",
     status_code=201,
-    responses={409: {"model": ErrorAnswer, "description": "a session is already open"}},
 )
 async def open_session(
     body: SessionOpen, principal: Caller, cause: Cause, wired: Wired
@@ -40,7 +38,7 @@ async def open_session(
     return SessionOpened.model_validate(opened)
 
 
-@router.post("/sessions/{session_id}/close", responses={404: {"model": ErrorAnswer}})
+@router.post("/sessions/{session_id}/close")
 async def close_session(
     session_id: UUID, body: SessionClose, principal: Caller, cause: Cause, wired: Wired
 ) -> ZReport:

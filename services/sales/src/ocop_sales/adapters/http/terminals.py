@@ -8,8 +8,6 @@ from fastapi import APIRouter, Response
 
 from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
-    ErrorAnswer,
-    InvalidAnswer,
     TerminalEnrol,
     TerminalEnrolled,
     TerminalListed,
@@ -25,10 +23,6 @@ router = APIRouter(tags=["terminals"])
 @router.post(
     "/fairs/{fair_id}/terminals",
     status_code=201,
-    responses={
-        404: {"model": ErrorAnswer, "description": "no such fair, or no such booth at it"},
-        422: {"model": InvalidAnswer},
-    },
 )
 async def enrol_terminal(
     fair_id: UUID, body: TerminalEnrol, principal: Caller, cause: Cause, wired: Wired
@@ -52,7 +46,7 @@ async def enrol_terminal(
     )
 
 
-@router.get("/fairs/{fair_id}/terminals", responses={404: {"model": ErrorAnswer}})
+@router.get("/fairs/{fair_id}/terminals")
 async def list_terminals(fair_id: UUID, principal: Caller, wired: Wired) -> list[TerminalListed]:
     """The fair's tills: booth, status, whether a session is open."""
     rows = await wired.uow.read(
@@ -61,7 +55,7 @@ async def list_terminals(fair_id: UUID, principal: Caller, wired: Wired) -> list
     return [TerminalListed.model_validate(r) for r in rows]
 
 
-@router.post("/terminals/{terminal}/suspend", responses={404: {"model": ErrorAnswer}})
+@router.post("/terminals/{terminal}/suspend")
 async def suspend_terminal(
     terminal: UUID, principal: Caller, cause: Cause, wired: Wired
 ) -> TerminalSuspended:
@@ -75,7 +69,7 @@ async def suspend_terminal(
     return TerminalSuspended(terminal_id=terminal, status=status)
 
 
-@router.delete("/terminals/{terminal}", status_code=204, responses={404: {"model": ErrorAnswer}})
+@router.delete("/terminals/{terminal}", status_code=204)
 async def unpair_terminal(
     terminal: UUID, principal: Caller, cause: Cause, wired: Wired
 ) -> Response:

@@ -37,6 +37,7 @@ PRODUCER = "sales"
 _READ = """
 select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
        f.starts_at, f.ends_at, b.exhibitor_id, statement_timestamp() as clock,
+       greatest(t.last_online_at, t.created_at) as last_contact,
        (select coalesce(json_agg(json_build_object(
                    'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
                    'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
@@ -45,7 +46,8 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
          where c.fair_id = t.fair_id and c.exhibitor_id = b.exhibitor_id and not c.withdrawn) as catalog,
        (select coalesce(json_agg(json_build_object(
                    'sale_id', s.sale_id, 'terminal_id', s.terminal_id, 'payload_hash', encode(s.payload_hash, 'hex'),
-                   'receipt_no', s.receipt_no, 'total_vnd', s.total_vnd, 'recorded_at', s.recorded_at)), '[]')
+                   'receipt_no', s.receipt_no, 'total_vnd', s.total_vnd, 'recorded_at', s.recorded_at,
+                   'review', s.review)), '[]')
           from sales s where s.sale_id = any($2::uuid[])) as stored
   from terminals t join fairs f using (fair_id)
   left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
@@ -60,7 +62,10 @@ _RECORD = NamedQuery(
            -- got there first (and the till is still active), the booth is still the
            -- exhibitor's and no product sold was blocked or taken off sale since the read;
            -- otherwise nothing is written. Returns the till's open session as of this write.
-           update terminals set next_receipt_no = :next_receipt_no
+           -- An online sale is the till's confirmed online contact (offline sales long before
+           -- it are flagged).
+           update terminals set next_receipt_no = :next_receipt_no,
+                  last_online_at = case when :online::bool then :recorded_at::timestamptz else last_online_at end
             where terminal_id = :terminal_id and next_receipt_no = :read_receipt_no and status = 'active'
               and exists (select 1 from booth_holders b
                            where b.booth_id = :booth_id and b.fair_id = :fair_id and b.exhibitor_id = :exhibitor_id)
@@ -73,21 +78,25 @@ _RECORD = NamedQuery(
            returning session_id),
        new_sales as (
            insert into sales (sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time,
-                              business_date, total_vnd, payments, payload_hash, offline, recorded_at, session_id)
+                              business_date, total_vnd, payments, payload_hash, offline, recorded_at, session_id,
+                              review)
            select s.sale_id, :fair_id, :terminal_id, :booth_id, :exhibitor_id, s.receipt_no, s.device_time,
                   s.business_date, s.total_vnd, s.payments::jsonb, s.payload_hash, s.offline, :recorded_at,
-                  bumped.session_id
+                  bumped.session_id, s.review
              from unnest(:sale_id::uuid[], :receipt_no::int[], :device_time::timestamptz[], :business_date::date[],
-                         :sale_total_vnd::bigint[], :payments::text[], :payload_hash::bytea[], :offline::bool[])
-                  as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline),
+                         :sale_total_vnd::bigint[], :payments::text[], :payload_hash::bytea[], :offline::bool[],
+                         :review::text[])
+                  as s(sale_id, receipt_no, device_time, business_date, total_vnd, payments, payload_hash, offline,
+                       review),
                   bumped
            returning 1),
        new_lines as (
            insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd,
-                                   discount_vnd, total_vnd, product_group, star)
+                                   discount_vnd, total_vnd, product_group, star, discount_reason)
            select l.* from unnest(:line_sale_id::uuid[], :line_no::int[], :product_id::uuid[], :producer_id::uuid[],
                                   :quantity::int[], :unit_price_vnd::bigint[], :discount_vnd::bigint[],
-                                  :line_total_vnd::bigint[], :product_group::int[], :star::int[]) as l,
+                                  :line_total_vnd::bigint[], :product_group::int[], :star::int[],
+                                  :discount_reason::text[]) as l,
                          bumped
            returning 1),
        outboxed as ({OUTBOX_INSERT_NAMED}, bumped)
@@ -136,6 +145,7 @@ class PostgresTills:
                 s["receipt_no"],
                 s["total_vnd"],
                 datetime.fromisoformat(s["recorded_at"]),
+                s["review"],
             )
             for s in row["stored"]
         }
@@ -153,18 +163,20 @@ class PostgresTills:
             catalog=catalog,
             by_gtin=by_gtin,
             stored=stored,
+            last_contact=row["last_contact"],
         )
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
         sales: dict[str, list[Any]] = {
             k: []
             for k in ("sale_id", "receipt_no", "device_time", "business_date", "sale_total_vnd",
-                      "payments", "payload_hash", "offline")
+                      "payments", "payload_hash", "offline", "review")
         }  # fmt: skip
         lines: dict[str, list[Any]] = {
             k: []
             for k in ("line_sale_id", "line_no", "product_id", "producer_id", "quantity", "unit_price_vnd",
-                      "discount_vnd", "line_total_vnd", "product_group", "star", "line_moment")
+                      "discount_vnd", "line_total_vnd", "product_group", "star", "discount_reason",
+                      "line_moment")
         }  # fmt: skip
         for new in decision.new_sales:
             priced, sale = new.priced, new.priced.sale
@@ -176,7 +188,9 @@ class PostgresTills:
             sales["payments"].append(orjson.dumps(priced.payments).decode())
             sales["payload_hash"].append(sale.payload_hash)
             sales["offline"].append(decision.offline)
+            sales["review"].append(priced.review)
             moment = priced.judged_at
+            reasons = priced.discount_reasons or [None] * len(priced.lines)
             for n, line in enumerate(priced.lines):
                 lines["line_sale_id"].append(sale.sale_id)
                 lines["line_no"].append(n)
@@ -188,6 +202,7 @@ class PostgresTills:
                 lines["line_total_vnd"].append(line.total_vnd)
                 lines["product_group"].append(line.product_group)
                 lines["star"].append(line.star)
+                lines["discount_reason"].append(reasons[n])
                 lines["line_moment"].append(moment)
         args = _RECORD.args(
             next_receipt_no=decision.next_receipt_no,
@@ -197,6 +212,7 @@ class PostgresTills:
             booth_id=till.booth_id,
             exhibitor_id=till.exhibitor_id,
             recorded_at=decision.recorded_at,
+            online=not decision.offline,
             **sales,
             **lines,
             **outbox_params(decision.events, producer=PRODUCER, cause=cause),

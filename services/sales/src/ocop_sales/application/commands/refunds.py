@@ -1,11 +1,19 @@
-"""Refunding lines of a sale (terminals)."""
+"""Refunding lines of a sale (terminals), and approving another refund method (organizers)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from ocop_sales.application.ports import Repositories
-from ocop_sales.domain.refunds import RefundDecision, RefundIn, decide_refund
+from ocop_sales.domain.refunds import (
+    ApprovalIn,
+    RefundApproval,
+    RefundDecision,
+    RefundIn,
+    decide_approval,
+    decide_refund,
+)
+from ocop_shared.auth import Principal
 from ocop_shared.uow import UnitOfWork
 
 
@@ -22,3 +30,19 @@ async def refund_sale(
         await repos.refunds.add(refund, decision, terminal_id)
         uow.emit(decision.event)
     return decision
+
+
+async def approve_refund_method(
+    uow: UnitOfWork[Repositories], *, approval: ApprovalIn, by: Principal
+) -> tuple[str, RefundApproval]:
+    """An organizer of the sale's fair lets the sale be refunded by another method than it
+    was paid with; the same approval id and content answers as the first time."""
+    repos = uow.repos
+    sale = await repos.sales.sold(approval.sale_id)  # locks the sale, like a refund
+    organizer = await repos.fairs.organizer_of(sale.fair_id) if sale is not None else None
+    prior = await repos.refunds.approval(approval.approval_id)
+    now = await repos.sessions.clock()
+    status, decided = decide_approval(sale, organizer, by.subject, by.user_id, prior, approval, now)
+    if status == "recorded":
+        await repos.refunds.approve(decided, approval.payload_hash)
+    return status, decided

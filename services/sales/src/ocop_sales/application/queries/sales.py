@@ -22,11 +22,18 @@ async def check_fair_in_reach(repos: Repositories, viewer: Viewer, fair_id: UUID
 
 
 async def list_sales(
-    repos: Repositories, *, by: Viewer, fair_id: UUID | None, after_receipt: int, limit: int
+    repos: Repositories,
+    *,
+    by: Viewer,
+    fair_id: UUID | None,
+    after_receipt: int,
+    limit: int,
+    for_review: bool = False,
 ) -> list[SaleRow]:
     """A terminal sees its own sales, an exhibitor its own, an organizer its fair's; a fair
-    named out of the viewer's reach answers 404."""
+    named out of the viewer's reach answers 404. ``for_review``: only the sales flagged for a
+    person to look at (offline sales backdated beyond the allowed window)."""
     scope = sales_scope(by, fair_id)
     if scope.fair_id is not None:
         await check_fair_in_reach(repos, by, scope.fair_id)
-    return await repos.sales.listing(scope, after_receipt, limit)
+    return await repos.sales.listing(scope, after_receipt, limit, for_review=for_review)
