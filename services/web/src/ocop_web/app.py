@@ -35,6 +35,7 @@ from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import review as review_pages
 from ocop_web.pages import allocation as allocation_pages
 from ocop_web.pages import floorplan as floorplan_pages
+from ocop_web.pages import certifier, inspector, organization, platform
 from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
 from ocop_web.session import LANGUAGE_COOKIE, forget_session, secure_cookies
 from ocop_web.settings import WebSettings
@@ -59,6 +60,11 @@ ROUTERS = [
     fairs_pages.router,
     review_pages.router,
     *EXHIBITOR_ROUTERS,
+    # authorities, the platform, organizations (W5)
+    certifier.router,
+    inspector.router,
+    platform.router,
+    organization.router,
 ]
 
 

@@ -52,6 +52,11 @@ BY_CODE: dict[str, str] = {
     "fair_state_changed": N_(
         "The fair's status has changed since this page was opened. Go back to the fair and try again"
     ),
+    # certifying councils (pages/certifier.py)
+    "outside_jurisdiction": N_("This product's holder is outside your council's jurisdiction"),
+    "unreadable_file": N_("The file cannot be read: choose a CSV or XLSX file of the register"),
+    "empty_file": N_("The file is empty"),
+    "too_many_numbers": N_("List at most %(limit)s certificates in one decision"),
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
@@ -162,6 +167,53 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("review_decision", "missing"): N_("Select a decision"),
     ("review_reason", "missing"): N_("Select the reason for the refusal"),
     ("review_details", "missing"): N_("Write the reason for the refusal"),
+    # certifying councils (pages/certifier.py)
+    ("star", "missing"): N_("Select the star rating"),
+    ("star", "beyond_provincial"): N_(
+        "Your council decides 3★ and 4★ only: 5★ is decided by the central OCOP council"
+    ),
+    ("star", "beyond_central"): N_(
+        "The central council decides 5★ only: 3★ and 4★ are decided by the province's OCOP council"
+    ),
+    ("number", "missing"): N_("Enter the certificate number"),
+    ("number", "conflict"): N_("This certificate number is already recorded"),
+    ("issuing_body", "missing"): N_("Enter who issued the certificate"),
+    ("decision_number", "missing"): N_("Enter the decision number"),
+    ("decision_date", "missing"): N_("Enter the date of the decision"),
+    ("valid_from", "missing"): N_("Enter the first day of validity"),
+    ("valid_from", "value_error"): N_(
+        "Check the validity: a certificate runs at most 36 months from its first day"
+    ),
+    ("certificate_numbers", "missing"): N_("Enter at least one certificate number"),
+    ("certificate_numbers", "decision_refused"): N_(
+        "Nothing was revoked: %(count)s of the certificates cannot be revoked by your council"
+    ),
+    ("certificate_numbers", "not_found"): N_(
+        "Nothing was revoked: a certificate is not among those of your jurisdiction"
+    ),
+    ("certificate_numbers", "conflict"): N_(
+        "Nothing was revoked: a certificate is already revoked"
+    ),
+    ("reason", "missing"): N_("Enter the reason for revocation"),
+    ("reason", "value_error"): N_("Enter the reason for revocation"),
+    ("file", "missing"): N_("Choose the register file"),
+    # the platform's administrators (pages/platform.py)
+    ("short_name", "value_error"): N_(
+        "Use lower-case letters, digits and dashes only, for example hoi-dong-ocop-quang-ninh"
+    ),
+    ("short_name", "conflict"): N_("This short name is already taken: choose another"),
+    ("level", "missing"): N_("Select the level of the council"),
+    ("level", "value_error"): N_("Select the level of the council"),
+    ("province", "value_error"): N_("Enter the province or city"),
+    ("find_organization", "no_such_organization"): N_("No organization has this short name"),
+    # API keys (pages/organization.py)
+    ("label", "missing"): N_("Enter what the key is for"),
+    ("expires_in_days", "missing"): N_("Enter for how many days the key is valid"),
+    ("expires_in_days", "int_parsing"): N_(
+        "Enter the number of days as a whole number, from 1 to 365"
+    ),
+    ("expires_in_days", "greater_than_equal"): N_("A key is valid for 1 to 365 days"),
+    ("expires_in_days", "less_than_equal"): N_("A key is valid for 1 to 365 days"),
 }
 
 

@@ -34,6 +34,17 @@ ITEMS: list[NavItem] = [
     NavItem("/exhibitor/organization", N_("Organization"), roles=frozenset({"exhibitor"})),
     NavItem("/organizer/fairs", N_("Fairs"), roles=frozenset({"organizer", "admin"})),
     NavItem("/organizer/floorplans", N_("Floor plans"), roles=frozenset({"organizer", "admin"})),
+    # authorities and the platform (pages/certifier.py, inspector.py, platform.py, organization.py)
+    NavItem("/certifier", N_("Certificates"), roles=frozenset({"certifier"})),
+    NavItem("/certifier/import", N_("Register import"), roles=frozenset({"certifier"})),
+    NavItem("/certifier/revocations", N_("Revocation"), roles=frozenset({"certifier"})),
+    NavItem("/inspector", N_("Inspection"), roles=frozenset({"inspector"})),
+    NavItem("/admin/organizations", N_("Organizations"), roles=frozenset({"admin"})),
+    NavItem(
+        "/organization",
+        N_("Organization"),
+        roles=frozenset({"organizer", "certifier", "inspector", "admin"}),
+    ),
 ]
 
 

@@ -16,4 +16,6 @@ router = APIRouter()
 async def home(request: Request, viewer: SignedIn) -> Response:
     if viewer.role == "organizer":  # the organizer console opens on what needs attention
         return RedirectResponse("/organizer", status_code=303)
+    if viewer.role in ("certifier", "inspector"):  # pages/certifier.py, pages/inspector.py
+        return RedirectResponse(f"/{viewer.role}", status_code=303)
     return render(request, "home.html")
