@@ -222,6 +222,13 @@ def _prepares(w: World) -> dict[str, Prepare]:
         assert r.status_code == 201, r.text
         return Call("POST", f"/allocations/{r.json()['run_id']}/commit")
 
+    async def run(case: Case) -> Call:
+        r = await w.client.post(
+            f"/fairs/{w.record_fair(case).fair_id}/allocations", headers=w.admin
+        )
+        assert r.status_code == 201, r.text
+        return Call("GET", f"/allocations/{r.json()['run_id']}")
+
     async def waitlist(case: Case) -> Call:
         return Call("GET", f"/fairs/{w.path_fair(case).fair_id}/waitlist")
 
@@ -280,6 +287,9 @@ def _prepares(w: World) -> dict[str, Prepare]:
             files={"file": ("sao-ke.csv", csv, "text/csv")},
         )
 
+    async def unmatched(case: Case) -> Call:
+        return Call("GET", f"/fairs/{w.path_fair(case).fair_id}/payments/unmatched")
+
     return {
         "PUT /fairs/{fair_id}/floorplan": put_floorplan,
         "GET /fairs/{fair_id}/floorplan": get_floorplan,
@@ -289,6 +299,7 @@ def _prepares(w: World) -> dict[str, Prepare]:
         "POST /fairs/{fair_id}/booths/{booth_id}/swap": swap,
         "GET /fairs/{fair_id}/booths/{booth_id}/history": history,
         "POST /fairs/{fair_id}/allocations": propose,
+        "GET /allocations/{run_id}": run,
         "POST /allocations/{run_id}/commit": commit,
         "GET /fairs/{fair_id}/waitlist": waitlist,
         "POST /fairs/{fair_id}/holds": hold,
@@ -297,6 +308,7 @@ def _prepares(w: World) -> dict[str, Prepare]:
         "GET /fairs/{fair_id}/fees": fees,
         "POST /fairs/{fair_id}/payments": pay,
         "POST /fairs/{fair_id}/payments/statement": statement,
+        "GET /fairs/{fair_id}/payments/unmatched": unmatched,
     }
 
 

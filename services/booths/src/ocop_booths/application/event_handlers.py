@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ocop_booths.application import occupancy
 from ocop_booths.application.ports import Repositories
-from ocop_booths.domain import applications
+from ocop_booths.domain import applications, reasons
 from ocop_booths.domain.booths import Terms
 from ocop_shared.contracts.registration import (
     ApplicationApproved,
@@ -42,7 +42,7 @@ async def on_application_withdrawn(
     a = event.application
     await uow.repos.applications.upsert(applications.from_snapshot(a))
     await uow.repos.waitlist.leave(a.application_id)
-    await occupancy.release_all_of(uow, a.application_id, "application withdrawn", terms)
+    await occupancy.release_all_of(uow, a.application_id, reasons.application_withdrawn(), terms)
 
 
 async def on_certificate_ended(

@@ -10,6 +10,7 @@ from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain import fees
 from ocop_booths.domain.applications import Rules
 from ocop_booths.domain.booths import Booth, Claimant, Decision, Relocation, Terms
+from ocop_booths.domain.reasons import Reason
 from ocop_shared.uow import UnitOfWork
 
 
@@ -31,7 +32,7 @@ async def release(
 
 
 async def release_all_of(
-    uow: UnitOfWork[Repositories], application_id: UUID, reason: str, terms: Terms
+    uow: UnitOfWork[Repositories], application_id: UUID, reason: Reason, terms: Terms
 ) -> list[Decision]:
     """Every booth of an application goes back (and to the waitlist), in booth id order."""
     released = []

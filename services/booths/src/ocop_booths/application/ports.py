@@ -3,8 +3,8 @@ adapters/postgres; a test may implement them in memory)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -13,6 +13,7 @@ from ocop_booths.domain.applications import Application, Fair
 from ocop_booths.domain.booths import AuditEntry, Booth, Occupant
 from ocop_booths.domain.fees import BilledBooth
 from ocop_booths.domain.floorplan import PlannedBooth, Zone
+from ocop_booths.domain.payments import BankLine, Unmatched
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class WaitlistEntry:
     application_id: UUID
     rank: int
     reason: str
+    reason_code: str | None = None  # domain.reasons
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,8 @@ class AllocationRun:
     proposal: dict[str, Any]  # the proposal as answered, kept as JSON
     created_by: str
     committed: bool = False
+    created_at: datetime | None = None
+    committed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,8 @@ class AuditRecord:
     actor: str
     reason: str
     at: datetime
+    reason_code: str | None = None  # None for entries written before codes were kept
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,26 @@ class WaitlistRow:
     status: str
     offered_booth: UUID | None
     offered_at: datetime | None
+    reason_code: str | None = None
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedLine:
+    """A bank-statement line no payment was recorded for, kept for the organizer."""
+
+    fair_id: UUID
+    line: int  # its line in the statement it came in
+    amount: str  # as the statement writes it
+    amount_vnd: int | None  # in whole đồng, when it is one
+    description: str
+    transaction_id: str
+    booked_at: str
+    reason: str
+    reason_code: str
+    reason_params: Mapping[str, Any]
+    imported_by: str
+    imported_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +202,7 @@ class WaitlistRepository(Protocol):
 
 class AllocationRepository(Protocol):
     async def save(self, run: AllocationRun) -> None: ...
+    async def get(self, run_id: UUID, *, lock: bool = False) -> AllocationRun | None: ...
     async def get_for_update(self, run_id: UUID) -> AllocationRun | None: ...
     async def mark_committed(self, run_id: UUID) -> None: ...
 
@@ -186,6 +214,19 @@ class PaymentRepository(Protocol):
         ...
 
     async def paid(self, fair_id: UUID, exhibitor_id: UUID) -> int: ...
+    async def keep_unmatched(
+        self, fair_id: UUID, lines: Sequence[tuple[BankLine, Unmatched]], imported_by: str
+    ) -> None:
+        """Keeps lines no payment was found for, once per bank transfer (its identity): the
+        same statement imported again keeps nothing twice, and a line kept before takes the
+        newer reason."""
+        ...
+
+    async def forget_unmatched(self, fair_id: UUID, identities: Sequence[str]) -> None:
+        """Lines now paid (a later import matched them) are no longer unmatched."""
+        ...
+
+    async def unmatched(self, fair_id: UUID) -> list[UnmatchedLine]: ...
 
 
 class Repositories(Protocol):

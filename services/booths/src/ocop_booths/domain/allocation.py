@@ -22,6 +22,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ocop_booths.domain import reasons
+from ocop_booths.domain.reasons import Reason
+
 STAR_WEIGHT = {3: 10_000, 4: 100_000, 5: 1_000_000}
 EARLIER_WEIGHT = 10  # per booth, per place earlier in the queue
 ZONE_MATCH = 3_000
@@ -71,6 +74,8 @@ class Placement:
     booth_codes: list[str]
     adjacent: bool
     explanation: str
+    # The explanation's pieces, each a code and its parameters (domain.reasons, flat form).
+    reasons: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -78,6 +83,8 @@ class Waitlisted:
     application_id: UUID
     rank: int
     reason: str
+    reason_code: str | None = None  # domain.reasons: over_booth_limit | no_room_left
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,17 +100,31 @@ def priority_order(applicants: Sequence[Applicant]) -> list[Applicant]:
     return sorted(applicants, key=lambda a: (-a.star, a.submitted_at, str(a.application_id)))
 
 
-def _affinity(a: Applicant, z: Zone) -> tuple[int, list[str]]:
+def _affinity(a: Applicant, z: Zone) -> tuple[int, list[Reason]]:
     bonus, why = 0, []
     if a.zone is not None and a.zone == z.code:
         bonus += ZONE_MATCH
-        why.append(f"zone {z.code} as requested")
+        why.append(
+            Reason(reasons.PLACED_REQUESTED_ZONE, f"zone {z.code} as requested", {"zone": z.code})
+        )
     if a.product_group is not None and a.product_group in z.product_groups:
         bonus += GROUP_MATCH
-        why.append(f"zone {z.code} is for group {a.product_group}")
+        why.append(
+            Reason(
+                reasons.PLACED_GROUP_ZONE,
+                f"zone {z.code} is for group {a.product_group}",
+                {"zone": z.code, "group": a.product_group},
+            )
+        )
     elif a.product_group is None and a.product_groups & z.product_groups:
         bonus += GROUP_MATCH
-        why.append(f"zone {z.code} shares its product groups")
+        why.append(
+            Reason(
+                reasons.PLACED_SHARED_GROUPS_ZONE,
+                f"zone {z.code} shares its product groups",
+                {"zone": z.code},
+            )
+        )
     return bonus, why
 
 
@@ -289,20 +310,8 @@ def lay_out(
         for s in picked:
             pool.remove(s)
         _bonus, why = _affinity(a, zone_by_code[chosen[a.application_id]])
-        reasons = [
-            f"{a.star}★, queue place {rank[a.application_id] + 1} of {len(ranked)} (star, then application time)"
-        ]
-        reasons += why
-        reasons.append(
-            f"{a.count} {a.booth_type} booth{'s' if a.count > 1 else ''} {', '.join(s.code for s in picked)}"
-            + (
-                " side by side"
-                if a.count > 1 and adjacent_ok
-                else ""
-                if a.count == 1
-                else " (no touching run was left)"
-            )
-        )
+        pieces = [_queue_place(a, rank[a.application_id] + 1, len(ranked)), *why]
+        pieces.append(_booths_given(a, picked, adjacent_ok))
         proposal.placements.append(
             Placement(
                 a.application_id,
@@ -311,20 +320,62 @@ def lay_out(
                 [s.booth_id for s in picked],
                 [s.code for s in picked],
                 adjacent_ok,
-                "; ".join(reasons),
+                reasons.joined(pieces),
+                [p.as_json() for p in pieces],
             )
         )
     for a in ranked:
         if a.application_id in chosen:
             continue
-        reason = f"{a.star}★, queue place {rank[a.application_id] + 1}: "
-        reason += (
-            f"asks {a.count} booths, above the fair's limit of {max_booths * a.holders}"
-            if a.count > max_booths * a.holders
-            else f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements"
+        waits = _why_waiting(a, rank[a.application_id] + 1, max_booths * a.holders)
+        proposal.waitlist.append(
+            Waitlisted(
+                a.application_id,
+                len(proposal.waitlist) + 1,
+                waits.text,
+                waits.code,
+                dict(waits.params),
+            )
         )
-        proposal.waitlist.append(Waitlisted(a.application_id, len(proposal.waitlist) + 1, reason))
     return proposal
+
+
+def _queue_place(a: Applicant, place: int, of: int) -> Reason:
+    return Reason(
+        reasons.QUEUE_PLACE,
+        f"{a.star}★, queue place {place} of {of} (star, then application time)",
+        {"star": a.star, "place": place, "of": of},
+    )
+
+
+def _booths_given(a: Applicant, picked: Sequence[Slot], adjacent_ok: bool) -> Reason:
+    codes = [s.code for s in picked]
+    text = f"{a.count} {a.booth_type} booth{'s' if a.count > 1 else ''} {', '.join(codes)}"
+    if a.count == 1:
+        code = reasons.ONE_BOOTH
+    elif adjacent_ok:
+        code, text = reasons.BOOTHS_SIDE_BY_SIDE, text + " side by side"
+    else:
+        code, text = reasons.BOOTHS_APART, text + " (no touching run was left)"
+    return Reason(code, text, {"count": a.count, "booth_type": a.booth_type, "booths": codes})
+
+
+def _why_waiting(a: Applicant, place: int, limit: int) -> Reason:
+    """Why an application is on the waitlist: its request is above the fair's limit, or no
+    zone had room left once the applications before it were placed."""
+    head = f"{a.star}★, queue place {place}: "
+    if a.count > limit:
+        return Reason(
+            reasons.OVER_BOOTH_LIMIT,
+            head + f"asks {a.count} booths, above the fair's limit of {limit}",
+            {"star": a.star, "place": place, "count": a.count, "limit": limit},
+        )
+    return Reason(
+        reasons.NO_ROOM_LEFT,
+        head
+        + f"no zone had {a.count} {a.booth_type} booth(s) left after higher-priority placements",
+        {"star": a.star, "place": place, "count": a.count, "booth_type": a.booth_type},
+    )
 
 
 def _first_touching_run(

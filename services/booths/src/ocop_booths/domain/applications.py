@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from ocop_booths.domain import allocation
+from ocop_booths.domain import allocation, reasons
 from ocop_booths.domain.booths import Claimant
 from ocop_booths.domain.floorplan import BoothType
+from ocop_booths.domain.reasons import Reason
+from ocop_booths.domain.refusals import ApplicationNotApproved, FairNotFound, RunNotFound
 from ocop_shared.auth import Principal
 from ocop_shared.contracts.registration import ApplicationSnapshot, FairSnapshot, ProductSnapshot
-from ocop_shared.errors import Conflict, NotFound
 
 FairStatus = Literal["draft", "open", "closed", "running", "finished"]
 ApplicationStatus = Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
@@ -69,8 +70,17 @@ def check_organizer(fair: Fair | None, principal: Principal) -> Fair:
     """The fair, if the principal organizes it (or is an admin); otherwise it does not exist
     for them."""
     if fair is None or not (principal.is_admin or fair.organizer_id == principal.subject):
-        raise NotFound("no such fair", field="fair_id")
+        raise FairNotFound("no such fair", field="fair_id")
     return fair
+
+
+def check_run_organizer(fair: Fair | None, principal: Principal) -> Fair:
+    """The fair of an allocation run, if the principal organizes it (or is an admin);
+    otherwise the run does not exist for them (a missing run is answered the same)."""
+    try:
+        return check_organizer(fair, principal)
+    except FairNotFound:
+        raise RunNotFound("no such allocation run", field="run_id") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +158,9 @@ def from_snapshot(a: ApplicationSnapshot) -> Application:
 
 def check_may_hold(application: Application | None) -> Application:
     if application is None or application.status != "approved":
-        raise Conflict("you have no approved application at this fair", field="fair_id")
+        raise ApplicationNotApproved(
+            "you have no approved application at this fair", field="fair_id"
+        )
     return application
 
 
@@ -157,6 +169,6 @@ def in_force(product: ProductSnapshot) -> bool:
     return product.ocop_until is not None
 
 
-def ended_reason(ended: str) -> str:
+def ended_reason(ended: str) -> Reason:
     """Why an application's booths go when its last admitted product's certificate ends."""
-    return f"no admitted product left (certificate {ended})"
+    return reasons.no_admitted_product(ended)

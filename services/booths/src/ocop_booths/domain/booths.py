@@ -14,11 +14,28 @@ events carry is made from it in one place (``snapshot``), when a decision makes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
+from ocop_booths.domain import reasons
+from ocop_booths.domain.reasons import Reason
+from ocop_booths.domain.refusals import (
+    AlreadyBlocked,
+    BoothIsBlocked,
+    BoothLimitReached,
+    BoothNotOccupied,
+    BoothOccupied,
+    BoothTaken,
+    DifferentFairs,
+    HoldNotFound,
+    NotBlocked,
+    NotConfirmable,
+    SwapNeedsTwoOccupied,
+    TargetNotFree,
+)
 from ocop_shared.contracts.booths import (
     BoothAssigned,
     BoothBlocked,
@@ -29,7 +46,7 @@ from ocop_shared.contracts.booths import (
     BoothUnblocked,
     Occupancy,
 )
-from ocop_shared.errors import Conflict, NotFound
+from ocop_shared.errors import Conflict
 from ocop_shared.events import Event
 
 BoothState = Literal["free", "held", "assigned", "confirmed", "blocked"]
@@ -49,6 +66,7 @@ TRANSITIONS: dict[str, tuple[frozenset[BoothState], BoothState, type[Event]]] = 
 }
 
 TAKEN = "this booth was just taken by someone else"
+TARGET_NOT_FREE = "the target booth is taken, blocked or at another fair"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +132,8 @@ class AuditEntry:
     exhibitor_id: UUID | None
     actor: str
     reason: str
+    reason_code: str | None = None  # domain.reasons: the reason as a code and its parameters
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +159,28 @@ def can(booth: Booth, action: str) -> bool:
     return booth.state in sources
 
 
-def _audit(o: Occupant, action: str, actor: str, reason: str) -> AuditEntry:
-    return AuditEntry(o.fair_id, o.booth_id, action, o.exhibitor_id, actor, reason)
+def _entry(
+    fair_id: UUID,
+    booth_id: UUID,
+    action: str,
+    exhibitor_id: UUID | None,
+    actor: str,
+    why: Reason,
+) -> AuditEntry:
+    return AuditEntry(
+        fair_id, booth_id, action, exhibitor_id, actor, why.text, why.code, dict(why.params)
+    )
+
+
+def _audit(o: Occupant, action: str, actor: str, why: Reason) -> AuditEntry:
+    return _entry(o.fair_id, o.booth_id, action, o.exhibitor_id, actor, why)
 
 
 def not_free(booth: Booth | None) -> Conflict:
     """Why a booth could not be taken after all (read again once the write found it gone)."""
     if booth is not None and booth.blocked:
-        return Conflict(f"booth {booth.code} is blocked", field="booth_id")
-    return Conflict(TAKEN, field="booth_id")
+        return BoothIsBlocked(f"booth {booth.code} is blocked", field="booth_id")
+    return BoothTaken(TAKEN, field="booth_id")
 
 
 def _take(
@@ -158,10 +191,11 @@ def _take(
     hold_expires_at: datetime | None,
     payment_due_at: datetime | None,
     actor: str,
-    reason: str,
+    reason: str | Reason,
 ) -> Decision:
     if booth.blocked or booth.occupant is not None:
         raise not_free(booth)
+    why = reasons.of(reason)
     o = Occupant(
         fair_id=booth.fair_id,
         booth_id=booth.booth_id,
@@ -174,9 +208,9 @@ def _take(
         payment_due_at=payment_due_at,
     )
     event = (BoothHeld if status == "held" else BoothAssigned)(
-        occupancy=snapshot(o), reason=reason, actor=actor
+        occupancy=snapshot(o), reason=why.text, actor=actor
     )
-    return Decision(replace(booth, occupant=o), (event,), (_audit(o, status, actor, reason),))
+    return Decision(replace(booth, occupant=o), (event,), (_audit(o, status, actor, why),))
 
 
 def hold(
@@ -186,7 +220,7 @@ def hold(
     now: datetime,
     minutes: int,
     actor: str,
-    reason: str = "self-service hold",
+    reason: str | Reason | None = None,
 ) -> Decision:
     """free -> held, until ``now + minutes``."""
     return _take(
@@ -196,7 +230,7 @@ def hold(
         hold_expires_at=now + timedelta(minutes=minutes),
         payment_due_at=None,
         actor=actor,
-        reason=reason,
+        reason=reasons.self_service_hold() if reason is None else reason,
     )
 
 
@@ -208,12 +242,17 @@ def offer(booth: Booth, claimant: Claimant, *, rank: int, now: datetime, minutes
         now=now,
         minutes=minutes,
         actor="waitlist",
-        reason=f"offered from the waitlist (rank {rank})",
+        reason=reasons.waitlist_offer(rank),
     )
 
 
 def assign(
-    booth: Booth, claimant: Claimant, *, payment_due_at: datetime, actor: str, reason: str
+    booth: Booth,
+    claimant: Claimant,
+    *,
+    payment_due_at: datetime,
+    actor: str,
+    reason: str | Reason,
 ) -> Decision:
     """free -> assigned (an allocation run), to be paid by ``payment_due_at``."""
     return _take(
@@ -227,27 +266,29 @@ def assign(
     )
 
 
-def confirm(booth: Booth, *, actor: str, reason: str = "paid") -> Decision:
+def confirm(booth: Booth, *, actor: str, reason: str | Reason | None = None) -> Decision:
     """held or assigned -> confirmed: paid, no deadline any more."""
     if booth.occupant is None or not can(booth, "confirm"):
-        raise Conflict(f"a {booth.state} booth cannot be confirmed", field="booth_id")
+        raise NotConfirmable(f"a {booth.state} booth cannot be confirmed", field="booth_id")
+    why = reasons.paid() if reason is None else reasons.of(reason)
     o = replace(booth.occupant, status="confirmed", hold_expires_at=None, payment_due_at=None)
     return Decision(
         replace(booth, occupant=o),
-        (BoothConfirmed(occupancy=snapshot(o), reason=reason, actor=actor),),
-        (_audit(o, "confirmed", actor, reason),),
+        (BoothConfirmed(occupancy=snapshot(o), reason=why.text, actor=actor),),
+        (_audit(o, "confirmed", actor, why),),
     )
 
 
-def release(booth: Booth, *, reason: str, actor: str) -> Decision:
+def release(booth: Booth, *, reason: str | Reason, actor: str) -> Decision:
     """held, assigned or confirmed -> free."""
     o = booth.occupant
     if o is None or not can(booth, "release"):
-        raise Conflict("nobody occupies that booth", field="booth_id")
+        raise BoothNotOccupied("nobody occupies that booth", field="booth_id")
+    why = reasons.of(reason)
     return Decision(
         replace(booth, occupant=None),
-        (BoothReleased(occupancy=snapshot(o), reason=reason, actor=actor),),
-        (_audit(o, "released", actor, reason),),
+        (BoothReleased(occupancy=snapshot(o), reason=why.text, actor=actor),),
+        (_audit(o, "released", actor, why),),
     )
 
 
@@ -255,8 +296,8 @@ def give_up_hold(booth: Booth, *, exhibitor_id: UUID, actor: str) -> Decision:
     """The holder gives its hold back: held -> free. Anyone else's booth is not found."""
     o = booth.occupant
     if o is None or o.status != "held" or o.exhibitor_id != exhibitor_id:
-        raise NotFound("no such hold", field="booth_id")
-    return release(booth, reason="hold given up", actor=actor)
+        raise HoldNotFound("no such hold", field="booth_id")
+    return release(booth, reason=reasons.hold_given_up(), actor=actor)
 
 
 def expire(booth: Booth, *, now: datetime) -> Decision | None:
@@ -266,9 +307,9 @@ def expire(booth: Booth, *, now: datetime) -> Decision | None:
     if o is None:
         return None
     if o.status == "held" and o.hold_expires_at is not None and o.hold_expires_at < now:
-        return release(booth, reason="hold expired", actor="deadline")
+        return release(booth, reason=reasons.hold_expired(), actor="deadline")
     if o.status == "assigned" and o.payment_due_at is not None and o.payment_due_at < now:
-        return release(booth, reason="payment deadline passed", actor="deadline")
+        return release(booth, reason=reasons.payment_deadline_passed(), actor="deadline")
     return None
 
 
@@ -277,9 +318,9 @@ def block(booth: Booth, *, reason: str, actor: str) -> Decision:
     refused, naming it: the organizer moves its exhibitor first (or releases it), so an
     exhibitor never loses a booth, or keeps a blocked one, without being placed again."""
     if booth.blocked:
-        raise Conflict(f"booth {booth.code} is already blocked", field="booth_id")
+        raise AlreadyBlocked(f"booth {booth.code} is already blocked", field="booth_id")
     if booth.occupant is not None:
-        raise Conflict(
+        raise BoothOccupied(
             f"booth {booth.code} is {booth.state} by an exhibitor: move the exhibitor to "
             "another booth (or release it) before blocking it",
             field="booth_id",
@@ -291,14 +332,16 @@ def block(booth: Booth, *, reason: str, actor: str) -> Decision:
         reason=reason,
         actor=actor,
     )
-    entry = AuditEntry(booth.fair_id, booth.booth_id, "blocked", None, actor, reason)
+    entry = _entry(
+        booth.fair_id, booth.booth_id, "blocked", None, actor, reasons.organizer_note(reason)
+    )
     return Decision(replace(booth, blocked=True), (event,), (entry,))
 
 
 def unblock(booth: Booth, *, reason: str, actor: str) -> Decision:
     """blocked -> free."""
     if not can(booth, "unblock"):
-        raise Conflict("this booth is not blocked", field="booth_id")
+        raise NotBlocked("this booth is not blocked", field="booth_id")
     event = BoothUnblocked(
         fair_id=booth.fair_id,
         booth_id=booth.booth_id,
@@ -306,7 +349,9 @@ def unblock(booth: Booth, *, reason: str, actor: str) -> Decision:
         reason=reason,
         actor=actor,
     )
-    entry = AuditEntry(booth.fair_id, booth.booth_id, "unblocked", None, actor, reason)
+    entry = _entry(
+        booth.fair_id, booth.booth_id, "unblocked", None, actor, reasons.organizer_note(reason)
+    )
     return Decision(replace(booth, blocked=False), (event,), (entry,))
 
 
@@ -315,9 +360,9 @@ def move(source: Booth, target: Booth | None, *, actor: str, reason: str) -> Rel
     of the same fair: source -> free, target -> the occupant's state."""
     o = source.occupant
     if o is None:
-        raise Conflict("nobody occupies that booth", field="booth_id")
+        raise BoothNotOccupied("nobody occupies that booth", field="booth_id")
     if target is None or target.fair_id != source.fair_id or target.state != "free":
-        raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
+        raise TargetNotFree(TARGET_NOT_FREE, field="to_booth_id")
     after = replace(o, booth_id=target.booth_id, booth_code=target.code, zone=target.zone)
     event = BoothMoved(
         occupancy=snapshot(after),
@@ -329,7 +374,7 @@ def move(source: Booth, target: Booth | None, *, actor: str, reason: str) -> Rel
     return Relocation(
         (replace(source, occupant=None), replace(target, occupant=after)),
         (event,),
-        (_audit(after, "moved", actor, f"{reason} (from {source.code})"),),
+        (_audit(after, "moved", actor, reasons.moved(reason, source.code)),),
     )
 
 
@@ -337,12 +382,12 @@ def swap(a: Booth, b: Booth, *, actor: str, reason: str) -> Relocation:
     """The occupants of two occupied booths of one fair exchange places, each keeping its
     state and deadlines. Events and audit rows come in booth id order."""
     if a.booth_id == b.booth_id or a.occupant is None or b.occupant is None:
-        raise Conflict(
+        raise SwapNeedsTwoOccupied(
             "swap needs two occupied booths; move an exhibitor to a free one instead",
             field="other_booth_id",
         )
     if a.fair_id != b.fair_id:
-        raise Conflict("the booths are at different fairs", field="other_booth_id")
+        raise DifferentFairs("the booths are at different fairs", field="other_booth_id")
 
     def arrive(occupant: Occupant, booth: Booth) -> Occupant:
         return replace(occupant, booth_id=booth.booth_id, booth_code=booth.code, zone=booth.zone)
@@ -364,9 +409,7 @@ def swap(a: Booth, b: Booth, *, actor: str, reason: str) -> Relocation:
                 from_booth_code=origin.code,
             )
         )
-        audit.append(
-            _audit(booth.occupant, "moved", actor, f"{reason} (swapped with {origin.code})")
-        )
+        audit.append(_audit(booth.occupant, "moved", actor, reasons.swapped(reason, origin.code)))
     return Relocation((new_a, new_b), tuple(events), tuple(audit))
 
 
@@ -387,4 +430,6 @@ class Terms:
 def check_room(*, have: int, limit: int) -> None:
     """An application holds at most ``limit`` booths."""
     if have >= limit:
-        raise Conflict(f"you already have {have} of your {limit} booth(s)", field="booth_id")
+        raise BoothLimitReached(
+            f"you already have {have} of your {limit} booth(s)", field="booth_id"
+        )

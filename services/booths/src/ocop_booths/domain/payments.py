@@ -7,10 +7,11 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Protocol
 from uuid import UUID
 
+from ocop_booths.domain import reasons
 from ocop_shared.errors import InvalidField
 from ocop_shared.inputs import VND_MAX, has_control_characters
 
@@ -55,6 +56,15 @@ class BankLine:
             return f"id:{self.transaction_id}"
         return f"line:{self.booked_at}|{_digits(self.amount)}|{_words(self.description)}|{self.occurrence}"
 
+    @property
+    def amount_vnd(self) -> int | None:
+        """The amount in whole đồng, when the line writes one within bounds."""
+        try:
+            amount = int(_digits(self.amount))
+        except ValueError:
+            return None
+        return amount if abs(amount) <= VND_MAX else None
+
 
 @dataclass(frozen=True, slots=True)
 class Matched:
@@ -69,6 +79,8 @@ class Matched:
 class Unmatched:
     line: int
     reason: str
+    reason_code: str = reasons.NO_PAYMENT_REFERENCE  # domain.reasons
+    reason_params: Mapping[str, str | int] = field(default_factory=dict)
 
 
 def _digits(amount: str) -> str:
@@ -167,10 +179,17 @@ def _check_cells(line: int, columns: list[str], cells: list[str]) -> None:
 
 def already_recorded(line: BankLine) -> Unmatched:
     if line.transaction_id:
-        return Unmatched(line.line, f"already recorded (transaction {line.transaction_id})")
+        return Unmatched(
+            line.line,
+            f"already recorded (transaction {line.transaction_id})",
+            reasons.ALREADY_RECORDED,
+            {"transaction_id": line.transaction_id},
+        )
     return Unmatched(
         line.line,
         "already recorded (same date, amount and description; the statement has no transaction_id)",
+        reasons.ALREADY_RECORDED,
+        {"transaction_id": ""},
     )
 
 
@@ -182,9 +201,16 @@ def match_line(line: BankLine, references: Mapping[str, UUID]) -> Matched | Unma
     try:
         amount = int(line.amount.replace(".", "").replace(",", ""))
     except ValueError:
-        return Unmatched(line.line, "amount is not a whole number")
+        return Unmatched(line.line, "amount is not a whole number", reasons.AMOUNT_NOT_WHOLE)
     if amount > VND_MAX:
-        return Unmatched(line.line, f"amount is above {VND_MAX} VND")
+        return Unmatched(
+            line.line,
+            f"amount is above {VND_MAX} VND",
+            reasons.AMOUNT_ABOVE_LIMIT,
+            {"limit": VND_MAX},
+        )
     if exhibitor is None or amount <= 0:
-        return Unmatched(line.line, "no payment reference of this fair found")
+        return Unmatched(
+            line.line, "no payment reference of this fair found", reasons.NO_PAYMENT_REFERENCE
+        )
     return Matched(line.line, exhibitor, amount, line.description[:120], line.identity)

@@ -7,7 +7,12 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from ocop_booths.adapters.http.deps import Cause, Service
-from ocop_booths.adapters.http.schemas import CommittedOut, ProposalOut, WaitlistRowOut
+from ocop_booths.adapters.http.schemas import (
+    AllocationRunOut,
+    CommittedOut,
+    ProposalOut,
+    WaitlistRowOut,
+)
 from ocop_booths.application.commands import allocations as commands
 from ocop_booths.application.queries import allocations as queries
 from ocop_shared.authz import Caller
@@ -25,6 +30,16 @@ async def propose_allocation(
         lambda uow: commands.propose_allocation(uow, principal, fair_id), cause=cause
     )
     return ProposalOut.model_validate(proposal)
+
+
+@router.get("/allocations/{run_id}")
+async def allocation_run(run_id: UUID, principal: Caller, booths: Service) -> AllocationRunOut:
+    """A run's stored proposal, as its proposal was answered, with when it was made and
+    committed: to show it again (after a failed commit, or to review it)."""
+    run = await booths.uow.read(lambda repos: queries.allocation_run(repos, principal, run_id))
+    return AllocationRunOut.model_validate(
+        {**run.proposal, "created_at": run.created_at, "committed_at": run.committed_at}
+    )
 
 
 @router.post("/allocations/{run_id}/commit")

@@ -64,6 +64,7 @@ TABLE = AuthorizationTable(
             note=AT_FAIR,
         ),
         Rule("POST /fairs/{fair_id}/allocations", ORGANIZER, note="a proposal changes nothing"),
+        Rule("GET /allocations/{run_id}", ORGANIZER, note="the run's fair"),
         Rule("POST /allocations/{run_id}/commit", ORGANIZER, note="the run's fair"),
         Rule("GET /fairs/{fair_id}/waitlist", ORGANIZER),
         Rule(
@@ -99,6 +100,11 @@ TABLE = AuthorizationTable(
             "POST /fairs/{fair_id}/payments/statement",
             ORGANIZER,
             note="only the fair's payment references match",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/payments/unmatched",
+            ORGANIZER,
+            note="the lines of the fair's statements no payment was found for",
         ),
     ],
 )

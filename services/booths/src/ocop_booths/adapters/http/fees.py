@@ -14,9 +14,11 @@ from ocop_booths.adapters.http.schemas import (
     PaymentIn,
     PaymentRecordedOut,
     StatementMatchedOut,
+    UnmatchedLineOut,
 )
 from ocop_booths.application.commands import payments as commands
 from ocop_booths.application.queries import fees as queries
+from ocop_booths.application.queries import payments as payment_queries
 from ocop_booths.domain.payments import parse_bank_statement
 from ocop_shared.authz import Caller
 
@@ -77,3 +79,16 @@ async def import_bank_statement(
         cause=cause,
     )
     return StatementMatchedOut.model_validate(matched)
+
+
+@router.get("/fairs/{fair_id}/payments/unmatched")
+async def unmatched_lines(
+    fair_id: UUID, principal: Caller, booths: Service
+) -> list[UnmatchedLineOut]:
+    """Bank-statement lines no payment was found for (no payment reference of the fair, or
+    an amount that is not one), oldest import first; a later statement that pays a line
+    takes it off."""
+    rows = await booths.uow.read(
+        lambda repos: payment_queries.unmatched_lines(repos, principal, fair_id)
+    )
+    return [UnmatchedLineOut.model_validate(r) for r in rows]

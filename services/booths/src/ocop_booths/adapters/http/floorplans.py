@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from ocop_booths.adapters.http.deps import Cause, Service
 from ocop_booths.adapters.http.schemas import (
@@ -40,10 +41,24 @@ async def import_floorplan(
 
 
 @router.get("/fairs/{fair_id}/floorplan", response_model_exclude_none=True)
-async def export_floorplan(fair_id: UUID, principal: Caller, booths: Service) -> FloorPlanOut:
-    """The plan as JSON (importable again), with each booth's state and its neighbours.
-    Exhibitors see which booths are free, not who holds the others."""
+async def export_floorplan(
+    fair_id: UUID,
+    principal: Caller,
+    booths: Service,
+    plan_format: Annotated[
+        Literal["full", "import"],
+        Query(
+            alias="format",
+            description="full: each booth with its id, state and neighbours (a held booth"
+            " with held_until); import: exactly the body of PUT .../floorplan, to load again",
+        ),
+    ] = "full",
+) -> FloorPlanOut | FloorPlanIn:
+    """The plan as JSON, with each booth's state and its neighbours (``format=import``: as
+    ``PUT`` takes it). Exhibitors see which booths are free, not who holds the others."""
     plan = await booths.uow.read(lambda repos: queries.export_floorplan(repos, principal, fair_id))
+    if plan_format == "import":
+        return FloorPlanIn.model_validate(plan, from_attributes=True)
     return FloorPlanOut.model_validate(plan)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -101,6 +101,9 @@ class BoothIn(Strict):
 
 
 class FloorPlanIn(Strict):
+    """A floor plan to load; ``GET /fairs/{fair_id}/floorplan?format=import`` answers a
+    fair's plan in exactly this shape, to be loaded again (here or at another fair)."""
+
     zones: Annotated[list[ZoneIn], Field(min_length=1, max_length=MAX_ZONES)]
     booths: Annotated[list[BoothIn], Field(min_length=1, max_length=MAX_BOOTHS)]
 
@@ -149,6 +152,9 @@ class BoothOut(Out):
     state: Literal["available", "taken", "held", "assigned", "confirmed", "blocked"]
     neighbours: list[str]
     exhibitor_id: UUID | None = None  # organizers only, for a taken booth
+    held_until: datetime | None = Field(
+        default=None, description="when the hold expires (a booth in state held only)"
+    )
 
 
 class FloorPlanOut(Out):
@@ -174,12 +180,30 @@ class BoothUse(Out):
     state: Literal["blocked", "available"]
 
 
+class ReasonOut(BaseModel):
+    """A reason as a stable code and its parameters (the README's "Reasons")."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str | None = Field(description="the reason's code; its parameters are the other keys")
+
+
+ReasonParams = Annotated[
+    dict[str, Any], Field(description="the reason's parameters (the README's \"Reasons\")")
+]
+ReasonCode = Annotated[
+    str | None,
+    Field(description="a stable code for the reason (None: free text only)"),
+]
+
+
 class AuditOut(Out):
     action: str
     exhibitor_id: UUID | None
     actor: str
     reason: str
     at: datetime
+    reason_code: ReasonCode = None
+    reason_params: ReasonParams = {}
 
 
 class PlacementOut(Out):
@@ -190,12 +214,17 @@ class PlacementOut(Out):
     booth_codes: list[str]
     adjacent: bool
     explanation: str
+    reasons: list[ReasonOut] = Field(
+        default=[], description="the explanation's pieces, each a code and its parameters"
+    )
 
 
 class WaitlistedOut(Out):
     application_id: UUID
     rank: int
     reason: str
+    reason_code: ReasonCode = None
+    reason_params: ReasonParams = {}
 
 
 class ProposalOut(Out):
@@ -207,6 +236,13 @@ class ProposalOut(Out):
     seconds: float
     placements: list[PlacementOut]
     waitlist: list[WaitlistedOut]
+
+
+class AllocationRunOut(ProposalOut):
+    """A stored run: its proposal as it was answered, and when it was made and committed."""
+
+    created_at: datetime | None
+    committed_at: datetime | None = Field(description="None while the run is not committed")
 
 
 class CommittedOut(Out):
@@ -226,6 +262,8 @@ class WaitlistRowOut(Out):
     status: Literal["waiting", "offered", "placed", "left"]
     offered_booth: UUID | None
     offered_at: datetime | None
+    reason_code: ReasonCode = None
+    reason_params: ReasonParams = {}
 
 
 class HoldDropped(Out):
@@ -299,6 +337,24 @@ class MatchedOut(Out):
 class UnmatchedOut(Out):
     line: int
     reason: str
+    reason_code: ReasonCode = None
+    reason_params: ReasonParams = {}
+
+
+class UnmatchedLineOut(Out):
+    """A bank-statement line no payment was found for, kept until a later statement pays it."""
+
+    line: int = Field(description="its line in the statement it came in (the header is 1)")
+    amount: str = Field(description="as the statement writes it")
+    amount_vnd: int | None = Field(description="in whole đồng, when the amount is one")
+    description: str
+    transaction_id: str
+    booked_at: str
+    reason: str
+    reason_code: str
+    reason_params: ReasonParams
+    imported_by: str
+    imported_at: datetime
 
 
 class StatementMatchedOut(Out):

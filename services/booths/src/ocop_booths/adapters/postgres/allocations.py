@@ -36,8 +36,12 @@ class PostgresAllocations:
         )
 
     async def get_for_update(self, run_id: UUID) -> AllocationRun | None:
+        return await self.get(run_id, lock=True)
+
+    async def get(self, run_id: UUID, *, lock: bool = False) -> AllocationRun | None:
         r = await self.conn.fetchrow(
-            "select * from allocation_runs where run_id = $1 for update", run_id
+            "select * from allocation_runs where run_id = $1" + (" for update" if lock else ""),
+            run_id,
         )
         if r is None:
             return None
@@ -51,6 +55,8 @@ class PostgresAllocations:
             proposal=r["proposal"],
             created_by=r["created_by"],
             committed=r["committed_at"] is not None,
+            created_at=r["created_at"],
+            committed_at=r["committed_at"],
         )
 
     async def mark_committed(self, run_id: UUID) -> None:

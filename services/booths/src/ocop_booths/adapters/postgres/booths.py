@@ -14,6 +14,7 @@ flight and then sees the booth blocked.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -62,8 +63,10 @@ update occupancy o
  where o.booth_id = x.target"""
 
 AUDIT = """
-insert into booth_audit (fair_id, booth_id, action, exhibitor_id, actor, reason)
-select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[])"""
+insert into booth_audit (fair_id, booth_id, action, exhibitor_id, actor, reason, reason_code, reason_params)
+select a.fair_id, a.booth_id, a.action, a.exhibitor_id, a.actor, a.reason, a.reason_code, a.reason_params::jsonb
+  from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])
+       as a (fair_id, booth_id, action, exhibitor_id, actor, reason, reason_code, reason_params)"""
 
 PAST_DEADLINE = """
 select booth_id from occupancy
@@ -189,7 +192,8 @@ class PostgresBooths:
 
     async def history(self, booth_id: UUID) -> list[AuditRecord]:
         rows = await self.conn.fetch(
-            "select action, exhibitor_id, actor, reason, at from booth_audit where booth_id = $1 order by id",
+            """select action, exhibitor_id, actor, reason, at, reason_code, reason_params
+                 from booth_audit where booth_id = $1 order by id""",
             booth_id,
         )
         return [AuditRecord(**dict(r)) for r in rows]
@@ -247,4 +251,6 @@ class PostgresBooths:
                 [e.exhibitor_id for e in entries],
                 [e.actor for e in entries],
                 [e.reason for e in entries],
+                [e.reason_code for e in entries],
+                [json.dumps(dict(e.reason_params), ensure_ascii=False) for e in entries],
             )

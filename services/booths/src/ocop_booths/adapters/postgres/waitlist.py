@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -10,11 +11,13 @@ import asyncpg
 from ocop_booths.application.ports import Candidate, WaitlistEntry, WaitlistRow
 
 RANK = """
-insert into waitlist (fair_id, application_id, rank, reason)
-select $1, w.application_id, w.rank, w.reason
-  from unnest($2::uuid[], $3::int[], $4::text[]) as w (application_id, rank, reason)
+insert into waitlist (fair_id, application_id, rank, reason, reason_code, reason_params)
+select $1, w.application_id, w.rank, w.reason, w.reason_code, w.reason_params::jsonb
+  from unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[])
+       as w (application_id, rank, reason, reason_code, reason_params)
 on conflict (fair_id, application_id) do update
-   set rank = excluded.rank, reason = excluded.reason, status = 'waiting'"""
+   set rank = excluded.rank, reason = excluded.reason, reason_code = excluded.reason_code,
+       reason_params = excluded.reason_params, status = 'waiting'"""
 
 # Skips rows another transaction is offering right now: two booths freed at once go to two
 # candidates, not both to the first. Whether a candidate has room for one more booth is the
@@ -41,6 +44,8 @@ class PostgresWaitlist:
                 [e.application_id for e in entries],
                 [e.rank for e in entries],
                 [e.reason for e in entries],
+                [e.reason_code for e in entries],
+                [json.dumps(dict(e.reason_params), ensure_ascii=False) for e in entries],
             )
 
     async def leave(self, application_id: UUID) -> None:
@@ -75,7 +80,7 @@ class PostgresWaitlist:
     async def of_fair(self, fair_id: UUID) -> list[WaitlistRow]:
         rows = await self.conn.fetch(
             """select w.fair_id, w.application_id, a.exhibitor_name, w.rank, w.reason, w.status,
-                      w.offered_booth, w.offered_at
+                      w.offered_booth, w.offered_at, w.reason_code, w.reason_params
                  from waitlist w join applications a using (application_id)
                 where w.fair_id = $1 order by w.rank""",
             fair_id,

@@ -10,13 +10,19 @@ from uuid import UUID
 
 from ocop_booths.application import occupancy
 from ocop_booths.application.ports import AllocationRun, Repositories, WaitlistEntry
-from ocop_booths.domain import allocation, floorplan
+from ocop_booths.domain import allocation, floorplan, reasons
 from ocop_booths.domain import booths as lifecycle
-from ocop_booths.domain.applications import check_organizer
+from ocop_booths.domain.applications import check_organizer, check_run_organizer
 from ocop_booths.domain.booths import Claimant, Terms
+from ocop_booths.domain.refusals import (
+    BoothNotFound,
+    NoFloorPlan,
+    RunAlreadyCommitted,
+    RunNotFound,
+)
 from ocop_shared.auth import Principal
 from ocop_shared.contracts.booths import AllocationCommitted
-from ocop_shared.errors import Conflict, DomainError, NotFound
+from ocop_shared.errors import DomainError
 from ocop_shared.uow import UnitOfWork
 
 
@@ -64,7 +70,7 @@ async def propose_allocation(
     fair = check_organizer(await repos.fairs.get(fair_id), principal)
     zones, booths = await repos.floorplans.zones(fair_id), await repos.floorplans.booths(fair_id)
     if not booths:
-        raise Conflict("load the floor plan first", field="fair_id")
+        raise NoFloorPlan("load the floor plan first", field="fair_id")
     taken = {o.booth_id for o in await repos.booths.occupancy_of_fair(fair_id)}
     free = [
         allocation.Slot(b.booth_id, b.code, b.zone, b.booth_type, b.x, b.y)
@@ -107,11 +113,11 @@ async def commit_allocation(
     repos = uow.repos
     run = await repos.allocations.get_for_update(run_id)
     if run is None:
-        raise NotFound("no such allocation run", field="run_id")
+        raise RunNotFound("no such allocation run", field="run_id")
     fair_id = run.fair_id
-    check_organizer(await repos.fairs.get(fair_id), principal)
+    check_run_organizer(await repos.fairs.get(fair_id), principal)
     if run.committed:
-        raise Conflict("this allocation was already committed", field="run_id")
+        raise RunAlreadyCommitted("this allocation was already committed", field="run_id")
     placements, waitlist = run.proposal["placements"], run.proposal["waitlist"]
     due = await repos.now() + timedelta(days=terms.payment_days)
     booths = await repos.booths.get_many([UUID(b) for p in placements for b in p["booth_ids"]])
@@ -122,10 +128,10 @@ async def commit_allocation(
             booth = booths.get(UUID(booth_id))
             try:
                 if booth is None or booth.fair_id != fair_id:
-                    raise NotFound("no such booth at this fair")
+                    raise BoothNotFound("no such booth at this fair")
                 decision = lifecycle.assign(
                     booth, claimant, payment_due_at=due, actor=principal.subject,
-                    reason=f"allocation {run_id}: {p['explanation']}",
+                    reason=reasons.allocated(str(run_id), p["explanation"], p.get("reasons", [])),
                 )  # fmt: skip
             except DomainError:
                 skipped.append(booth_id)
@@ -137,7 +143,16 @@ async def commit_allocation(
             assigned += 1
     await repos.waitlist.rank(
         fair_id,
-        [WaitlistEntry(UUID(w["application_id"]), w["rank"], w["reason"]) for w in waitlist],
+        [
+            WaitlistEntry(
+                UUID(w["application_id"]),
+                w["rank"],
+                w["reason"],
+                w.get("reason_code"),  # a run proposed before codes were kept has none
+                w.get("reason_params", {}),
+            )
+            for w in waitlist
+        ],
     )
     await repos.allocations.mark_committed(run_id)
     waitlisted = [UUID(w["application_id"]) for w in waitlist]

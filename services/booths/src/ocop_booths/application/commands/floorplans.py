@@ -14,8 +14,8 @@ from ocop_booths.domain import floorplan
 from ocop_booths.domain.applications import check_organizer
 from ocop_booths.domain.booths import Booth, Occupant, Terms
 from ocop_booths.domain.floorplan import BoothType, PlannedBooth, Zone
+from ocop_booths.domain.refusals import BoothNotFound, PlanInUse, TargetNotFree
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -54,7 +54,7 @@ async def _own_fair(uow: UnitOfWork[Repositories], fair_id: UUID, principal: Pri
 async def _booth_at(uow: UnitOfWork[Repositories], fair_id: UUID, booth_id: UUID) -> Booth:
     booth = await uow.repos.booths.get(booth_id, lock=True)
     if booth is None or booth.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="booth_id")
+        raise BoothNotFound("no such booth at this fair", field="booth_id")
     return booth
 
 
@@ -84,7 +84,7 @@ async def import_floorplan(
     published = floorplan.publish(fair_id, zones, booths)
     check_organizer(await uow.repos.fairs.get(fair_id, lock=True), principal)
     if await uow.repos.booths.any_taken(fair_id):
-        raise Conflict(
+        raise PlanInUse(
             "booths are already taken: move or release them before replacing the plan",
             field="booths",
         )
@@ -146,12 +146,12 @@ async def move_booth(
     locked = {b: await uow.repos.booths.get(b, lock=True) for b in sorted({booth_id, to_booth_id})}
     source, target = locked[booth_id], locked[to_booth_id]
     if source is None or source.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="booth_id")
+        raise BoothNotFound("no such booth at this fair", field="booth_id")
     if target is None or target.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="to_booth_id")
+        raise BoothNotFound("no such booth at this fair", field="to_booth_id")
     moved = lifecycle.move(source, target, actor=principal.subject, reason=reason)
     if not await uow.repos.booths.move_occupant(booth_id, to_booth_id):
-        raise Conflict("the target booth is taken, blocked or at another fair", field="to_booth_id")
+        raise TargetNotFree(lifecycle.TARGET_NOT_FREE, field="to_booth_id")
     await occupancy.record(uow, moved)
     left, arrived = moved.booths
     await occupancy.offer_to_waitlist(uow, left, terms)
@@ -174,9 +174,9 @@ async def swap_booths(
     a, b = found.get(booth_id), found.get(other_booth_id)
     # Both at this fair before anything else is said about them.
     if a is None or a.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="booth_id")
+        raise BoothNotFound("no such booth at this fair", field="booth_id")
     if b is None or b.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="other_booth_id")
+        raise BoothNotFound("no such booth at this fair", field="other_booth_id")
     swapped = lifecycle.swap(a, b, actor=principal.subject, reason=reason)
     await uow.repos.booths.swap_occupants(booth_id, other_booth_id)
     await occupancy.record(uow, swapped)

@@ -11,8 +11,8 @@ from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain.applications import check_may_hold
 from ocop_booths.domain.booths import Occupant, Terms
+from ocop_booths.domain.refusals import ApplicationNotFound, BoothNotFound, HoldNotFound
 from ocop_shared.auth import Principal
-from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -31,7 +31,7 @@ async def hold_booth(
     exhibitor_id = UUID(principal.subject)
     approved = await repos.applications.approved_for_update(fair_id, exhibitor_id)
     if approved is None and not await repos.applications.exhibits(fair_id, exhibitor_id):
-        raise NotFound("you have no application at this fair", field="fair_id")
+        raise ApplicationNotFound("you have no application at this fair", field="fair_id")
     application = check_may_hold(approved)
     fair = await repos.fairs.get(fair_id)
     lifecycle.check_room(
@@ -40,7 +40,7 @@ async def hold_booth(
     )
     booth = await repos.booths.get(booth_id)
     if booth is None or booth.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="booth_id")
+        raise BoothNotFound("no such booth at this fair", field="booth_id")
     decision = lifecycle.hold(
         booth,
         application.claimant,
@@ -62,7 +62,7 @@ async def drop_hold(
     """The holder gives its hold back; the booth is offered to the waitlist."""
     booth = await uow.repos.booths.get(booth_id, lock=True)
     if booth is None or booth.fair_id != fair_id:
-        raise NotFound("no such hold at this fair", field="booth_id")
+        raise HoldNotFound("no such hold at this fair", field="booth_id")
     decision = lifecycle.give_up_hold(
         booth, exhibitor_id=UUID(principal.subject), actor=principal.subject
     )

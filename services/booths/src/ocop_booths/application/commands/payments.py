@@ -20,8 +20,8 @@ from ocop_booths.domain.payments import (
     already_recorded,
     match_line,
 )
+from ocop_booths.domain.refusals import ExhibitorNotFound, PaymentAlreadyRecorded
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict, NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -58,12 +58,14 @@ async def record_payment(
     repos = uow.repos
     check_organizer(await repos.fairs.get(fair_id), principal)
     if not await repos.applications.exhibits(fair_id, exhibitor_id):
-        raise NotFound("no such exhibitor at this fair", field="exhibitor_id")
+        raise ExhibitorNotFound("no such exhibitor at this fair", field="exhibitor_id")
     payment = Payment(
         uuid.uuid4(), fair_id, exhibitor_id, amount_vnd, reference, "manual", principal.subject
     )
     if not await repos.payments.record(payment):
-        raise Conflict("this payment (reference and amount) is already recorded", field="reference")
+        raise PaymentAlreadyRecorded(
+            "this payment (reference and amount) is already recorded", field="reference"
+        )
     confirmed = await occupancy.confirm_paid(
         uow, fair_id, exhibitor_id, actor=principal.subject, terms=terms
     )
@@ -81,7 +83,9 @@ async def import_bank_statement(
 ) -> StatementMatched:
     """Matches bank-statement lines to exhibitors by their payment reference; a line already
     recorded (the same bank transfer: ``BankLine.identity``) pays nothing twice, while two
-    transfers with the same reference and amount are two payments."""
+    transfers with the same reference and amount are two payments. Lines no payment was found
+    for are kept for the organizer (``queries.payments.unmatched_lines``) until a later
+    statement pays them."""
     repos = uow.repos
     check_organizer(await repos.fairs.get(fair_id), principal)
     references = {
@@ -89,10 +93,13 @@ async def import_bank_statement(
     }
     matched: list[MatchedLine] = []
     unmatched: list[Unmatched] = []
+    kept: list[tuple[BankLine, Unmatched]] = []
+    paid: list[str] = []
     for line in lines:
         found = match_line(line, references)
         if not isinstance(found, Matched):
             unmatched.append(found)
+            kept.append((line, found))
             continue
         payment = Payment(
             uuid.uuid4(), fair_id, found.exhibitor_id, found.amount_vnd, found.reference,
@@ -105,4 +112,7 @@ async def import_bank_statement(
             uow, fair_id, found.exhibitor_id, actor=principal.subject, terms=terms
         )
         matched.append(MatchedLine(line.line, found.exhibitor_id, found.amount_vnd, confirmed))
+        paid.append(found.bank_line)
+    await repos.payments.forget_unmatched(fair_id, paid)
+    await repos.payments.keep_unmatched(fair_id, kept, principal.subject)
     return StatementMatched(matched, unmatched)

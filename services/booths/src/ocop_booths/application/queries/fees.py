@@ -10,8 +10,9 @@ from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import fees
 from ocop_booths.domain.applications import check_organizer
 from ocop_booths.domain.booths import Terms
+from ocop_booths.domain.refusals import ExhibitorNotFound, StatementNotFound
 from ocop_shared.auth import Principal
-from ocop_shared.errors import InvalidField, NotFound
+from ocop_shared.errors import InvalidField
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +41,14 @@ async def fee_statement(
     exhibitor's, or a fair it did not apply to, answers 404)."""
     if principal.role == "exhibitor":
         if exhibitor_id is not None and not principal.acts_for(exhibitor_id):
-            raise NotFound("no such statement", field="exhibitor_id")
+            raise StatementNotFound("no such statement", field="exhibitor_id")
         exhibitor_id = UUID(principal.subject)
     else:
         check_organizer(await repos.fairs.get(fair_id), principal)
         if exhibitor_id is None:
             raise InvalidField("exhibitor_id", "say whose statement")
     if not await repos.applications.exhibits(fair_id, exhibitor_id):
-        raise NotFound("no such exhibitor at this fair", field="exhibitor_id")
+        raise ExhibitorNotFound("no such exhibitor at this fair", field="exhibitor_id")
     statement = await occupancy.statement(repos, fair_id, exhibitor_id, terms)
     vietqr = None
     if statement.balance_vnd > 0:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from ocop_booths.application.ports import AuditRecord, Repositories
 from ocop_booths.domain import floorplan
 from ocop_booths.domain.applications import check_organizer
 from ocop_booths.domain.floorplan import BoothType, Zone
+from ocop_booths.domain.refusals import BoothNotFound, FloorPlanNotFound
 from ocop_shared.auth import Principal
-from ocop_shared.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class BoothView:
     state: str
     neighbours: list[str]
     exhibitor_id: UUID | None = None  # organizers only, for a taken booth
+    held_until: datetime | None = None  # a booth in state held: when the hold expires
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ async def export_floorplan(
     see which booths are free and which are theirs, not who holds the others."""
     zones, booths = await repos.floorplans.zones(fair_id), await repos.floorplans.booths(fair_id)
     if not booths:
-        raise NotFound("no floor plan for this fair", field="fair_id")
+        raise FloorPlanNotFound("no floor plan for this fair", field="fair_id")
     taken = {o.booth_id: o for o in await repos.booths.occupancy_of_fair(fair_id)}
     organizer = principal.role == "organizer" or principal.is_admin
     if organizer:
@@ -55,6 +57,9 @@ async def export_floorplan(
     for b in booths:
         o = taken.get(b.booth_id)
         mine = o is not None and str(o.exhibitor_id) == principal.subject
+        state = floorplan.seen_state(
+            b.blocked, o.status if o else None, sees_occupant=organizer or mine
+        )
         out.append(
             BoothView(
                 booth_id=b.booth_id,
@@ -67,11 +72,10 @@ async def export_floorplan(
                 x=b.x,
                 y=b.y,
                 open_sides=b.open_sides,
-                state=floorplan.seen_state(
-                    b.blocked, o.status if o else None, sees_occupant=organizer or mine
-                ),
+                state=state,
                 neighbours=sorted(code[n] for n in graph.get(b.booth_id, ())),
                 exhibitor_id=o.exhibitor_id if organizer and o is not None else None,
+                held_until=o.hold_expires_at if o is not None and state == "held" else None,
             )
         )
     return FloorPlanView(fair_id, zones, out)
@@ -85,5 +89,5 @@ async def booth_history(
     check_organizer(await repos.fairs.get(fair_id), principal)
     booth = await repos.booths.get(booth_id)
     if booth is None or booth.fair_id != fair_id:
-        raise NotFound("no such booth at this fair", field="booth_id")
+        raise BoothNotFound("no such booth at this fair", field="booth_id")
     return await repos.booths.history(booth_id)
