@@ -4,13 +4,20 @@ lifetime); per request an ``Api`` binds the token and the correlation id.
 
 Answers become exceptions the pages handle: ``SignedOut`` (a 401 for the token: the user is
 sent to sign in), ``ApiError`` (any other 4xx, with its body, which ``forms`` maps onto
-fields), ``Unavailable`` (5xx or no answer: the 503 page)."""
+fields), ``Unavailable`` (5xx or no answer: the 503 page).
+
+A session is announced to booths and sales by Kafka (registration's credentials topic), so
+for a fraction of a second after signing in they may not know it yet: a 401 from booths or
+sales for a session signed in less than ``FRESH_SESSION`` ago is retried with a short
+backoff (``RETRY_DELAYS``, under 2 s in all) before the person is sent to sign in."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import httpx
@@ -25,6 +32,11 @@ CORRELATION_HEADER = "X-Correlation-ID"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A wrong password is a 401 too, but it is an answer to the form, not the end of a session.
 FORM_401_CODES = frozenset({"wrong_login_or_password"})
+# The services that learn of a session through Kafka (registration issues it and knows it
+# at once), how long after signing in their 401 may still mean "not yet", and the waits.
+ANNOUNCED_TO = frozenset({"booths", "sales"})
+FRESH_SESSION = timedelta(seconds=10)
+RETRY_DELAYS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.6, 0.6)  # 1.95 s in all
 
 
 class SignedOut(Exception):
@@ -92,23 +104,47 @@ class Clients:
 
 
 class Api:
-    """The services as the current user: ``await api.registration.get("/session")``."""
+    """The services as the current user: ``await api.registration.get("/session")``.
 
-    def __init__(self, clients: Clients, token: str | None, correlation_id: str) -> None:
+    ``signed_in_at`` (the session's ``created_at``, set once registration has answered
+    ``GET /session``) lets a fresh session's 401 from booths or sales be retried."""
+
+    def __init__(
+        self,
+        clients: Clients,
+        token: str | None,
+        correlation_id: str,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.token = token
-        self.registration = ServiceCall("registration", clients, token, correlation_id)
-        self.booths = ServiceCall("booths", clients, token, correlation_id)
-        self.sales = ServiceCall("sales", clients, token, correlation_id)
+        self.signed_in_at: datetime | None = None
+        self.sleep = sleep
+        self.now = now
+        self.registration = ServiceCall("registration", clients, token, correlation_id, self)
+        self.booths = ServiceCall("booths", clients, token, correlation_id, self)
+        self.sales = ServiceCall("sales", clients, token, correlation_id, self)
+
+    def fresh(self) -> bool:
+        """Signed in so recently that booths and sales may not know the session yet."""
+        return self.signed_in_at is not None and self.now() - self.signed_in_at < FRESH_SESSION
 
 
 class ServiceCall:
     def __init__(
-        self, service: ServiceName, clients: Clients, token: str | None, correlation_id: str
+        self,
+        service: ServiceName,
+        clients: Clients,
+        token: str | None,
+        correlation_id: str,
+        api: Api | None = None,
     ) -> None:
         self.service = service
         self._http = clients.http[service]
         self._token = token
         self._correlation_id = correlation_id
+        self._api = api
 
     async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return (await self.send("GET", path, params=params)).json()
@@ -139,12 +175,46 @@ class ServiceCall:
     ) -> httpx.Response:
         """One call; a mutation carries an ``Idempotency-Key`` (a form's own, to make a
         double submission count once, or a new one) and is retried once with it through a
-        dropped connection; a read is retried once too."""
+        dropped connection; a read is retried once too. A fresh session's 401 from booths or
+        sales is tried again after each of ``RETRY_DELAYS`` (same key: it did nothing)."""
         headers = {CORRELATION_HEADER: self._correlation_id}
         if self._token and not anonymous:
             headers["Authorization"] = f"Bearer {self._token}"
         if method in MUTATING:
             headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+        delays = iter(RETRY_DELAYS)
+        while True:
+            response = await self._once(method, path, json, params, files, data, headers)
+            if response.status_code == 401 and self._not_yet_announced(response, headers):
+                delay = next(delays, None)
+                if delay is not None:
+                    log.info("session not known yet; retrying", service=self.service, wait=delay)
+                    assert self._api is not None
+                    await self._api.sleep(delay)
+                    continue
+            return self._judge(response, sent_token="Authorization" in headers)
+
+    def _not_yet_announced(self, response: httpx.Response, headers: Mapping[str, str]) -> bool:
+        if self.service not in ANNOUNCED_TO or "Authorization" not in headers:
+            return False
+        if self._api is None or not self._api.fresh():
+            return False
+        try:
+            code = response.json().get("code")
+        except (ValueError, AttributeError):
+            code = None
+        return code not in FORM_401_CODES
+
+    async def _once(
+        self,
+        method: str,
+        path: str,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        files: Any,
+        data: Any,
+        headers: Mapping[str, str],
+    ) -> httpx.Response:
         response: httpx.Response | None = None
         for attempt in (1, 2):
             try:
@@ -158,7 +228,7 @@ class ServiceCall:
             except httpx.TimeoutException as exc:
                 raise Unavailable(self.service, "timed out") from exc
         assert response is not None
-        return self._judge(response, sent_token="Authorization" in headers)
+        return response
 
     def _judge(self, response: httpx.Response, *, sent_token: bool) -> httpx.Response:
         status = response.status_code

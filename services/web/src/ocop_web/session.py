@@ -114,9 +114,20 @@ async def signed_in(request: Request) -> Viewer:
     api = api_of(request)
     if not api.token:
         raise SignedOut("sign_in_required")
-    viewer = Viewer.of(await api.registration.get("/session"), api)
+    body = await api.registration.get("/session")
+    viewer = Viewer.of(body, api)
+    api.signed_in_at = _when(body.get("session", {}).get("created_at"))
     request.state.viewer = viewer
     return viewer
+
+
+def _when(text: Any) -> datetime | None:
+    """The session's ``created_at`` (booths and sales may not know a fresh one yet)."""
+    try:
+        found = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 SignedIn = Annotated[Viewer, Depends(signed_in)]
