@@ -41,6 +41,10 @@ class AdmissionRules(_Snapshot):
     max_booths_per_holder: int = 2
     subsidy_percent: int = 0
     subsidy_max_booths: int = 0
+    # How booths are given out: "self_service" (first come: approved exhibitors hold free
+    # booths on the plan) or "ranked" (exhibitors rank booth choices; the organizer runs the
+    # allocation engine and commits). Absent in messages older than the field: self-service.
+    allocation_mode: Literal["self_service", "ranked"] = "self_service"
 
 
 class FairSnapshot(_Snapshot):
