@@ -55,3 +55,19 @@ def test_no_service_may_write_a_topic_of_another() -> None:
         if binding.operation == kafka_acl.WRITE:
             owner = binding.principal.removeprefix("User:")
             assert binding.name.split(".")[0] == owner
+
+
+def test_the_web_app_may_only_read_the_sales_topic() -> None:
+    """The web app (ocop_web.live) reads sales.sales with assign() from the latest offset, no
+    consumer group: READ on that one topic, nothing else (no group, no write, no create)."""
+    from ocop_shared.topics import SALES_SALES
+    from ocop_web.live import LiveSettings
+
+    granted = kafka_acl.bindings(PREFIX, ["web"])
+    assert [(b.principal, b.resource_type, b.name, b.pattern, b.operation) for b in granted] == [
+        ("User:web", 2, PREFIX + SALES_SALES.name, kafka_acl.LITERAL, kafka_acl.READ)
+    ]
+    assert kafka_acl.READERS["web"] == (SALES_SALES,)
+    assert LiveSettings(env="test", kafka_password="x" * 20).kafka_username == "web"
+    everyone = kafka_acl.bindings(PREFIX)
+    assert {b.principal for b in everyone} == {f"User:{p}" for p in kafka_acl.PRINCIPALS}

@@ -27,7 +27,8 @@ CONTROLLER_PORT=${OCOP_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}
 PG_PORT=${OCOP_PG_PORT:-25432}
 PG_ADMIN=${OCOP_PG_ADMIN_USER:-ocop_admin}
 SECRETS="$STATE/secrets.env"
-KAFKA_USERS=(admin registration booths sales)
+# One user per service, the web app (a reader: ocop_shared.kafka_acl.READERS) and the admin.
+KAFKA_USERS=(admin registration booths sales web)
 PG_BIN=${OCOP_PG_BIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v postgres || echo /usr/bin/postgres)")}
 KAFKA_HEAP=${OCOP_KAFKA_HEAP:-512m}
 
@@ -82,6 +83,34 @@ grant_acls() {
         OCOP_KAFKA_PASSWORD="$password" OCOP_TOPIC_PREFIX="" \
         python_env -m ocop_shared.kafka_acl apply --prefix "" \
         || die "granting Kafka ACLs failed"
+}
+
+# A user added to KAFKA_USERS after the storage was formatted (the web app's, say) has no
+# secret yet: it gets its SCRAM credential through the admin on the running broker, then its
+# secret. A failure is only a warning: that user's client stays out, everything else runs.
+add_missing_users() {
+    local user missing=() config password
+    for user in "${KAFKA_USERS[@]}"; do
+        [ -n "$(secret "OCOP_KAFKA_PASSWORD_${user^^}")" ] || missing+=("$user")
+    done
+    [ "${#missing[@]}" -gt 0 ] || return 0
+    config=$(umask 077 && mktemp "$KAFKA_DIR/.admin-client.XXXXXX")
+    printf '%s\n' "security.protocol=SASL_PLAINTEXT" "sasl.mechanism=SCRAM-SHA-512" \
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$(secret OCOP_KAFKA_PASSWORD_ADMIN)\";" \
+        >"$config"
+    for user in "${missing[@]}"; do
+        password=$(random_secret)
+        if "$@" kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" \
+            --command-config "$config" --alter --entity-type users --entity-name "$user" \
+            --add-config "SCRAM-SHA-512=[password=$password]" \
+            >>"$KAFKA_DIR/logs/users.log" 2>&1; then
+            put_secret "OCOP_KAFKA_PASSWORD_${user^^}" "$password"
+            say "kafka: user $user added"
+        else
+            say "warning: adding Kafka user $user failed (see $KAFKA_DIR/logs/users.log); its client cannot connect"
+        fi
+    done
+    rm -f "$config"
 }
 
 kafka_jars() {
@@ -152,6 +181,7 @@ start_kafka() {
         waited=$((waited + 1))
         [ "$waited" -lt 240 ] || die "kafka did not answer within 120 s: see $KAFKA_DIR/logs/"
     done
+    [ "$fresh" = 1 ] || add_missing_users "${jvm[@]}"
     grant_acls
     say "kafka ready (SASL/SCRAM-SHA-512, ACLs; secrets in $SECRETS)"
 }

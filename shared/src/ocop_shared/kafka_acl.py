@@ -11,7 +11,13 @@ principal      resource (pattern)                                operations
 each service   each topic it owns (``Topic.producer``; LITERAL)  WRITE, CREATE (+DESCRIBE)
 each service   each topic it consumes (``CONSUMES``; LITERAL)    READ, CREATE (+DESCRIBE)
 each service   groups ``<service>.`` (PREFIXED)                  READ (+DESCRIBE)
+each reader    each topic it watches (``READERS``; LITERAL)      READ (+DESCRIBE)
 =============  ================================================  ===========================
+
+A *reader* is a process that is no service and owns no data: the web app (``User:web``)
+watches ``sales.sales`` only to tell open pages "fair X changed". It ``assign()``s itself the
+partitions from the latest offset with no consumer group, so it needs no group ACL, creates
+nothing and writes nothing.
 
 WRITE and READ imply DESCRIBE. The relay's idempotent producer needs no IDEMPOTENT_WRITE
 (since Kafka 3.0 WRITE on a topic allows it); no transactions are used. CREATE on the topics
@@ -76,6 +82,12 @@ CONSUMES: dict[str, tuple[Topic, ...]] = {
     ),
 }
 
+# Readers (no service, no group, no topic created): what each one reads.
+READERS: dict[str, tuple[Topic, ...]] = {
+    "web": (SALES_SALES,),
+}
+PRINCIPALS = (*SERVICES, *READERS)
+
 # The protocol's codes (org.apache.kafka.common.resource / acl).
 TOPIC, GROUP = 2, 3
 LITERAL, PREFIXED = 3, 4
@@ -117,10 +129,14 @@ def topics_of(service: str) -> list[Topic]:
     return list(dict.fromkeys([*owned(service), *CONSUMES.get(service, ())]))
 
 
-def bindings(prefix: str = "", services: Iterable[str] = SERVICES) -> list[Binding]:
+def bindings(prefix: str = "", services: Iterable[str] = PRINCIPALS) -> list[Binding]:
     found: list[Binding] = []
     for service in services:
         user = f"User:{service}"
+        if service in READERS:
+            for topic in READERS[service]:
+                found.append(Binding(user, TOPIC, topic.physical(prefix), LITERAL, READ))
+            continue
         for topic in owned(service):
             for op in (WRITE, CREATE):
                 found.append(Binding(user, TOPIC, topic.physical(prefix), LITERAL, op))
