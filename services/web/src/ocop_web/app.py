@@ -2,7 +2,8 @@
 three services' APIs. Wiring only: settings, the services' clients, middleware (security
 headers, language, correlation id), CSRF on every form, error pages, static files, pages.
 
-It owns no business data and reaches neither Kafka nor PostgreSQL."""
+It owns no business data and reaches no database; its one Kafka reader (``ocop_web.live``,
+READ on ``sales.sales`` only) tells open dashboards "this fair changed"."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.service import CorrelationMiddleware
 from ocop_web import assets, i18n
+from ocop_web.live import Hub, running as live_consumer
 from ocop_web.api import ApiError, Clients, SignedOut, Unavailable
 from ocop_web.pages import account, home
 from ocop_web.pages import (
@@ -35,6 +37,9 @@ from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import review as review_pages
 from ocop_web.pages import allocation as allocation_pages
 from ocop_web.pages import floorplan as floorplan_pages
+from ocop_web.pages import dashboard as dashboard_pages
+from ocop_web.pages import money as money_pages
+from ocop_web.pages import tills as tills_pages
 from ocop_web.pages import certifier, inspector, organization, platform
 from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
 from ocop_web.session import LANGUAGE_COOKIE, forget_session, secure_cookies
@@ -59,6 +64,9 @@ ROUTERS = [
     console_pages.router,
     fairs_pages.router,
     review_pages.router,
+    money_pages.router,
+    tills_pages.router,
+    dashboard_pages.router,
     *EXHIBITOR_ROUTERS,
     # authorities, the platform, organizations (W5)
     certifier.router,
@@ -76,9 +84,12 @@ def build(
     settings: WebSettings | None = None,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    live_updates: bool | None = None,
 ) -> FastAPI:
     """``transports`` replaces the services' network transports (tests: in-process apps
-    through ``httpx.ASGITransport``, or ``httpx.MockTransport``)."""
+    through ``httpx.ASGITransport``, or ``httpx.MockTransport``). ``live_updates``: run the
+    sales topic's consumer for the live dashboard (``ocop_web.live``); by default yes, unless
+    the services are replaced (tests)."""
     settings = settings or WebSettings()
     configure_logging(settings.service, settings.log_level, settings.log_format)
     if settings.check_assets:
@@ -87,7 +98,11 @@ def build(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        if live_updates if live_updates is not None else transports is None:
+            async with live_consumer(app.state.live_hub):
+                yield
+        else:
+            yield
         await app.state.clients.close()
 
     app = FastAPI(
@@ -103,6 +118,7 @@ def build(
         settings.service_urls(), settings.api_timeout_seconds, transports=transports
     )
     app.state.templates = environment()
+    app.state.live_hub = Hub()
 
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
     app.add_middleware(CorrelationMiddleware)

@@ -167,6 +167,29 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("review_decision", "missing"): N_("Select a decision"),
     ("review_reason", "missing"): N_("Select the reason for the refusal"),
     ("review_details", "missing"): N_("Write the reason for the refusal"),
+    # organizer console: money and tills (pages/money.py, pages/tills.py)
+    ("amount", "missing"): N_("Enter the amount received"),
+    ("amount", "int_parsing"): N_("Enter the amount in đồng as a whole number, like 4.000.000"),
+    ("amount", "greater_than"): N_("The amount must be more than 0 đồng"),
+    ("amount", "less_than_equal"): N_("The amount is larger than any booth fee: check it"),
+    ("payment_reference", "missing"): N_(
+        "Enter the reference of the payment, like the bank transfer's number"
+    ),
+    ("payment_reference", "string_too_long"): N_(
+        "The reference must be 120 characters or fewer"
+    ),
+    ("payment_reference", "conflict"): N_(
+        "This payment (the same reference and amount) is already recorded"
+    ),
+    ("exhibitor_id", "not_found"): N_("This exhibitor has no booth at this fair"),
+    ("statement_file", "choose_file"): N_("Choose the bank statement's CSV file"),
+    ("statement_file", "too_large"): N_("The file must be smaller than 5 MB"),
+    ("booth", "missing"): N_("Select the booth the till sells for"),
+    ("booth", "not_found"): N_(
+        "No exhibitor occupies this booth now: choose a booth that is held, assigned or confirmed"
+    ),
+    ("till_label", "missing"): N_("Enter a name for the till, like Quầy 1"),
+    ("till_label", "string_too_long"): N_("The till's name must be 80 characters or fewer"),
     # certifying councils (pages/certifier.py)
     ("star", "missing"): N_("Select the star rating"),
     ("star", "beyond_provincial"): N_(

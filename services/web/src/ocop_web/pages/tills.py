@@ -1,0 +1,248 @@
+"""The organizer's tills at a fair: the list, enrolling a till for a booth with its pairing QR
+code, suspending and unpairing one (each behind a confirmation).
+
+Calls sales (which owns tills): ``GET /fairs/{id}/terminals``, ``POST /fairs/{id}/terminals``
+(booth, label; answers the device token once), ``POST /terminals/{t}/suspend``,
+``DELETE /terminals/{t}``; booths ``GET /fairs/{id}/floorplan`` for the occupied booths a till
+can be enrolled for; registration for the exhibitors' names.
+
+**The pairing QR code** carries ``<web base>/till/pair#<device token>``: the till app (issue
+13) opens that address, or reads the token after ``#``. The token sits in the fragment, so a
+phone that opens the link in a browser never sends it to any server. It is shown once: sales
+keeps only its hash, and this page keeps nothing (it is drawn by segno into the answer to the
+enrolment itself, an SVG image in a ``data:`` URL, never stored nor served again)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import uuid
+from typing import Any
+from uuid import UUID
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ocop_web.api import ApiError
+from ocop_web.forms import Field, FormState
+from ocop_web.i18n import N_
+from ocop_web.pages.fairs import own_fair
+from ocop_web.pages.money import exhibitor_names, money_context, occupants
+from ocop_web.session import SignedIn, Viewer
+from ocop_web.templating import render
+
+router = APIRouter()
+
+PAIRING_PATH = "/till/pair"
+TILL_FIELDS = (
+    Field("booth", N_("Booth"), api=("booth_id",)),
+    Field("till_label", N_("Name of the till"), api=("label",)),
+)
+TILL_STATUSES: dict[str, tuple[str, str]] = {
+    "active": (N_("Active"), "green"),
+    "suspended": (N_("Suspended"), "red"),
+    "unpaired": (N_("Unpaired"), "grey"),
+}
+ACTIONS: dict[str, tuple[str, str, str]] = {  # action -> (title, explanation, button)
+    "suspend": (
+        N_("Suspend this till"),
+        N_(
+            "The till stops recording sales at once: its device is refused until it is "
+            "enrolled again. Its sales stay in the reports."
+        ),
+        N_("Suspend the till"),
+    ),
+    "unpair": (
+        N_("Unpair this till"),
+        N_(
+            "The device is unpaired for good: its token never works again. Its sales stay in "
+            "the reports. To sell from this device again, enrol a new till and scan its code."
+        ),
+        N_("Unpair the till"),
+    ),
+}
+NOTICES = {
+    "suspended": N_("The till is suspended."),
+    "unpaired": N_("The till is unpaired."),
+}
+
+
+def pairing_url(request: Request, token: str) -> str:
+    """What the QR code says: this web app's pairing address with the token after ``#``."""
+    base = str(request.base_url).rstrip("/")
+    return f"{base}{PAIRING_PATH}#{token}"
+
+
+def qr_data_url(payload: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(
+        buffer, kind="svg", scale=5, border=4, xmldecl=False, svgns=True
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+async def fair_tills(viewer: Viewer, fair_id: UUID) -> list[dict[str, Any]]:
+    tills: list[dict[str, Any]] = await viewer.api.sales.get(f"/fairs/{fair_id}/terminals")
+    return sorted(
+        tills, key=lambda t: (t["status"] != "active", t.get("booth_code") or "", t["label"])
+    )
+
+
+async def booth_options(viewer: Viewer, fair_id: UUID) -> list[tuple[str, str]]:
+    """(booth id, "A-01 – exhibitor") for each booth an exhibitor occupies."""
+    names, held = await asyncio.gather(exhibitor_names(viewer, fair_id), occupants(viewer, fair_id))
+    options = [
+        (str(b["booth_id"]), f"{b['code']} – {names.get(e, e[:8])}")
+        for e, booths in held.items()
+        for b in booths
+    ]
+    return sorted(options, key=lambda o: o[1])
+
+
+async def _tills_page(
+    request: Request,
+    viewer: Viewer,
+    fair_id: UUID,
+    form: FormState | None = None,
+    status_code: int = 200,
+    notice: str | None = None,
+) -> Response:
+    fair = await own_fair(viewer, fair_id)
+    tills, options = await asyncio.gather(
+        fair_tills(viewer, fair_id), booth_options(viewer, fair_id)
+    )
+    names = await exhibitor_names(viewer, fair_id)
+    form = form or FormState.of(TILL_FIELDS, {"idempotency_key": str(uuid.uuid4())})
+    return render(
+        request,
+        "tills/tills.html",
+        money_context(
+            fair,
+            tills=tills,
+            names=names,
+            options=options,
+            form=form,
+            TILL_STATUSES=TILL_STATUSES,
+            notice=notice,
+        ),
+        status_code=status_code,
+    )
+
+
+@router.get("/organizer/fairs/{fair_id}/tills")
+async def tills_page(
+    request: Request, viewer: SignedIn, fair_id: UUID, notice: str = ""
+) -> Response:
+    return await _tills_page(request, viewer, fair_id, notice=NOTICES.get(notice))
+
+
+@router.post("/organizer/fairs/{fair_id}/tills")
+async def enrol_till(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
+    form = FormState.of(TILL_FIELDS, dict(await request.form()))
+    form.require("booth", "till_label")
+    booth = form.value("booth")
+    if booth:
+        try:
+            UUID(booth)
+        except ValueError:
+            form.add("booth", "missing")
+    if not form.has_errors:
+        try:
+            enrolled = await viewer.api.sales.post(
+                f"/fairs/{fair_id}/terminals",
+                json={"booth_id": booth, "label": form.value("till_label").strip()},
+                idempotency_key=form.value("idempotency_key") or None,
+            )
+        except ApiError as refused:
+            if refused.status == 403:
+                raise
+            form.add_api_error(refused)
+        else:
+            fair = await own_fair(viewer, fair_id)
+            names = await exhibitor_names(viewer, fair_id)
+            url = pairing_url(request, str(enrolled["token"]))
+            return render(
+                request,
+                "tills/paired.html",
+                money_context(
+                    fair,
+                    till=enrolled,
+                    label=form.value("till_label").strip(),
+                    exhibitor=names.get(str(enrolled.get("exhibitor_id")), ""),
+                    pairing_url=url,
+                    qr=qr_data_url(url),
+                ),
+                status_code=201,
+            )
+    return await _tills_page(request, viewer, fair_id, form=form, status_code=422)
+
+
+async def _till(viewer: Viewer, fair_id: UUID, terminal_id: UUID) -> dict[str, Any]:
+    for till in await fair_tills(viewer, fair_id):
+        if str(till["terminal_id"]) == str(terminal_id):
+            return till
+    raise ApiError(404, {"detail": "no such terminal", "code": "not_found"})
+
+
+@router.get("/organizer/fairs/{fair_id}/tills/{terminal_id}/{action}")
+async def confirm_page(
+    request: Request, viewer: SignedIn, fair_id: UUID, terminal_id: UUID, action: str
+) -> Response:
+    if action not in ACTIONS:
+        raise ApiError(404, {"detail": "no such action", "code": "not_found"})
+    fair = await own_fair(viewer, fair_id)
+    till = await _till(viewer, fair_id, terminal_id)
+    names = await exhibitor_names(viewer, fair_id)
+    return render(
+        request,
+        "tills/confirm.html",
+        money_context(
+            fair,
+            till=till,
+            action=action,
+            step=ACTIONS[action],
+            exhibitor=names.get(str(till.get("exhibitor_id")), ""),
+            TILL_STATUSES=TILL_STATUSES,
+            refused=None,
+        ),
+    )
+
+
+@router.post("/organizer/fairs/{fair_id}/tills/{terminal_id}/{action}")
+async def take_action(
+    request: Request, viewer: SignedIn, fair_id: UUID, terminal_id: UUID, action: str
+) -> Response:
+    if action not in ACTIONS:
+        raise ApiError(404, {"detail": "no such action", "code": "not_found"})
+    await _till(viewer, fair_id, terminal_id)  # a till of this fair, or 404
+    try:
+        if action == "suspend":
+            await viewer.api.sales.post(f"/terminals/{terminal_id}/suspend")
+        else:
+            await viewer.api.sales.delete(f"/terminals/{terminal_id}")
+    except ApiError as refused:
+        if refused.status != 409:
+            raise
+        fair = await own_fair(viewer, fair_id)
+        till = await _till(viewer, fair_id, terminal_id)
+        return render(
+            request,
+            "tills/confirm.html",
+            money_context(
+                fair,
+                till=till,
+                action=action,
+                step=ACTIONS[action],
+                exhibitor="",
+                TILL_STATUSES=TILL_STATUSES,
+                refused=N_(
+                    "The till's status has changed since this page was opened. "
+                    "Go back to the tills and try again"
+                ),
+            ),
+            status_code=409,
+        )
+    notice = "suspended" if action == "suspend" else "unpaired"
+    return RedirectResponse(f"/organizer/fairs/{fair_id}/tills?notice={notice}", status_code=303)
