@@ -295,6 +295,10 @@ def shoot(page: Any, label: str) -> Path:
 @pytest.fixture
 def accessible() -> Callable[[Any], None]:
     def check(page: Any) -> None:
+        # Measure the page as it settles: axe's target-size check measured header links while
+        # the web font swapped in, failing a page at random.
+        page.wait_for_load_state("load")
+        page.evaluate("async () => { await document.fonts.ready; return true; }")
         violations = page.evaluate(
             """async () => (await axe.run(document, {
                 runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
