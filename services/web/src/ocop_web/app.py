@@ -22,25 +22,30 @@ from starlette.staticfiles import StaticFiles
 from ocop_shared.logging import configure_logging, get_logger
 from ocop_shared.service import CorrelationMiddleware
 from ocop_web import assets, i18n
-from ocop_web.live import Hub, running as live_consumer
 from ocop_web.api import ApiError, Clients, SignedOut, Unavailable
-from ocop_web.pages import account, home
+from ocop_web.live import Hub
+from ocop_web.live import running as live_consumer
 from ocop_web.pages import (
+    account,
+    certifier,
     exhibitor_fairs,
     exhibitor_org,
     exhibitor_products,
     exhibitor_sales,
     exhibitor_signup,
+    home,
+    inspector,
+    organization,
+    platform,
 )
-from ocop_web.pages import console as console_pages
-from ocop_web.pages import fairs as fairs_pages
-from ocop_web.pages import review as review_pages
 from ocop_web.pages import allocation as allocation_pages
-from ocop_web.pages import floorplan as floorplan_pages
+from ocop_web.pages import console as console_pages
 from ocop_web.pages import dashboard as dashboard_pages
+from ocop_web.pages import fairs as fairs_pages
+from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.pages import money as money_pages
+from ocop_web.pages import review as review_pages
 from ocop_web.pages import tills as tills_pages
-from ocop_web.pages import certifier, inspector, organization, platform
 from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
 from ocop_web.session import LANGUAGE_COOKIE, forget_session, secure_cookies
 from ocop_web.settings import WebSettings
