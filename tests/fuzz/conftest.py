@@ -83,9 +83,10 @@ def fuzz_services(
     services = Services(
         tmp_path_factory.mktemp("fuzz-logs"),
         database=DATABASE,
-        kafka=fuzz_kafka.bootstrap,
+        kafka=fuzz_kafka,
         prefix=new_prefix(),
     )
+    fuzz_kafka.grant(services.prefix)
     try:
         services.start()
         yield services

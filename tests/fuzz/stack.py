@@ -5,6 +5,7 @@ tests/e2e does), so that the fuzz run neither depends on nor loads the shared br
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
@@ -14,6 +15,9 @@ import time
 from pathlib import Path
 
 import httpx
+
+from ocop_shared import kafka_acl
+from ocop_shared.settings import CommonSettings, read_secrets_file
 
 SERVICES = ("registration", "booths", "sales")
 REPO = Path(__file__).resolve().parents[2]
@@ -38,7 +42,12 @@ def free_port(taken: set[int]) -> int:
 
 
 class Kafka:
-    """A single-node broker of the run's own, its jars shared with the local stack's cache."""
+    """A single-node broker of the run's own, its jars shared with the local stack's cache.
+
+    It authenticates as the local stack's does (SASL/SCRAM, ACLs; stack.sh writes its users'
+    random passwords to its own state folder), whatever the shared broker does: the services
+    and the run's own clients take this broker's security settings, never the shared stack's
+    (``OCOP_KAFKA_*`` from the environment or ``OCOP_SECRETS_FILE``)."""
 
     def __init__(self, state: Path) -> None:
         self.state = state
@@ -53,6 +62,29 @@ class Kafka:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        """Its security protocol and users' passwords, as ``OCOP_KAFKA_*`` variables."""
+        found = read_secrets_file(self.state / "secrets.env")
+        return {k: v for k, v in found.items() if k.startswith("OCOP_KAFKA_")}
+
+    def settings(self, prefix: str, user: str = kafka_acl.ADMIN) -> CommonSettings:
+        """Client settings for this broker as ``user`` (the admin by default)."""
+        secrets = self.secrets
+        protocol = secrets.get("OCOP_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+        password = secrets.get(f"OCOP_KAFKA_PASSWORD_{user.upper()}")
+        return CommonSettings.model_validate({
+            "env": "test", "kafka_bootstrap": self.bootstrap,
+            "kafka_security_protocol": protocol, "kafka_username": user,
+            "kafka_password": password, "topic_prefix": prefix,
+        })  # fmt: skip
+
+    def grant(self, prefix: str) -> None:
+        """The ACL table (``ocop_shared.kafka_acl``) for the run's topic prefix."""
+        admin = self.settings(prefix)
+        if admin.kafka_security_protocol != "PLAINTEXT":
+            asyncio.run(kafka_acl.apply(admin, prefix))
 
     def __call__(self, command: str) -> None:
         """``start`` (returns when the broker answers) or ``stop``."""
@@ -69,7 +101,7 @@ class Services:
     """Starts the three services, waits until they answer ready, stops them; each logs (JSON)
     to ``logs/<service>.log``, which the findings report reads for the 5xx tracebacks."""
 
-    def __init__(self, logs: Path, *, database: str, kafka: str, prefix: str) -> None:
+    def __init__(self, logs: Path, *, database: str, kafka: Kafka, prefix: str) -> None:
         self.logs = logs
         self.database = database
         self.kafka = kafka
@@ -86,10 +118,13 @@ class Services:
     def _start(self, service: str) -> None:
         self.ports[service] = free_port(set(self.ports.values()))
         env = {
-            **os.environ,
+            # The run's broker's security settings and users, not the shared stack's (the
+            # secrets file's OCOP_KAFKA_* come second to these): each service as itself.
+            **{k: v for k, v in os.environ.items() if not k.startswith("OCOP_KAFKA_")},
+            **self.kafka.secrets,
             "OCOP_ENV": "test",
             "OCOP_PG_DATABASE": self.database,
-            "OCOP_KAFKA_BOOTSTRAP": self.kafka,
+            "OCOP_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
             "OCOP_TOPIC_PREFIX": self.prefix,
             "OCOP_HTTP_PORT": str(self.ports[service]),
             "OCOP_LOG_LEVEL": "WARNING",

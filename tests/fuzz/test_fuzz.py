@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from .harness import ServiceRun, Settings, fuzz_service, markdown, summary_line
+from .harness import (
+    ServiceRun,
+    Settings,
+    fuzz_service,
+    markdown,
+    service_section,
+    summary_line,
+)
 from .seed import Seed
 from .stack import SERVICES, Services
 
@@ -44,8 +51,18 @@ def test_fuzz(
     engine_errors = [e for r in run.roles for e in r.errors]
     findings = Counter(f.kind for f in run.findings)
     assert not findings and not engine_errors, (
-        f"{summary_line(run)}; engine errors: {len(engine_errors)}; report: {fuzz_report}"
+        f"{summary_line(run)}; engine errors: {len(engine_errors)}\n"
+        f"full report: {fuzz_report} (JSON: {fuzz_report.parent / f'{service}.json'})\n"
+        + _excerpt(run)
     )
+
+
+def _excerpt(run: ServiceRun, lines: int = 60) -> str:
+    """The service's part of the report, findings first, cut short for the test's output."""
+    section = [line for line in service_section(run) if line.strip()]
+    kept = section[:lines]
+    more = f"\n... {len(section) - lines} more lines in the report" if len(section) > lines else ""
+    return "\n".join(kept) + more
 
 
 def _as_json(run: ServiceRun) -> dict[str, object]:
