@@ -60,8 +60,9 @@ def test_signing_in_shows_the_organization_and_signing_out_ends_the_session(
     page.get_by_role("button", name="Đăng nhập").click()
 
     expect(page).to_have_url(re.compile(r"/account$"))
-    page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Xin chào, Nguyễn Văn An")
+    page.goto("/")  # an exhibitor's home is the portal
+    expect(page).to_have_url(re.compile(r"/exhibitor$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cổng thông tin đơn vị trưng bày")
     expect(page.get_by_test_id("acting-for")).to_contain_text("Hợp tác xã Nấm Hương Bình Liêu")
     expect(page.get_by_test_id("acting-for")).to_contain_text("đơn vị trưng bày")
     accessible(page)

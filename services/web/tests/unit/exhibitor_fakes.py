@@ -103,6 +103,7 @@ class Portal:
     invited_members: list[list[str]] = field(default_factory=list)
     calls: list[httpx.Request] = field(default_factory=list)
     booth_taken_meanwhile: bool = False
+    hold_ended_meanwhile: bool = False
     sales: list[dict[str, Any]] = field(default_factory=list)
     joined: list[dict[str, Any]] = field(default_factory=list)
 
@@ -172,6 +173,13 @@ class Portal:
             return self.add_product(body)
         if (method, path) == ("GET", "/applications"):
             return httpx.Response(200, json=self.applications)
+        if method == "POST" and path.startswith("/applications/") and path.endswith("/withdraw"):
+            found = [a for a in self.applications if a["application_id"] == path.split("/")[2]]
+            if not found:
+                return problem(404, "no", "not_found")
+            found[0]["status"] = "withdrawn"
+            self.holds.clear()  # booths releases them when it hears of it
+            return httpx.Response(200, json=found[0])
         if method == "GET" and path.startswith("/applications/"):
             found = [a for a in self.applications if a["application_id"] == path.split("/")[2]]
             return httpx.Response(200, json=found[0]) if found else problem(404, "no", "not_found")
@@ -297,11 +305,13 @@ class Portal:
         if (method, path) == ("POST", f"/fairs/{FAIR_ID}/holds"):
             if self.booth_taken_meanwhile:
                 return problem(
-                    409, "this booth was just taken by someone else", "conflict", "booth_id"
+                    409, "this booth was just taken by someone else", "booth_taken", "booth_id"
                 )
             self.holds.append(body["booth_id"])
             return httpx.Response(201, json={"booth_id": body["booth_id"], "status": "held"})
         if method == "DELETE" and path.startswith(f"/fairs/{FAIR_ID}/holds/"):
+            if path.rsplit("/", 1)[1] not in self.holds or self.hold_ended_meanwhile:
+                return problem(404, "you hold no such booth at this fair", "hold_not_found")
             self.holds.remove(path.rsplit("/", 1)[1])
             return httpx.Response(
                 200, json={"booth_id": path.rsplit("/", 1)[1], "state": "released"}

@@ -134,6 +134,7 @@ class Services:
         self.fairs: dict[str, dict[str, Any]] = {}
         self.applications: dict[str, dict[str, Any]] = {}
         self.floorplans: dict[str, dict[str, Any]] = {}
+        self.unmatched: dict[str, list[dict[str, Any]]] = {}  # bank lines no payment was found for
         self.terminals: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[str] = set()  # applications whose approval registration refuses
         self.calls: list[tuple[str, str, Any]] = []
@@ -243,7 +244,9 @@ class Services:
         parts = path.strip("/").split("/")
         if method == "GET" and parts[-1] == "floorplan" and parts[1] in self.floorplans:
             return httpx.Response(200, json=self.floorplans[parts[1]])
-        return httpx.Response(404, json={"detail": "no such fair", "code": "not_found"})
+        if method == "GET" and parts[-1] == "unmatched" and parts[1] in self.unmatched:
+            return httpx.Response(200, json=self.unmatched[parts[1]])
+        return httpx.Response(404, json={"detail": "no such fair", "code": "fair_not_found"})
 
     def sales(self, method: str, path: str) -> httpx.Response:
         parts = path.strip("/").split("/")

@@ -1,9 +1,11 @@
 """The organizer's home against fake services: what needs attention fair by fair, from the
-service that owns each figure, and a figure a service cannot give shown as not available."""
+service that owns each figure (holds about to expire, soonest first; bank payments left
+unmatched), and a figure a service cannot give shown as not available."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -20,14 +22,40 @@ def test_the_home_opens_on_what_needs_attention(organizer: TestClient, services:
         services.add_application(
             application(running["fair_id"], name, "Quảng Ninh", [product("Chè", 4)])
         )
+    holder = services.add_application(
+        application(
+            running["fair_id"], "Hợp tác xã Mật ong Ba Chẽ", "Quảng Ninh", [product("Mật ong", 4)],
+            status="approved",
+        )
+    )  # fmt: skip
+    now = datetime.now(UTC)
+
+    def held(code: str, until: datetime | None) -> dict[str, object]:
+        return {"booth_id": f"b-{code}", "code": code, "state": "held",
+                "exhibitor_id": holder["exhibitor_id"],
+                "held_until": until.isoformat() if until else None}  # fmt: skip
+
     services.floorplans[running["fair_id"]] = {
         "fair_id": running["fair_id"],
         "zones": [],
         "booths": [
-            {"code": f"A-{i}", "state": s}
-            for i, s in enumerate(["held", "held", "available", "confirmed"])
+            held("A-0", now + timedelta(hours=20)),
+            held("A-1", now + timedelta(minutes=25)),
+            held("A-5", now + timedelta(days=3)),  # not soon
+            {"booth_id": "b-A-2", "code": "A-2", "state": "available"},
+            {"booth_id": "b-A-3", "code": "A-3", "state": "confirmed"},
         ],
     }
+    services.unmatched[running["fair_id"]] = [
+        {"line": 3, "amount": "4.500.000", "amount_vnd": 4_500_000, "description": "CK gian hang",
+         "transaction_id": "FT1", "booked_at": "2026-06-05", "reason": "no payment reference",
+         "reason_code": "no_payment_reference", "reason_params": {}, "imported_by": "x",
+         "imported_at": "2026-06-05T03:00:00Z"},
+        {"line": 4, "amount": "1.000.000", "amount_vnd": 1_000_000, "description": "ung ho",
+         "transaction_id": "FT2", "booked_at": "2026-06-05", "reason": "no payment reference",
+         "reason_code": "no_payment_reference", "reason_params": {}, "imported_by": "x",
+         "imported_at": "2026-06-05T03:00:00Z"},
+    ]  # fmt: skip
     services.terminals[running["fair_id"]] = [
         {"terminal_id": "t1", "status": "active", "session_open": True},
         {"terminal_id": "t2", "status": "active", "session_open": False},
@@ -40,13 +68,24 @@ def test_the_home_opens_on_what_needs_attention(organizer: TestClient, services:
     cards = re.search(r'data-testid="attention".*?</ul>', home.text, re.S)
     assert cards
     figures = re.findall(r'ocop-console-card__figure">(\d+)<', cards.group(0))
-    assert figures == ["2", "2", "1"]
+    assert figures == ["2", "3", "2", "2", "1"]  # waiting, held, ending soon, unmatched, tills
     assert "đơn đăng ký đang chờ duyệt" in cards.group(0)
     assert "gian hàng đang được giữ chỗ, chờ thanh toán" in cards.group(0)
+    assert "lượt giữ chỗ sắp hết hạn" in cards.group(0)
+    assert "khoản chuyển khoản chưa khớp với đơn vị nào" in cards.group(0)
+    expiring = re.search(r'data-testid="expiring-holds".*?</table>', home.text, re.S)
+    assert expiring
+    rows = re.findall(r"<tr>.*?</tr>", expiring.group(0).split("<tbody>")[1], re.S)
+    assert [re.search(r">(A-\d)</a>", r).group(1) for r in rows] == ["A-1", "A-0"]  # type: ignore[union-attr]
+    assert "Hợp tác xã Mật ong Ba Chẽ" in rows[0]
+    assert f'href="/organizer/fairs/{running["fair_id"]}/floorplan/booths/b-A-1"' in rows[0]
     table = re.search(r'data-testid="fair-attention".*?</table>', home.text, re.S)
     assert table
     assert f'<a href="/organizer/fairs/{running["fair_id"]}/applications">2</a>' in table.group(0)
     assert "1 / 1 / 3" in table.group(0)
+    unmatched = re.search(r'data-testid="unmatched">(.*?)</td>', table.group(0), re.S)
+    assert unmatched and f'/organizer/fairs/{running["fair_id"]}/money">2</a>' in unmatched.group(1)
+    assert "5.500.000" in unmatched.group(1)
     assert draft["name"] in table.group(0) and "chưa mở nhận đơn" in table.group(0)
     assert "Hội chợ OCOP Xuân 2025" not in table.group(0)  # finished: nothing to do
 
@@ -57,7 +96,9 @@ def test_a_figure_a_service_cannot_give_is_shown_as_not_available(
     services.add_fair(fair("Hội chợ OCOP Quảng Ninh 2026", "open"))  # no plan, no tills yet
     home = organizer.get("/organizer")
     assert home.status_code == 200
-    assert home.text.count("không có số liệu") == 4  # booths on hold, and the tills' three
+    # booths on hold, bank payments unmatched, and the tills' three
+    assert home.text.count("không có số liệu") == 5
+    assert 'data-testid="no-expiring-holds"' in home.text
 
 
 def test_no_fair_yet(organizer: TestClient) -> None:

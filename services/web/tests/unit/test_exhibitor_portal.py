@@ -446,6 +446,69 @@ def test_a_booth_taken_meanwhile_says_so(exhibitor: TestClient, portal: Portal) 
     assert "Đơn vị khác vừa giữ gian hàng này" in answer.text
 
 
+def test_giving_a_hold_back_asks_first_then_frees_the_booth(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    approved(portal)
+    portal.holds.append(BOOTH_A)
+    mine = exhibitor.get(f"/exhibitor/fairs/{FAIR_ID}/booth")
+    confirm_url = f"/exhibitor/fairs/{FAIR_ID}/holds/{BOOTH_A}/drop"
+    assert f'href="{confirm_url}"' in mine.text  # a link to the confirmation, not a form
+    assert f'action="{confirm_url}"' not in mine.text
+    confirm = exhibitor.get(confirm_url)
+    assert confirm.status_code == 200
+    assert "Trả lại gian A01?" in confirm.text
+    assert 'data-testid="drop-consequences"' in confirm.text and "27/03/2026 10:30" in confirm.text
+    assert "ocop-button--warning" in confirm.text and f'action="{confirm_url}"' in confirm.text
+    assert f'href="/exhibitor/fairs/{FAIR_ID}/booth" data-testid="cancel"' in confirm.text
+    assert portal.holds == [BOOTH_A]  # asking changes nothing
+    answer = post(exhibitor, confirm_url, {"idempotency_key": "drop-1"}, confirm_url)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/exhibitor/fairs/{FAIR_ID}/booths?given_back=A01"
+    assert portal.holds == []
+    delete = [c for c in portal.calls if c.method == "DELETE"][-1]
+    assert delete.headers["idempotency-key"] == "drop-1"
+    plan = exhibitor.get(answer.headers["location"])
+    assert "Bạn đã trả lại gian A01" in plan.text
+    assert exhibitor.get(confirm_url, follow_redirects=False).status_code == 303  # nothing held
+
+
+def test_a_hold_ended_meanwhile_is_said_in_words(exhibitor: TestClient, portal: Portal) -> None:
+    approved(portal)
+    portal.holds.append(BOOTH_A)
+    confirm_url = f"/exhibitor/fairs/{FAIR_ID}/holds/{BOOTH_A}/drop"
+    token = csrf_of(exhibitor.get(confirm_url).text)
+    portal.hold_ended_meanwhile = True
+    answer = exhibitor.post(confirm_url, data={"csrf_token": token})
+    assert answer.status_code == 422
+    assert "Bạn không còn giữ gian hàng này" in summary_of(answer.text)
+
+
+def test_withdrawing_an_application_asks_first(exhibitor: TestClient, portal: Portal) -> None:
+    approved(portal)
+    portal.holds.append(BOOTH_A)
+    application_id = portal.applications[0]["application_id"]
+    page = exhibitor.get(f"/exhibitor/applications/{application_id}")
+    confirm_url = f"/exhibitor/applications/{application_id}/withdraw"
+    assert f'href="{confirm_url}"' in page.text and f'action="{confirm_url}"' not in page.text
+    confirm = exhibitor.get(confirm_url)
+    assert confirm.status_code == 200
+    assert "Rút đơn đăng ký?" in confirm.text
+    consequences = re.search(r'data-testid="withdraw-consequences">.*?</ul>', confirm.text, re.S)
+    assert consequences and "A01" in consequences.group(0)  # the booth it gives up, named
+    assert "ocop-button--warning" in confirm.text and f'action="{confirm_url}"' in confirm.text
+    assert f'href="/exhibitor/applications/{application_id}" data-testid="cancel"' in confirm.text
+    assert portal.applications[0]["status"] == "approved"  # asking changes nothing
+    answer = post(exhibitor, confirm_url, {"idempotency_key": "w-1"}, confirm_url)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/exhibitor/applications/{application_id}?withdrawn=1"
+    assert portal.applications[0]["status"] == "withdrawn"
+    done = exhibitor.get(answer.headers["location"])
+    assert 'data-testid="withdrawn"' in done.text and 'data-testid="withdraw"' not in done.text
+    # withdrawn already: the confirmation is not offered again
+    assert exhibitor.get(confirm_url, follow_redirects=False).status_code == 303
+
+
 def test_plan_geometry_and_qr() -> None:
     plan = plan_of(Portal().floorplan(), {BOOTH_B})
     assert (plan.width, plan.height) == (168, 96)  # 24 units a metre, half a metre around

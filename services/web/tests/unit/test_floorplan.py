@@ -1,8 +1,9 @@
 """The floor plan and allocation pages against fakes of registration and booths: the plan
 drawn to scale with states in words, the table, a booth's panel (full page and htmx
 fragment), block/unblock/move/swap with their confirmation and the service's refusals in
-Vietnamese, the import with per-field errors, the export, the engine's proposal with the
-explanations, the commit, the waitlist."""
+Vietnamese by their codes, the import with per-field errors, the export (booths' own import
+format), the engine's proposal on its own page (post, redirect, get) with the explanations
+by their codes, the commit (a failed one shows the proposal again), the waitlist."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from ocop_web.api import ApiError
 from ocop_web.app import build
-from ocop_web.pages.allocation import explain
+from ocop_web.pages.booth_codes import placement_text, reason_text, refusal_text
 from ocop_web.pages.floorplan import draw
 from ocop_web.settings import WebSettings
 
@@ -46,6 +48,13 @@ PLAN_FILE: dict[str, Any] = {
         for i in range(1, 5)
     ],
 }  # fmt: skip
+
+
+PLACEMENT_REASONS: list[dict[str, Any]] = [
+    {"code": "queue_place", "star": 4, "place": 1, "of": 2},
+    {"code": "placed_requested_zone", "zone": "Z1"},
+    {"code": "one_booth", "count": 1, "booth_type": "standard", "booths": ["A1"]},
+]
 
 
 class FakeFairRegistration(FakeRegistration):
@@ -92,6 +101,7 @@ class FakeBooths:
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[httpx.Request] = []
         self.committed = False
+        self.commit_refused = False
 
     def load(self, plan: dict[str, Any] = PLAN_FILE) -> None:
         self.plan = copy.deepcopy(plan)
@@ -107,10 +117,19 @@ class FakeBooths:
         assert self.plan
         return str(next(b["code"] for b in self.plan["booths"] if b["booth_id"] == bid))
 
-    def audit(self, bid: str, action: str, reason: str, exhibitor: str | None = None) -> None:
+    def audit(
+        self,
+        bid: str,
+        action: str,
+        reason: str,
+        exhibitor: str | None = None,
+        code: str | None = "organizer_note",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         self.history.setdefault(bid, []).append(
             {"action": action, "exhibitor_id": exhibitor, "actor": "so-cong-thuong-quang-ninh",
-             "reason": reason, "at": "2026-03-27T03:00:00+00:00"}
+             "reason": reason, "at": "2026-03-27T03:00:00+00:00", "reason_code": code,
+             "reason_params": {"note": reason} if params is None and code == "organizer_note" else params or {}}
         )  # fmt: skip
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -126,9 +145,18 @@ class FakeBooths:
                     return httpx.Response(422, json={"detail": [{"type": "int_type", "loc": ["body", "booths", i, "price_vnd"], "msg": "Input should be a valid integer"}]})  # fmt: skip
             self.load(body)
             return httpx.Response(200, json={"fair_id": FAIR, "zones": len(body["zones"]), "booths": len(body["booths"])})  # fmt: skip
+        if (method, path) == ("GET", f"{prefix}/floorplan") and request.url.params.get(
+            "format"
+        ) == "import":
+            if self.plan is None:
+                return httpx.Response(404, json={"detail": "no floor plan for this fair", "code": "floor_plan_not_found", "field": "fair_id"})  # fmt: skip
+            return httpx.Response(200, json={
+                "zones": self.plan["zones"],
+                "booths": [{k: v for k, v in b.items() if k != "booth_id"} for b in self.plan["booths"]],
+            })  # fmt: skip
         if (method, path) == ("GET", f"{prefix}/floorplan"):
             if self.plan is None:
-                return httpx.Response(404, json={"detail": "no floor plan for this fair", "code": "not_found"})  # fmt: skip
+                return httpx.Response(404, json={"detail": "no floor plan for this fair", "code": "floor_plan_not_found", "field": "fair_id"})  # fmt: skip
             out = copy.deepcopy(self.plan)
             for b in out["booths"]:
                 b["state"] = self.state(b["booth_id"])
@@ -144,7 +172,7 @@ class FakeBooths:
             code = self.code(bid)
             if action == "block":
                 if bid in self.occupant:
-                    return httpx.Response(409, json={"detail": f"booth {code} is {self.status[bid]} by an exhibitor: move the exhibitor to another booth (or release it) before blocking it", "code": "conflict", "field": "booth_id"})  # fmt: skip
+                    return httpx.Response(409, json={"detail": f"booth {code} is {self.status[bid]} by an exhibitor: move the exhibitor to another booth (or release it) before blocking it", "code": "booth_occupied", "field": "booth_id"})  # fmt: skip
                 self.blocked.add(bid)
                 self.audit(bid, "blocked", body["reason"])
                 return httpx.Response(200, json={"booth": code, "state": "blocked"})
@@ -155,23 +183,30 @@ class FakeBooths:
             if action == "move":
                 target = body["to_booth_id"]
                 if target in self.occupant or target in self.blocked:
-                    return httpx.Response(409, json={"detail": "the target booth is taken, blocked or at another fair", "code": "conflict", "field": "to_booth_id"})  # fmt: skip
+                    return httpx.Response(409, json={"detail": "the target booth is taken, blocked or at another fair", "code": "target_not_free", "field": "to_booth_id"})  # fmt: skip
                 self.occupant[target] = self.occupant.pop(bid)
                 self.status[target] = self.status.pop(bid)
                 return httpx.Response(200, json={"booth_id": target, "booth_code": self.code(target), "status": self.status[target]})  # fmt: skip
             if action == "swap":
                 other = body["other_booth_id"]
                 if other not in self.occupant:
-                    return httpx.Response(409, json={"detail": "swap needs two occupied booths; move an exhibitor to a free one instead", "code": "conflict", "field": "other_booth_id"})  # fmt: skip
+                    return httpx.Response(409, json={"detail": "swap needs two occupied booths; move an exhibitor to a free one instead", "code": "swap_needs_two_occupied", "field": "other_booth_id"})  # fmt: skip
                 self.occupant[bid], self.occupant[other] = self.occupant[other], self.occupant[bid]
                 return httpx.Response(200, json=[{"booth_id": bid, "booth_code": code}, {"booth_id": other, "booth_code": self.code(other)}])  # fmt: skip
         if (method, path) == ("POST", f"{prefix}/allocations"):
             if self.plan is None:
-                return httpx.Response(409, json={"detail": "load the floor plan first", "code": "conflict", "field": "fair_id"})  # fmt: skip
+                return httpx.Response(409, json={"detail": "load the floor plan first", "code": "no_floor_plan", "field": "fair_id"})  # fmt: skip
             return httpx.Response(201, json=self.proposal())
+        if (method, path) == ("GET", f"/allocations/{RUN}"):
+            committed_at = "2026-03-27T04:00:00+00:00" if self.committed else None
+            return httpx.Response(200, json={**self.proposal(), "created_at": "2026-03-27T03:59:00+00:00", "committed_at": committed_at})  # fmt: skip
+        if method == "GET" and path.startswith("/allocations/"):
+            return httpx.Response(404, json={"detail": "no such allocation run", "code": "run_not_found", "field": "run_id"})  # fmt: skip
         if (method, path) == ("POST", f"/allocations/{RUN}/commit"):
+            if self.commit_refused:
+                return httpx.Response(409, json={"detail": "something new went wrong", "code": "some_new_refusal", "field": "run_id"})  # fmt: skip
             if self.committed:
-                return httpx.Response(409, json={"detail": "this allocation was already committed", "code": "conflict", "field": "run_id"})  # fmt: skip
+                return httpx.Response(409, json={"detail": "this allocation was already committed", "code": "run_already_committed", "field": "run_id"})  # fmt: skip
             self.committed = True
             self.occupant[booth_id(1)] = HTX_A
             self.status[booth_id(1)] = "assigned"
@@ -181,7 +216,8 @@ class FakeBooths:
             if self.committed:
                 rows = [{"fair_id": FAIR, "application_id": APP_B, "exhibitor_name": "HTX Nấm Bình Liêu", "rank": 1,
                          "reason": "3★, queue place 2: no zone had 1 standard booth(s) left after higher-priority placements",
-                         "status": "waiting", "offered_booth": None, "offered_at": None}]  # fmt: skip
+                         "status": "waiting", "offered_booth": None, "offered_at": None, "reason_code": "no_room_left",
+                         "reason_params": {"star": 3, "place": 2, "count": 1, "booth_type": "standard"}}]  # fmt: skip
             return httpx.Response(200, json=rows)
         return httpx.Response(404, json={"detail": "not found", "code": "not_found"})
 
@@ -189,8 +225,10 @@ class FakeBooths:
         return {
             "run_id": RUN, "fair_id": FAIR, "solver": "cp-sat", "objective": 10, "greedy_objective": 9, "seconds": 0.42,
             "placements": [{"application_id": APP_A, "exhibitor_id": HTX_A, "zone": "Z1", "booth_ids": [booth_id(1)], "booth_codes": ["A1"],
-                            "adjacent": True, "explanation": "4★, queue place 1 of 2 (star, then application time); zone Z1 as requested; 1 standard booth A1"}],
-            "waitlist": [{"application_id": APP_B, "rank": 1, "reason": "3★, queue place 2: no zone had 1 standard booth(s) left after higher-priority placements"}],
+                            "adjacent": True, "explanation": "4★, queue place 1 of 2 (star, then application time); zone Z1 as requested; 1 standard booth A1",
+                            "reasons": PLACEMENT_REASONS}],
+            "waitlist": [{"application_id": APP_B, "rank": 1, "reason": "3★, queue place 2: no zone had 1 standard booth(s) left after higher-priority placements",
+                          "reason_code": "no_room_left", "reason_params": {"star": 3, "place": 2, "count": 1, "booth_type": "standard"}}],
         }  # fmt: skip
 
 
@@ -289,13 +327,20 @@ def test_a_booths_panel_is_a_page_without_javascript_and_a_fragment_with_htmx(
         "assigned",
         f"allocation {RUN}: 4★, queue place 1 of 2 (star, then application time); 1 standard booth A1",
         HTX_A,
+        code="allocated",
+        params={"run_id": RUN, "reasons": [PLACEMENT_REASONS[0], PLACEMENT_REASONS[2]]},
     )
+    booths.audit(booth_id(1), "released", "hold expired", HTX_B, code="hold_expired")
+    booths.audit(booth_id(1), "blocked", "kept from before codes", code=None)
     full = organizer.get(booth_url(1))
     assert full.status_code == 200
     assert "<html" in full.text and "ocop-booth--selected" in full.text
     assert 'data-testid="panel-occupant">HTX Chè Đường Hoa' in full.text
     assert "Đã phân: HTX Chè Đường Hoa" in full.text  # the history, with its name
     assert "Phân bổ: 4★, thứ 1/2 trong hàng đợi" in full.text  # and its reason in words
+    assert "1 gian tiêu chuẩn: A1" in full.text
+    assert "Hết thời gian giữ gian" in full.text  # hold_expired, by its code
+    assert "kept from before codes" in full.text  # free text without a code: as written
     fragment = organizer.get(
         booth_url(1), headers={"HX-Request": "true", "HX-Target": "booth-panel"}
     )
@@ -472,9 +517,11 @@ def test_the_export_downloads_the_plan_in_the_imports_format(
     assert answer.status_code == 200
     assert answer.headers["content-disposition"] == f'attachment; filename="floorplan-{FAIR}.json"'
     assert answer.json() == PLAN_FILE  # importable again: no ids, states or neighbours
+    export = [c for c in booths.calls if c.url.path == f"/fairs/{FAIR}/floorplan"][-1]
+    assert export.url.params["format"] == "import"  # booths' own import format, as it is
 
 
-def test_the_allocation_runs_shows_the_proposal_and_commits(
+def test_the_allocation_runs_redirects_to_the_proposal_and_commits(
     organizer: TestClient, booths: FakeBooths
 ) -> None:
     booths.load()
@@ -484,32 +531,73 @@ def test_the_allocation_runs_shows_the_proposal_and_commits(
     assert "Chạy máy phân bổ" in page.text and 'hx-indicator="#allocation-running"' in page.text
     assert "Chưa có ai trong danh sách chờ." in page.text
     token = csrf_of(page.text)
-    proposal = organizer.post(url, data={"csrf_token": token})
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text)
+    assert key and key.group(1)  # one run per click, even clicked twice
+    ran = organizer.post(
+        url, data={"csrf_token": token, "idempotency_key": key.group(1)}, follow_redirects=False
+    )
+    assert ran.status_code == 303  # post, redirect, get
+    assert ran.headers["location"] == f"{url}/runs/{RUN}"
+    run = [c for c in booths.calls if c.url.path == f"/fairs/{FAIR}/allocations"][-1]
+    assert run.headers["idempotency-key"] == key.group(1)
+    proposal = organizer.get(ran.headers["location"])
     assert proposal.status_code == 200
     html = proposal.text
     assert "Máy phân bổ trả lời trong 0,42 giây" in html
     assert 'data-testid="plan-current"' in html and 'data-testid="plan-proposal"' in html
     assert 'aria-label="Gian hàng A1, đề xuất, HTX Chè Đường Hoa"' in html
-    assert (
+    assert (  # the placement's reasons by their codes
         "4★, thứ 1/2 trong hàng đợi (theo số sao, rồi thời điểm nộp đơn); khu Z1, như đơn đề nghị; 1 gian tiêu chuẩn: A1"
         in html
     )
     assert "HTX Nấm Bình Liêu" in html
-    assert "không khu nào còn đủ 1 gian tiêu chuẩn" in html
+    assert "3★, thứ 2 trong hàng đợi: không khu nào còn đủ 1 gian tiêu chuẩn" in html
+    assert 'data-testid="run-committed"' not in html
+    assert f'action="{url}/runs/{RUN}/commit"' in html
     assert booths.occupant == {}  # nothing changes until the commit
-    fragment = organizer.post(url, data={"csrf_token": token}, headers={"HX-Request": "true"})
-    assert "<html" not in fragment.text and "Máy phân bổ trả lời" in fragment.text
+    htmx = organizer.post(url, data={"csrf_token": token}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 204 and htmx.headers["HX-Redirect"] == f"{url}/runs/{RUN}"
     committed = organizer.post(
-        f"{url}/{RUN}/commit", data={"csrf_token": token}, follow_redirects=False
+        f"{url}/runs/{RUN}/commit", data={"csrf_token": token}, follow_redirects=False
     )
     assert committed.status_code == 303
     plan = organizer.get(committed.headers["location"])
     assert "Đã phân gian hàng: 1 gian hàng được phân, 1 đơn vào danh sách chờ." in plan.text
     assert 'aria-label="Gian hàng A1, đã phân, HTX Chè Đường Hoa"' in plan.text
-    again = organizer.post(f"{url}/{RUN}/commit", data={"csrf_token": token})
+    again = organizer.post(f"{url}/runs/{RUN}/commit", data={"csrf_token": token})
     assert again.status_code == 422 and "Phương án phân bổ này đã được xác nhận" in again.text
+    assert 'data-testid="placements"' in again.text  # the proposal again, beside the refusal
+    shown = organizer.get(f"{url}/runs/{RUN}")
+    assert 'data-testid="run-committed"' in shown.text and "27/03/2026 11:00" in shown.text
+    assert f'action="{url}/runs/{RUN}/commit"' not in shown.text  # committed: no commit again
     waitlist = organizer.get(url)
     assert 'data-testid="waitlist"' in waitlist.text and "Đang chờ" in waitlist.text
+    assert "3★, thứ 2 trong hàng đợi: không khu nào còn đủ 1 gian tiêu chuẩn" in waitlist.text
+
+
+def test_a_failed_commit_shows_the_proposal_again_with_the_services_words(
+    organizer: TestClient, booths: FakeBooths
+) -> None:
+    booths.load()
+    booths.commit_refused = True  # a refusal whose code this web app does not know yet
+    url = f"/organizer/fairs/{FAIR}/allocation/runs/{RUN}"
+    token = csrf_of(organizer.get(url).text)
+    refused = organizer.post(f"{url}/commit", data={"csrf_token": token})
+    assert refused.status_code == 422
+    assert "Dịch vụ gian hàng từ chối việc này: something new went wrong" in refused.text
+    assert 'data-testid="placements"' in refused.text and "HTX Chè Đường Hoa" in refused.text
+    assert f'action="{url}/commit"' in refused.text  # may be tried again
+    assert booths.occupant == {}
+
+
+def test_another_fairs_or_an_unknown_run_is_not_found(
+    organizer: TestClient, booths: FakeBooths
+) -> None:
+    booths.load()
+    other = "3f1e0c5a-0000-4000-8000-00000000fa99"
+    assert organizer.get(f"/organizer/fairs/{other}/allocation/runs/{RUN}").status_code == 404
+    unknown = "c0000000-0000-4000-8000-000000000999"
+    assert organizer.get(f"/organizer/fairs/{FAIR}/allocation/runs/{unknown}").status_code == 404
 
 
 def test_running_without_a_plan_is_refused_in_words(
@@ -523,10 +611,40 @@ def test_running_without_a_plan_is_refused_in_words(
     assert "Hãy tải sơ đồ gian hàng của hội chợ trước" in refused.text
 
 
-def test_explanations_unknown_pieces_stay_as_written() -> None:
-    assert explain("zone Z2 is for group 3; something new") == (
-        "Khu Z2 dành cho nhóm sản phẩm 3; something new"
+def test_reasons_and_refusals_are_worded_by_their_codes() -> None:
+    assert placement_text(PLACEMENT_REASONS, "english") == (
+        "4★, thứ 1/2 trong hàng đợi (theo số sao, rồi thời điểm nộp đơn); khu Z1, như đơn đề nghị; 1 gian tiêu chuẩn: A1"
     )
+    # an unknown piece: the service's own explanation, whole
+    unknown = [*PLACEMENT_REASONS, {"code": "placed_by_magic"}]
+    assert placement_text(unknown, "zone Z1 as requested; by magic") == (
+        "zone Z1 as requested; by magic"
+    )
+    assert placement_text([], "as written") == "as written"
+    groups = {3: "Dược liệu"}.get
+    assert reason_text(
+        "placed_group_zone", {"zone": "Z2", "group": 3}, "x", lambda g: groups(g) or str(g)
+    ) == ("Khu Z2 dành cho nhóm sản phẩm Dược liệu")
+    assert reason_text("organizer_note", {"note": "Ổ điện hỏng"}, "Ổ điện hỏng") == "Ổ điện hỏng"
+    assert (
+        reason_text("moved", {"note": "Gần lối vào", "from_booth": "A1"}, "x")
+        == "Gần lối vào (chuyển đến đây từ gian A1)"
+    )
+    assert reason_text("waitlist_offer", {}, "offered (rank ?)") == "offered (rank ?)"  # no rank
+    assert reason_text(None, {}, "free text") == "free text"
+    assert reason_text("something_new", {"a": 1}, "new text") == "new text"
+    assert reason_text("amount_above_limit", {"limit": 10**12}, "x") == (
+        "Số tiền vượt quá 1.000.000.000.000\xa0₫"
+    )
+    occupied = ApiError(409, {"detail": "booth A1 is held...", "code": "booth_occupied"})
+    assert refusal_text(occupied, code="A1", state="đang giữ") == (
+        "Không thể khóa gian hàng A1: một đơn vị trưng bày đang có gian này (đang giữ). "
+        "Hãy chuyển đơn vị đó sang gian khác trước"
+    )
+    # the page did not name the booth: the service's words rather than a broken sentence
+    assert refusal_text(occupied) == "Dịch vụ gian hàng từ chối việc này: booth A1 is held..."
+    unknown_code = ApiError(409, {"detail": "a new rule", "code": "new_rule"})
+    assert refusal_text(unknown_code) == "Dịch vụ gian hàng từ chối việc này: a new rule"
 
 
 def test_the_drawing_keeps_small_booths_readable() -> None:

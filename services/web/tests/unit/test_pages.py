@@ -79,8 +79,32 @@ def test_signing_in_sets_an_http_only_cookie_and_goes_back(client: TestClient) -
     assert cookie.startswith(f"{SESSION_COOKIE}={TOKEN};")
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # plain http here; https gets Secure
-    home = client.get("/")
-    assert "Hợp tác xã Chè Đường Hoa" in home.text
+    account = client.get("/account")
+    assert "Hợp tác xã Chè Đường Hoa" in account.text
+
+
+def test_each_role_lands_on_its_own_home_after_signing_in(
+    client: TestClient, registration: FakeRegistration
+) -> None:
+    """No page asked for: an exhibitor lands on the portal, an organizer on the console, the
+    authorities on theirs (also through ``/``)."""
+    homes = {
+        "exhibitor": "/exhibitor",
+        "organizer": "/organizer",
+        "certifier": "/certifier",
+        "inspector": "/inspector",
+        "admin": "/admin",
+    }
+    for role, home in homes.items():
+        registration.memberships = [{**ORGANIZER, "role": role}]
+        page = client.get("/sign-in")
+        answer = client.post(
+            "/sign-in",
+            data={"login": "an@example.vn", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303 and answer.headers["location"] == home, role
+        assert client.get("/", follow_redirects=False).headers["location"] == home, role
 
 
 def test_a_person_of_several_organizations_chooses_one(
@@ -114,7 +138,7 @@ def test_a_person_of_several_organizations_chooses_one(
 def test_calls_carry_the_token_and_the_correlation_id(
     signed_in: TestClient, registration: FakeRegistration
 ) -> None:
-    signed_in.get("/", headers={"X-Correlation-ID": "corr-123"})
+    signed_in.get("/account", headers={"X-Correlation-ID": "corr-123"})
     call = registration.calls[-1]
     assert call.headers["authorization"] == f"Bearer {TOKEN}"
     assert call.headers["x-correlation-id"] == "corr-123"
@@ -137,7 +161,7 @@ def test_a_401_from_a_service_sends_the_person_to_sign_in(
 def test_sign_out_ends_the_session_at_registration(
     signed_in: TestClient, registration: FakeRegistration
 ) -> None:
-    home = signed_in.get("/")
+    home = signed_in.get("/account")
     answer = signed_in.post(
         "/sign-out", data={"csrf_token": csrf_of(home.text)}, follow_redirects=False
     )
@@ -210,7 +234,7 @@ def test_every_form_route_refuses_a_missing_or_foreign_csrf_token(signed_in: Tes
         assert signed_in.request(method, path, data={"csrf_token": "forged"}).status_code == 403, (
             path
         )
-    token = csrf_of(signed_in.get("/").text)
+    token = csrf_of(signed_in.get("/account").text)
     cross = signed_in.post(
         "/sign-out", data={"csrf_token": token}, headers={"Origin": "https://evil.example"}
     )

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from ocop_web.api import ApiError, SignedOut
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_, gettext
+from ocop_web.pages.home import home_of
 from ocop_web.session import (
     SESSION_COOKIE,
     ApiDep,
@@ -101,6 +102,8 @@ async def sign_in(request: Request, api: ApiDep) -> Response:
             await request.app.state.clients.bind(
                 old_token, request.state.correlation_id
             ).registration.delete("/session")
+    if next_path == "/":  # no page asked for: the home of the role the session acts as
+        next_path = home_of(str((signed.get("organization") or {}).get("role") or ""))
     response = see_other(next_path)
     keep_session(request, response, signed["token"], signed["session"]["expires_at"])
     return response

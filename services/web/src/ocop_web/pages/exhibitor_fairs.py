@@ -8,7 +8,10 @@ booths: ``GET /fairs/{id}/floorplan``, ``POST /fairs/{id}/holds``,
 ``DELETE /fairs/{id}/holds/{booth}``, ``GET /fairs/{id}/my-booths``, ``GET /fairs/{id}/fees``.
 
 The fair's rules are registration's: a refused application is shown with the rule it broke,
-named in the reader's language (``explain``), next to the products chosen."""
+named in the reader's language (``explain``), next to the products chosen. Booths' refusals
+(a hold) are worded by their codes (``booth_codes``). Withdrawing an application and giving
+a hold back each pass a confirmation page first (what will happen, a warning button, a way
+back)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Request
@@ -27,6 +31,7 @@ from fastapi.responses import RedirectResponse, Response
 from ocop_web.api import ApiError
 from ocop_web.forms import FORM, Field, FormState
 from ocop_web.i18n import N_, gettext
+from ocop_web.pages.booth_codes import refusal_text
 from ocop_web.pages.exhibitor_common import BOOTH_TYPES, context, require_exhibitor
 from ocop_web.pages.exhibitor_products import products_of
 from ocop_web.session import SignedIn, Viewer
@@ -41,6 +46,7 @@ APPLY_FIELDS = (
     Field("notes", N_("Anything the organizer should know"), api=("booth_request.notes",)),
 )
 HOLD_FIELDS = (Field("booth_id", N_("Booth")),)
+WITHDRAWABLE = ("submitted", "waitlisted", "approved")
 
 # The fair's rules as registration words its refusals, each named in the reader's language.
 # %(product)s is the product's name as the applicant knows it.
@@ -270,7 +276,11 @@ async def applications(request: Request, viewer: SignedIn) -> Response:
 
 @router.get("/exhibitor/applications/{application_id}")
 async def application(
-    request: Request, viewer: SignedIn, application_id: uuid.UUID, sent: str = ""
+    request: Request,
+    viewer: SignedIn,
+    application_id: uuid.UUID,
+    sent: str = "",
+    withdrawn: str = "",
 ) -> Response:
     require_exhibitor(viewer)
     found = await viewer.api.registration.get(f"/applications/{application_id}")
@@ -282,15 +292,48 @@ async def application(
     return render(
         request,
         "exhibitor/application.html",
-        context(application=found, fair=fair, sent=sent == "1", booths=booths),
+        context(
+            application=found,
+            fair=fair,
+            sent=sent == "1",
+            withdrawn=withdrawn == "1" and found["status"] == "withdrawn",
+            booths=booths,
+            withdrawable=found["status"] in WITHDRAWABLE,
+        ),
+    )
+
+
+@router.get("/exhibitor/applications/{application_id}/withdraw")
+async def confirm_withdraw(
+    request: Request, viewer: SignedIn, application_id: uuid.UUID
+) -> Response:
+    """Before withdrawing: what will happen (the booths it has are given up), a warning
+    button, a way back."""
+    require_exhibitor(viewer)
+    found = await viewer.api.registration.get(f"/applications/{application_id}")
+    if found["status"] not in WITHDRAWABLE:
+        return see_other(f"/exhibitor/applications/{application_id}")
+    fair = await viewer.api.registration.get(f"/fairs/{found['fair_id']}")
+    booths: list[dict[str, Any]] = []
+    if found["status"] == "approved":
+        with contextlib.suppress(ApiError):
+            booths = await viewer.api.booths.get(f"/fairs/{found['fair_id']}/my-booths")
+    return render(
+        request,
+        "exhibitor/withdraw.html",
+        context(application=found, fair=fair, booths=booths, key=str(uuid.uuid4())),
     )
 
 
 @router.post("/exhibitor/applications/{application_id}/withdraw")
 async def withdraw(request: Request, viewer: SignedIn, application_id: uuid.UUID) -> Response:
     require_exhibitor(viewer)
-    await viewer.api.registration.post(f"/applications/{application_id}/withdraw")
-    return see_other(f"/exhibitor/applications/{application_id}")
+    submitted = await request.form()
+    await viewer.api.registration.post(
+        f"/applications/{application_id}/withdraw",
+        idempotency_key=str(submitted.get("idempotency_key") or "") or None,
+    )
+    return see_other(f"/exhibitor/applications/{application_id}?withdrawn=1")
 
 
 # --- booths: the plan, holds, fees -------------------------------------------------------------
@@ -380,7 +423,9 @@ async def _approved(viewer: Viewer, fair_id: str) -> dict[str, Any] | None:
 
 
 @router.get("/exhibitor/fairs/{fair_id}/booths")
-async def booth_plan(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> Response:
+async def booth_plan(
+    request: Request, viewer: SignedIn, fair_id: uuid.UUID, given_back: str | None = None
+) -> Response:
     require_exhibitor(viewer)
     fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
     approved = await _approved(viewer, str(fair_id))
@@ -394,6 +439,7 @@ async def booth_plan(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> 
             approved=approved,
             plan=plan_of(floorplan, {str(b["booth_id"]) for b in mine}),
             mine=mine,
+            given_back=given_back,
         ),
     )
 
@@ -415,12 +461,15 @@ async def _booth_page(
     booth_id: str,
     form: FormState,
     status_code: int = 200,
+    refused: ApiError | None = None,
 ) -> Response:
     fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
     plan = plan_of(await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan"), set())
     booth = next((b for b in plan.booths if b.booth_id == booth_id), None)
     if booth is None:
         raise ApiError(404, {"detail": "no such booth at this fair", "code": "not_found"})
+    if refused is not None:  # booths' refusal of the hold, in words by its code
+        form.errors[FORM] = refusal_text(refused, code=booth.code)
     form.values.setdefault("booth_id", booth_id)
     form.values["idempotency_key"] = str(uuid.uuid4())
     return render(
@@ -447,24 +496,49 @@ async def hold(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> Respon
     except ApiError as refused:
         if refused.status == 403:
             raise
-        detail = refused.body.get("detail") if isinstance(refused.body, dict) else None
-        form.errors[FORM] = _hold_refusal(refused.status, detail)
         return await _booth_page(
-            request, viewer, str(fair_id), form.value("booth_id"), form, status_code=422
+            request,
+            viewer,
+            str(fair_id),
+            form.value("booth_id"),
+            form,
+            status_code=422,
+            refused=refused,
         )
     return see_other(f"/exhibitor/fairs/{fair_id}/booth")
 
 
-def _hold_refusal(status: int, detail: Any) -> str:
-    """Booths' refusal of a hold, in the reader's language."""
-    text = str(detail or "")
-    if re.search(r"taken by someone else|is blocked|not free", text):
-        return gettext("Someone else took this booth a moment ago. Choose another one")
-    if re.search(r"already have", text):
-        return gettext("You already have as many booths as your application allows")
-    if re.search(r"no approved application|no application", text):
-        return gettext("You can hold a booth once your application is approved")
-    return gettext("This booth cannot be held now. Choose another one")
+async def _drop_page(
+    request: Request,
+    viewer: Viewer,
+    fair_id: str,
+    booth_id: str,
+    form: FormState,
+    status_code: int = 200,
+) -> Response:
+    fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
+    mine = await viewer.api.booths.get(f"/fairs/{fair_id}/my-booths")
+    booth = next((b for b in mine if str(b["booth_id"]) == booth_id), None)
+    if booth is None or booth["status"] != "held":
+        if not form.has_errors:
+            return see_other(f"/exhibitor/fairs/{fair_id}/booth")
+        booth = None
+    return render(
+        request,
+        "exhibitor/drop_hold.html",
+        context(fair=fair, booth=booth, booth_id=booth_id, form=form, key=str(uuid.uuid4())),
+        status_code=status_code,
+    )
+
+
+@router.get("/exhibitor/fairs/{fair_id}/holds/{booth_id}/drop")
+async def confirm_drop_hold(
+    request: Request, viewer: SignedIn, fair_id: uuid.UUID, booth_id: uuid.UUID
+) -> Response:
+    """Before giving a hold back: what will happen (the booth is free for anyone at once), a
+    warning button, a way back."""
+    require_exhibitor(viewer)
+    return await _drop_page(request, viewer, str(fair_id), str(booth_id), FormState.of(()))
 
 
 @router.post("/exhibitor/fairs/{fair_id}/holds/{booth_id}/drop")
@@ -472,8 +546,20 @@ async def drop_hold(
     request: Request, viewer: SignedIn, fair_id: uuid.UUID, booth_id: uuid.UUID
 ) -> Response:
     require_exhibitor(viewer)
-    await viewer.api.booths.delete(f"/fairs/{fair_id}/holds/{booth_id}")
-    return see_other(f"/exhibitor/fairs/{fair_id}/booths")
+    form = FormState.of((), dict(await request.form()))
+    mine = await viewer.api.booths.get(f"/fairs/{fair_id}/my-booths")
+    code = next((str(b["code"]) for b in mine if str(b["booth_id"]) == str(booth_id)), "")
+    try:
+        await viewer.api.booths.delete(
+            f"/fairs/{fair_id}/holds/{booth_id}",
+            idempotency_key=form.value("idempotency_key") or None,
+        )
+    except ApiError as refused:
+        if refused.status == 403:
+            raise
+        form.errors[FORM] = refusal_text(refused)
+        return await _drop_page(request, viewer, str(fair_id), str(booth_id), form, status_code=422)
+    return see_other(f"/exhibitor/fairs/{fair_id}/booths?{urlencode({'given_back': code})}")
 
 
 def payment_status(fees: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from ocop_web.api import ApiError
 from ocop_web.forms import FORM, Field, FormState
 from ocop_web.i18n import N_, gettext
 from ocop_web.messages import message_id
+from ocop_web.pages.booth_codes import reason_text, refusal_text
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -95,52 +96,6 @@ ACTION_FIELDS = (
 IMPORT_FIELDS = (Field("file", N_("Floor plan file (JSON)")),)
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 
-# The booths service's refusals, in words (its 4xx bodies carry the code "conflict" or
-# "not_found" and an English sentence; these patterns name which refusal it is).
-REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"booth (?P<code>\S+) is (?P<state>held|assigned|confirmed) by an exhibitor"),
-        N_(
-            "Booth %(code)s cannot be blocked: an exhibitor has it (%(state)s). Move the exhibitor to another booth first"
-        ),
-    ),
-    (
-        re.compile(r"booth (?P<code>\S+) is already blocked"),
-        N_("Booth %(code)s is already blocked"),
-    ),
-    (re.compile(r"booth (?P<code>\S+) is blocked"), N_("Booth %(code)s is blocked")),
-    (re.compile(r"this booth is not blocked"), N_("This booth is not blocked")),
-    (re.compile(r"nobody occupies that booth"), N_("No exhibitor has this booth")),
-    (
-        re.compile(r"the target booth is taken, blocked or at another fair"),
-        N_("Choose a free booth of this fair: that one is taken or blocked"),
-    ),
-    (
-        re.compile(r"swap needs two occupied booths"),
-        N_(
-            "Both booths must have an exhibitor to swap them. To use a free booth, move the exhibitor instead"
-        ),
-    ),
-    (re.compile(r"no such booth at this fair"), N_("That booth is not on this fair's plan")),
-    (
-        re.compile(r"booths are already taken"),
-        N_(
-            "Exhibitors already have booths on the current plan: move or release them before replacing it"
-        ),
-    ),
-    (
-        re.compile(r"no such fair"),
-        N_("The booths service has not heard of this fair yet. Try again in a minute"),
-    ),
-    (re.compile(r"load the floor plan first"), N_("Load the fair's floor plan first")),
-    (
-        re.compile(r"this allocation was already committed"),
-        N_("This allocation was already committed"),
-    ),
-    (re.compile(r"no such allocation run"), N_("This allocation proposal no longer exists")),
-)
-REFUSED = N_("The booths service refused this: %(detail)s")
-
 # Import errors: the plan's fields in words, and the service's sentences about them.
 PLAN_FIELDS: dict[str, str] = {
     "code": N_("code"),
@@ -176,58 +131,30 @@ PLAN_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def refusal_text(error: ApiError) -> str:
-    """The booths service's refusal in the reader's language."""
-    detail = error.body.get("detail") if isinstance(error.body, dict) else None
-    if isinstance(detail, str):
-        for pattern, message in REFUSALS:
-            found = pattern.search(detail)
-            if found:
-                values = dict(found.groupdict())
-                if "state" in values:
-                    values["state"] = gettext(STATES.get(values["state"], values["state"])).lower()
-                return gettext(message) % values
-        return gettext(REFUSED) % {"detail": detail}
-    return gettext(REFUSED) % {"detail": str(detail or error.status)}
-
-
-def add_refusal(form: FormState, error: ApiError, fields: Iterable[str] = ()) -> None:
-    """A refusal onto the form: on its field when the form has it, else the whole form."""
+def add_refusal(
+    form: FormState, error: ApiError, fields: Iterable[str] = (), **values: Any
+) -> None:
+    """A refusal onto the form, in words by its code (``values``: what the page asked about,
+    e.g. the booth's ``code`` and ``state``): on its field when the form has it, else the
+    whole form."""
     body = error.body if isinstance(error.body, dict) else {}
     if isinstance(body.get("detail"), list):
         form.add_api_error(error)
         return
     target = body.get("field")
     key = target if isinstance(target, str) and target in set(fields) else FORM
-    form.errors.setdefault(key, refusal_text(error))
+    form.errors.setdefault(key, refusal_text(error, **values))
 
 
-# The reasons booths writes itself into a booth's history (an organizer's own are kept).
-HISTORY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^allocation \S+: (?P<why>.+)$"), N_("Allocation: %(why)s")),
-    (
-        re.compile(r"^offered from the waitlist \(rank (?P<rank>\d+)\)$"),
-        N_("Offered from the waitlist (rank %(rank)s)"),
-    ),
-    (re.compile(r"^hold given up$"), N_("The exhibitor gave the hold up")),
-    (re.compile(r"^hold expired$"), N_("The hold expired")),
-    (re.compile(r"^payment deadline passed$"), N_("The payment deadline passed")),
-    (re.compile(r"^self-service hold$"), N_("Held by the exhibitor on the plan")),
-    (re.compile(r"^paid$"), N_("Paid")),
-)
-
-
-def history_reason(text: str) -> str:
-    for pattern, message in HISTORY_REASONS:
-        found = pattern.match(text)
-        if found:
-            values = found.groupdict()
-            if "why" in values:
-                from ocop_web.pages.allocation import explain
-
-                values["why"] = explain(values["why"])
-            return gettext(message) % values
-    return text
+def history_reason(entry: Mapping[str, Any], groups: Callable[[int], str] | None = None) -> str:
+    """A history entry's reason by its code (an organizer's own words as written; an entry
+    without a code, or with one unknown here, as booths wrote it)."""
+    return reason_text(
+        entry.get("reason_code"),
+        entry.get("reason_params") or {},
+        str(entry.get("reason", "")),
+        groups,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -430,27 +357,6 @@ def notice_of(kind: str, values: Mapping[str, str]) -> str | None:
     }
 
 
-def importable(plan: Mapping[str, Any]) -> dict[str, Any]:
-    """The plan in the import's format: the export's answer without what the service adds
-    (ids, states, neighbours, occupants), which its import refuses."""
-    zone_keys = ("code", "name", "kind", "product_groups")
-    booth_keys = (
-        "code",
-        "zone",
-        "booth_type",
-        "width_m",
-        "depth_m",
-        "price_vnd",
-        "x",
-        "y",
-        "open_sides",
-    )
-    return {
-        "zones": [{k: z[k] for k in zone_keys if k in z} for z in plan.get("zones", [])],
-        "booths": [{k: b[k] for k in booth_keys if k in b} for b in plan.get("booths", [])],
-    }
-
-
 # ---------------------------------------------------------------------------------------
 # Pages
 
@@ -537,8 +443,10 @@ async def plan_page(request: Request, fair_id: uuid.UUID, viewer: SignedIn) -> R
 
 @router.get("/organizer/fairs/{fair_id}/floorplan.json")
 async def export_plan(fair_id: uuid.UUID, viewer: SignedIn) -> Response:
-    plan = await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan")
-    body = json.dumps(importable(plan), ensure_ascii=False, indent=2)
+    plan = await viewer.api.booths.get(
+        f"/fairs/{fair_id}/floorplan", params={"format": "import"}
+    )  # exactly the body the import takes: no ids, states, neighbours or occupants
+    body = json.dumps(plan, ensure_ascii=False, indent=2)
     return Response(
         body.encode(),
         media_type="application/json; charset=utf-8",
@@ -658,7 +566,7 @@ async def _panel(viewer: Viewer, fair_id: str, booth_id: str) -> dict[str, Any]:
         actions += ["move", "swap"]
     for h in history:
         h["exhibitor_name"] = names.get(str(h.get("exhibitor_id") or ""), "")
-        h["reason"] = history_reason(str(h.get("reason", "")))
+        h["reason"] = history_reason(h)
     return {
         "booth": booth,
         "zone": zones.get(str(booth["zone"]), {"code": booth["zone"], "name": booth["zone"]}),
@@ -707,8 +615,9 @@ async def _action_page(
     form: FormState,
     *,
     status_code: int = 200,
+    panel: dict[str, Any] | None = None,
 ) -> Response:
-    panel = await _panel(viewer, fair_id, booth_id)
+    panel = panel or await _panel(viewer, fair_id, booth_id)
     panel["confirm"] = {
         "action": action,
         "form": form,
@@ -762,7 +671,26 @@ async def do_action(
         except ApiError as e:
             if e.status == 403:
                 raise
-            add_refusal(form, e, fields=("to_booth_id", "other_booth_id", "reason"))
+            panel = await _panel(viewer, str(fair_id), str(booth_id))
+            booth = panel["booth"]
+            state = str(booth["state"])
+            add_refusal(
+                form,
+                e,
+                fields=("to_booth_id", "other_booth_id", "reason"),
+                code=booth["code"],
+                state=gettext(STATES.get(state, state)).lower(),
+            )
+            return await _action_page(
+                request,
+                viewer,
+                str(fair_id),
+                str(booth_id),
+                action,
+                form,
+                status_code=422,
+                panel=panel,
+            )
         else:
             code = _done_code(done, booth_id)
             target = (

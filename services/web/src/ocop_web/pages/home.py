@@ -1,5 +1,6 @@
 """The home page: who is signed in, for which organization, and the way to each page area
-their role uses."""
+their role uses. A role with a home of its own lands there (``HOMES``), from the sign-in
+too."""
 
 from __future__ import annotations
 
@@ -11,11 +12,24 @@ from ocop_web.templating import render
 
 router = APIRouter()
 
+# Each role's own home: the organizer console opens on what needs attention, the exhibitor
+# portal on its overview, the authorities on their pages (pages/certifier.py, inspector.py,
+# platform.py).
+HOMES: dict[str, str] = {
+    "organizer": "/organizer",
+    "exhibitor": "/exhibitor",
+    "certifier": "/certifier",
+    "inspector": "/inspector",
+    "admin": "/admin",
+}
+
+
+def home_of(role: str | None) -> str:
+    return HOMES.get(role or "", "/")
+
 
 @router.get("/")
 async def home(request: Request, viewer: SignedIn) -> Response:
-    if viewer.role == "organizer":  # the organizer console opens on what needs attention
-        return RedirectResponse("/organizer", status_code=303)
-    if viewer.role in ("certifier", "inspector"):  # pages/certifier.py, pages/inspector.py
-        return RedirectResponse(f"/{viewer.role}", status_code=303)
+    if viewer.role in HOMES:
+        return RedirectResponse(HOMES[viewer.role], status_code=303)
     return render(request, "home.html")
