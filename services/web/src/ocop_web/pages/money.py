@@ -338,6 +338,7 @@ async def record_payment(
             if refused.status == 403:
                 raise
             form.add_api_error(refused)
+            form.values["idempotency_key"] = str(uuid.uuid4())  # refused: nothing was done
         else:
             confirmed = ", ".join(done.get("confirmed") or [])
             notice = "payment_recorded_confirmed" if confirmed else "payment_recorded"

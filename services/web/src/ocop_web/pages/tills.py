@@ -159,6 +159,7 @@ async def enrol_till(request: Request, viewer: SignedIn, fair_id: UUID) -> Respo
             if refused.status == 403:
                 raise
             form.add_api_error(refused)
+            form.values["idempotency_key"] = str(uuid.uuid4())  # refused: nothing was done
         else:
             fair = await own_fair(viewer, fair_id)
             names = await exhibitor_names(viewer, fair_id)
