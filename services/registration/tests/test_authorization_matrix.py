@@ -321,6 +321,14 @@ def _prepares(w: World) -> dict[str, Prepare]:
             fair_id = fair["fair_id"]
         return Call("POST", f"/fairs/{fair_id}/lifecycle", json={"action": "open"})
 
+    @route("PATCH /fairs/{fair_id}")
+    async def _(c: Case) -> Call:
+        return Call("PATCH", f"/fairs/{w.fair[_rel(c)]}", json={"venue": "Cung Triển lãm Hạ Long"})
+
+    @route("GET /product-groups")
+    async def _(c: Case) -> Call:
+        return Call("GET", "/product-groups")
+
     @route("PUT /fairs/{fair_id}/rules")
     async def _(c: Case) -> Call:
         return Call("PUT", f"/fairs/{w.fair[_rel(c)]}/rules", json={"min_star": 3})

@@ -69,7 +69,7 @@ def test_a_submission_is_announced_with_the_application() -> None:
 
 def test_an_application_outside_the_window_is_refused() -> None:
     applicant = holder()
-    with pytest.raises(Conflict, match="window"):
+    with pytest.raises(InvalidField, match="window") as refused:
         applications.submit(
             fair(),
             applicant,
@@ -78,6 +78,7 @@ def test_an_application_outside_the_window_is_refused() -> None:
             application_id=uuid.uuid4(),
             now=NOW + timedelta(days=11),
         )
+    assert refused.value.code == "applications_closed" and refused.value.field == "fair_id"
 
 
 @pytest.mark.parametrize(

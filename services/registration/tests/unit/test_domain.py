@@ -177,10 +177,11 @@ def test_a_delegation_shows_its_members_products_but_no_one_elses() -> None:
 def test_a_closed_fair_takes_no_application() -> None:
     fair = _fair().model_copy(update={"status": "closed"})
     holder = _holder()
-    with pytest.raises(Conflict):
+    with pytest.raises(InvalidField) as refused:
         applications.check_application(
             fair, holder, [_product(holder.exhibitor_id)], BoothRequest(count=1), datetime.now(UTC)
         )
+    assert refused.value.code == "fair_not_open" and refused.value.field == "fair_id"
 
 
 def test_review_and_fair_lifecycle_transitions() -> None:

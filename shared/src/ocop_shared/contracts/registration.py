@@ -219,6 +219,9 @@ class ApplicationSnapshot(_Snapshot):
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     reason: str | None = None
+    # The review's reason as a code (registration's README: review reasons), beside the text;
+    # absent in messages older than the field.
+    reason_code: str | None = None
     best_star: int
     # Registration's decision on this application's products: the ones admitted to the fair
     # (at submission, and again at approval), each until the day it stops being admitted.

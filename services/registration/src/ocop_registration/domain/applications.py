@@ -11,11 +11,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from ocop_registration.domain import refusals
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import application_snapshot
 from ocop_registration.domain.exhibitors import Exhibitor, ExhibitorKind
 from ocop_registration.domain.fairs import Fair
-from ocop_registration.domain.products import Product, admits, check_group
+from ocop_registration.domain.products import TAXONOMIES, NotAdmitted, Product, admits
 from ocop_registration.domain.timezone import local_date
 from ocop_shared.contracts.registration import (
     ApplicationApproved,
@@ -70,6 +71,7 @@ class Application(BaseModel):
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     reason: str | None = None
+    reason_code: str | None = None  # domain.refusals.REVIEW_REASONS, beside the free text
     best_star: int
     admitted: list[Admitted]
 
@@ -95,6 +97,15 @@ WITHDRAWABLE: frozenset[ApplicationStatus] = frozenset({"submitted", "waitlisted
 BOOTH_TYPES = ("standard", "corner", "premium", "outdoor")
 
 
+# A product the rules do not admit at submission: its 422, by ``products.NotAdmitted.code``.
+NOT_ADMITTED: dict[str, type[InvalidField]] = {
+    "no_certificate": refusals.NoCertificate,
+    "certificate_revoked": refusals.CertificateRevoked,
+    "certificate_expires_before_fair_ends": refusals.CertificateExpiresBeforeFairEnds,
+    "below_min_star": refusals.BelowMinimumStar,
+}
+
+
 def check_application(
     fair: Fair,
     applicant: Exhibitor,
@@ -102,13 +113,18 @@ def check_application(
     booth_request: BoothRequest,
     now: datetime,
 ) -> int:
-    """Enforces the fair's rules on an application; returns the best star it shows."""
+    """Enforces the fair's rules on an application; returns the best star it shows. Each rule
+    broken is a 422 with its own code (``domain.refusals``), naming the field."""
     if fair.status != "open":
-        raise Conflict(f"the fair is {fair.status}, not open for applications", field="fair_id")
+        raise refusals.FairNotOpen(
+            "fair_id", f"the fair is {fair.status}, not open for applications"
+        )
     if not fair.applications_open_at <= now <= fair.applications_close_at:
-        raise Conflict("the fair's application window is not open now", field="fair_id")
+        raise refusals.ApplicationsClosed(
+            "fair_id", "the fair's application window is not open now"
+        )
     if not products:
-        raise InvalidField("product_ids", "list at least one certified product")
+        raise refusals.NoProducts("product_ids", "list at least one certified product")
     allowed_holders = {applicant.exhibitor_id, *applicant.member_ids}
     through = local_date(fair.ends_at)
     rules = fair.rules
@@ -116,46 +132,58 @@ def check_application(
     for i, product in enumerate(products):
         field = f"product_ids.{i}"
         if product.holder_id not in allowed_holders:
-            who = "your delegation's members" if applicant.kind == "delegation" else "you"
-            raise InvalidField(field, f"product {product.product_id} is not held by {who}")
+            if applicant.kind == "delegation":
+                raise refusals.MemberNotAccepted(
+                    field,
+                    f"product {product.product_id} is not held by your delegation's members "
+                    "(its accepted members)",
+                )
+            raise refusals.NotYourProduct(field, f"product {product.product_id} is not held by you")
         if product.taxonomy != rules.taxonomy:
-            raise InvalidField(
+            raise refusals.TaxonomyMismatch(
                 field,
                 f"'{product.name}' is classed under the {product.taxonomy} taxonomy; the fair uses {rules.taxonomy}",
             )
-        check_group(product.taxonomy, product.group, field)
+        if product.group not in TAXONOMIES.get(product.taxonomy, {}):
+            raise refusals.GroupUnknown(
+                field, f"group {product.group} is not in the {product.taxonomy} taxonomy"
+            )
         if product.group not in rules.product_groups:
-            raise InvalidField(
+            raise refusals.GroupNotAdmitted(
                 field, f"'{product.name}' is in group {product.group}, not admitted to this fair"
             )
         refusal = admits(product.certificate, min_star=rules.min_star, through=through)
         if refusal:
-            raise InvalidField(field, f"'{product.name}' {refusal}")
+            raise NOT_ADMITTED[refusal.code](field, f"'{product.name}' {refusal.text}")
         holders.add(product.holder_id)
     if booth_request.booth_type not in BOOTH_TYPES:
         raise InvalidField("booth_request.booth_type", f"one of {', '.join(BOOTH_TYPES)}")
     limit = rules.max_booths_per_holder * max(1, len(holders))
     if not 1 <= booth_request.count <= limit:
-        raise InvalidField(
+        raise refusals.BoothLimit(
             "booth_request.count", f"between 1 and {limit} booths for this application"
         )
     if (
         booth_request.product_group is not None
         and booth_request.product_group not in rules.product_groups
     ):
-        raise InvalidField(
+        raise refusals.BoothGroupNotAdmitted(
             "booth_request.product_group", "not a product group admitted to this fair"
         )
     return max(p.certificate.star for p in products if p.certificate)
 
 
-def check_review(status: ApplicationStatus, decision: str, reason: str | None) -> ApplicationStatus:
+def check_review(
+    status: ApplicationStatus, decision: str, reason: str | None, reason_code: str | None = None
+) -> ApplicationStatus:
     if decision not in REVIEW_DECISIONS:
         raise InvalidField("decision", f"one of {', '.join(REVIEW_DECISIONS)}")
+    if reason_code is not None and reason_code not in refusals.REVIEW_REASONS:
+        raise InvalidField("reason_code", f"one of {', '.join(refusals.REVIEW_REASONS)}")
     if status not in REVIEW_DECISIONS[decision]:
         raise Conflict(f"an application that is {status} cannot be {decision}", field="decision")
-    if decision == "rejected" and not (reason and reason.strip()):
-        raise InvalidField("reason", "a rejection must say why")
+    if decision == "rejected" and not (reason and reason.strip()) and reason_code is None:
+        raise InvalidField("reason", "a rejection must say why (a reason or a reason_code)")
     return REVIEWED[decision][0]
 
 
@@ -166,22 +194,23 @@ def check_withdraw(status: ApplicationStatus) -> None:
 
 def check_distinct(product_ids: Sequence[UUID]) -> None:
     if len(set(product_ids)) != len(product_ids):
-        raise InvalidField("product_ids", "a product is listed twice")
+        raise refusals.ProductListedTwice("product_ids", "a product is listed twice")
 
 
 def admit(
     products: Sequence[Product],
     fair: Fair,
-    refuse: Callable[[int, str], DomainError],
+    refuse: Callable[[int, NotAdmitted, str], DomainError],
 ) -> list[Admitted]:
     """Which products the fair's rules admit, each until its certificate's last day; the first
-    product the rules refuse is refused with ``refuse(position, why)``."""
+    product the rules refuse is refused with ``refuse(position, why, words)``."""
     through = local_date(fair.ends_at)
     admitted = []
     for i, product in enumerate(products):
         refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
         if refusal or product.certificate is None:
-            raise refuse(i, f"'{product.name}' {refusal}")
+            why = refusal or NotAdmitted("no_certificate", "has no OCOP certificate")
+            raise refuse(i, why, f"'{product.name}' {why.text}")
         admitted.append(Admitted(product_id=product.product_id, until=product.certificate.valid_to))
     return admitted
 
@@ -197,7 +226,9 @@ def submit(
 ) -> Decision[Application]:
     """An application that meets the fair's rules, with the products they admit."""
     best = check_application(fair, applicant, products, booth_request, now)
-    admitted = admit(products, fair, lambda i, why: InvalidField(f"product_ids.{i}", why))
+    admitted = admit(
+        products, fair, lambda i, why, words: NOT_ADMITTED[why.code](f"product_ids.{i}", words)
+    )
     application = Application(
         application_id=application_id,
         fair_id=fair.fair_id,
@@ -226,25 +257,28 @@ def review(
     reviewer: str,
     now: datetime,
     holders: Collection[UUID] | None = None,
+    reason_code: str | None = None,
 ) -> Decision[Application]:
     """Approve, reject or waitlist. Certificates may have changed since submission, so an
     approval re-decides admission on the products as they are now (``application.products``)
     and is refused if one of them is no longer admitted. Membership may have changed too:
     ``holders`` are the holders whose products the applicant may show now (itself, and a
     delegation's accepted members); a product of any other holder refuses the approval."""
-    status = check_review(application.status, decision, reason)
+    status = check_review(application.status, decision, reason, reason_code)
     admitted = application.admitted
     if status == "approved" and holders is not None:
         for i, product in enumerate(application.products):
             if product.holder_id not in holders:
-                raise Conflict(
+                raise refusals.HolderNoLongerMember(
                     f"'{product.name}' is held by a holder that is no longer a member of "
                     "this delegation",
                     field=f"products.{i}",
                 )
     if status == "approved":
         admitted = admit(
-            application.products, fair, lambda i, why: Conflict(why, field=f"products.{i}")
+            application.products,
+            fair,
+            lambda i, _why, words: refusals.ProductNoLongerAdmitted(words, field=f"products.{i}"),
         )
     reviewed = application.model_copy(
         update={
@@ -252,6 +286,7 @@ def review(
             "reviewed_by": reviewer,
             "reviewed_at": now,
             "reason": reason,
+            "reason_code": reason_code,
             "admitted": admitted,
         }
     )

@@ -33,6 +33,42 @@ class Membership(BaseModel):
     ended_by: UUID | None = None  # the delegation or the holder, whichever ended it
 
 
+class Party(BaseModel):
+    """The other side of a membership, as its reader needs to name it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exhibitor_id: UUID
+    name: str
+    kind: str
+    province: str
+
+
+class NamedMembership(Membership):
+    """A membership with the other party named: the holder, to the delegation; the
+    delegation, to the holder."""
+
+    other: Party
+
+
+def named(
+    memberships: Sequence[Membership], exhibitors: Mapping[UUID, Exhibitor], reader: UUID
+) -> list[NamedMembership]:
+    """Each membership with its other party (the one that is not ``reader``), from
+    ``exhibitors``, which holds them all."""
+    out = []
+    for m in memberships:
+        other = exhibitors[m.holder_id if m.delegation_id == reader else m.delegation_id]
+        party = Party(
+            exhibitor_id=other.exhibitor_id,
+            name=other.name,
+            kind=other.kind,
+            province=other.province,
+        )
+        out.append(NamedMembership(**m.model_dump(), other=party))
+    return out
+
+
 def invite(
     delegation: Exhibitor,
     holder_ids: Sequence[UUID],

@@ -48,6 +48,7 @@ def fair_snapshot(fair: Fair) -> FairSnapshot:
             max_booths_per_holder=rules.max_booths_per_holder,
             subsidy_percent=rules.subsidy_percent,
             subsidy_max_booths=rules.subsidy_max_booths,
+            allocation_mode=rules.allocation_mode,
         ),
         status=fair.status,
     )
@@ -120,6 +121,7 @@ def application_snapshot(application: Application) -> ApplicationSnapshot:
         reviewed_by=application.reviewed_by,
         reviewed_at=application.reviewed_at,
         reason=application.reason,
+        reason_code=application.reason_code,
         best_star=application.best_star,
         admitted=[
             AdmittedProduct(product_id=a.product_id, until=a.until) for a in application.admitted

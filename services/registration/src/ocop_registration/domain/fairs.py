@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from ocop_registration.domain import refusals
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import fair_snapshot
 from ocop_registration.domain.products import TAXONOMIES
@@ -25,6 +26,9 @@ from ocop_shared.events import Event
 
 FairKind = Literal["fair", "exhibition", "promotion_week", "showroom"]
 FairStatus = Literal["draft", "open", "closed", "running", "finished"]
+# How booths are given out: first come on the plan, or by the engine over ranked choices.
+AllocationMode = Literal["self_service", "ranked"]
+ALLOCATION_MODES: tuple[AllocationMode, ...] = ("self_service", "ranked")
 
 
 class Rules(BaseModel):
@@ -38,6 +42,9 @@ class Rules(BaseModel):
     max_booths_per_holder: int = 2
     subsidy_percent: int = 0
     subsidy_max_booths: int = 0
+    # self_service: approved exhibitors hold free booths on the plan (first come); ranked:
+    # they rank booth choices and the organizer runs the allocation engine and commits.
+    allocation_mode: AllocationMode = "self_service"
 
 
 class Fair(BaseModel):
@@ -97,13 +104,13 @@ def check_schedule(
     applications_close_at: datetime,
 ) -> None:
     if ends_at <= starts_at:
-        raise InvalidField("ends_at", "the fair must end after it starts")
+        raise refusals.EndsBeforeStart("ends_at", "the fair must end after it starts")
     if applications_close_at <= applications_open_at:
-        raise InvalidField(
+        raise refusals.WindowClosesBeforeOpening(
             "applications_close_at", "the application window must close after it opens"
         )
     if applications_close_at > starts_at:
-        raise InvalidField(
+        raise refusals.WindowClosesAfterStart(
             "applications_close_at", "applications must close before the fair starts"
         )
 
@@ -165,6 +172,52 @@ def transition(fair: Fair, action: str) -> Transition:
         raise Conflict(f"a fair that is {fair.status} cannot {action}", field="status")
     moved = fair.model_copy(update={"status": target})
     return Transition(moved, [event(fair=fair_snapshot(moved))])
+
+
+# What an organizer may edit of a fair besides its rules, and while it may.
+EDITABLE_FIELDS = (
+    "name",
+    "venue",
+    "province",
+    "starts_at",
+    "ends_at",
+    "applications_open_at",
+    "applications_close_at",
+)
+EDITABLE_WHILE: frozenset[FairStatus] = frozenset({"draft", "open"})
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "applications_open_at", "applications_close_at")
+
+
+def edit(fair: Fair, changes: dict[str, Any]) -> Decision[Fair]:
+    """A fair's name, venue, province and dates, changed while it is a draft or open (not
+    once applications have closed: exhibitors have planned on them). The new schedule is
+    checked whole, naming the field that breaks it; naive times are Viet Nam's. An open
+    fair's change is announced (``FairRulesChanged`` carries the whole fair), a draft's is
+    not."""
+    if fair.status not in EDITABLE_WHILE:
+        raise refusals.FairNotEditable(
+            f"a {fair.status} fair's details cannot change (only a draft's or an open fair's)",
+            field="status",
+        )
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidField(unknown[0], "not a field of a fair that may be edited")
+    update = {
+        k: as_utc(v) if k in SCHEDULE_FIELDS else v for k, v in changes.items() if v is not None
+    }
+    changed = fair.model_copy(update=update)
+    check_schedule(
+        changed.starts_at,
+        changed.ends_at,
+        changed.applications_open_at,
+        changed.applications_close_at,
+    )
+    if changed == fair:
+        return Decision(fair, [])
+    events: list[Event] = (
+        [] if changed.status == "draft" else [FairRulesChanged(fair=fair_snapshot(changed))]
+    )
+    return Decision(changed, events)
 
 
 def change_rules(fair: Fair, rules: Rules) -> Decision[Fair]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -30,24 +30,59 @@ from ocop_shared.events import Event
 if TYPE_CHECKING:
     from ocop_registration.domain.exhibitors import Exhibitor
 
+
+@dataclass(frozen=True, slots=True)
+class ProductGroup:
+    number: int
+    name_vi: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """One of the OCOP programme's classifications of products into groups, by the decision
+    that set it. The one source of the groups' numbers and names (``GET /product-groups``)."""
+
+    taxonomy: str
+    decision: str
+    groups: tuple[ProductGroup, ...]
+
+
 # The taxonomy changes between decisions; products keep the version they were classed under.
+CLASSIFICATIONS: tuple[Classification, ...] = (
+    Classification(
+        "2023",
+        "148/QĐ-TTg",
+        (
+            ProductGroup(1, "Thực phẩm", "Food"),
+            ProductGroup(2, "Đồ uống", "Beverages"),
+            ProductGroup(3, "Dược liệu và sản phẩm từ dược liệu", "Medicinal herbs and products"),
+            ProductGroup(4, "Hàng thủ công mỹ nghệ", "Handicrafts"),
+            ProductGroup(5, "Sinh vật cảnh", "Ornamental plants and animals"),
+            ProductGroup(
+                6,
+                "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
+                "Community and eco-tourism",
+            ),
+        ),
+    ),
+    Classification(
+        "2019",
+        "1048/QĐ-TTg",
+        (
+            ProductGroup(1, "Thực phẩm", "Food"),
+            ProductGroup(2, "Đồ uống", "Drinks"),
+            ProductGroup(3, "Thảo dược", "Herbal products"),
+            ProductGroup(4, "Vải và may mặc", "Textiles and garments"),
+            ProductGroup(5, "Lưu niệm, nội thất, trang trí", "Souvenirs, furniture and decoration"),
+            ProductGroup(6, "Dịch vụ du lịch nông thôn", "Rural tourism services"),
+        ),
+    ),
+)
+# taxonomy -> group number -> "Vietnamese name (English name)", read off CLASSIFICATIONS.
 TAXONOMIES: dict[str, dict[int, str]] = {
-    "2023": {  # Decision 148/QĐ-TTg
-        1: "Thực phẩm (food)",
-        2: "Đồ uống (beverages)",
-        3: "Dược liệu và sản phẩm từ dược liệu (medicinal herbs and products)",
-        4: "Hàng thủ công mỹ nghệ (handicrafts)",
-        5: "Sinh vật cảnh (ornamental plants and animals)",
-        6: "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch (community and eco-tourism)",
-    },
-    "2019": {  # Decision 1048/QĐ-TTg
-        1: "Thực phẩm (food)",
-        2: "Đồ uống (drinks)",
-        3: "Thảo dược (herbal products)",
-        4: "Vải và may mặc (textiles and garments)",
-        5: "Lưu niệm, nội thất, trang trí (souvenirs, furniture and decoration)",
-        6: "Dịch vụ du lịch nông thôn (rural tourism services)",
-    },
+    c.taxonomy: {g.number: f"{g.name_vi} ({g.name_en.lower()})" for g in c.groups}
+    for c in CLASSIFICATIONS
 }
 
 VIETNAM_GS1_PREFIX = "893"
@@ -172,16 +207,29 @@ def certificate_status(valid_to: date, revoked: bool, today: date) -> Certificat
     return "valid"
 
 
-def admits(certificate: Certificate | None, *, min_star: int, through: date) -> str | None:
+class NotAdmitted(NamedTuple):
+    """Why a certificate does not admit its product: a code of ``domain.refusals`` and the
+    English words (after the product's name)."""
+
+    code: str
+    text: str
+
+
+def admits(certificate: Certificate | None, *, min_star: int, through: date) -> NotAdmitted | None:
     """Why a certificate does not admit its product to a fair ending on ``through``, or None."""
     if certificate is None:
-        return "has no OCOP certificate"
+        return NotAdmitted("no_certificate", "has no OCOP certificate")
     if certificate.status == "revoked":
-        return f"certificate {certificate.number} is revoked"
+        return NotAdmitted("certificate_revoked", f"certificate {certificate.number} is revoked")
     if certificate.valid_to < through:
-        return f"certificate {certificate.number} expires on {certificate.valid_to}, before the fair ends"
+        return NotAdmitted(
+            "certificate_expires_before_fair_ends",
+            f"certificate {certificate.number} expires on {certificate.valid_to}, before the fair ends",
+        )
     if certificate.star < min_star:
-        return f"{certificate.star}★ is below the fair's minimum of {min_star}★"
+        return NotAdmitted(
+            "below_min_star", f"{certificate.star}★ is below the fair's minimum of {min_star}★"
+        )
     return None
 
 

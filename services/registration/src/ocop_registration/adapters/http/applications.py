@@ -73,7 +73,9 @@ async def review(
     application_id: UUID, body: Review, principal: Caller, uow: Uow, cause: Cause
 ) -> ApplicationOut:
     reviewed = await uow.run(
-        lambda u: commands.review(u, principal, application_id, body.decision, body.reason),
+        lambda u: commands.review(
+            u, principal, application_id, body.decision, body.reason, body.reason_code
+        ),
         cause=cause,
     )
     return ApplicationOut.of(reviewed)

@@ -85,7 +85,16 @@ TABLE = AuthorizationTable(
             {"organizer": "any", "admin": "any"},
             note="the caller's fairs, drafts too (the admin: all)",
         ),
-        Rule("GET /fairs/{fair_id}", PUBLIC, note="not drafts"),
+        Rule(
+            "GET /fairs/{fair_id}",
+            PUBLIC,
+            note="not drafts, but to the fair's organizer and the admin",
+        ),
+        Rule(
+            "PATCH /fairs/{fair_id}",
+            {"organizer": "own", "admin": "any"},
+            note="name, venue, province, dates; a draft or an open fair",
+        ),
         Rule("POST /fairs/{fair_id}/lifecycle", {"organizer": "own", "admin": "any"}),
         Rule("PUT /fairs/{fair_id}/rules", {"organizer": "own", "admin": "any"}),
         # exhibitors
@@ -136,6 +145,11 @@ TABLE = AuthorizationTable(
         ),
         # products and certificates
         Rule("POST /products", {"exhibitor": "any"}, note="a holder's own products"),
+        Rule(
+            "GET /product-groups",
+            PUBLIC,
+            note="the OCOP product groups per classification, in Vietnamese and English",
+        ),
         Rule("GET /products", PUBLIC, note="the catalogue"),
         Rule("GET /products/{product_id}", PUBLIC),
         Rule(

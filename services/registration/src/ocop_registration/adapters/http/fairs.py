@@ -7,11 +7,17 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from ocop_registration.adapters.http.deps import Cause, Uow
-from ocop_registration.adapters.http.schemas import FairAction, FairCreate, FairOut, RulesIn
+from ocop_registration.adapters.http.schemas import (
+    FairAction,
+    FairCreate,
+    FairOut,
+    FairUpdate,
+    RulesIn,
+)
 from ocop_registration.application.commands import fairs as commands
 from ocop_registration.application.queries import fairs as queries
 from ocop_registration.domain.fairs import FairDraft, Rules
-from ocop_shared.authz import Caller
+from ocop_shared.authz import Caller, OptionalCaller
 
 router = APIRouter(tags=["fairs"])
 
@@ -47,8 +53,25 @@ async def my_fairs(principal: Caller, uow: Uow) -> list[FairOut]:
 
 
 @router.get("/fairs/{fair_id}", response_model=FairOut)
-async def get_fair(fair_id: UUID, uow: Uow) -> FairOut:
-    return FairOut.of(await uow.read(lambda repos: queries.public_fair(repos, fair_id)))
+async def get_fair(fair_id: UUID, uow: Uow, viewer: OptionalCaller) -> FairOut:
+    """A fair that has opened, to anyone; a draft only to its organizer (and the admin)."""
+    return FairOut.of(await uow.read(lambda repos: queries.public_fair(repos, fair_id, viewer)))
+
+
+@router.patch("/fairs/{fair_id}", response_model=FairOut)
+async def edit_fair(
+    fair_id: UUID, body: FairUpdate, principal: Caller, uow: Uow, cause: Cause
+) -> FairOut:
+    """Its organizer changes a fair's name, venue, province or dates, while the fair is a
+    draft or open (409 `fair_not_editable` after); the schedule stays consistent (422 naming
+    the field: `ends_before_start`, `window_closes_before_opening`,
+    `window_closes_after_start`). An open fair's change is announced as
+    `registration.fair_rules_changed`, which carries the whole fair."""
+    changes = body.model_dump(exclude_unset=True)
+    edited = await uow.run(
+        lambda u: commands.edit_fair(u, principal, fair_id, changes), cause=cause
+    )
+    return FairOut.of(edited)
 
 
 @router.post("/fairs/{fair_id}/lifecycle", response_model=FairOut)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.schemas import (
     CertificateCreate,
+    ClassificationOut,
     ProductCreate,
     ProductOut,
     ProductUpdate,
@@ -28,6 +29,14 @@ from ocop_shared.authz import Caller
 from ocop_shared.inputs import QueryInt32, SearchText
 
 router = APIRouter()
+
+
+@router.get("/product-groups", response_model=list[ClassificationOut], tags=["products"])
+async def product_groups() -> list[ClassificationOut]:
+    """The OCOP product groups, per classification (the decision that set it): each group's
+    number and its names in Vietnamese and English. Products and fairs' rules name groups
+    by these numbers, within their taxonomy."""
+    return [ClassificationOut.of(c) for c in queries.product_groups()]
 
 
 @router.post("/products", status_code=201, response_model=RegisteredProductOut, tags=["products"])

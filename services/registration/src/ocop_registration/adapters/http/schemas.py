@@ -22,6 +22,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
+from ocop_registration.domain.refusals import ReviewReason
 from ocop_registration.domain.text import nfc
 from ocop_shared.inputs import (
     EARLIEST_DAY,
@@ -37,6 +38,7 @@ ExhibitorKind = Literal[
     "cooperative", "enterprise", "cooperative_group", "household_business", "delegation"
 ]
 BoothType = Literal["standard", "corner", "premium", "outdoor"]
+AllocationMode = Literal["self_service", "ranked"]
 
 
 def checks(input_class: Any) -> tuple[Any, ...]:
@@ -92,10 +94,12 @@ if TYPE_CHECKING:
     KeptText = str | None
     KeptUnit = str | None
     KeptVnd = int | None
+    KeptTime = datetime | None
 else:
     KeptText = Annotated[Text, NOT_NULL]
     KeptUnit = Annotated[Unit, NOT_NULL]
     KeptVnd = Annotated[Vnd, NOT_NULL]
+    KeptTime = Annotated[FairTime, NOT_NULL]
 
 
 class Strict(BaseModel):
@@ -112,6 +116,11 @@ class RulesIn(Strict):
     max_booths_per_holder: Int32 = 2
     subsidy_percent: Int32 = 0
     subsidy_max_booths: Int32 = 0
+    allocation_mode: AllocationMode = Field(
+        default="self_service",
+        description="self_service: approved exhibitors hold free booths on the plan (first "
+        "come); ranked: they rank booth choices and the organizer allocates with the engine",
+    )
 
 
 class FairCreate(Strict):
@@ -214,6 +223,11 @@ class ApplicationCreate(Strict):
 class Review(Strict):
     decision: Literal["approved", "rejected", "waitlisted"]
     reason: LongText | None = None
+    reason_code: ReviewReason | None = Field(
+        default=None,
+        description="why, as a code a client words in its reader's language (README: review "
+        "reasons); a rejection needs a reason, a reason_code or both",
+    )
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -237,6 +251,7 @@ class RulesOut(Answer):
     max_booths_per_holder: int = 2
     subsidy_percent: int = 0
     subsidy_max_booths: int = 0
+    allocation_mode: AllocationMode = "self_service"
 
 
 class FairOut(Answer):
@@ -252,6 +267,31 @@ class FairOut(Answer):
     applications_close_at: datetime
     rules: RulesOut
     status: Literal["draft", "open", "closed", "running", "finished"]
+
+
+class ProductGroupOut(Answer):
+    number: int
+    name_vi: str
+    name_en: str
+
+
+class ClassificationOut(Answer):
+    taxonomy: str = Field(description="what products' and fairs' `taxonomy` name")
+    decision: str = Field(description="the Prime Minister's decision that set it")
+    groups: list[ProductGroupOut]
+
+
+class FairUpdate(Strict):
+    """The fields set change (a draft or an open fair); none of them may be cleared. The
+    schedule is checked whole once changed."""
+
+    name: KeptText = None
+    venue: KeptText = None
+    province: KeptText = None
+    starts_at: KeptTime = None
+    ends_at: KeptTime = None
+    applications_open_at: KeptTime = None
+    applications_close_at: KeptTime = None
 
 
 class ExhibitorOut(Answer):
@@ -328,6 +368,7 @@ class ApplicationOut(Answer):
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     reason: str | None = None
+    reason_code: ReviewReason | None = None
     best_star: int
     admitted: list[AdmittedOut]
 
@@ -340,6 +381,13 @@ class RevocationResult(BaseModel):
     decided_by: UUID | None
 
 
+class PartyOut(Answer):
+    exhibitor_id: UUID
+    name: str
+    kind: ExhibitorKind
+    province: str
+
+
 class MembershipOut(Answer):
     """A delegation's invitation of a holder, and what became of it."""
 
@@ -349,6 +397,9 @@ class MembershipOut(Answer):
     invited_at: datetime
     decided_at: datetime | None = None
     ended_by: UUID | None = None
+    other: PartyOut = Field(
+        description="the other party: the holder, to the delegation; the delegation, to the holder"
+    )
 
 
 class ListedProductOut(Answer):

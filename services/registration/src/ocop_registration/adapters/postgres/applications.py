@@ -14,7 +14,7 @@ from ocop_shared.db import NamedQuery
 
 SELECT = """select a.application_id, a.fair_id, a.exhibitor_id, e.name as exhibitor_name,
        e.kind as exhibitor_kind, e.province, a.booth_request, a.status, a.submitted_at,
-       a.reviewed_by, a.reviewed_at, a.reason, a.best_star, a.admitted,
+       a.reviewed_by, a.reviewed_at, a.reason, a.reason_code, a.best_star, a.admitted,
        array(select ap.product_id from application_products ap
               where ap.application_id = a.application_id order by ap.position) as product_ids
   from applications a join exhibitors e using (exhibitor_id)"""
@@ -29,7 +29,7 @@ values (:application_id, :fair_id, :exhibitor_id, :booth_request, :best_star,
 UPDATE = NamedQuery("""
 update applications
    set status = :status, reviewed_by = :reviewed_by, reviewed_at = :reviewed_at,
-       reason = :reason, admitted = :admitted
+       reason = :reason, reason_code = :reason_code, admitted = :admitted
  where application_id = :application_id
 """)
 
@@ -103,6 +103,7 @@ class PostgresApplications:
             reviewed_by=a.reviewed_by,
             reviewed_at=a.reviewed_at,
             reason=a.reason,
+            reason_code=a.reason_code,
             admitted=_admitted(a),
         )
         await self.conn.execute(UPDATE.sql, *args)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import asyncpg
 
+from ocop_registration.domain.refusals import AlreadyApplied
 from ocop_shared.errors import Conflict
 
 UNIQUE_FIELDS = {
@@ -22,5 +23,10 @@ def unique_as_conflict() -> Iterator[None]:
     try:
         yield
     except asyncpg.UniqueViolationError as exc:
-        field = UNIQUE_FIELDS.get(exc.constraint_name or "", "body")
+        constraint = exc.constraint_name or ""
+        field = UNIQUE_FIELDS.get(constraint, "body")
+        if constraint == "applications_one_live":
+            raise AlreadyApplied(
+                "you have a live application to this fair already", field=field
+            ) from None
         raise Conflict(f"{field} is already taken", field=field) from None

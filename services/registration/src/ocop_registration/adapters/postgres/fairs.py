@@ -53,8 +53,19 @@ class PostgresFairs:
 
     async def save(self, fair: Fair) -> None:
         await self.conn.execute(
-            "update fairs set status = $2, rules = $3, updated_at = now() where fair_id = $1",
+            """update fairs
+                  set status = $2, rules = $3, name = $4, venue = $5, province = $6,
+                      starts_at = $7, ends_at = $8, applications_open_at = $9,
+                      applications_close_at = $10, updated_at = now()
+                where fair_id = $1""",
             fair.fair_id,
             fair.status,
             fair.rules.model_dump(),
+            fair.name,
+            fair.venue,
+            fair.province,
+            fair.starts_at,
+            fair.ends_at,
+            fair.applications_open_at,
+            fair.applications_close_at,
         )

@@ -12,8 +12,9 @@ from ocop_registration.application.access import holder_of, visible_application
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import applications
 from ocop_registration.domain.applications import Application, BoothRequest
+from ocop_registration.domain.refusals import ProductNotFound
 from ocop_shared.auth import Principal
-from ocop_shared.errors import InvalidField, NotFound
+from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -35,7 +36,7 @@ async def apply(
     found = await uow.repos.products.get_many(product_ids)
     for i, pid in enumerate(product_ids):
         if pid not in found:
-            raise InvalidField(f"product_ids.{i}", f"no product {pid}")
+            raise ProductNotFound(f"product_ids.{i}", f"no product {pid}")
     decided = applications.submit(
         fair,
         applicant,
@@ -55,6 +56,7 @@ async def review(
     application_id: UUID,
     decision: str,
     reason: str | None,
+    reason_code: str | None = None,
 ) -> Application:
     """The fair's organizer (or the admin) decides; others are answered "no such application"."""
     current = await visible_application(uow.repos, application_id, principal, lock=True)
@@ -70,6 +72,7 @@ async def review(
         reviewer=principal.subject,
         now=clock.now(),
         holders={applicant.exhibitor_id, *applicant.member_ids},  # accepted members only
+        reason_code=reason_code,
     )
     await uow.repos.applications.save(decided.state)
     uow.emit_all(decided.events)

@@ -11,7 +11,7 @@ from ocop_registration.application import clock
 from ocop_registration.application.access import check_self, is_self
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import delegations
-from ocop_registration.domain.delegations import Membership
+from ocop_registration.domain.delegations import Membership, NamedMembership
 from ocop_registration.domain.exhibitors import Exhibitor
 from ocop_shared.auth import Principal
 from ocop_shared.errors import NotFound
@@ -30,7 +30,7 @@ async def invite_members(
     principal: Principal,
     delegation_id: UUID,
     holder_ids: Sequence[UUID],
-) -> list[Membership]:
+) -> list[NamedMembership]:
     """The delegation's users invite holders; nothing is announced until one accepts."""
     check_self(principal, delegation_id)
     delegation = await _delegation(uow.repos, delegation_id)
@@ -40,7 +40,7 @@ async def invite_members(
     }
     invited = delegations.invite(delegation, holder_ids, found, current, clock.now())
     await uow.repos.exhibitors.save_memberships(invited)
-    return invited
+    return delegations.named(invited, found, delegation_id)
 
 
 async def _invitation(
@@ -57,22 +57,22 @@ async def _invitation(
 
 async def accept_membership(
     uow: UnitOfWork[Repositories], principal: Principal, holder_id: UUID, delegation_id: UUID
-) -> Membership:
+) -> NamedMembership:
     membership, delegation = await _invitation(uow.repos, principal, holder_id, delegation_id)
     decided = delegations.accept(membership, delegation, clock.now())
     accepted, _ = decided.state
     await uow.repos.exhibitors.save_memberships([accepted])
     uow.emit_all(decided.events)
-    return accepted
+    return delegations.named([accepted], {delegation_id: delegation}, holder_id)[0]
 
 
 async def decline_membership(
     uow: UnitOfWork[Repositories], principal: Principal, holder_id: UUID, delegation_id: UUID
-) -> Membership:
-    membership, _ = await _invitation(uow.repos, principal, holder_id, delegation_id)
+) -> NamedMembership:
+    membership, delegation = await _invitation(uow.repos, principal, holder_id, delegation_id)
     declined = delegations.decline(membership, clock.now())
     await uow.repos.exhibitors.save_memberships([declined])
-    return declined
+    return delegations.named([declined], {delegation_id: delegation}, holder_id)[0]
 
 
 async def end_membership(

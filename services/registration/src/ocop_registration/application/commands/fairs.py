@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from uuid import UUID
 
 from ocop_registration.application.access import owns_fair
@@ -33,6 +34,17 @@ async def change_status(
     await uow.repos.fairs.save(step.fair)
     uow.emit_all(step.events)
     return step.fair
+
+
+async def edit_fair(
+    uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, changes: dict[str, Any]
+) -> fairs.Fair:
+    """Its organizer edits a fair's name, venue, province or dates (a draft or an open fair)."""
+    fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
+    decided = fairs.edit(fair, changes)
+    await uow.repos.fairs.save(decided.state)
+    uow.emit_all(decided.events)
+    return decided.state
 
 
 async def change_rules(

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from ocop_registration.application.access import check_self, visible_exhibitor
 from ocop_registration.application.ports import Repositories
-from ocop_registration.domain.delegations import Membership
+from ocop_registration.domain.delegations import NamedMembership, named
 from ocop_registration.domain.directory import Listing, listing
 from ocop_registration.domain.exhibitors import Exhibitor
 from ocop_registration.domain.text import fold
@@ -38,12 +38,17 @@ async def directory(repos: Repositories, q: str, limit: int) -> list[Listing]:
 
 async def memberships(
     repos: Repositories, principal: Principal, exhibitor_id: UUID
-) -> list[Membership]:
-    """A delegation's invitations and members, or the delegations a holder was invited to."""
+) -> list[NamedMembership]:
+    """A delegation's invitations and members, or the delegations a holder was invited to;
+    each with the other party's name, kind and province."""
     check_self(principal, exhibitor_id)
     exhibitor = await repos.exhibitors.get(exhibitor_id)
     if exhibitor is None:
         raise NotFound("no such exhibitor")
     if exhibitor.kind == "delegation":
-        return await repos.exhibitors.memberships(delegation_id=exhibitor_id)
-    return await repos.exhibitors.memberships(holder_id=exhibitor_id)
+        found = await repos.exhibitors.memberships(delegation_id=exhibitor_id)
+        others = [m.holder_id for m in found]
+    else:
+        found = await repos.exhibitors.memberships(holder_id=exhibitor_id)
+        others = [m.delegation_id for m in found]
+    return named(found, await repos.exhibitors.get_many(others), exhibitor_id)

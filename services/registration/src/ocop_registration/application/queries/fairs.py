@@ -20,8 +20,13 @@ async def organizer_fairs(repos: Repositories, principal: Principal) -> list[Fai
     return await repos.fairs.list(organizer_id=organizer, public_only=False)
 
 
-async def public_fair(repos: Repositories, fair_id: UUID) -> Fair:
+async def public_fair(repos: Repositories, fair_id: UUID, viewer: Principal | None) -> Fair:
+    """A fair that has opened, to anyone; a draft only to its organizer (and the admin)."""
     fair = await repos.fairs.get(fair_id)
-    if fair is None or fair.status == "draft":
+    if fair is None:
+        raise NotFound("no such fair")
+    if fair.status == "draft" and not (
+        viewer is not None and (viewer.is_admin or viewer.subject == fair.organizer_id)
+    ):
         raise NotFound("no such fair")
     return fair

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from ocop_registration.application.ports import Repositories
-from ocop_registration.domain.products import Product
+from ocop_registration.domain.products import CLASSIFICATIONS, Classification, Product
 from ocop_registration.domain.text import fold
 from ocop_shared.errors import NotFound
 
@@ -24,3 +24,8 @@ async def get_product(repos: Repositories, product_id: UUID) -> Product:
     if found is None:
         raise NotFound("no such product")
     return found
+
+
+def product_groups() -> tuple[Classification, ...]:
+    """The OCOP product groups per classification, as registration checks them."""
+    return CLASSIFICATIONS
