@@ -295,3 +295,32 @@ def test_an_exhibitor_signs_up_applies_holds_a_booth_and_sees_the_vietqr_code(
     expect(page.get_by_test_id("payment-reference")).not_to_be_empty()
     accessible(page)
     shoot(page, "booth-and-vietqr")
+
+    # Giving the hold back asks first (what will happen, a warning button, a way back).
+    page.get_by_test_id("give-back").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trả lại gian A2?")
+    expect(page.get_by_test_id("drop-consequences")).to_contain_text("trống ngay lập tức")
+    accessible(page)
+    shoot(page, "give-back-confirmation")
+    page.get_by_role("link", name="Không, giữ lại gian hàng").click()
+    expect(page.get_by_test_id("my-booths")).to_contain_text("Gian hàng A2")  # nothing changed
+    page.get_by_test_id("give-back").click()
+    page.get_by_role("button", name="Trả lại gian hàng").click()
+    expect(page.get_by_test_id("given-back")).to_contain_text("Bạn đã trả lại gian A2")
+    expect(
+        page.get_by_test_id("plan").get_by_role("link", name="Gian hàng A2, còn trống")
+    ).to_be_visible()
+    accessible(page)
+
+    # Withdrawing the application asks first too.
+    page.goto(f"/exhibitor/applications/{application_id}")
+    page.get_by_test_id("withdraw").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rút đơn đăng ký?")
+    expect(page.get_by_test_id("withdraw-consequences")).to_contain_text("nộp đơn mới")
+    accessible(page)
+    shoot(page, "withdraw-confirmation")
+    page.get_by_role("button", name="Rút đơn đăng ký").click()
+    expect(page.get_by_test_id("withdrawn")).to_be_visible()
+    expect(page.get_by_test_id("application-status")).to_contain_text("Đã rút")
+    expect(page.get_by_test_id("withdraw")).to_have_count(0)
+    accessible(page)

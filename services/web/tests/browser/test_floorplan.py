@@ -195,6 +195,8 @@ def test_the_organizer_loads_a_plan_blocks_a_booth_allocates_and_commits(
     eventually(all_applicants_seen, "the approved applications")
     page.get_by_role("link", name="Phân gian hàng và danh sách chờ").click()
     page.get_by_role("button", name="Chạy máy phân bổ").click()
+    # Post, redirect, get: the run has its own page, read again from booths.
+    expect(page).to_have_url(re.compile(rf"/organizer/fairs/{fair_id}/allocation/runs/[0-9a-f-]+$"))
     expect(page.get_by_test_id("engine-time")).to_contain_text("Máy phân bổ trả lời trong")
     expect(page.get_by_test_id("placements").locator("tbody tr")).to_have_count(3)
     for name in HOLDERS:
@@ -208,6 +210,9 @@ def test_the_organizer_loads_a_plan_blocks_a_booth_allocates_and_commits(
     ).to_have_count(7)
     accessible(page)
     shoot(page, "proposal")
+    page.reload()  # the proposal is booths' stored run: it shows again as it was
+    expect(page.get_by_test_id("placements").locator("tbody tr")).to_have_count(3)
+    run_page = page.url
 
     page.get_by_role("button", name="Xác nhận phân gian hàng").click()
     expect(
@@ -218,6 +223,11 @@ def test_the_organizer_loads_a_plan_blocks_a_booth_allocates_and_commits(
     expect(page.get_by_test_id("booth-table")).to_contain_text("Đã phân")
     accessible(page)
     shoot(page, "committed")
+    page.goto(run_page)  # a committed run says so, and offers no second commit
+    expect(page.get_by_test_id("run-committed")).to_contain_text("Đã xác nhận")
+    expect(page.get_by_role("button", name="Xác nhận phân gian hàng")).to_have_count(0)
+    accessible(page)
+    page.go_back()
 
     # An occupied booth cannot be blocked: booths says why, in Vietnamese.
     assigned.first.click()
