@@ -3,10 +3,12 @@ to see it), zones, booth codes, each state in colour and in words, a legend, the
 a table; a booth's panel (occupant, history) with its actions (block, unblock, move, swap),
 each confirmed with a reason; the plan imported from a JSON file and exported as one.
 
-Calls booths ``GET/PUT /fairs/{fair}/floorplan``, ``GET .../booths/{booth}/history``,
+Calls booths ``GET/PUT /fairs/{fair}/floorplan`` (the export: ``?format=import``, exactly
+the import's body), ``GET .../booths/{booth}/history``,
 ``POST .../booths/{booth}/block|unblock|move|swap``; registration ``GET /fairs/{fair}`` (its
 name) and ``GET /fairs/{fair}/applications`` (the exhibitors' names). Every rule stays in
-booths: a refusal there (an occupied booth cannot be blocked) is shown here, in words."""
+booths: a refusal there (an occupied booth cannot be blocked) is shown here, in words by its
+code, as are the history's reasons (``booth_codes``)."""
 
 from __future__ import annotations
 
