@@ -175,9 +175,7 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("payment_reference", "missing"): N_(
         "Enter the reference of the payment, like the bank transfer's number"
     ),
-    ("payment_reference", "string_too_long"): N_(
-        "The reference must be 120 characters or fewer"
-    ),
+    ("payment_reference", "string_too_long"): N_("The reference must be 120 characters or fewer"),
     ("payment_reference", "conflict"): N_(
         "This payment (the same reference and amount) is already recorded"
     ),
