@@ -125,3 +125,20 @@ async def test_an_unpaired_till_is_refused_at_once_and_only_its_organizer_may_un
         f"/terminals/{terminal}/suspend", headers=upstream.organizer_headers
     )
     assert suspended.status_code == 200 and suspended.json()["status"] == "unpaired"
+
+
+async def test_the_till_listing_says_when_each_till_last_sold_online(
+    upstream: Upstream, sales_app: tuple[Service, httpx.AsyncClient], sale: Any
+) -> None:
+    _service, client = sales_app
+    quiet = await upstream.exhibitor_at_booth([("Nước mắm", 90_000)])
+    busy = await upstream.exhibitor_at_booth([("Mật ong", 200_000)])
+    sold = await client.post("/sales", headers=busy["headers"], json=sale(busy["products"]))
+    assert sold.status_code == 201, sold.text
+    listed = await client.get(
+        f"/fairs/{upstream.fair_id}/terminals", headers=upstream.organizer_headers
+    )
+    assert listed.status_code == 200, listed.text
+    by_id = {t["terminal_id"]: t for t in listed.json()}
+    assert by_id[busy["terminal"]["terminal_id"]]["last_online_at"] is not None
+    assert by_id[quiet["terminal"]["terminal_id"]]["last_online_at"] is None

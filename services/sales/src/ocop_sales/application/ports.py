@@ -49,6 +49,7 @@ class TerminalRow:
     status: str
     session_open: bool
     enrolled_at: datetime
+    last_online_at: datetime | None  # its last sale made online (None: none yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,11 @@ class TerminalRepository(Protocol):
         """Unpairs the till from its device for good and revokes its tokens."""
         ...
 
-    async def listing(self, fair_id: UUID) -> list[TerminalRow]: ...
+    async def listing(
+        self, fair_id: UUID, *, exhibitor_id: UUID | None = None
+    ) -> list[TerminalRow]:
+        """The fair's tills; ``exhibitor_id``: only those at the booths it holds now."""
+        ...
 
 
 class TillRepository(Protocol):

@@ -169,6 +169,10 @@ class TerminalListed(Answer):
     status: Literal["active", "suspended", "unpaired"]
     session_open: bool
     enrolled_at: datetime
+    last_online_at: datetime | None = Field(
+        description="when the till last sold online (null: not yet); a till selling offline "
+        "for long shows here"
+    )
 
 
 class SaleError(Answer):

@@ -48,9 +48,19 @@ async def enrol_terminal(
 
 @router.get("/fairs/{fair_id}/terminals")
 async def list_terminals(fair_id: UUID, principal: Caller, wired: Wired) -> list[TerminalListed]:
-    """The fair's tills: booth, status, whether a session is open."""
+    """The fair's tills: booth, status, whether a session is open, when it last sold online."""
     rows = await wired.uow.read(
         lambda repos: terminal_queries.list_terminals(repos, fair_id=fair_id, by=principal)
+    )
+    return [TerminalListed.model_validate(r) for r in rows]
+
+
+@router.get("/fairs/{fair_id}/my-terminals")
+async def my_terminals(fair_id: UUID, principal: Caller, wired: Wired) -> list[TerminalListed]:
+    """The tills at the caller's booths at the fair (a fair it does not sell at: 404): booth,
+    status, whether a session is open, when it last sold online. Never a device token."""
+    rows = await wired.uow.read(
+        lambda repos: terminal_queries.my_terminals(repos, fair_id=fair_id, by=principal)
     )
     return [TerminalListed.model_validate(r) for r in rows]
 

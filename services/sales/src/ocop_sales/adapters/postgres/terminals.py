@@ -48,12 +48,17 @@ class PostgresTerminals:
         # Every replica's token cache empties at commit (NOTIFY): refused at once everywhere.
         await auth.revoke_subject_tokens(self._conn, "terminal", str(terminal_id))
 
-    async def listing(self, fair_id: UUID) -> list[TerminalRow]:
+    async def listing(
+        self, fair_id: UUID, *, exhibitor_id: UUID | None = None
+    ) -> list[TerminalRow]:
         rows = await self._conn.fetch(
             """select t.terminal_id, t.booth_id, h.booth_code, h.exhibitor_id, t.label, t.status,
-                      t.session_id is not null as session_open, t.created_at as enrolled_at
+                      t.session_id is not null as session_open, t.created_at as enrolled_at,
+                      t.last_online_at
                  from terminals t left join booth_holders h on h.booth_id = t.booth_id and h.fair_id = t.fair_id
-                where t.fair_id = $1 order by t.created_at, t.terminal_id""",
+                where t.fair_id = $1 and ($2::uuid is null or h.exhibitor_id = $2)
+                order by t.created_at, t.terminal_id""",
             fair_id,
+            exhibitor_id,
         )
         return [TerminalRow(**r) for r in rows]
