@@ -142,3 +142,27 @@ async def test_the_till_listing_says_when_each_till_last_sold_online(
     by_id = {t["terminal_id"]: t for t in listed.json()}
     assert by_id[busy["terminal"]["terminal_id"]]["last_online_at"] is not None
     assert by_id[quiet["terminal"]["terminal_id"]]["last_online_at"] is None
+
+
+async def test_an_exhibitor_lists_the_tills_at_its_own_booths_only(
+    upstream: Upstream, sales_app: tuple[Service, httpx.AsyncClient]
+) -> None:
+    _service, client = sales_app
+    booth = await upstream.exhibitor_at_booth([("Mật ong", 200_000)])
+    neighbour = await upstream.exhibitor_at_booth([("Chè", 100_000)])
+    exhibitor, _ = await upstream.credential("exhibitor", str(booth["exhibitor"].exhibitor_id))
+    url = f"/fairs/{upstream.fair_id}/my-terminals"
+    mine = await client.get(url, headers=exhibitor)
+    assert mine.status_code == 200, mine.text
+    [till] = mine.json()
+    assert till["terminal_id"] == booth["terminal"]["terminal_id"]
+    assert till["exhibitor_id"] == str(booth["exhibitor"].exhibitor_id)
+    assert till["status"] == "active" and "token" not in till
+    assert neighbour["terminal"]["terminal_id"] not in {t["terminal_id"] for t in mine.json()}
+    # A fair it does not sell at, or none: not there. The organizer lists the fair's tills.
+    elsewhere = await upstream.another_fair()
+    for fair in (elsewhere.fair_id, uuid.uuid4()):
+        other = await client.get(f"/fairs/{fair}/my-terminals", headers=exhibitor)
+        assert other.status_code == 404, other.text
+    refused = await client.get(url, headers=upstream.organizer_headers)
+    assert refused.status_code == 403

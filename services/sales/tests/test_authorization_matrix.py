@@ -123,6 +123,9 @@ def preparations(
     async def list_terminals(case: Case) -> Call:
         return Call("GET", f"/fairs/{fair_of(case).fair_id}/terminals")
 
+    async def my_terminals(case: Case) -> Call:
+        return Call("GET", f"/fairs/{fair_of(case).fair_id}/my-terminals")
+
     def target(case: Case) -> str:
         till = w.target if case.relation == "own" else w.their_target
         return str(till["terminal"]["terminal_id"])
@@ -192,6 +195,7 @@ def preparations(
     return {
         "POST /fairs/{fair_id}/terminals": enrol,
         "GET /fairs/{fair_id}/terminals": list_terminals,
+        "GET /fairs/{fair_id}/my-terminals": my_terminals,
         "POST /terminals/{terminal}/suspend": suspend,
         "DELETE /terminals/{terminal}": unpair,
         "POST /sales": record,

@@ -23,6 +23,11 @@ TABLE = AuthorizationTable(
             note="the fair's tills",
         ),
         Rule(
+            "GET /fairs/{fair_id}/my-terminals",
+            {"exhibitor": "own"},
+            note="the tills at the booths the exhibitor holds at a fair it sells at",
+        ),
+        Rule(
             "POST /terminals/{terminal}/suspend",
             {"admin": "any", "organizer": "own"},
             note="the till's device token is refused at once on every replica",
