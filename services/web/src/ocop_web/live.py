@@ -46,6 +46,13 @@ class LiveSettings(CommonSettings):
     def _default_kafka_username(self) -> str | None:
         return "web"
 
+    def insecure(self) -> dict[str, str]:
+        """Only the Kafka principal's secrets: the web app reaches no database, so it is given
+        no PostgreSQL password (the compose file's ``web`` has none)."""
+        problems = super().insecure()
+        problems.pop("OCOP_PG_ADMIN_PASSWORD", None)
+        return problems
+
 
 class Hub:
     """Who listens for which fair: each open page's queue; ``changed(fair_id)`` wakes them."""
