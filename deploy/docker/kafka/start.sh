@@ -2,11 +2,14 @@
 # The compose file's Kafka (apache/kafka image): every listener authenticates, ACLs decide.
 # Writes server.properties from the KAFKA_* variables (the image's convention: KAFKA_FOO_BAR
 # is foo.bar), adds the SASL logins, formats the storage once with the SCRAM users
-# (kafka-storage format --add-scram: admin and one per service), then runs the broker.
+# (kafka-storage format --add-scram: admin, one per service and the web app's "web"), then
+# runs the broker. A storage formatted before a user existed gets it from the one-shot
+# "kafka-users" step (users.sh).
 # The ACLs are granted by the one-shot "kafka-acls" step (python -m ocop_shared.kafka_acl).
 set -euo pipefail
 : "${OCOP_KAFKA_ADMIN_PASSWORD:?}" "${OCOP_KAFKA_CONTROLLER_PASSWORD:?}"
 : "${OCOP_REGISTRATION_KAFKA_PASSWORD:?}" "${OCOP_BOOTHS_KAFKA_PASSWORD:?}" "${OCOP_SALES_KAFKA_PASSWORD:?}"
+: "${OCOP_WEB_KAFKA_PASSWORD:?}"
 CONFIG=/tmp/ocop-kafka/server.properties
 DATA=/var/lib/kafka/data
 mkdir -p /tmp/ocop-kafka
@@ -38,6 +41,7 @@ if [ ! -f "$DATA/meta.properties" ]; then
         --add-scram "SCRAM-SHA-512=[name=admin,password=$OCOP_KAFKA_ADMIN_PASSWORD]" \
         --add-scram "SCRAM-SHA-512=[name=registration,password=$OCOP_REGISTRATION_KAFKA_PASSWORD]" \
         --add-scram "SCRAM-SHA-512=[name=booths,password=$OCOP_BOOTHS_KAFKA_PASSWORD]" \
-        --add-scram "SCRAM-SHA-512=[name=sales,password=$OCOP_SALES_KAFKA_PASSWORD]"
+        --add-scram "SCRAM-SHA-512=[name=sales,password=$OCOP_SALES_KAFKA_PASSWORD]" \
+        --add-scram "SCRAM-SHA-512=[name=web,password=$OCOP_WEB_KAFKA_PASSWORD]"
 fi
 exec /opt/kafka/bin/kafka-server-start.sh "$CONFIG"
