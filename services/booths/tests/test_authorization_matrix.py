@@ -255,6 +255,18 @@ def _prepares(w: World) -> dict[str, Prepare]:
             booth_id = await w.occupied(w.record_fair(case))
         return Call("DELETE", f"/fairs/{w.f.fair_id}/holds/{booth_id}")
 
+    async def put_choices(case: Case) -> Call:
+        # As a hold: own, a booth of F; other_org, one of H; other_fair, one of G through F
+        # (F is self-service, so XA's own call is a 409 not_ranked: allowed, refused by rule).
+        return Call(
+            "PUT",
+            f"/fairs/{w.path_fair(case).fair_id}/choices",
+            json={"booth_ids": [w.take(w.record_fair(case))]},
+        )
+
+    async def get_choices(case: Case) -> Call:
+        return Call("GET", f"/fairs/{w.path_fair(case).fair_id}/choices")
+
     async def my_booths(case: Case) -> Call:
         return Call("GET", f"/fairs/{w.path_fair(case).fair_id}/my-booths")
 
@@ -305,6 +317,8 @@ def _prepares(w: World) -> dict[str, Prepare]:
         "POST /fairs/{fair_id}/holds": hold,
         "DELETE /fairs/{fair_id}/holds/{booth_id}": drop_hold,
         "GET /fairs/{fair_id}/my-booths": my_booths,
+        "PUT /fairs/{fair_id}/choices": put_choices,
+        "GET /fairs/{fair_id}/choices": get_choices,
         "GET /fairs/{fair_id}/fees": fees,
         "POST /fairs/{fair_id}/payments": pay,
         "POST /fairs/{fair_id}/payments/statement": statement,

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from ocop_booths.domain.applications import Application, Fair
 from ocop_booths.domain.booths import AuditEntry, Booth, Occupant
+from ocop_booths.domain.choices import Choice
 from ocop_booths.domain.fees import BilledBooth
 from ocop_booths.domain.floorplan import PlannedBooth, Zone
 from ocop_booths.domain.payments import BankLine, Unmatched
@@ -128,6 +129,10 @@ class ApplicationRepository(Protocol):
         self, fair_id: UUID, exhibitor_id: UUID
     ) -> Application | None: ...
     async def approved_without_booths(self, fair_id: UUID) -> list[Application]: ...
+    async def latest_of(self, fair_id: UUID, exhibitor_id: UUID) -> Application | None:
+        """The exhibitor's application at the fair: the approved one, else the latest."""
+        ...
+
     async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
         """The exhibitor has an application at the fair (approved, waitlisted or withdrawn)."""
         ...
@@ -229,6 +234,18 @@ class PaymentRepository(Protocol):
     async def unmatched(self, fair_id: UUID) -> list[UnmatchedLine]: ...
 
 
+class ChoiceRepository(Protocol):
+    """Ranked booth choices of applications (ranked fairs)."""
+
+    async def replace(
+        self, fair_id: UUID, application_id: UUID, choices: Sequence[Choice]
+    ) -> None: ...
+    async def of_application(self, application_id: UUID) -> list[Choice]: ...
+    async def of_fair(self, fair_id: UUID) -> dict[UUID, list[Choice]]:
+        """Application id -> its choices, best first."""
+        ...
+
+
 class Repositories(Protocol):
     @property
     def fairs(self) -> FairRepository: ...
@@ -244,6 +261,8 @@ class Repositories(Protocol):
     def allocations(self) -> AllocationRepository: ...
     @property
     def payments(self) -> PaymentRepository: ...
+    @property
+    def choices(self) -> ChoiceRepository: ...
 
     async def now(self) -> datetime:
         """The transaction's time (the database's clock, the same for every service)."""

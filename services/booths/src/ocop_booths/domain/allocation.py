@@ -10,6 +10,15 @@ Value of placing an application: per booth, a weight for its best star that dwar
 everything else (priority by star), then a bonus for applying earlier (then by time), then
 a smaller bonus for the zone it asked for or a zone of its product group. The search is
 deterministic for the same input (a fixed seed and a deterministic time budget).
+
+Ranked choices (a fair in ``ranked`` mode: each exhibitor ranks up to five booths) are
+preferences, never priority: who is served is decided as before, by star then application
+time. Where: in priority order each applicant claims its best choices no one before it
+claimed (``with_choices``), a zone holding one of its claimed choices weighs more than any
+other affinity (the first choice most, ``CHOICE_WEIGHT``), and in the layout the applicants
+with choices, in priority order, take their best choice still free first, their other booths
+touching it (other choices preferred). The explanation says which choice was given
+(``placed_choice`` and its rank) or that none was left (``choices_unavailable``).
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -29,6 +38,9 @@ STAR_WEIGHT = {3: 10_000, 4: 100_000, 5: 1_000_000}
 EARLIER_WEIGHT = 10  # per booth, per place earlier in the queue
 ZONE_MATCH = 3_000
 GROUP_MATCH = 1_500
+# A zone holding one of its ranked choices, per booth, by the choice's rank: above the zone
+# and group affinities together, and above keeping a province together.
+CHOICE_WEIGHT = {1: 11_000, 2: 9_500, 3: 8_000, 4: 6_500, 5: 5_000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +75,9 @@ class Applicant:
     province: str
     delegation: bool
     holders: int = 1  # a delegation shows several holders; the booth limit is per holder
+    choices: tuple[UUID, ...] = ()  # its ranked booth choices, best first (ranked fairs)
+    # Set by ``with_choices``: the choices it may still get, (rank, booth id, zone).
+    reachable: tuple[tuple[int, UUID, str], ...] = ()
 
 
 @dataclass
@@ -100,8 +115,29 @@ def priority_order(applicants: Sequence[Applicant]) -> list[Applicant]:
     return sorted(applicants, key=lambda a: (-a.star, a.submitted_at, str(a.application_id)))
 
 
+def with_choices(applicants: Sequence[Applicant], slots: Sequence[Slot]) -> list[Applicant]:
+    """Each applicant with the choices it may still get: free booths of its type, not claimed
+    by an applicant before it in priority order (each claims its best ones left, as many as
+    it asks booths)."""
+    by_id = {s.booth_id: s for s in slots}
+    claimed: set[UUID] = set()
+    out: dict[UUID, Applicant] = {}
+    for a in priority_order(applicants):
+        reachable = tuple(
+            (rank, b, by_id[b].zone)
+            for rank, b in enumerate(a.choices, start=1)
+            if b in by_id and by_id[b].booth_type == a.booth_type and b not in claimed
+        )
+        claimed.update(b for _rank, b, _zone in reachable[: a.count])
+        out[a.application_id] = replace(a, reachable=reachable)
+    return [out[a.application_id] for a in applicants]
+
+
 def _affinity(a: Applicant, z: Zone) -> tuple[int, list[Reason]]:
     bonus, why = 0, []
+    ranks = [rank for rank, _b, zone in a.reachable if zone == z.code]
+    if ranks:
+        bonus += CHOICE_WEIGHT.get(min(ranks), 0)
     if a.zone is not None and a.zone == z.code:
         bonus += ZONE_MATCH
         why.append(
@@ -303,14 +339,29 @@ def lay_out(
             rank[a.application_id],
         ),
     )
+    # Ranked choices first, in priority order: the first in the queue gets a booth both chose.
+    by_choice: dict[UUID, tuple[list[Slot], int | None]] = {}
+    for a in ranked:
+        if a.application_id in chosen and a.choices:
+            pool = free[(chosen[a.application_id], a.booth_type)]
+            by_choice[a.application_id] = _pick_choices(a, pool, adjacent)
+            for s in by_choice[a.application_id][0]:
+                pool.remove(s)
     for a in placed:
         pool = free[(chosen[a.application_id], a.booth_type)]
-        picked = _first_touching_run(pool, a.count, adjacent) or pool[: a.count]
+        choice_rank: int | None = None
+        if a.application_id in by_choice:
+            picked, choice_rank = by_choice[a.application_id]
+        else:
+            picked = _first_touching_run(pool, a.count, adjacent) or pool[: a.count]
+            for s in picked:
+                pool.remove(s)
         adjacent_ok = _is_chain(picked, adjacent)
-        for s in picked:
-            pool.remove(s)
         _bonus, why = _affinity(a, zone_by_code[chosen[a.application_id]])
-        pieces = [_queue_place(a, rank[a.application_id] + 1, len(ranked)), *why]
+        pieces = [_queue_place(a, rank[a.application_id] + 1, len(ranked))]
+        if a.choices:
+            pieces.append(_choice_given(a, picked, choice_rank))
+        pieces += why
         pieces.append(_booths_given(a, picked, adjacent_ok))
         proposal.placements.append(
             Placement(
@@ -338,6 +389,48 @@ def lay_out(
             )
         )
     return proposal
+
+
+def _pick_choices(
+    a: Applicant, pool: list[Slot], adjacent: Mapping[UUID, set[UUID]]
+) -> tuple[list[Slot], int | None]:
+    """Its best choice still in the pool, and its other booths touching it as a run (other
+    choices preferred, then reading order); none left: the usual touching run, no rank."""
+    in_pool = {s.booth_id: s for s in pool}
+    mine = [(r, in_pool[b]) for r, b in enumerate(a.choices, start=1) if b in in_pool]
+    if not mine:
+        return _first_touching_run(pool, a.count, adjacent) or pool[: a.count], None
+    best, anchor = mine[0]
+    preferred = {s.booth_id: r for r, s in mine}
+    order = {s.booth_id: i for i, s in enumerate(pool)}
+    picked = [anchor]
+    while len(picked) < a.count:
+        options = [
+            (preferred.get(s.booth_id, len(a.choices) + 1), order[s.booth_id], at_end, s)
+            for at_end, end in ((True, picked[-1]), (False, picked[0]))
+            for s in pool
+            if s not in picked and s.booth_id in adjacent.get(end.booth_id, set())
+        ]
+        if not options:
+            break
+        _r, _o, at_end, s = min(options, key=lambda o: (o[0], o[1], not o[2]))
+        picked = [*picked, s] if at_end else [s, *picked]
+    rest = [s for s in pool if s not in picked]
+    return picked + rest[: a.count - len(picked)], best
+
+
+def _choice_given(a: Applicant, picked: Sequence[Slot], rank: int | None) -> Reason:
+    if rank is None:
+        n = len(a.choices)
+        return Reason(
+            reasons.CHOICES_UNAVAILABLE,
+            f"none of its {n} ranked choice{'s' if n > 1 else ''} was left",
+            {"count": n},
+        )
+    code = next(s.code for s in picked if s.booth_id == a.choices[rank - 1])
+    return Reason(
+        reasons.PLACED_CHOICE, f"its choice no. {rank} ({code})", {"rank": rank, "booth": code}
+    )
 
 
 def _queue_place(a: Applicant, place: int, of: int) -> Reason:
@@ -404,6 +497,7 @@ def allocate(
     use_solver: bool = True,
 ) -> Proposal:
     start = time.perf_counter()
+    applicants = with_choices(applicants, slots)
     chosen = (
         solve(applicants, zones, slots, max_booths)
         if use_solver

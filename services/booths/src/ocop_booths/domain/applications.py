@@ -11,6 +11,7 @@ what follows for booths: an application left with no admitted product loses its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
@@ -20,7 +21,13 @@ from ocop_booths.domain import allocation, reasons
 from ocop_booths.domain.booths import Claimant
 from ocop_booths.domain.floorplan import BoothType
 from ocop_booths.domain.reasons import Reason
-from ocop_booths.domain.refusals import ApplicationNotApproved, FairNotFound, RunNotFound
+from ocop_booths.domain.refusals import (
+    ApplicationNotApproved,
+    FairNotFound,
+    NotRanked,
+    NotSelfService,
+    RunNotFound,
+)
 from ocop_shared.auth import Principal
 from ocop_shared.contracts.registration import ApplicationSnapshot, FairSnapshot, ProductSnapshot
 
@@ -28,13 +35,21 @@ FairStatus = Literal["draft", "open", "closed", "running", "finished"]
 ApplicationStatus = Literal["submitted", "approved", "rejected", "waitlisted", "withdrawn"]
 
 
+AllocationMode = Literal["self_service", "ranked"]
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What booths uses of a fair's admission rules: the booth limit and the fee subsidy."""
+    """What booths uses of a fair's admission rules: the booth limit, the fee subsidy and how
+    booths are given out."""
 
     max_booths_per_holder: int = 2
     subsidy_percent: int = 0  # share of a booth's cost the organizer pays
     subsidy_max_booths: int = 0  # for at most this many booths per holder
+    # self_service: approved exhibitors hold free booths (first come); ranked: they rank
+    # booth choices, the organizer's allocation run places them (a fair stored before the
+    # field was kept: self-service, as registration's default).
+    allocation_mode: AllocationMode = "self_service"
 
     @classmethod
     def of(cls, stored: dict[str, Any]) -> Rules:
@@ -59,7 +74,9 @@ def fair_from_snapshot(f: FairSnapshot) -> Fair:
         fair_id=f.fair_id,
         organizer_id=f.organizer_id,
         status=f.status,
-        rules=Rules(r.max_booths_per_holder, r.subsidy_percent, r.subsidy_max_booths),
+        rules=Rules(
+            r.max_booths_per_holder, r.subsidy_percent, r.subsidy_max_booths, r.allocation_mode
+        ),
         name=f.name,
         starts_at=f.starts_at,
         ends_at=f.ends_at,
@@ -126,13 +143,14 @@ class Application:
         confirmed): a waitlist offer is made only while this is above zero."""
         return max(0, self.booth_limit(rules) - have)
 
-    def applicant(self) -> allocation.Applicant:
+    def applicant(self, choices: Sequence[UUID] = ()) -> allocation.Applicant:
+        """What the allocation engine weighs of it; ``choices``: its ranked booths, best first."""
         r = self.booth_request
         return allocation.Applicant(
             application_id=self.application_id, exhibitor_id=self.exhibitor_id, exhibitor_name=self.exhibitor_name,
             star=self.best_star, submitted_at=self.submitted_at, count=r.count, booth_type=r.booth_type, zone=r.zone,
             product_group=r.product_group, product_groups=frozenset(self.product_groups), province=self.province,
-            delegation=self.exhibitor_kind == "delegation", holders=self.holder_count,
+            delegation=self.exhibitor_kind == "delegation", holders=self.holder_count, choices=tuple(choices),
         )  # fmt: skip
 
 
@@ -154,6 +172,24 @@ def from_snapshot(a: ApplicationSnapshot) -> Application:
         holder_count=len({p.holder_id for p in a.products}),
         products=tuple((p.product_id, p.product_id in admitted) for p in a.products),
     )
+
+
+def check_self_service(fair: Fair | None) -> None:
+    """Holds are for self-service fairs: in a ranked one the allocation run places exhibitors."""
+    if fair is not None and fair.rules.allocation_mode == "ranked":
+        raise NotSelfService(
+            "this fair allocates booths from ranked choices: submit your choices "
+            "(PUT /fairs/{fair_id}/choices); the organizer's allocation places you",
+            field="fair_id",
+        )
+
+
+def check_ranked(fair: Fair | None) -> None:
+    """Choices are for ranked fairs: in a self-service one an exhibitor holds a booth."""
+    if fair is None or fair.rules.allocation_mode != "ranked":
+        raise NotRanked(
+            "this fair is self-service: hold a free booth on the plan instead", field="fair_id"
+        )
 
 
 def check_may_hold(application: Application | None) -> Application:

@@ -41,6 +41,14 @@ QUEUE_PLACE = _code(
     "place",
     "of",
 )
+PLACED_CHOICE = _code(
+    "placed_choice", P, "given one of its ranked choices (1 is its first)", "rank", "booth"
+)
+CHOICES_UNAVAILABLE = _code(
+    "choices_unavailable", P,
+    "none of its ranked choices was left (taken by exhibitors before it in the queue, blocked, "
+    "or not of its booth type)", "count",
+)  # fmt: skip
 PLACED_REQUESTED_ZONE = _code("placed_requested_zone", P, "in the zone it asked for", "zone")
 PLACED_GROUP_ZONE = _code(
     "placed_group_zone", P, "in a zone for the product group it named", "zone", "group"

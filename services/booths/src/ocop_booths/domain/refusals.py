@@ -141,6 +141,35 @@ class ApplicationNotApproved(Conflict):
     code = "application_not_approved"
 
 
+class NotSelfService(Conflict):
+    """The fair allocates booths from ranked choices: an exhibitor submits its choices
+    (`PUT /fairs/{fair_id}/choices`) and the organizer's allocation run places it; nobody
+    holds a booth."""
+
+    code = "not_self_service"
+
+
+class NotRanked(Conflict):
+    """The fair is self-service (first come): an exhibitor holds a free booth on the plan;
+    there are no choices to rank."""
+
+    code = "not_ranked"
+
+
+class BoothTypeNotRequested(Conflict):
+    """A chosen booth is not of the type the application asks for: the allocation could
+    never give it."""
+
+    code = "booth_type_not_requested"
+
+
+class AlreadyPlaced(Conflict):
+    """The application has its booths already (held, assigned or confirmed): choices no
+    longer change anything."""
+
+    code = "already_placed"
+
+
 class PlanInUse(Conflict):
     """Booths of the current plan are taken: move or release them before replacing it."""
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ocop_booths.adapters.http import allocations, fees, floorplans, holds
+from ocop_booths.adapters.http import allocations, choices, fees, floorplans, holds
 
-routers: list[APIRouter] = [floorplans.router, allocations.router, holds.router, fees.router]
+routers: list[APIRouter] = [
+    floorplans.router,
+    allocations.router,
+    holds.router,
+    choices.router,
+    fees.router,
+]

@@ -80,6 +80,17 @@ TABLE = AuthorizationTable(
             note="its own hold, at the fair in the path",
         ),
         Rule(
+            "PUT /fairs/{fair_id}/choices",
+            EXHIBITOR,
+            fair_scoped=True,
+            note="an approved application at a ranked fair; booths of that fair",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/choices",
+            EXHIBITOR,
+            note="its own choices, an application at the fair",
+        ),
+        Rule(
             "GET /fairs/{fair_id}/my-booths",
             EXHIBITOR,
             note="an application at the fair",

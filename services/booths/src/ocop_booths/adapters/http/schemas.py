@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic import Strict as StrictMode
 
 from ocop_booths.domain import fees
+from ocop_booths.domain.choices import MAX_CHOICES
 from ocop_booths.domain.floorplan import HALL_M, MAX_BOOTH_M, BoothType, ZoneKind, to_centimetre
 from ocop_shared.inputs import FiniteFloat, Name, PositiveCount, Vnd, text
 from ocop_shared.inputs import Reason as SharedReason
@@ -110,6 +111,13 @@ class FloorPlanIn(Strict):
 
 class HoldIn(Strict):
     booth_id: UUID
+
+
+class ChoicesIn(Strict):
+    booth_ids: Annotated[list[UUID], Field(max_length=MAX_CHOICES)] = Field(
+        description=f"up to {MAX_CHOICES} free booths of the fair, of the type the application "
+        "asks for, best first; [] withdraws the choices"
+    )
 
 
 class MoveIn(Strict):
@@ -269,6 +277,24 @@ class WaitlistRowOut(Out):
 class HoldDropped(Out):
     booth_id: UUID
     state: Literal["released"]
+
+
+class ChosenBoothOut(ClosedOut):
+    rank: int
+    booth_id: UUID
+    code: str
+    zone: str
+    booth_type: BoothType
+    state: Literal["available", "taken", "blocked", "held", "assigned", "confirmed"] = Field(
+        description="as the exhibitor sees it now: another's booth is `taken`, its own shows its status"
+    )
+
+
+class ChoicesOut(ClosedOut):
+    fair_id: UUID
+    application_id: UUID | None
+    allocation_mode: Literal["self_service", "ranked"]
+    choices: list[ChosenBoothOut]
 
 
 class MyBoothOut(Out):

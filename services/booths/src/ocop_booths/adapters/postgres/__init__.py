@@ -9,6 +9,7 @@ import asyncpg
 from ocop_booths.adapters.postgres.allocations import PostgresAllocations
 from ocop_booths.adapters.postgres.applications import PostgresApplications
 from ocop_booths.adapters.postgres.booths import PostgresBooths
+from ocop_booths.adapters.postgres.choices import PostgresChoices
 from ocop_booths.adapters.postgres.fairs import PostgresFairs
 from ocop_booths.adapters.postgres.floorplans import PostgresFloorPlans
 from ocop_booths.adapters.postgres.payments import PostgresPayments
@@ -27,6 +28,7 @@ class PostgresRepositories:
         self.waitlist = PostgresWaitlist(conn)
         self.allocations = PostgresAllocations(conn)
         self.payments = PostgresPayments(conn)
+        self.choices = PostgresChoices(conn)
 
     async def now(self) -> datetime:
         moment: datetime = await self._conn.fetchval("select now()")

@@ -90,6 +90,15 @@ class PostgresApplications:
         )
         return None if row is None else _application(row)
 
+    async def latest_of(self, fair_id: UUID, exhibitor_id: UUID) -> Application | None:
+        row = await self.conn.fetchrow(
+            """select * from applications where fair_id = $1 and exhibitor_id = $2
+                order by status = 'approved' desc, submitted_at desc limit 1""",
+            fair_id,
+            exhibitor_id,
+        )
+        return None if row is None else _application(row)
+
     async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
         return bool(
             await self.conn.fetchval(

@@ -77,7 +77,14 @@ async def propose_allocation(
         for b in booths
         if not b.blocked and b.booth_id not in taken
     ]
-    applicants = [a.applicant() for a in await repos.applications.approved_without_booths(fair_id)]
+    choices = await repos.choices.of_fair(fair_id)  # ranked fairs' choices, best first
+    applicants = allocation.with_choices(
+        [
+            a.applicant([c.booth_id for c in choices.get(a.application_id, [])])
+            for a in await repos.applications.approved_without_booths(fair_id)
+        ],
+        free,
+    )
     engine_zones = [allocation.Zone(z.code, z.kind, frozenset(z.product_groups)) for z in zones]
     max_booths = fair.rules.max_booths_per_holder
     found = allocation.allocate(

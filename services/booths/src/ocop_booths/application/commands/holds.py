@@ -9,7 +9,7 @@ from uuid import UUID
 from ocop_booths.application import occupancy
 from ocop_booths.application.ports import Repositories
 from ocop_booths.domain import booths as lifecycle
-from ocop_booths.domain.applications import check_may_hold
+from ocop_booths.domain.applications import check_may_hold, check_self_service
 from ocop_booths.domain.booths import Occupant, Terms
 from ocop_booths.domain.refusals import ApplicationNotFound, BoothNotFound, HoldNotFound
 from ocop_shared.auth import Principal
@@ -34,6 +34,7 @@ async def hold_booth(
         raise ApplicationNotFound("you have no application at this fair", field="fair_id")
     application = check_may_hold(approved)
     fair = await repos.fairs.get(fair_id)
+    check_self_service(fair)  # a ranked fair's booths are placed by the allocation run
     lifecycle.check_room(
         have=await repos.booths.count_of_application(application.application_id),
         limit=application.booth_limit(fair.rules if fair is not None else None),
