@@ -100,7 +100,10 @@ class FormState:
                 loc = [str(p) for p in item.get("loc", [])]
                 if loc and loc[0] in ("body", "query", "path", "header"):
                     loc = loc[1:]
-                self.add(".".join(loc) or None, str(item.get("type", "value_error")))
+                code = str(item.get("type", "value_error"))
+                if loc and loc[-1].endswith("password") and code == "value_error":
+                    code = password_code(str(item.get("msg", "")))
+                self.add(".".join(loc) or None, code)
                 added = True
         elif error.code:
             variables = {"retry_after": error.headers.get("retry-after", "")}
@@ -109,6 +112,26 @@ class FormState:
             added = True
         if not added:
             self.errors.setdefault(FORM, gettext(FORM_FALLBACK))
+
+
+# Registration's password policy says which rule a password breaks in its ``msg``
+# (``domain/passwords.py``; the ``type`` is ``value_error`` for each): the start of each.
+PASSWORD_RULES: tuple[tuple[str, str], ...] = (
+    ("at least", "password_too_short"),
+    ("at most", "password_too_long"),
+    ("not one character repeated", "password_one_character"),
+    ("must not be the email or phone", "password_is_login"),
+    ("one of the most common passwords", "password_common"),
+)
+
+
+def password_code(msg: str) -> str:
+    """The code of the password rule registration's message names (``value_error`` when it
+    names none known here: the field's general advice)."""
+    for start, code in PASSWORD_RULES:
+        if msg.startswith(start):
+            return code
+    return "value_error"
 
 
 def _format(text: str, values: Mapping[str, Any]) -> str:

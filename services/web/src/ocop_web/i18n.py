@@ -91,6 +91,12 @@ def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     return text % {"num": n, **variables}
 
 
+def plural(singular: str, plural_form: str, n: int) -> str:
+    """The translated singular or plural, not yet formatted: Jinja's ``ngettext`` formats it
+    with ``num`` and the template's own variables."""
+    return _translations().ngettext(singular, plural_form, n)
+
+
 _ = gettext
 
 

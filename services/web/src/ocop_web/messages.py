@@ -52,6 +52,25 @@ BY_CODE: dict[str, str] = {
     "fair_state_changed": N_(
         "The fair's status has changed since this page was opened. Go back to the fair and try again"
     ),
+    # registration's password policy (domain/passwords.py: a 422 ``value_error`` whose msg
+    # says which rule; forms.password_code reads it)
+    "password_too_short": N_("The password must be at least 10 characters long"),
+    "password_too_long": N_("The password must be 128 characters or fewer"),
+    "password_one_character": N_(
+        "The password must not be one character repeated: mix letters, digits or words"
+    ),
+    "password_is_login": N_(
+        "The password must not be your email address or phone number: choose another"
+    ),
+    "password_common": N_(
+        "This is one of the passwords people use most, which attackers try first: choose another"
+    ),
+    # fairs (pages/fairs.py): a fair that can no longer change
+    "fair_not_editable": N_(
+        "The fair's name, venue and dates can no longer change: applications are closed. Go back to the fair"
+    ),
+    # ranked booth choices (pages/exhibitor_fairs.py)
+    "chosen_twice": N_("You chose this booth already: choose another one, or no choice"),
     # certifying councils (pages/certifier.py)
     "outside_jurisdiction": N_("This product's holder is outside your council's jurisdiction"),
     "unreadable_file": N_("The file cannot be read: choose a CSV or XLSX file of the register"),
@@ -157,6 +176,16 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("groups", "mixed_taxonomies"): N_("Select product groups of one classification only"),
     ("groups", "value_error"): N_("Select product groups of one classification only"),
     ("ends_on", "value_error"): N_("The fair must close after it opens"),
+    ("ends_on", "ends_before_start"): N_("The fair must close after it opens"),
+    ("applications_close_on", "window_closes_before_opening"): N_(
+        "Applications must close after they open"
+    ),
+    ("applications_close_on", "window_closes_after_start"): N_(
+        "Applications must close before the fair starts"
+    ),
+    ("allocation_mode", "missing"): N_("Select how booths are given out"),
+    ("allocation_mode", "literal_error"): N_("Select how booths are given out"),
+    ("choice_1", "choose_a_booth"): N_("Choose at least one booth"),
     ("applications_close_on", "value_error"): N_(
         "Applications must close after they open, and before the fair starts"
     ),

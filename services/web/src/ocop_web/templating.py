@@ -34,7 +34,7 @@ def environment(fingerprints: Fingerprints | None = None) -> Environment:
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: i18n.gettext(s),
-        lambda s, p, n: i18n.ngettext(s, p, n),
+        lambda s, p, n: i18n.plural(s, p, n),
         newstyle=True,
     )
     env.filters.update(money=i18n.money, day=i18n.day, moment=i18n.moment, number=i18n.number)

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from ocop_web.app import build
 from ocop_web.settings import WebSettings
 
-from .conftest import csrf_of, session_body
+from .conftest import PRODUCT_GROUPS, csrf_of, session_body
 
 TOKEN = "ocop_ses_" + "c" * 43
 PASSWORD = "mot-cau-de-nho-lam"
@@ -153,6 +153,8 @@ class Registration:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
         method, path = request.method, request.url.path
+        if (method, path) == ("GET", "/product-groups"):
+            return httpx.Response(200, json=PRODUCT_GROUPS)
         if (method, path) == ("POST", "/sessions"):
             return httpx.Response(
                 201,

@@ -31,6 +31,51 @@ def membership(
     }
 
 
+# Registration's GET /product-groups (public), as its domain.products.CLASSIFICATIONS answers.
+PRODUCT_GROUPS: list[dict[str, Any]] = [
+    {
+        "taxonomy": "2023",
+        "decision": "148/QĐ-TTg",
+        "groups": [
+            {"number": 1, "name_vi": "Thực phẩm", "name_en": "Food"},
+            {"number": 2, "name_vi": "Đồ uống", "name_en": "Beverages"},
+            {
+                "number": 3,
+                "name_vi": "Dược liệu và sản phẩm từ dược liệu",
+                "name_en": "Medicinal herbs and products",
+            },
+            {"number": 4, "name_vi": "Hàng thủ công mỹ nghệ", "name_en": "Handicrafts"},
+            {"number": 5, "name_vi": "Sinh vật cảnh", "name_en": "Ornamental plants and animals"},
+            {
+                "number": 6,
+                "name_vi": "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch",
+                "name_en": "Community and eco-tourism",
+            },
+        ],
+    },
+    {
+        "taxonomy": "2019",
+        "decision": "1048/QĐ-TTg",
+        "groups": [
+            {"number": 1, "name_vi": "Thực phẩm", "name_en": "Food"},
+            {"number": 2, "name_vi": "Đồ uống", "name_en": "Drinks"},
+            {"number": 3, "name_vi": "Thảo dược", "name_en": "Herbal products"},
+            {"number": 4, "name_vi": "Vải và may mặc", "name_en": "Textiles and garments"},
+            {
+                "number": 5,
+                "name_vi": "Lưu niệm, nội thất, trang trí",
+                "name_en": "Souvenirs, furniture and decoration",
+            },
+            {
+                "number": 6,
+                "name_vi": "Dịch vụ du lịch nông thôn",
+                "name_en": "Rural tourism services",
+            },
+        ],
+    },
+]
+
+
 HOLDER = membership("7b6f0c1e-0000-4000-8000-000000000001", "Hợp tác xã Chè Đường Hoa")
 ORGANIZER = membership(
     "so-cong-thuong-quang-ninh", "Sở Công Thương Quảng Ninh", "organizer", "organizer"
@@ -67,6 +112,8 @@ class FakeRegistration:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request)
         path, method = request.url.path, request.method
+        if (method, path) == ("GET", "/product-groups"):
+            return httpx.Response(200, json=PRODUCT_GROUPS)
         if (method, path) == ("POST", "/sessions"):
             body = json.loads(request.content)
             if body.get("password") != PASSWORD:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from ocop_web.app import build
 from ocop_web.settings import WebSettings
 
-from .conftest import session_body
+from .conftest import PRODUCT_GROUPS, session_body
 
 TOKEN = "ocop_ses_" + "e" * 43
 HOLDER_ID = "7b6f0c1e-0000-4000-8000-0000000000aa"
@@ -24,6 +24,7 @@ DELEGATION_ID = "7b6f0c1e-0000-4000-8000-0000000000dd"
 FAIR_ID = "f0000000-0000-4000-8000-000000000001"
 BOOTH_A = "b0000000-0000-4000-8000-00000000000a"
 BOOTH_B = "b0000000-0000-4000-8000-00000000000b"
+BOOTH_C = "b0000000-0000-4000-8000-00000000000c"
 PASSWORD = "mot-cau-de-nho-lam"
 VIETQR = "00020101021238570010A000000727012700069704180113VN0001234567890208QRIBFTTA53037045405450005802VN62150811OCOP-F01-0016304ABCD"
 
@@ -89,6 +90,27 @@ def problem(status: int, detail: str, code: str, field_name: str | None = None) 
     return httpx.Response(status, json={"detail": detail, "code": code, "field": field_name})
 
 
+def invalid(code: str, loc: list[str], msg: str) -> httpx.Response:
+    """A 422 as registration answers a rule broken: the code as ``type``, the field in loc."""
+    return httpx.Response(422, json={"detail": [{"type": code, "loc": ["body", *loc], "msg": msg}]})
+
+
+def password_refusal(account: dict[str, Any]) -> str | None:
+    """Registration's password policy (domain/passwords.py), its messages as it words them."""
+    if "password" not in account:
+        return None
+    password = str(account["password"])
+    if len(password) < 10:
+        return "at least 10 characters"
+    if len(set(password)) == 1:
+        return "not one character repeated"
+    if password in {account.get("email"), account.get("phone")}:
+        return "must not be the email or phone number signed in with"
+    if password.casefold() in {"matkhau123", "1234567890"}:
+        return "one of the most common passwords; choose another"
+    return None
+
+
 @dataclass
 class Portal:
     """The services' state as one exhibitor sees it."""
@@ -106,6 +128,14 @@ class Portal:
     hold_ended_meanwhile: bool = False
     sales: list[dict[str, Any]] = field(default_factory=list)
     joined: list[dict[str, Any]] = field(default_factory=list)
+    ranked: bool = False  # the fair's allocation_mode
+    more_booths: bool = False  # a third booth, free (A03)
+    choices: list[str] = field(default_factory=list)  # booth ids, best first
+    choice_refused: dict[str, Any] | None = None  # booths' next answer to PUT choices
+
+    def fair(self) -> dict[str, Any]:
+        mode = "ranked" if self.ranked else "self_service"
+        return {**FAIR, "rules": {**FAIR["rules"], "allocation_mode": mode}}  # type: ignore[dict-item]
 
     @property
     def organization_id(self) -> str:
@@ -134,13 +164,18 @@ class Portal:
         if (method, path) == ("POST", "/invitations/accept"):
             if body.get("code") != "MOT-LAN-DUY-NHAT-42":
                 return problem(422, "no such invitation code", "value_error", "code")
+            weak = password_refusal(body.get("account") or {})
+            if weak:
+                return invalid("value_error", ["account", "password"], weak)
             self.joined.append(body)
             m = self.membership()
             return httpx.Response(201, json={**session_body([m], m), "token": TOKEN})
+        if (method, path) == ("GET", "/product-groups"):
+            return httpx.Response(200, json=PRODUCT_GROUPS)
         if (method, path) == ("GET", "/fairs"):
-            return httpx.Response(200, json=[FAIR])
+            return httpx.Response(200, json=[self.fair()])
         if (method, path) == ("GET", f"/fairs/{FAIR_ID}"):
-            return httpx.Response(200, json=FAIR)
+            return httpx.Response(200, json=self.fair())
         if (method, path) == ("GET", "/products"):
             holder = request.url.params.get("holder_id")
             return httpx.Response(200, json=[p for p in self.products if p["holder_id"] == holder])
@@ -241,7 +276,13 @@ class Portal:
         if body["owner"].get("phone") and not body["owner"]["phone"].startswith("09"):
             return problem(422, "not a Vietnamese phone number", "value_error", "owner.phone")
         if len(body["owner"]["password"]) < 10:
-            return problem(422, "at least 10 characters", "value_error", "owner.password")
+            return invalid("value_error", ["owner", "password"], "at least 10 characters")
+        if body["owner"]["password"].casefold() == "matkhau123":
+            return invalid(
+                "value_error",
+                ["owner", "password"],
+                "one of the most common passwords; choose another",
+            )
         self.signed_up.append(body)
         m = self.membership()
         return httpx.Response(
@@ -259,18 +300,19 @@ class Portal:
 
     def apply(self, body: dict[str, Any]) -> httpx.Response:
         mine = {p["product_id"]: p for p in self.products}
+        if any(a["status"] != "withdrawn" for a in self.applications):
+            return problem(409, "already applied to this fair", "already_applied", "fair_id")
         for i, pid in enumerate(body["product_ids"]):
             p = mine[pid]
             if p["certificate"] is None:
-                return problem(
-                    422, f"'{p['name']}' has no OCOP certificate", "value_error", f"product_ids.{i}"
+                return invalid(
+                    "no_certificate", ["product_ids", str(i)], f"'{p['name']}' has no certificate"
                 )
             if p["certificate"]["star"] < FAIR["rules"]["min_star"]:  # type: ignore[index]
-                return problem(
-                    422,
+                return invalid(
+                    "below_min_star",
+                    ["product_ids", str(i)],
                     f"'{p['name']}' 2★ is below the fair's minimum of 3★",
-                    "value_error",
-                    f"product_ids.{i}",
                 )
         application = {
             "application_id": str(uuid.uuid4()),
@@ -303,6 +345,10 @@ class Portal:
         if (method, path) == ("GET", f"/fairs/{FAIR_ID}/floorplan"):
             return httpx.Response(200, json=self.floorplan())
         if (method, path) == ("POST", f"/fairs/{FAIR_ID}/holds"):
+            if self.ranked:
+                return problem(
+                    409, "this fair allocates from ranked choices", "not_self_service", "fair_id"
+                )
             if self.booth_taken_meanwhile:
                 return problem(
                     409, "this booth was just taken by someone else", "booth_taken", "booth_id"
@@ -315,6 +361,34 @@ class Portal:
             self.holds.remove(path.rsplit("/", 1)[1])
             return httpx.Response(
                 200, json={"booth_id": path.rsplit("/", 1)[1], "state": "released"}
+            )
+        if path == f"/fairs/{FAIR_ID}/choices":
+            if not self.ranked:
+                return problem(409, "self-service fair", "not_ranked", "fair_id")
+            if method == "PUT":
+                if self.choice_refused is not None:
+                    refused, self.choice_refused = self.choice_refused, None
+                    return httpx.Response(409, json=refused)
+                self.choices = list(body["booth_ids"])
+            plan = {b["booth_id"]: b for b in self.floorplan()["booths"]}
+            return httpx.Response(
+                200,
+                json={
+                    "fair_id": FAIR_ID,
+                    "application_id": None,
+                    "allocation_mode": "ranked",
+                    "choices": [
+                        {
+                            "rank": i + 1,
+                            "booth_id": b,
+                            "code": plan[b]["code"],
+                            "zone": "A",
+                            "booth_type": "standard",
+                            "state": plan[b]["state"],
+                        }
+                        for i, b in enumerate(self.choices)
+                    ],
+                },
             )
         if (method, path) == ("GET", f"/fairs/{FAIR_ID}/my-booths"):
             return httpx.Response(200, json=[self.my_booth(b) for b in self.holds])
@@ -374,7 +448,8 @@ class Portal:
                     "product_groups": [],
                 }
             ],
-            "booths": [booth(BOOTH_A, "A01", 0, "available"), booth(BOOTH_B, "A02", 3, "taken")],
+            "booths": [booth(BOOTH_A, "A01", 0, "available"), booth(BOOTH_B, "A02", 3, "taken")]
+            + ([booth(BOOTH_C, "A03", 6, "available")] if self.more_booths else []),
         }
 
     def my_booth(self, booth_id: str) -> dict[str, Any]:

@@ -152,6 +152,8 @@ class Fakes(MoneyServices):
             if found is None:
                 return httpx.Response(404, json={"detail": "no such fair", "code": "not_found"})
             return httpx.Response(200, json=found)
+        if method == "GET" and parts[-2:] == ["payments", "unmatched"]:
+            return httpx.Response(200, json=self.unmatched.get(parts[1], []))
         if method == "GET" and parts[-1] == "fees":
             exhibitor = request.url.params.get("exhibitor_id", "")
             if exhibitor not in self.fees:

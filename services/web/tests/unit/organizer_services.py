@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from ocop_web.app import build
 from ocop_web.settings import WebSettings
 
-from .conftest import ORGANIZER, PASSWORD, TOKEN, csrf_of, session_body
+from .conftest import ORGANIZER, PASSWORD, PRODUCT_GROUPS, TOKEN, csrf_of, session_body
 
 TRANSITIONS = {
     "open": ("draft", "open"),
@@ -25,11 +25,9 @@ TRANSITIONS = {
 }
 
 
-def invalid(field: str, message: str) -> httpx.Response:
+def invalid(field: str, message: str, code: str = "value_error") -> httpx.Response:
     loc = ["body", *field.split(".")]
-    return httpx.Response(
-        422, json={"detail": [{"type": "value_error", "loc": loc, "msg": message}]}
-    )
+    return httpx.Response(422, json={"detail": [{"type": code, "loc": loc, "msg": message}]})
 
 
 def conflict(message: str, field: str) -> httpx.Response:
@@ -159,6 +157,8 @@ class Services:
         body: Any = json.loads(request.content) if request.content else None
         if method != "GET":
             self.calls.append((method, path, body))
+        if (host, method, path) == ("registration", "GET", "/product-groups"):
+            return httpx.Response(200, json=PRODUCT_GROUPS)
         if (method, path) == ("POST", "/sessions"):
             if body.get("password") != PASSWORD:
                 return httpx.Response(401, json={"detail": "no", "code": "wrong_login_or_password"})
@@ -187,7 +187,7 @@ class Services:
             )
         if (method, path) == ("POST", "/fairs"):
             if body["ends_at"] <= body["starts_at"]:
-                return invalid("ends_at", "the fair must end after it starts")
+                return invalid("ends_at", "the fair must end after it starts", "ends_before_start")
             if body["rules"]["subsidy_percent"] > 100:
                 return invalid("rules.subsidy_percent", "must be between 0 and 100")
             created = {**fair(body["name"], "draft"), **body, "rules": body["rules"]}
@@ -202,6 +202,26 @@ class Services:
                     f"a fair that is {found['status']} cannot {body['action']}", "status"
                 )
             found["status"] = target
+            return httpx.Response(200, json=found)
+        if method == "PATCH" and parts[0] == "fairs" and len(parts) == 2:
+            found = self.fairs[parts[1]]
+            if found["status"] not in ("draft", "open"):
+                return httpx.Response(
+                    409,
+                    json={
+                        "detail": "a closed fair",
+                        "code": "fair_not_editable",
+                        "field": "status",
+                    },
+                )
+            merged = {**found, **body}
+            if merged["applications_close_at"] > merged["starts_at"]:
+                return invalid(
+                    "applications_close_at",
+                    "applications must close before the fair starts",
+                    "window_closes_after_start",
+                )
+            found.update(body)
             return httpx.Response(200, json=found)
         if method == "PUT" and parts[0] == "fairs" and parts[-1] == "rules":
             found = self.fairs[parts[1]]
@@ -228,13 +248,16 @@ class Services:
                     f"an application that is {found['status']} cannot be {body['decision']}",
                     "decision",
                 )
-            if body["decision"] == "rejected" and not body.get("reason"):
+            if body["decision"] == "rejected" and not (
+                body.get("reason") or body.get("reason_code")
+            ):
                 return invalid("reason", "a rejection must say why")
             if body["decision"] == "approved" and parts[1] in self.blocked:
                 return conflict("'Chè' expired", "products.0")
             found.update(
                 status=body["decision"],
                 reason=body.get("reason"),
+                reason_code=body.get("reason_code"),
                 reviewed_at="2026-06-03T02:00:00Z",
             )
             return httpx.Response(200, json=found)

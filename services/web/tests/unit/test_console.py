@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from ocop_web.pages.tills import is_offline, offline_tills, selling_now
+
 from .organizer_services import Services, application, fair, organizer, product, services
 
 __all__ = ["organizer", "services"]  # fixtures
@@ -68,7 +70,8 @@ def test_the_home_opens_on_what_needs_attention(organizer: TestClient, services:
     cards = re.search(r'data-testid="attention".*?</ul>', home.text, re.S)
     assert cards
     figures = re.findall(r'ocop-console-card__figure">(\d+)<', cards.group(0))
-    assert figures == ["2", "3", "2", "2", "1"]  # waiting, held, ending soon, unmatched, tills
+    # waiting, held, ending soon, unmatched, tills offline (the fair is not selling), suspended
+    assert figures == ["2", "3", "2", "2", "0", "1"]
     assert "đơn đăng ký đang chờ duyệt" in cards.group(0)
     assert "gian hàng đang được giữ chỗ, chờ thanh toán" in cards.group(0)
     assert "lượt giữ chỗ sắp hết hạn" in cards.group(0)
@@ -105,3 +108,63 @@ def test_no_fair_yet(organizer: TestClient) -> None:
     home = organizer.get("/organizer")
     assert "Chưa có hội chợ nào đang triển khai" in home.text
     assert 'href="/organizer/fairs/new"' in home.text
+
+
+def selling_fair(now: datetime) -> dict[str, object]:
+    """A running fair whose daily hours are now (it opened an hour before now's time of day,
+    two days ago, and closes an hour after it, two days on)."""
+    found = fair("Hội chợ OCOP Quảng Ninh 2026", "running")
+    found["starts_at"] = (now - timedelta(days=2, hours=1)).isoformat()
+    found["ends_at"] = (now + timedelta(days=2, hours=1)).isoformat()
+    return found
+
+
+def test_tills_offline_while_the_fair_sells_are_shown(
+    organizer: TestClient, services: Services
+) -> None:
+    now = datetime.now(UTC)
+    running = services.add_fair(selling_fair(now))
+    enrolled = {"exhibitor_id": None, "enrolled_at": "2026-08-28T01:00:00Z"}
+    services.terminals[running["fair_id"]] = [
+        {**enrolled, "terminal_id": "t1", "label": "Quầy 1", "booth_code": "A-01", "status": "active",
+         "session_open": True, "last_online_at": (now - timedelta(minutes=5)).isoformat()},
+        {**enrolled, "terminal_id": "t2", "label": "Quầy 2", "booth_code": "A-02", "status": "active",
+         "session_open": True, "last_online_at": (now - timedelta(hours=2)).isoformat()},
+        {**enrolled, "terminal_id": "t3", "label": "Quầy 3", "booth_code": "A-03", "status": "active",
+         "session_open": True, "last_online_at": None},
+        {**enrolled, "terminal_id": "t4", "label": "Quầy 4", "booth_code": "A-04", "status": "active",
+         "session_open": False, "last_online_at": None},
+        {**enrolled, "terminal_id": "t5", "label": "Quầy 5", "booth_code": "A-05", "status": "suspended",
+         "session_open": False, "last_online_at": (now - timedelta(hours=3)).isoformat()},
+    ]  # fmt: skip
+    home = organizer.get("/organizer")
+    card = re.search(r'data-testid="tills-offline-count".*?</li>', home.text, re.S)
+    assert card and 'ocop-console-card__figure">2<' in card.group(0)
+    assert "quầy thu ngân mất kết nối" in card.group(0)
+    table = re.search(r'data-testid="offline-tills".*?</table>', home.text, re.S)
+    assert table
+    rows = re.findall(r"<tr>.*?</tr>", table.group(0).split("<tbody>")[1], re.S)
+    assert ["Quầy 3" in rows[0], "Quầy 2" in rows[1]] == [True, True]  # never heard of: first
+    assert "Chưa bao giờ, dù ca bán đang mở" in rows[0]
+    tills = organizer.get(f"/organizer/fairs/{running['fair_id']}/tills")
+    assert 'data-testid="tills-offline"' in tills.text
+    assert tills.text.count("data-offline") == 2
+
+
+def test_offline_is_told_only_while_the_fair_sells() -> None:
+    now = datetime(2026, 8, 30, 5, 0, tzinfo=UTC)  # 12:00 in Viet Nam
+    days = fair("Hội chợ", "running")  # opens 08:00, closes 22:00 (Viet Nam) each day
+    silent = {"status": "active", "session_open": True,
+              "last_online_at": (now - timedelta(minutes=31)).isoformat()}  # fmt: skip
+    assert selling_now(days, now) and is_offline(silent, now)
+    assert offline_tills(days, [silent], now) == [silent]
+    night = datetime(2026, 8, 30, 17, 0, tzinfo=UTC)  # 00:00 in Viet Nam: closed
+    assert not selling_now(days, night)
+    early = datetime(2026, 8, 30, 1, 20, tzinfo=UTC)  # 08:20: not 30 minutes open yet
+    assert not selling_now(days, early)
+    assert not selling_now({**days, "status": "closed"}, now)
+    assert not is_offline(
+        {**silent, "last_online_at": (now - timedelta(minutes=29)).isoformat()}, now
+    )
+    assert not is_offline({**silent, "status": "suspended"}, now)
+    assert not is_offline({"status": "active", "session_open": False, "last_online_at": None}, now)

@@ -13,13 +13,14 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from ocop_web.pages.exhibitor_fairs import explain, plan_of, qr_svg
+from ocop_web.pages.exhibitor_fairs import plan_of, qr_svg
 from ocop_web.pages.exhibitor_signup import DRAFT_COOKIE
 
 from .conftest import csrf_of
 from .exhibitor_fakes import (
     BOOTH_A,
     BOOTH_B,
+    BOOTH_C,
     DELEGATION_ID,
     FAIR_ID,
     PASSWORD,
@@ -162,8 +163,11 @@ def test_a_weak_password_stays_on_the_check_page_and_is_not_sent_back(web: TestC
     answer = post(web, "/sign-up/check", {"owner_password": "ngan"})
     text = answer.text
     assert answer.status_code == 422
-    assert "Chọn mật khẩu mạnh hơn" in text and 'id="owner_password-error"' in text
+    assert "Mật khẩu phải có ít nhất 10 ký tự" in text and 'id="owner_password-error"' in text
     assert 'value="ngan"' not in text
+    common = post(web, "/sign-up/check", {"owner_password": "MatKhau123"})
+    assert common.status_code == 422
+    assert "mật khẩu người ta dùng nhiều nhất" in common.text
 
 
 def test_signing_up_signs_in_and_forgets_the_draft(web: TestClient, portal: Portal) -> None:
@@ -215,6 +219,29 @@ def test_joining_with_an_invitation_code(web: TestClient, portal: Portal) -> Non
     assert portal.joined[0]["account"]["phone"] == "0912345678"
 
 
+def test_joining_names_the_password_rule_broken_in_vietnamese(
+    web: TestClient, portal: Portal
+) -> None:
+    expected = {
+        "ngan": "Mật khẩu phải có ít nhất 10 ký tự",
+        "aaaaaaaaaaaa": "Mật khẩu không được là một ký tự lặp lại",
+        "0912345678": "Mật khẩu không được là địa chỉ email hoặc số điện thoại của bạn",
+        "1234567890": "Đây là một trong những mật khẩu người ta dùng nhiều nhất",
+    }
+    for password, message in expected.items():
+        answer = post(
+            web,
+            "/join",
+            {"new_code": "MOT-LAN-DUY-NHAT-42", "account_name": "Lê Thị Cúc",
+             "account_phone": "0912345678", "account_password": password},
+            "/join",
+        )  # fmt: skip
+        assert answer.status_code == 422, password
+        assert message in summary_of(answer.text) and 'id="account_password-error"' in answer.text
+        assert f'value="{password}"' not in answer.text.replace('value="0912345678"', "", 1)
+    assert not portal.joined
+
+
 # --- organization ------------------------------------------------------------------------------
 
 
@@ -242,11 +269,19 @@ def test_a_holder_accepts_a_delegations_invitation(exhibitor: TestClient, portal
             "invited_at": "2026-03-20T02:00:00+00:00",
             "decided_at": None,
             "ended_by": None,
+            "other": {
+                "exhibitor_id": DELEGATION_ID,
+                "name": "Đoàn Quảng Ninh",
+                "kind": "delegation",
+                "province": "Quảng Ninh",
+            },
         }
     ]
-    assert 'data-testid="pending-delegations"' in exhibitor.get("/exhibitor").text
+    home = exhibitor.get("/exhibitor").text
+    assert 'data-testid="pending-delegations"' in home and "Đoàn Quảng Ninh" in home
     page = exhibitor.get("/exhibitor/organization")
     assert "Đoàn Quảng Ninh" in page.text and "Chấp nhận" in page.text and "Từ chối" in page.text
+    assert not [c for c in portal.calls if c.url.path == "/directory/exhibitors"]  # named by it
     answer = post(
         exhibitor,
         f"/exhibitor/organization/delegations/{DELEGATION_ID}/accept",
@@ -375,14 +410,46 @@ def test_applying_then_seeing_the_status_and_a_refusals_reason(
     assert "Hội chợ OCOP Quảng Ninh 2026" in listing.text and "Bị từ chối" in listing.text
 
 
-def test_explain_names_each_rule() -> None:
-    assert explain("'Chè' 2★ is below the fair's minimum of 3★", "Chè") == (
-        "Chè đạt 2 sao; hội chợ nhận sản phẩm từ 3 sao trở lên"
+def test_refusals_are_worded_by_their_code_not_their_english(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    portal.products = [product("Chè Đường Hoa", certificate(4)), product("Mật ong", certificate(2))]
+    apply_path = f"/exhibitor/fairs/{FAIR_ID}/apply"
+    data = {"product_ids": [p["product_id"] for p in portal.products], "count": "1"}
+    below = post(exhibitor, apply_path, {**data, "booth_type": "standard"})
+    assert below.status_code == 422
+    assert "Mật ong có ít sao hơn mức hội chợ nhận" in summary_of(below.text)
+    assert "below the fair" not in below.text  # registration's English never shown
+    portal.products.pop()
+    first = post(
+        exhibitor,
+        apply_path,
+        {**data, "product_ids": portal.products[0]["product_id"], "booth_type": "standard"},
     )
-    assert "28/04/2026" in str(
-        explain("'Chè' certificate X expires on 2026-04-28, before the fair ends", "Chè")
+    assert first.status_code == 303
+    again = post(
+        exhibitor,
+        apply_path,
+        {**data, "product_ids": portal.products[0]["product_id"], "booth_type": "standard"},
     )
-    assert explain("something new", "Chè") is None
+    assert again.status_code == 422
+    assert "Bạn đã nộp đơn đăng ký vào hội chợ này" in summary_of(again.text)
+
+
+def test_a_review_reason_code_is_worded_for_the_exhibitor(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    approved(portal)
+    portal.applications[0].update(
+        status="rejected",
+        reason="Thiếu nhãn truy xuất",
+        reason_code="quality_concerns",
+        reviewed_at="2026-03-28T02:00:00+00:00",
+    )
+    page = exhibitor.get(f"/exhibitor/applications/{portal.applications[0]['application_id']}")
+    assert 'data-testid="reason-code"' in page.text
+    assert "Ban tổ chức lo ngại về chất lượng, nhãn mác hoặc truy xuất nguồn gốc" in page.text
+    assert "Thiếu nhãn truy xuất" in page.text
 
 
 # --- booths and fees ---------------------------------------------------------------------------
@@ -574,3 +641,88 @@ def test_other_roles_are_refused_the_portal(web: TestClient, portal: Portal) -> 
     for path in ("/exhibitor", "/exhibitor/products", "/exhibitor/fairs", "/exhibitor/sales"):
         assert web.get(path).status_code == 403
     assert not [c for c in portal.calls if c.url.path in ("/products", "/applications")]
+
+
+# --- a ranked fair: booth choices --------------------------------------------------------------
+
+
+def test_a_ranked_fair_takes_choices_through_a_check_page(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    portal.ranked = True
+    portal.more_booths = True
+    approved(portal)
+    application = exhibitor.get(
+        f"/exhibitor/applications/{portal.applications[0]['application_id']}"
+    )
+    assert (
+        f"/exhibitor/fairs/{FAIR_ID}/choices" in application.text and "Xếp hạng" in application.text
+    )
+    plan = exhibitor.get(f"/exhibitor/fairs/{FAIR_ID}/booths", follow_redirects=False)
+    assert plan.status_code == 303 and plan.headers["location"].endswith("/choices")
+    page = exhibitor.get(f"/exhibitor/fairs/{FAIR_ID}/choices")
+    assert page.status_code == 200 and "<svg" in page.text
+    assert 'name="choice_1"' in page.text and 'name="choice_2"' in page.text
+    assert f'value="{BOOTH_B}"' not in page.text  # taken: not a choice
+    twice = post(
+        exhibitor,
+        f"/exhibitor/fairs/{FAIR_ID}/choices",
+        {"choice_1": BOOTH_C, "choice_2": BOOTH_C},
+    )
+    assert twice.status_code == 422 and 'id="choice_2-error"' in twice.text
+    assert "Bạn đã chọn gian hàng này rồi" in summary_of(twice.text)
+    check = post(
+        exhibitor,
+        f"/exhibitor/fairs/{FAIR_ID}/choices",
+        {"choice_1": BOOTH_C, "choice_2": BOOTH_A},
+    )
+    assert check.status_code == 200 and 'data-testid="check-choices"' in check.text
+    assert check.text.index("A03") < check.text.index("A01")
+    assert "Thay đổi" in check.text and "choice_1=" in check.text
+    assert not portal.choices  # nothing sent before the check page is confirmed
+    sent = exhibitor.post(
+        f"/exhibitor/fairs/{FAIR_ID}/choices/confirm",
+        data={
+            "choice_1": BOOTH_C,
+            "choice_2": BOOTH_A,
+            "idempotency_key": "k1",
+            "csrf_token": csrf_of(check.text),
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and portal.choices == [BOOTH_C, BOOTH_A]
+    saved = exhibitor.get(sent.headers["location"])
+    assert 'data-testid="current-choices"' in saved.text and "Lựa chọn 1" in saved.text
+
+
+def test_a_choice_booths_refuses_is_named_on_its_field(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    portal.ranked = True
+    portal.more_booths = True
+    approved(portal)
+    portal.choice_refused = {
+        "detail": "booth A03 was taken",
+        "code": "booth_taken",
+        "field": "booth_ids.1",
+    }
+    page = exhibitor.get(f"/exhibitor/fairs/{FAIR_ID}/choices")
+    answer = exhibitor.post(
+        f"/exhibitor/fairs/{FAIR_ID}/choices/confirm",
+        data={"choice_1": BOOTH_A, "choice_2": BOOTH_C, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 422 and 'id="choice_2-error"' in answer.text
+    assert "Đơn vị khác vừa giữ gian hàng này" in answer.text
+    assert not portal.choices
+
+
+def test_holding_in_a_ranked_fair_is_refused_in_words(
+    exhibitor: TestClient, portal: Portal
+) -> None:
+    portal.ranked = True
+    approved(portal)
+    booth_page = f"/exhibitor/fairs/{FAIR_ID}/booths/{BOOTH_A}"
+    answer = post(exhibitor, f"/exhibitor/fairs/{FAIR_ID}/holds", {"booth_id": BOOTH_A}, booth_page)
+    assert answer.status_code == 422
+    assert "không giữ gian hàng trên sơ đồ" in answer.text

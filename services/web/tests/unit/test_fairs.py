@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 
 from ocop_web.pages.fairs import groups_of, parse_day, parse_time
+from ocop_web.pages.product_groups import ProductGroups
 
-from .conftest import csrf_of
+from .conftest import PRODUCT_GROUPS, csrf_of
 from .organizer_services import Services, fair, organizer, services
 
 __all__ = ["organizer", "services"]  # fixtures
@@ -33,6 +34,7 @@ GOOD = {
     "max_booths_per_holder": "2",
     "subsidy_percent": "50",
     "subsidy_max_booths": "1",
+    "allocation_mode": "ranked",
 }
 
 
@@ -48,7 +50,9 @@ def test_reading_dates_times_and_groups() -> None:
     assert parse_day("31/02/2026") is None and parse_day("2026-08-29") is None
     assert parse_time("8:00") == "08:00" and parse_time("20h30") == "20:30"
     assert parse_time("25:00") is None and parse_time("tám giờ") is None
-    assert groups_of("2023-1,2019-6,2023-9,x") == [("2023", 1), ("2019", 6)]
+    groups = ProductGroups.of(PRODUCT_GROUPS)
+    assert groups_of("2023-1,2019-6,2023-9,x", groups) == [("2023", 1), ("2019", 6)]
+    assert groups.name("2023", 1) == "Thực phẩm" and groups.name("2023", 9) == "Nhóm 9"
 
 
 def test_an_organizer_opens_on_the_console_and_sees_its_fairs(
@@ -75,7 +79,9 @@ def test_bad_answers_are_named_on_their_fields_in_vietnamese_and_nothing_is_sent
     form = organizer.get("/organizer/fairs/new")
     assert form.status_code == 200
     assert 'value="2023-1" checked' in form.text  # the six groups of 2023 by default
-    assert "Lưu niệm – nội thất – trang trí" in form.text and "Vải và may mặc" in form.text
+    assert "Lưu niệm, nội thất, trang trí" in form.text and "Vải và may mặc" in form.text
+    assert 'name="allocation_mode" type="radio" value="self_service" checked' in form.text
+    assert "Đăng ký trước được chọn trước" in form.text and "Xếp hạng lựa chọn" in form.text
     assert "Dược liệu và sản phẩm từ dược liệu" in form.text
     answer = organizer.post(
         "/organizer/fairs/new",
@@ -114,11 +120,12 @@ def test_check_your_answers_then_create(organizer: TestClient, services: Service
     assert "29/08/2026 08:00" in check.text and "20/08/2026 23:59" in check.text
     assert "Thảo dược" in check.text and "Vải và may mặc" in check.text
     assert "Theo Quyết định 1048/QĐ-TTg (2019)" in check.text
+    assert "Xếp hạng lựa chọn" in check.text
     assert services.writes() == []  # nothing created before it is confirmed
     changes = re.findall(
         r'<a href="([^"]+)">Thay đổi<span class="ocop-visually-hidden"> ([^<]+)</span>', check.text
     )
-    assert len(changes) == 13
+    assert len(changes) == 14
     link, hidden = changes[0]
     assert hidden == "tên hội chợ"
     again = organizer.get(link.replace("&amp;", "&"))
@@ -150,6 +157,7 @@ def test_check_your_answers_then_create(organizer: TestClient, services: Service
             "max_booths_per_holder": 2,
             "subsidy_percent": 50,
             "subsidy_max_booths": 1,
+            "allocation_mode": "ranked",
         },
     }
     page = organizer.get(created.headers["location"])
@@ -184,6 +192,7 @@ def test_changing_the_rules(organizer: TestClient, services: Services) -> None:
             "max_booths_per_holder": "2",
             "subsidy_percent": "150",
             "subsidy_max_booths": "2",
+            "allocation_mode": "self_service",
             "csrf_token": csrf_of(page.text),
         },
     )
@@ -197,11 +206,14 @@ def test_changing_the_rules(organizer: TestClient, services: Services) -> None:
             "max_booths_per_holder": "3",
             "subsidy_percent": "30",
             "subsidy_max_booths": "2",
+            "allocation_mode": "ranked",
             "csrf_token": csrf_of(page.text),
         },
     )
     assert "Đã thay đổi điều kiện tham gia hội chợ." in changed.text
     assert found["rules"]["product_groups"] == [1, 2, 3] and found["rules"]["min_star"] == 4
+    assert found["rules"]["allocation_mode"] == "ranked"
+    assert "Xếp hạng lựa chọn" in organizer.get(f"/organizer/fairs/{found['fair_id']}").text
 
 
 def test_each_lifecycle_step_is_confirmed_first(organizer: TestClient, services: Services) -> None:
@@ -228,3 +240,72 @@ def test_each_lifecycle_step_is_confirmed_first(organizer: TestClient, services:
 def test_another_organizations_fair_is_not_found(organizer: TestClient) -> None:
     answer = organizer.get("/organizer/fairs/8f3c2a9e-0000-4000-8000-000000000000")
     assert answer.status_code == 404
+
+
+def test_changing_a_fairs_details_sends_only_what_changed(
+    organizer: TestClient, services: Services
+) -> None:
+    found = services.add_fair(fair("Hội chợ OCOP Xuân", "open"))
+    fair_id = found["fair_id"]
+    assert (
+        f"/organizer/fairs/{fair_id}/details" in organizer.get(f"/organizer/fairs/{fair_id}").text
+    )
+    page = organizer.get(f"/organizer/fairs/{fair_id}/details")
+    assert 'value="Hội chợ OCOP Xuân"' in page.text
+    assert 'value="29/08/2026"' in page.text and 'value="08:00"' in page.text  # Viet Nam's time
+    values = dict(
+        re.findall(
+            r'<input class="ocop-input[^"]*" id="([^"]+)" name="[^"]+" type="text"(?: [a-z]+="[^"]*")* value="([^"]*)"',
+            page.text,
+        )
+    )
+    unchanged = organizer.post(
+        f"/organizer/fairs/{fair_id}/details",
+        data={**values, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert unchanged.status_code == 303 and "details_unchanged" in unchanged.headers["location"]
+    assert services.writes("PATCH") == []
+    late = organizer.post(
+        f"/organizer/fairs/{fair_id}/details",
+        data={**values, "applications_close_on": "30/08/2026", "csrf_token": csrf_of(page.text)},
+    )
+    assert late.status_code == 422
+    message = "Phải đóng nhận đơn trước khi hội chợ khai mạc"
+    assert f'<a href="#applications_close_on">{message}</a>' in summary_of(late.text)
+    assert 'id="applications_close_on-error"' in late.text
+    bad = organizer.post(
+        f"/organizer/fairs/{fair_id}/details",
+        data={**values, "starts_on": "31/02/2026", "csrf_token": csrf_of(page.text)},
+    )
+    assert bad.status_code == 422 and 'id="starts_on-error"' in bad.text
+    changed = organizer.post(
+        f"/organizer/fairs/{fair_id}/details",
+        data={**values, "venue": "Trung tâm Hội nghị tỉnh", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    [(_, path, body)] = services.writes("PATCH")[-1:]
+    assert path == f"/fairs/{fair_id}" and body == {"venue": "Trung tâm Hội nghị tỉnh"}
+    assert "Đã thay đổi thông tin hội chợ." in organizer.get(changed.headers["location"]).text
+
+
+def test_a_closed_fairs_details_no_longer_change(organizer: TestClient, services: Services) -> None:
+    found = services.add_fair(fair("Hội chợ OCOP Xuân", "open"))
+    fair_id = found["fair_id"]
+    page = organizer.get(f"/organizer/fairs/{fair_id}/details")
+    values = dict(
+        re.findall(
+            r'<input class="ocop-input[^"]*" id="([^"]+)" name="[^"]+" type="text"(?: [a-z]+="[^"]*")* value="([^"]*)"',
+            page.text,
+        )
+    )
+    found["status"] = "closed"  # closed meanwhile
+    answer = organizer.post(
+        f"/organizer/fairs/{fair_id}/details",
+        data={**values, "fair_name": "Tên mới", "csrf_token": csrf_of(page.text)},
+    )
+    assert answer.status_code == 422
+    assert "không thể thay đổi tên, địa điểm và ngày" in summary_of(answer.text)
+    assert found["name"] == "Hội chợ OCOP Xuân"
+    assert 'data-testid="change-details"' not in organizer.get(f"/organizer/fairs/{fair_id}").text

@@ -152,3 +152,29 @@ def test_a_statement_file_refused_names_its_line_in_vietnamese(
     assert 'id="statement_file-error"' in refused.text
     assert "Dòng 7 có ít giá trị hơn số cột của dòng đầu tiên" in refused.text
     assert 'href="#statement_file"' in refused.text
+
+
+def test_the_bank_lines_left_unmatched_are_listed_with_their_reason_in_words(
+    organizer3: TestClient, fakes: Fakes
+) -> None:
+    empty = organizer3.get(f"/organizer/fairs/{fakes.fair_id}/money")
+    assert 'data-testid="no-unmatched"' in empty.text
+    line = {"line": 3, "amount": "4.500.000", "amount_vnd": 4_500_000, "transaction_id": "FT9",
+            "booked_at": "05/06/2026", "reason_params": {}, "imported_by": "x",
+            "imported_at": "2026-06-05T03:00:00Z"}  # fmt: skip
+    fakes.unmatched[fakes.fair_id] = [
+        {**line, "description": "CK gian hang", "reason": "no payment reference of this fair",
+         "reason_code": "no_payment_reference"},
+        {**line, "line": 4, "amount": "12,5", "amount_vnd": None, "description": "ung ho",
+         "reason": "amount is not a whole number", "reason_code": "amount_not_whole",
+         "imported_at": "2026-06-06T03:00:00Z"},
+    ]  # fmt: skip
+    page = organizer3.get(f"/organizer/fairs/{fakes.fair_id}/money")
+    table = re.search(r'data-testid="unmatched-lines".*?</table>', page.text, re.S)
+    assert table
+    rows = re.findall(r"<tr>.*?</tr>", table.group(0).split("<tbody>")[1], re.S)
+    assert "ung ho" in rows[0] and "12,5" in rows[0]  # the latest imported first
+    assert "Số tiền không phải là số đồng nguyên" in rows[0]
+    assert "CK gian hang" in rows[1] and "4.500.000\u00a0₫" in rows[1]
+    assert "Không tìm thấy mã tham chiếu thanh toán nào của hội chợ này" in rows[1]
+    assert "no payment reference" not in table.group(0)  # booths' English never shown

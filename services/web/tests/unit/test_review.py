@@ -164,21 +164,22 @@ def test_refusing_needs_a_reason_which_goes_out_in_vietnamese(
     assert '<a href="#review_details">Ghi rõ lý do từ chối</a>' in other.text
     assert services.writes() == []
 
-    organizer.get("/organizer?lang=en")  # the organizer reads English; the exhibitor Vietnamese
+    organizer.get("/organizer?lang=en")  # the organizer reads English; the exhibitor its own
     refused = organizer.post(
         base,
         data={
             "review_decision": "rejected",
-            "review_reason": "theme",
+            "review_reason": "products_not_eligible",
             "review_details": "Hội chợ năm nay dành cho nông sản.",
             "csrf_token": csrf_of(page.text),
         },
     )
     assert "1 application refused." in refused.text
     [(_, _, body)] = services.writes()
-    assert body == {
+    assert body == {  # registration's reason code, worded on the exhibitor's page; the details
         "decision": "rejected",
-        "reason": "Sản phẩm không phù hợp với chủ đề hội chợ. Hội chợ năm nay dành cho nông sản.",
+        "reason_code": "products_not_eligible",
+        "reason": "Hội chợ năm nay dành cho nông sản.",
     }
 
 

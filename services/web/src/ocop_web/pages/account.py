@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from ocop_web.api import ApiError, SignedOut
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_, gettext
-from ocop_web.pages.home import home_of
+from ocop_web.navigation import home_of
 from ocop_web.session import (
     SESSION_COOKIE,
     ApiDep,

@@ -25,7 +25,6 @@ from ocop_web.api import ApiError
 from ocop_web.forms import FormState
 from ocop_web.i18n import N_, gettext
 from ocop_web.pages.booth_codes import placement_text, reason_text
-from ocop_web.pages.exhibitor_common import group_name
 from ocop_web.pages.floorplan import (
     LABELS,
     add_refusal,
@@ -35,6 +34,7 @@ from ocop_web.pages.floorplan import (
     plan_of,
     see_other,
 )
+from ocop_web.pages.product_groups import ProductGroups, product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -48,10 +48,10 @@ WAITLIST_STATUS: dict[str, str] = {
 }
 
 
-def groups_of(fair: Mapping[str, Any]) -> Callable[[int], str]:
-    """A product group's name under the fair's classification (its number when unknown)."""
+def groups_of(fair: Mapping[str, Any], groups: ProductGroups) -> Callable[[int], str]:
+    """A product group's name under the fair's classification, as registration names it."""
     taxonomy = str((fair.get("rules") or {}).get("taxonomy") or "2023")
-    return lambda group: gettext(group_name(taxonomy, group))
+    return lambda group: groups.name(taxonomy, group)
 
 
 def hx_or_see_other(request: Request, target: str) -> Response:
@@ -79,7 +79,7 @@ async def _page(
     plan = await plan_of(viewer, fair_id)
     by_exhibitor, by_application = await exhibitor_names(viewer, fair_id)
     waitlist = await viewer.api.booths.get(f"/fairs/{fair_id}/waitlist")
-    groups = groups_of(fair)
+    groups = groups_of(fair, await product_groups(viewer))
     current = (
         draw(
             plan,

@@ -46,6 +46,17 @@ REFUSALS: dict[str, str] = {
     "booth_not_confirmable": N_("Only a held or assigned booth is confirmed by a payment"),
     "booth_limit_reached": N_("You already have as many booths as your application allows"),
     "application_not_approved": N_("You can hold a booth once your application is approved"),
+    # allocation modes: a ranked fair takes booth choices, a self-service fair holds
+    "not_self_service": N_(
+        "At this fair booths are not held on the plan: rank the booths you want, and the organizer places exhibitors"
+    ),
+    "not_ranked": N_(
+        "At this fair booths are not ranked: hold a free booth on the plan (first come, first served)"
+    ),
+    "booth_type_not_requested": N_(
+        "Booth %(code)s is not of the kind your application asks for: choose a booth of that kind"
+    ),
+    "already_placed": N_("You have your booths already: choices no longer change anything"),
     "plan_in_use": N_(
         "Exhibitors already have booths on the current plan: move or release them before replacing it"
     ),
@@ -99,6 +110,10 @@ REASONS: dict[str, str] = {
         "%(count)s %(type)s booths, not side by side (no such run was left): %(codes)s"
     ),
     "one_booth": N_("%(count)s %(type)s booth: %(codes)s"),
+    "placed_choice": N_("its choice number %(rank)s, booth %(booth)s"),
+    "choices_unavailable": N_(
+        "none of its %(count)s choices was left (taken by exhibitors before it in the queue, blocked, or of another kind)"
+    ),
     # the allocation engine: why an application waits
     "over_booth_limit": N_(
         "%(star)s★, place %(place)s in the queue: asks for %(count)s booths, above the fair's limit of %(limit)s"

@@ -44,8 +44,9 @@ from ocop_web.pages.authority import (
     require_role,
     same_province,
 )
-from ocop_web.pages.exhibitor_common import CERTIFICATE_STATUSES, EXHIBITOR_KINDS, group_name
+from ocop_web.pages.exhibitor_common import CERTIFICATE_STATUSES, EXHIBITOR_KINDS
 from ocop_web.pages.fairs import parse_day
+from ocop_web.pages.product_groups import product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -162,7 +163,6 @@ def certifier_context(viewer: Viewer, **values: Any) -> dict[str, Any]:
         "CERTIFICATE_STATUSES": CERTIFICATE_STATUSES,
         "EXHIBITOR_KINDS": EXHIBITOR_KINDS,
         "COLUMNS": COLUMNS,
-        "group_name": group_name,
         "level": level,
         "own_stars": STARS_OF[level],
         "star_options": star_options(level),
@@ -381,6 +381,7 @@ async def product_page(
         certifier_context(
             viewer,
             product=product,
+            GROUPS=await product_groups(viewer),
             in_force=certificate_in_force(product),
             notice=gettext(message) if message else None,
         ),

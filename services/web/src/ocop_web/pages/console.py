@@ -8,8 +8,9 @@ service that owns it, asked with the organizer's own session:
   ``EXPIRING_WITHIN`` are listed, soonest first;
 - bank payments left unmatched: booths ``GET /fairs/{id}/payments/unmatched`` (the lines of
   the fair's bank statements no payment was found for, until a later statement pays them);
-- tills: sales ``GET /fairs/{id}/terminals`` (suspended, and active ones with no session open;
-  sales records no till's last contact, so "offline" cannot be told).
+- tills: sales ``GET /fairs/{id}/terminals`` (suspended; active ones with no session open;
+  offline: active ones not heard of online, ``last_online_at``, for 30 minutes, or never
+  with a session open, while the fair is selling: ``tills.offline_tills``).
 
 A figure a service cannot give (a draft the services do not know yet, a service down) is
 shown as not available; the page never fails for one of them."""
@@ -27,6 +28,7 @@ from fastapi.responses import Response
 
 from ocop_web.api import ApiError, Unavailable
 from ocop_web.pages.fairs import console_context, own_fairs
+from ocop_web.pages.tills import OFFLINE_AFTER, offline_tills
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -57,10 +59,13 @@ class Attention:
     unmatched: int | None = None
     unmatched_vnd: int = 0
     expiring: list[ExpiringHold] = field(default_factory=list)
+    offline: list[dict[str, Any]] = field(default_factory=list)  # tills offline now
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.waiting or self.held or self.tills_suspended or self.unmatched)
+        return bool(
+            self.waiting or self.held or self.tills_suspended or self.unmatched or self.offline
+        )
 
 
 async def figure(call: Awaitable[T]) -> T | None:
@@ -132,6 +137,7 @@ async def attention(viewer: Viewer, fair: dict[str, Any], now: datetime) -> Atte
         unmatched=len(lines) if lines is not None else None,
         unmatched_vnd=sum(int(line.get("amount_vnd") or 0) for line in lines or []),
         expiring=expiring_holds(fair, booths or [], names, now),
+        offline=offline_tills(fair, tills, now) if isinstance(tills, list) else [],
     )
 
 
@@ -146,7 +152,9 @@ async def organizer_home(request: Request, viewer: SignedIn) -> Response:
         "expiring": sum(len(r.expiring) for r in rows),
         "unmatched": sum(r.unmatched or 0 for r in rows),
         "tills_suspended": sum(r.tills_suspended or 0 for r in rows),
+        "tills_offline": sum(len(r.offline) for r in rows),
     }
+    offline = [(r.fair, t) for r in rows for t in r.offline]
     expiring = sorted((h for r in rows for h in r.expiring), key=lambda h: h.held_until)
     return render(
         request,
@@ -157,5 +165,7 @@ async def organizer_home(request: Request, viewer: SignedIn) -> Response:
             "totals": totals,
             "expiring": expiring,
             "expiring_hours": int(EXPIRING_WITHIN.total_seconds() // 3600),
+            "offline": offline,
+            "offline_minutes": int(OFFLINE_AFTER.total_seconds() // 60),
         },
     )

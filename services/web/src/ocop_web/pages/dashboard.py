@@ -26,8 +26,9 @@ from fastapi.responses import Response, StreamingResponse
 from ocop_web import live
 from ocop_web.api import ApiError
 from ocop_web.i18n import N_, VIET_NAM, gettext, ngettext
-from ocop_web.pages.fairs import TAXONOMIES, own_fair
+from ocop_web.pages.fairs import own_fair
 from ocop_web.pages.money import money_context
+from ocop_web.pages.product_groups import ProductGroups, product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -88,15 +89,12 @@ class Report:
         return self.rows[:CHART_ROWS]
 
 
-def label_of(by: str, key: str, fair: dict[str, Any]) -> str:
-    """A report row's key in words: product groups by name (the fair's classification),
-    stars as stars, days as dd/mm/yyyy."""
+def label_of(by: str, key: str, fair: dict[str, Any], groups: ProductGroups) -> str:
+    """A report row's key in words: product groups by name (the fair's classification, as
+    registration names it), stars as stars, days as dd/mm/yyyy."""
     if by == "product_group":
         taxonomy = str((fair.get("rules") or {}).get("taxonomy") or "2023")
-        names = TAXONOMIES.get(taxonomy, TAXONOMIES["2023"])[1]
-        if key.isdigit() and int(key) in names:
-            return gettext(names[int(key)])
-        return gettext("Group %(number)s", number=key)
+        return groups.name(taxonomy, key)
     if by == "star":
         return ngettext("%(num)s star", "%(num)s stars", int(key)) if key.isdigit() else key
     if by == "province" and key == "?":
@@ -109,14 +107,20 @@ def label_of(by: str, key: str, fair: dict[str, Any]) -> str:
     return key
 
 
-def report_of(by: str, heading: str, body: dict[str, Any] | None, fair: dict[str, Any]) -> Report:
+def report_of(
+    by: str,
+    heading: str,
+    body: dict[str, Any] | None,
+    fair: dict[str, Any],
+    groups: ProductGroups,
+) -> Report:
     raw = list((body or {}).get("rows", []))
     if by == "day":
         raw.sort(key=lambda r: str(r["key"]), reverse=True)
     top = max((int(r["net_vnd"]) for r in raw), default=0)
     rows = [
         Row(
-            label_of(by, str(r["key"]), fair),
+            label_of(by, str(r["key"]), fair, groups),
             int(r["sales"]),
             int(r["quantity"]),
             int(r["gross_vnd"]),
@@ -144,8 +148,11 @@ async def revenue(viewer: Viewer, fair_id: UUID, by: str) -> dict[str, Any] | No
 
 async def figures(viewer: Viewer, fair: dict[str, Any]) -> dict[str, Any]:
     fair_id = UUID(str(fair["fair_id"]))
-    bodies = await asyncio.gather(*(revenue(viewer, fair_id, by) for by, _ in SHOWN))
-    reports = [report_of(by, h, b, fair) for (by, h), b in zip(SHOWN, bodies, strict=True)]
+    groups, bodies = await asyncio.gather(
+        product_groups(viewer),
+        asyncio.gather(*(revenue(viewer, fair_id, by) for by, _ in SHOWN)),
+    )
+    reports = [report_of(by, h, b, fair, groups) for (by, h), b in zip(SHOWN, bodies, strict=True)]
     today = datetime.now(VIET_NAM).date().isoformat()
     by_day = bodies[[by for by, _ in SHOWN].index("day")] or {}
     today_vnd = sum(int(r["net_vnd"]) for r in by_day.get("rows", []) if str(r["key"]) == today)

@@ -1,6 +1,7 @@
-"""What the exhibitor portal's pages share: the names of exhibitor kinds, OCOP product groups,
-booth types and states, application statuses, and the check that the viewer acts for an
-exhibitor (a holder or a delegation). Names only: every rule stays in the services."""
+"""What the exhibitor portal's pages share: the names of exhibitor kinds, booth types and
+states, application statuses, and the check that the viewer acts for an exhibitor (a holder
+or a delegation). Names only: every rule stays in the services. Product groups are named by
+registration (``product_groups``)."""
 
 from __future__ import annotations
 
@@ -23,27 +24,6 @@ EXHIBITOR_KIND_HINTS: dict[str, str] = {
     "cooperative_group": N_("A group of producers working together"),
     "household_business": N_("A family business registered with the district"),
     "delegation": N_("Exhibits for several OCOP holders of a province, which it invites"),
-}
-
-# The OCOP product groups (Decision 148/QĐ-TTg, 2023; Decision 1048/QĐ-TTg, 2019): names
-# only, for showing a product's group. Registration decides which groups exist.
-PRODUCT_GROUPS: dict[str, dict[int, str]] = {
-    "2023": {
-        1: N_("Food"),
-        2: N_("Beverages"),
-        3: N_("Medicinal herbs and herbal products"),
-        4: N_("Handicrafts"),
-        5: N_("Ornamental plants and animals"),
-        6: N_("Community and eco-tourism services"),
-    },
-    "2019": {
-        1: N_("Food"),
-        2: N_("Beverages"),
-        3: N_("Herbal products"),
-        4: N_("Textiles and garments"),
-        5: N_("Souvenirs, furniture and decoration"),
-        6: N_("Rural tourism services"),
-    },
 }
 
 BOOTH_TYPES: dict[str, str] = {
@@ -89,7 +69,6 @@ PAYMENT_STATUSES: dict[str, str] = {
 
 LABELS: dict[str, Any] = {
     "EXHIBITOR_KINDS": EXHIBITOR_KINDS,
-    "PRODUCT_GROUPS": PRODUCT_GROUPS,
     "BOOTH_TYPES": BOOTH_TYPES,
     "BOOTH_STATES": BOOTH_STATES,
     "APPLICATION_STATUSES": APPLICATION_STATUSES,
@@ -97,11 +76,6 @@ LABELS: dict[str, Any] = {
     "FAIR_STATUSES": FAIR_STATUSES,
     "PAYMENT_STATUSES": PAYMENT_STATUSES,
 }
-
-
-def group_name(taxonomy: str, group: int) -> str:
-    """The message id of a product group's name (or its number when unknown)."""
-    return PRODUCT_GROUPS.get(taxonomy, {}).get(group, str(group))
 
 
 def require_exhibitor(viewer: Viewer) -> str:

@@ -8,7 +8,8 @@ booths: ``GET /fairs/{id}/floorplan``, ``POST /fairs/{id}/holds``,
 ``DELETE /fairs/{id}/holds/{booth}``, ``GET /fairs/{id}/my-booths``, ``GET /fairs/{id}/fees``.
 
 The fair's rules are registration's: a refused application is shown with the rule it broke,
-named in the reader's language (``explain``), next to the products chosen. Booths' refusals
+worded by its code in the reader's language (``registration_codes``), next to the products
+chosen; a review's ``reason_code`` is worded for the exhibitor, its free text beside. Booths' refusals
 (a hold) are worded by their codes (``booth_codes``). Withdrawing an application and giving
 a hold back each pass a confirmation page first (what will happen, a warning button, a way
 back)."""
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,10 +31,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from ocop_web.api import ApiError
 from ocop_web.forms import FORM, Field, FormState
-from ocop_web.i18n import N_, gettext
+from ocop_web.i18n import N_, gettext, money
 from ocop_web.pages.booth_codes import refusal_text
 from ocop_web.pages.exhibitor_common import BOOTH_TYPES, context, require_exhibitor
 from ocop_web.pages.exhibitor_products import products_of
+from ocop_web.pages.product_groups import product_groups
+from ocop_web.pages.registration_codes import APPLICATION_REFUSALS, review_reason_for_exhibitor
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -47,79 +50,6 @@ APPLY_FIELDS = (
 )
 HOLD_FIELDS = (Field("booth_id", N_("Booth")),)
 WITHDRAWABLE = ("submitted", "waitlisted", "approved")
-
-# The fair's rules as registration words its refusals, each named in the reader's language.
-# %(product)s is the product's name as the applicant knows it.
-RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"has no OCOP certificate"),
-        N_("%(product)s has no OCOP certificate: the fair admits certified OCOP products only"),
-    ),
-    (
-        re.compile(r"certificate \S+ is revoked"),
-        N_("The OCOP certificate of %(product)s has been revoked"),
-    ),
-    (
-        re.compile(r"expires on (?P<until>\S+), before the fair ends"),
-        N_(
-            "The OCOP certificate of %(product)s ends on %(until)s, before the fair ends: "
-            "it must be valid until the last day of the fair"
-        ),
-    ),
-    (
-        re.compile(r"(?P<star>\d)★ is below the fair's minimum of (?P<min>\d)★"),
-        N_("%(product)s has %(star)s stars; the fair admits products of %(min)s stars or more"),
-    ),
-    (
-        re.compile(r"is in group \d+, not admitted to this fair"),
-        N_("%(product)s is in a product group this fair does not admit"),
-    ),
-    (
-        re.compile(r"taxonomy"),
-        N_("%(product)s is classed under another OCOP product grouping than the fair's"),
-    ),
-    (
-        re.compile(r"is not held by"),
-        N_(
-            "%(product)s is not your organization's (a delegation shows its accepted "
-            "members' products only)"
-        ),
-    ),
-    (
-        re.compile(r"between 1 and (?P<limit>\d+) booths"),
-        N_("Ask for 1 to %(limit)s booths: the fair's limit per holder"),
-    ),
-    (
-        re.compile(r"not open for applications|application window is not open"),
-        N_("This fair is not taking applications now"),
-    ),
-    (re.compile(r"listed twice"), N_("A product is listed twice")),
-    (
-        re.compile(r"already applied|already has an application|already"),
-        N_("You have already applied to this fair"),
-    ),
-)
-
-
-def explain(detail: str, product: str = "") -> str | None:
-    """The rule a refusal names, in the reader's language; None when it names no known rule."""
-    for pattern, message in RULES:
-        found = pattern.search(detail)
-        if found:
-            until = found.groupdict().get("until")
-            values = {
-                "product": product or gettext("A product"),
-                **found.groupdict(),
-                **({"until": _vn_date(until)} if until else {}),
-            }
-            return gettext(message, **values)
-    return None
-
-
-def _vn_date(iso: str) -> str:
-    with contextlib.suppress(ValueError):
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    return iso
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -159,6 +89,7 @@ async def fairs(request: Request, viewer: SignedIn) -> Response:
         context(
             fairs=open_now,
             applied={f["fair_id"]: _current(applications, f["fair_id"]) for f in open_now},
+            GROUPS=await product_groups(viewer),
         ),
     )
 
@@ -189,6 +120,7 @@ async def _apply_page(
             chosen=chosen,
             products=await products_of(viewer),
             booth_types=[(k, v, None) for k, v in BOOTH_TYPES.items()],
+            GROUPS=await product_groups(viewer),
         ),
         status_code=status_code,
     )
@@ -234,29 +166,38 @@ async def apply(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> Respo
 
 
 def _explain_refusal(form: FormState, refused: ApiError, chosen_names: list[str]) -> None:
-    """A domain refusal named as the rule it applies (on the products, the booth count or the
-    whole form); a validation error as the form's usual messages."""
+    """Registration's refusal worded by its code (the 422's ``type``, a 409's ``code``;
+    ``registration_codes.APPLICATION_REFUSALS``), on the products (naming the one at the
+    position ``loc`` gives), the booth count or the whole form; anything else as the form's
+    usual messages."""
     body = refused.body if isinstance(refused.body, dict) else {}
-    detail, field = body.get("detail"), body.get("field")
-    if not isinstance(detail, str):
-        form.add_api_error(refused)
-        return
-    product = ""
-    if isinstance(field, str) and field.startswith("product_ids."):
-        index = field.split(".", 1)[1]
-        if index.isdigit() and int(index) < len(chosen_names):
-            product = chosen_names[int(index)]
-    rule = explain(detail, product)
-    if rule is None:
-        form.add_api_error(refused)
-        return
-    target = FORM
-    if isinstance(field, str):
-        if field.startswith("product_ids"):
+    found: list[tuple[str, list[str]]] = []  # (code, location after "body")
+    detail = body.get("detail")
+    if isinstance(detail, list):
+        for item in detail:
+            if isinstance(item, dict):
+                loc = [str(p) for p in item.get("loc", [])]
+                found.append((str(item.get("type", "")), loc[1:] if loc[:1] == ["body"] else loc))
+    elif refused.code:
+        found.append((refused.code, str(body.get("field") or "").split(".")))
+    worded = False
+    for code, loc in found:
+        template = APPLICATION_REFUSALS.get(code)
+        if template is None:
+            continue
+        product = ""
+        if loc[:1] in (["product_ids"], ["products"]) and len(loc) > 1 and loc[1].isdigit():
+            index = int(loc[1])
+            product = chosen_names[index] if index < len(chosen_names) else ""
+        target = FORM
+        if loc[:1] in (["product_ids"], ["products"]):
             target = "product_ids"
-        elif field.startswith("booth_request"):
+        elif loc[:1] == ["booth_request"]:
             target = "count"
-    form.errors.setdefault(target, rule)
+        form.errors.setdefault(target, gettext(template, product=product or gettext("A product")))
+        worded = True
+    if not worded:
+        form.add_api_error(refused)
 
 
 @router.get("/exhibitor/applications")
@@ -295,6 +236,7 @@ async def application(
         context(
             application=found,
             fair=fair,
+            review_reason=review_reason_for_exhibitor(found.get("reason_code")),
             sent=sent == "1",
             withdrawn=withdrawn == "1" and found["status"] == "withdrawn",
             booths=booths,
@@ -356,6 +298,7 @@ class PlanBooth:
     depth_m: float
     price_vnd: int
     mine: bool
+    rank: int | None = None  # a ranked fair: the exhibitor's choice number for this booth
 
     @property
     def free(self) -> bool:
@@ -382,7 +325,9 @@ class Plan:
         return sorted((b for b in self.booths if b.free), key=lambda b: (b.zone, b.code))
 
 
-def plan_of(floorplan: dict[str, Any], mine: set[str]) -> Plan:
+def plan_of(
+    floorplan: dict[str, Any], mine: set[str], ranks: Mapping[str, int] | None = None
+) -> Plan:
     """The plan to scale, drawn as the organizer's is (the same classes and proportions: the
     smallest booth wide enough for its code and its state's word); the exhibitor's own
     booths marked."""
@@ -409,6 +354,7 @@ def plan_of(floorplan: dict[str, Any], mine: set[str]) -> Plan:
             depth_m=float(b["depth_m"]),
             price_vnd=int(b["price_vnd"]),
             mine=str(b["booth_id"]) in mine,
+            rank=(ranks or {}).get(str(b["booth_id"])),
         )
         for b in raw
     ]
@@ -428,6 +374,8 @@ async def booth_plan(
 ) -> Response:
     require_exhibitor(viewer)
     fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
+    if is_ranked(fair):
+        return see_other(f"/exhibitor/fairs/{fair_id}/choices")
     approved = await _approved(viewer, str(fair_id))
     floorplan = await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan")
     mine = await viewer.api.booths.get(f"/fairs/{fair_id}/my-booths") if approved else []
@@ -560,6 +508,206 @@ async def drop_hold(
         form.errors[FORM] = refusal_text(refused)
         return await _drop_page(request, viewer, str(fair_id), str(booth_id), form, status_code=422)
     return see_other(f"/exhibitor/fairs/{fair_id}/booths?{urlencode({'given_back': code})}")
+
+
+# --- a ranked fair: the exhibitor's booth choices ------------------------------------------------
+
+MAX_CHOICES = 5  # booths' domain.choices.MAX_CHOICES (its README: "up to 5 booths")
+CHOICE_LABELS = (
+    N_("First choice"),
+    N_("Second choice"),
+    N_("Third choice"),
+    N_("Fourth choice"),
+    N_("Fifth choice"),
+)
+CHOICE_FIELDS = tuple(
+    Field(f"choice_{i + 1}", label, api=(f"booth_ids.{i}",))
+    for i, label in enumerate(CHOICE_LABELS)
+)
+CHOICE_NOTICES = {
+    "saved": N_(
+        "Your choices are saved. The organizer places exhibitors when the allocation runs."
+    ),
+    "withdrawn": N_("Your choices are withdrawn."),
+}
+
+
+def is_ranked(fair: Mapping[str, Any]) -> bool:
+    """The fair gives booths out from ranked choices (registration's ``allocation_mode``)."""
+    return (fair.get("rules") or {}).get("allocation_mode") == "ranked"
+
+
+def chosen_ids(form: FormState) -> list[str]:
+    """The booths chosen, best first, blanks skipped."""
+    return [form.value(f.name) for f in CHOICE_FIELDS if form.value(f.name)]
+
+
+def choice_options(plan: Plan, booth_type: str, keep: set[str]) -> list[tuple[str, str]]:
+    """(booth id, "A01 – zone, kind, fee") for each free booth of the kind the application
+    asks for, and the booths chosen already (whatever they are now)."""
+    return [
+        (
+            b.booth_id,
+            f"{b.code} – {plan.zones.get(b.zone, b.zone)}, "
+            f"{gettext(BOOTH_TYPES.get(b.booth_type, b.booth_type))}, {money(b.price_vnd)}",
+        )
+        for b in sorted(plan.booths, key=lambda b: (b.zone, b.code))
+        if (b.free and b.booth_type == booth_type) or b.booth_id in keep
+    ]
+
+
+async def _current_choices(viewer: Viewer, fair_id: str) -> list[dict[str, Any]]:
+    """The exhibitor's choices at the fair, best first (booths ``GET /fairs/{id}/choices``)."""
+    try:
+        found = await viewer.api.booths.get(f"/fairs/{fair_id}/choices")
+    except ApiError as refused:
+        if refused.status in (404, 409):
+            return []
+        raise
+    return sorted(found.get("choices", []), key=lambda c: int(c["rank"]))
+
+
+async def _choices_page(
+    request: Request,
+    viewer: Viewer,
+    fair_id: str,
+    form: FormState | None = None,
+    status_code: int = 200,
+    notice: str | None = None,
+) -> Response:
+    fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
+    approved = await _approved(viewer, fair_id)
+    current = await _current_choices(viewer, fair_id) if approved else []
+    mine = await viewer.api.booths.get(f"/fairs/{fair_id}/my-booths") if approved else []
+    if form is None:
+        given = {f.name: request.query_params.get(f.name, "") for f in CHOICE_FIELDS}
+        if not any(given.values()):
+            given = {f"choice_{int(c['rank'])}": str(c["booth_id"]) for c in current}
+        form = FormState.of(CHOICE_FIELDS, given)
+    floorplan = await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan")
+    ranks = {booth: i + 1 for i, booth in enumerate(chosen_ids(form))}
+    plan = plan_of(floorplan, {str(b["booth_id"]) for b in mine}, ranks)
+    booth_type = str(((approved or {}).get("booth_request") or {}).get("booth_type", "standard"))
+    options = choice_options(plan, booth_type, set(ranks) | {str(c["booth_id"]) for c in current})
+    return render(
+        request,
+        "exhibitor/choices.html",
+        context(
+            fair=fair,
+            approved=approved,
+            plan=plan,
+            mine=mine,
+            current=current,
+            form=form,
+            fields=CHOICE_FIELDS[: max(1, min(MAX_CHOICES, len(options)))],
+            options=[("", gettext("No choice")), *options],
+            booth_type=booth_type,
+            notice=notice,
+        ),
+        status_code=status_code,
+    )
+
+
+@router.get("/exhibitor/fairs/{fair_id}/choices")
+async def choices_page(
+    request: Request, viewer: SignedIn, fair_id: uuid.UUID, notice: str = ""
+) -> Response:
+    """A ranked fair's plan and the exhibitor's choices, best first, as a form (a "Change"
+    link from the check page brings the answers back in the address)."""
+    require_exhibitor(viewer)
+    fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
+    if not is_ranked(fair):
+        return see_other(f"/exhibitor/fairs/{fair_id}/booths")
+    message = CHOICE_NOTICES.get(notice)
+    return await _choices_page(
+        request, viewer, str(fair_id), notice=gettext(message) if message else None
+    )
+
+
+def _read_choices(form: FormState) -> None:
+    """A booth chosen twice is named on its second field; the rest is booths' to judge."""
+    seen: set[str] = set()
+    for f in CHOICE_FIELDS:
+        value = form.value(f.name)
+        if value and value in seen:
+            form.add(f.name, "chosen_twice")
+        seen.add(value)
+
+
+@router.post("/exhibitor/fairs/{fair_id}/choices")
+async def check_choices(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> Response:
+    """The choices read; errors back on the form, else the check-your-answers page."""
+    require_exhibitor(viewer)
+    form = FormState.of(CHOICE_FIELDS, dict(await request.form()))
+    _read_choices(form)
+    current = await _current_choices(viewer, str(fair_id))
+    if not chosen_ids(form) and not current:
+        form.add("choice_1", "choose_a_booth")
+    if form.has_errors:
+        return await _choices_page(request, viewer, str(fair_id), form, status_code=422)
+    fair = await viewer.api.registration.get(f"/fairs/{fair_id}")
+    plan = plan_of(await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan"), set())
+    by_id = {b.booth_id: b for b in plan.booths}
+    chosen = [by_id[b] for b in chosen_ids(form) if b in by_id]
+    kept = {f.name: form.value(f.name) for f in CHOICE_FIELDS if form.value(f.name)}
+    change = f"/exhibitor/fairs/{fair_id}/choices?{urlencode(kept)}"
+    return render(
+        request,
+        "exhibitor/choices_check.html",
+        context(
+            fair=fair,
+            chosen=chosen,
+            zones=plan.zones,
+            labels=CHOICE_LABELS,
+            values=[(f"choice_{i + 1}", b.booth_id) for i, b in enumerate(chosen)],
+            change=change,
+            key=str(uuid.uuid4()),
+        ),
+    )
+
+
+@router.post("/exhibitor/fairs/{fair_id}/choices/confirm")
+async def submit_choices(request: Request, viewer: SignedIn, fair_id: uuid.UUID) -> Response:
+    """Booths ``PUT /fairs/{id}/choices``: the booths best first (``[]`` withdraws them).
+    A refusal naming one choice (``booth_ids.N``) is shown on that choice's field."""
+    require_exhibitor(viewer)
+    submitted = dict(await request.form())
+    form = FormState.of(CHOICE_FIELDS, submitted)
+    booth_ids = chosen_ids(form)
+    try:
+        await viewer.api.booths.put(
+            f"/fairs/{fair_id}/choices",
+            {"booth_ids": booth_ids},
+            idempotency_key=str(submitted.get("idempotency_key") or "") or None,
+        )
+    except ApiError as refused:
+        if refused.status == 403:
+            raise
+        await _choice_refusal(viewer, str(fair_id), form, refused, booth_ids)
+        return await _choices_page(request, viewer, str(fair_id), form, status_code=422)
+    notice = "saved" if booth_ids else "withdrawn"
+    return see_other(f"/exhibitor/fairs/{fair_id}/choices?notice={notice}")
+
+
+async def _choice_refusal(
+    viewer: Viewer, fair_id: str, form: FormState, refused: ApiError, booth_ids: list[str]
+) -> None:
+    """Booths' refusal worded by its code, on the choice it names (``booth_ids.N``)."""
+    body = refused.body if isinstance(refused.body, dict) else {}
+    field_name = str(body.get("field") or "")
+    detail = body.get("detail")
+    if isinstance(detail, list):  # a validation error (a booth chosen twice, too many)
+        form.add_api_error(refused)
+        return
+    target = FORM
+    code = ""
+    index = field_name.removeprefix("booth_ids.")
+    if field_name.startswith("booth_ids.") and index.isdigit() and int(index) < len(booth_ids):
+        target = CHOICE_FIELDS[int(index)].name
+        with contextlib.suppress(ApiError):
+            plan = plan_of(await viewer.api.booths.get(f"/fairs/{fair_id}/floorplan"), set())
+            code = next((b.code for b in plan.booths if b.booth_id == booth_ids[int(index)]), "")
+    form.errors[target] = refusal_text(refused, code=code or "?")
 
 
 def payment_status(fees: dict[str, Any]) -> str:

@@ -6,7 +6,8 @@ directory) and sees who accepted.
 Calls registration: ``GET /applications``, ``GET /organizations/{id}/members``,
 ``GET|POST /organizations/{id}/invitations``, ``GET /exhibitors/{id}/memberships``,
 ``POST /exhibitors/{holder}/delegations/{delegation}/accept|decline``,
-``POST /exhibitors/{delegation}/members``, ``GET /directory/exhibitors``."""
+``POST /exhibitors/{delegation}/members``, ``GET /directory/exhibitors`` (finding holders to
+invite; a membership names its other party itself: ``other``)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def see_other(url: str) -> RedirectResponse:
 
 
 async def directory_names(viewer: Viewer, q: str = "") -> dict[str, dict[str, Any]]:
-    """Names of exhibitors from the public directory (membership answers carry ids only)."""
+    """Exhibitors of the public directory matching ``q``, by id (holders to invite)."""
     with contextlib.suppress(ApiError):
         found = await viewer.api.registration.get(
             "/directory/exhibitors", params={"q": q, "limit": 200}
@@ -94,7 +95,6 @@ async def _organization_page(
         invitations = await viewer.api.registration.get(f"/organizations/{org_id}/invitations")
     memberships = await viewer.api.registration.get(f"/exhibitors/{exhibitor_id}/memberships")
     q = request.query_params.get("q", "").strip()
-    names = await directory_names(viewer)
     found: list[dict[str, Any]] = []
     if is_delegation(viewer) and q:
         taken = {m["holder_id"] for m in memberships if m["status"] in ("pending", "accepted")}
@@ -110,7 +110,6 @@ async def _organization_page(
             members=members,
             invitations=invitations,
             memberships=memberships,
-            names=names,
             issued=issued,
             invite_form=invite_form or FormState.of(INVITE_FIELDS, {"org_role": "staff"}),
             member_form=member_form or FormState.of(MEMBER_FIELDS),

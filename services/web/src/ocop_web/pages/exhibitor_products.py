@@ -16,12 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_
-from ocop_web.pages.exhibitor_common import (
-    PRODUCT_GROUPS,
-    context,
-    is_delegation,
-    require_exhibitor,
-)
+from ocop_web.pages.exhibitor_common import context, is_delegation, require_exhibitor
+from ocop_web.pages.product_groups import product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -60,25 +56,32 @@ async def products(request: Request, viewer: SignedIn, added: str = "") -> Respo
     return render(
         request,
         "exhibitor/products.html",
-        context(products=found, added=added, delegation=is_delegation(viewer)),
+        context(
+            products=found,
+            added=added,
+            delegation=is_delegation(viewer),
+            GROUPS=await product_groups(viewer),
+        ),
     )
 
 
 @router.get("/exhibitor/products/new")
 async def new_product_page(request: Request, viewer: SignedIn) -> Response:
     require_exhibitor(viewer)
-    return _form_page(request, FormState.of(PRODUCT_FIELDS, {"unit": ""}))
+    return await _form_page(request, viewer, FormState.of(PRODUCT_FIELDS, {"unit": ""}))
 
 
-def _form_page(request: Request, form: FormState, status_code: int = 200) -> Response:
+async def _form_page(
+    request: Request, viewer: Viewer, form: FormState, status_code: int = 200
+) -> Response:
     # A key of this form's own: sent twice (a dropped answer, a double tap), it adds one
     # product; a new one after a refusal, since the next sending differs.
     form.values["idempotency_key"] = str(uuid.uuid4())
-    groups = [(str(n), name) for n, name in PRODUCT_GROUPS[TAXONOMY].items()]
+    groups = await product_groups(viewer)
     return render(
         request,
         "exhibitor/product_new.html",
-        context(form=form, groups=groups),
+        context(form=form, groups=groups.options(TAXONOMY), groups_title=groups.title(TAXONOMY)),
         status_code=status_code,
     )
 
@@ -119,4 +122,4 @@ async def add_product(request: Request, viewer: SignedIn) -> Response:
             return RedirectResponse(
                 f"/exhibitor/products?added={created['product_id']}", status_code=303
             )
-    return _form_page(request, form, status_code=422)
+    return await _form_page(request, viewer, form, status_code=422)

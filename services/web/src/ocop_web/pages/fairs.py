@@ -27,7 +27,8 @@ from starlette.datastructures import FormData
 
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
-from ocop_web.i18n import N_, VIET_NAM, gettext
+from ocop_web.i18n import N_, VIET_NAM
+from ocop_web.pages.product_groups import ProductGroups, product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -48,30 +49,22 @@ STATUSES: dict[str, tuple[str, str]] = {  # status -> (label, tag colour)
     "running": (N_("Running"), "blue"),
     "finished": (N_("Finished"), "grey"),
 }
-# The OCOP product groups by classification (registration's TAXONOMIES; it publishes no
-# list, so their names are kept here for display only: registration checks the numbers).
-TAXONOMIES: dict[str, tuple[str, dict[int, str]]] = {
-    "2023": (
-        N_("Decision 148/QĐ-TTg (2023)"),
-        {
-            1: N_("Food"),
-            2: N_("Beverages"),
-            3: N_("Medicinal herbs and herbal products"),
-            4: N_("Handicrafts"),
-            5: N_("Ornamental plants and animals"),
-            6: N_("Community tourism, eco-tourism and tourist sites"),
-        },
+# How booths are given out (registration's ``allocation_mode``; booths honours it).
+ALLOCATION_MODES: dict[str, tuple[str, str]] = {
+    "self_service": (
+        N_("First come, first served"),
+        N_(
+            "Approved exhibitors choose a free booth on the plan themselves and hold it while "
+            "they pay. The first to hold a booth gets it."
+        ),
     ),
-    "2019": (
-        N_("Decision 1048/QĐ-TTg (2019)"),
-        {
-            1: N_("Food"),
-            2: N_("Beverages"),
-            3: N_("Herbal products"),
-            4: N_("Textiles and garments"),
-            5: N_("Souvenirs – furniture – decoration"),
-            6: N_("Community tourism services and tourist sites"),
-        },
+    "ranked": (
+        N_("Ranked choices"),
+        N_(
+            "Approved exhibitors rank the booths they want on the plan. You then run the "
+            "allocation, which places exhibitors by star and application time, each in its "
+            "best choice still free, and you commit it."
+        ),
     ),
 }
 
@@ -154,17 +147,21 @@ RULE_FIELDS = (
         N_("Subsidised booths per holder, at most"),
         api=("rules.subsidy_max_booths",),
     ),
+    Field("allocation_mode", N_("How booths are given out"), api=("rules.allocation_mode",)),
 )
+# The fair's details an organizer may edit while it is a draft or open (``PATCH``).
+DETAIL_FIELDS = tuple(f for f in FAIR_FIELDS if f.name != "fair_kind")
 DEFAULTS = {
     "fair_kind": "fair",
     "starts_time": "08:00",
     "ends_time": "22:00",
     "min_star": "3",
-    "groups": ",".join(f"2023-{g}" for g in range(1, 7)),
     "max_booths_per_holder": "2",
     "subsidy_percent": "0",
     "subsidy_max_booths": "0",
+    "allocation_mode": "self_service",
 }
+EDITABLE = ("draft", "open")  # a fair's details change only then (registration decides)
 
 
 # --- reading what was typed -----------------------------------------------------------------
@@ -205,14 +202,21 @@ def parse_whole(form: FormState, name: str) -> int | None:
     return int(text)
 
 
-def groups_of(value: str) -> list[tuple[str, int]]:
-    """``"2023-1,2023-3"`` → ``[("2023", 1), ("2023", 3)]`` (unknown entries dropped)."""
+def groups_of(value: str, groups: ProductGroups) -> list[tuple[str, int]]:
+    """``"2023-1,2023-3"`` → ``[("2023", 1), ("2023", 3)]`` (groups registration does not
+    name are dropped)."""
     found = []
     for item in value.split(","):
         taxonomy, _, number = item.strip().partition("-")
-        if taxonomy in TAXONOMIES and number.isdigit() and int(number) in TAXONOMIES[taxonomy][1]:
+        if number.isdigit() and groups.knows(taxonomy, int(number)):
             found.append((taxonomy, int(number)))
     return found
+
+
+def all_groups(groups: ProductGroups) -> str:
+    """Every group of the newest classification, ticked on a new fair's form."""
+    newest = max(groups.classifications, default="")
+    return ",".join(f"{newest}-{n}" for n in groups.numbers(newest))
 
 
 def form_values(submitted: FormData) -> dict[str, str]:
@@ -226,12 +230,15 @@ def form_values(submitted: FormData) -> dict[str, str]:
     return values
 
 
-def rules_body(form: FormState) -> dict[str, Any] | None:
+def rules_body(form: FormState, groups: ProductGroups) -> dict[str, Any] | None:
     """The ``rules`` object from the form, or None (errors added) when a value is unreadable."""
     star = form.value("min_star")
     if not star:
         form.add("min_star", "missing")
-    chosen = groups_of(form.value("groups"))
+    mode = form.value("allocation_mode")
+    if mode not in ALLOCATION_MODES:
+        form.add("allocation_mode", "missing")
+    chosen = groups_of(form.value("groups"), groups)
     taxonomies = {t for t, _ in chosen}
     if not chosen:
         form.add("groups", "missing")
@@ -248,13 +255,25 @@ def rules_body(form: FormState) -> dict[str, Any] | None:
         "taxonomy": taxonomies.pop(),
         "product_groups": sorted(n for _, n in chosen),
         **numbers,
+        "allocation_mode": mode,
     }
 
 
-def fair_body(form: FormState) -> dict[str, Any] | None:
+def fair_body(form: FormState, groups: ProductGroups) -> dict[str, Any] | None:
     """``POST /fairs``'s body from the form; None (errors on their fields) when something
     typed cannot be read. Whether the dates are in order is registration's to say."""
-    form.require("fair_name", "fair_kind", "venue", "province")
+    form.require("fair_kind")
+    details = details_body(form)
+    rules = rules_body(form, groups)
+    if details is None or rules is None or form.has_errors:
+        return None
+    return {**details, "kind": form.value("fair_kind"), "rules": rules}
+
+
+def details_body(form: FormState) -> dict[str, Any] | None:
+    """The name, venue, province and the four dates from the form (local times in Viet
+    Nam); None (errors on their fields) when something typed cannot be read."""
+    form.require("fair_name", "venue", "province")
     days: dict[str, date] = {}
     for name in ("starts_on", "ends_on", "applications_open_on", "applications_close_on"):
         text = form.value(name)
@@ -273,26 +292,27 @@ def fair_body(form: FormState) -> dict[str, Any] | None:
             form.add(name, "time_parsing")
         else:
             times[name] = found_time
-    rules = rules_body(form)
-    if form.has_errors or rules is None:
+    if len(days) < 4 or len(times) < 2:
         return None
     return {
         "name": form.value("fair_name").strip(),
-        "kind": form.value("fair_kind"),
         "venue": form.value("venue").strip(),
         "province": form.value("province").strip(),
         "starts_at": f"{days['starts_on'].isoformat()}T{times['starts_time']}:00",
         "ends_at": f"{days['ends_on'].isoformat()}T{times['ends_time']}:00",
         "applications_open_at": f"{days['applications_open_on'].isoformat()}T00:00:00",
         "applications_close_at": f"{days['applications_close_on'].isoformat()}T23:59:00",
-        "rules": rules,
     }
 
 
 def add_fair_error(form: FormState, refused: ApiError) -> None:
     """Registration's refusal on the form's field. Its schedule check names the later of two
-    instants; a 409 on ``status`` is a step the fair's state does not allow."""
+    instants; a 409 on ``status`` is a step the fair's state does not allow (an edit of a fair
+    no longer a draft or open: ``fair_not_editable``)."""
     body = refused.body if isinstance(refused.body, dict) else {}
+    if refused.code == "fair_not_editable":
+        form.add(None, "fair_not_editable")
+        return
     if refused.status == 409 and body.get("field") == "status":
         form.add(None, "fair_state_changed")
         return
@@ -312,12 +332,46 @@ def fair_values(fair: Mapping[str, Any]) -> dict[str, str]:
         "max_booths_per_holder": str(rules.get("max_booths_per_holder", 2)),
         "subsidy_percent": str(rules.get("subsidy_percent", 0)),
         "subsidy_max_booths": str(rules.get("subsidy_max_booths", 0)),
+        "allocation_mode": str(rules.get("allocation_mode") or "self_service"),
     }
 
 
-def group_names(taxonomy: str, numbers: list[int]) -> list[str]:
-    names = TAXONOMIES.get(taxonomy, ("", {}))[1]
-    return [gettext(names[n]) if n in names else str(n) for n in numbers]
+def _local(value: Any) -> datetime:
+    found = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return (found if found.tzinfo else found.replace(tzinfo=VIET_NAM)).astimezone(VIET_NAM)
+
+
+def detail_values(fair: Mapping[str, Any]) -> dict[str, str]:
+    """A fair's name, venue, province and dates as the details form's values (Viet Nam's)."""
+    starts, ends = _local(fair["starts_at"]), _local(fair["ends_at"])
+    return {
+        "fair_name": str(fair["name"]),
+        "venue": str(fair["venue"]),
+        "province": str(fair["province"]),
+        "starts_on": starts.strftime("%d/%m/%Y"),
+        "starts_time": starts.strftime("%H:%M"),
+        "ends_on": ends.strftime("%d/%m/%Y"),
+        "ends_time": ends.strftime("%H:%M"),
+        "applications_open_on": _local(fair["applications_open_at"]).strftime("%d/%m/%Y"),
+        "applications_close_on": _local(fair["applications_close_at"]).strftime("%d/%m/%Y"),
+    }
+
+
+def changed_details(fair: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``PATCH /fairs/{id}`` should change: the texts and the fair's opening and closing
+    as typed when they differ; an application date only when its day differs (its time of
+    day is kept as registration has it otherwise)."""
+    changes: dict[str, Any] = {}
+    for key in ("name", "venue", "province"):
+        if body[key] != fair.get(key):
+            changes[key] = body[key]
+    for key in ("starts_at", "ends_at"):
+        if _local(body[key]) != _local(fair[key]):
+            changes[key] = body[key]
+    for key in ("applications_open_at", "applications_close_at"):
+        if _local(body[key]).date() != _local(fair[key]).date():
+            changes[key] = body[key]
+    return changes
 
 
 async def own_fairs(viewer: Viewer) -> list[dict[str, Any]]:
@@ -335,15 +389,18 @@ async def own_fair(viewer: Viewer, fair_id: UUID) -> dict[str, Any]:
     raise ApiError(404, {"detail": "no such fair", "code": "not_found"})
 
 
-def console_context() -> dict[str, Any]:
+def console_context(groups: ProductGroups | None = None) -> dict[str, Any]:
+    """The console's labels; with registration's product groups (``GROUPS``) where a page
+    names groups."""
+    found = groups or ProductGroups()
     return {
         "KINDS": KINDS,
         "STATUSES": STATUSES,
-        "TAXONOMIES": TAXONOMIES,
         "STEPS": STEPS,
         "NEXT_STEP": NEXT_STEP,
-        "group_names": group_names,
-        "groups_of": groups_of,
+        "ALLOCATION_MODES": ALLOCATION_MODES,
+        "GROUPS": found,
+        "group_names": found.names,
     }
 
 
@@ -367,26 +424,29 @@ async def fairs_page(request: Request, viewer: SignedIn, notice: str = "") -> Re
 @router.get("/organizer/fairs/new")
 async def new_fair_page(request: Request, viewer: SignedIn) -> Response:
     """The form, empty or (from a "Change" link) with the answers given so far."""
+    groups = await product_groups(viewer)
     given = {k: v for k, v in request.query_params.items() if k != "lang"}
-    values = {**DEFAULTS, **given} if given else dict(DEFAULTS)
+    defaults = {**DEFAULTS, "groups": all_groups(groups)}
+    values = {**defaults, **given} if given else defaults
     form = FormState.of(FAIR_FIELDS + RULE_FIELDS, values)
-    return render(request, "fairs/new.html", {**console_context(), "form": form})
+    return render(request, "fairs/new.html", {**console_context(groups), "form": form})
 
 
 @router.post("/organizer/fairs/new")
 async def check_new_fair(request: Request, viewer: SignedIn) -> Response:
     """The answers read; errors back on the form, else the check-your-answers page."""
+    groups = await product_groups(viewer)
     form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(await request.form()))
-    body = fair_body(form)
+    body = fair_body(form, groups)
     if body is None:
         return render(
-            request, "fairs/new.html", {**console_context(), "form": form}, status_code=422
+            request, "fairs/new.html", {**console_context(groups), "form": form}, status_code=422
         )
     return render(
         request,
         "fairs/check.html",
         {
-            **console_context(),
+            **console_context(groups),
             "form": form,
             "body": body,
             "when": {
@@ -412,7 +472,8 @@ async def create_fair(request: Request, viewer: SignedIn) -> Response:
     submitted = await request.form()
     form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(submitted))
     key = str(submitted.get("request_key") or uuid.uuid4())
-    body = fair_body(form)
+    groups = await product_groups(viewer)
+    body = fair_body(form, groups)
     if body is not None:
         try:
             created = await viewer.api.registration.post("/fairs", body, idempotency_key=key)
@@ -420,7 +481,9 @@ async def create_fair(request: Request, viewer: SignedIn) -> Response:
             add_fair_error(form, refused)
         else:
             return see_other(f"/organizer/fairs/{created['fair_id']}?notice=created")
-    return render(request, "fairs/new.html", {**console_context(), "form": form}, status_code=422)
+    return render(
+        request, "fairs/new.html", {**console_context(groups), "form": form}, status_code=422
+    )
 
 
 NOTICES: dict[str, str] = {
@@ -428,6 +491,8 @@ NOTICES: dict[str, str] = {
         "The fair has been created as a draft. Open it for applications when it is ready."
     ),
     "rules_changed": N_("The fair's rules have been changed."),
+    "details_changed": N_("The fair's details have been changed."),
+    "details_unchanged": N_("Nothing was changed: the details are as they were."),
     "open": N_("The fair is open for applications."),
     "close": N_("Applications are closed."),
     "start": N_("The fair has started."),
@@ -453,8 +518,9 @@ async def fair_page(
         request,
         "fairs/fair.html",
         {
-            **console_context(),
+            **console_context(await product_groups(viewer)),
             "fair": fair,
+            "editable": fair["status"] in EDITABLE,
             "waiting": waiting,
             "next_step": STEPS.get(NEXT_STEP.get(str(fair["status"]), "")),
             "notice": NOTICES.get(notice),
@@ -466,7 +532,10 @@ async def fair_page(
 async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
     fair = await own_fair(viewer, fair_id)
     form = FormState.of(RULE_FIELDS, fair_values(fair))
-    return render(request, "fairs/rules.html", {**console_context(), "fair": fair, "form": form})
+    groups = await product_groups(viewer)
+    return render(
+        request, "fairs/rules.html", {**console_context(groups), "fair": fair, "form": form}
+    )
 
 
 @router.post("/organizer/fairs/{fair_id}/rules")
@@ -474,7 +543,8 @@ async def change_rules(request: Request, viewer: SignedIn, fair_id: UUID) -> Res
     fair = await own_fair(viewer, fair_id)
     submitted = await request.form()
     form = FormState.of(RULE_FIELDS, form_values(submitted))
-    rules = rules_body(form)
+    groups = await product_groups(viewer)
+    rules = rules_body(form, groups)
     if rules is not None:
         try:
             await viewer.api.registration.put(
@@ -489,9 +559,62 @@ async def change_rules(request: Request, viewer: SignedIn, fair_id: UUID) -> Res
     return render(
         request,
         "fairs/rules.html",
-        {**console_context(), "fair": fair, "form": form},
+        {**console_context(groups), "fair": fair, "form": form},
         status_code=422,
     )
+
+
+@router.get("/organizer/fairs/{fair_id}/details")
+async def details_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
+    """The fair's name, venue, province and dates, changeable while it is a draft or open."""
+    fair = await own_fair(viewer, fair_id)
+    form = FormState.of(DETAIL_FIELDS, detail_values(fair))
+    return _details_page(request, fair, form)
+
+
+def _details_page(
+    request: Request, fair: dict[str, Any], form: FormState, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "fairs/details.html",
+        {
+            **console_context(),
+            "fair": fair,
+            "form": form,
+            "editable": fair["status"] in EDITABLE,
+            "request_key": str(uuid.uuid4()),
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/organizer/fairs/{fair_id}/details")
+async def change_details(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
+    """Registration ``PATCH /fairs/{id}`` with what changed; it checks the schedule whole and
+    refuses a fair that is no longer a draft or open (``fair_not_editable``)."""
+    fair = await own_fair(viewer, fair_id)
+    submitted = await request.form()
+    form = FormState.of(DETAIL_FIELDS, form_values(submitted))
+    form.values.pop("groups", None)
+    body = details_body(form)
+    if body is not None:
+        changes = changed_details(fair, body)
+        if not changes:
+            return see_other(f"/organizer/fairs/{fair_id}?notice=details_unchanged")
+        try:
+            await viewer.api.registration.patch(
+                f"/fairs/{fair_id}",
+                changes,
+                idempotency_key=str(submitted.get("request_key") or uuid.uuid4()),
+            )
+        except ApiError as refused:
+            if refused.status in (403, 404):
+                raise
+            add_fair_error(form, refused)
+        else:
+            return see_other(f"/organizer/fairs/{fair_id}?notice=details_changed")
+    return _details_page(request, fair, form, status_code=422)
 
 
 @router.get("/organizer/fairs/{fair_id}/steps/{action}")

@@ -1,31 +1,17 @@
 """The home page: who is signed in, for which organization, and the way to each page area
-their role uses. A role with a home of its own lands there (``HOMES``), from the sign-in
-too."""
+their role uses. A role with a home of its own lands there (``navigation.HOMES``), from the
+sign-in too."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ocop_web.navigation import HOMES
 from ocop_web.session import SignedIn
 from ocop_web.templating import render
 
 router = APIRouter()
-
-# Each role's own home: the organizer console opens on what needs attention, the exhibitor
-# portal on its overview, the authorities on their pages (pages/certifier.py, inspector.py,
-# platform.py).
-HOMES: dict[str, str] = {
-    "organizer": "/organizer",
-    "exhibitor": "/exhibitor",
-    "certifier": "/certifier",
-    "inspector": "/inspector",
-    "admin": "/admin",
-}
-
-
-def home_of(role: str | None) -> str:
-    return HOMES.get(role or "", "/")
 
 
 @router.get("/")

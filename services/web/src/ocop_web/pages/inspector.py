@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ocop_web.pages.authority import require_role, same_province
-from ocop_web.pages.exhibitor_common import EXHIBITOR_KINDS, group_name
+from ocop_web.pages.exhibitor_common import EXHIBITOR_KINDS
 from ocop_web.session import SignedIn
 from ocop_web.templating import render
 
@@ -34,7 +34,6 @@ async def inspector_home(request: Request, viewer: SignedIn, q: str = "") -> Res
             "holders": holders,
             "province": province,
             "EXHIBITOR_KINDS": EXHIBITOR_KINDS,
-            "group_name": group_name,
             "limited": len(listing) == 200,
         },
     )

@@ -9,6 +9,8 @@ Calls booths (which owns fees and payments; registration names the exhibitors):
   the payment covers;
 - ``POST /fairs/{id}/payments/statement`` (a CSV file): matched lines, unmatched ones with
   booths' reason, and lines already recorded (a transfer imported twice pays once);
+- ``GET /fairs/{id}/payments/unmatched``: the bank lines no payment was found for (kept until
+  a later statement pays them), each with booths' reason code worded here;
 - registration ``GET /fairs/{id}/applications?status=approved`` for the exhibitors' names.
 
 Booths' reasons come in English; each known one is said here in the reader's language."""
@@ -241,7 +243,11 @@ async def money_page(
     request: Request, viewer: SignedIn, fair_id: UUID, notice: str = ""
 ) -> Response:
     fair = await own_fair(viewer, fair_id)
-    names, held = await asyncio.gather(exhibitor_names(viewer, fair_id), occupants(viewer, fair_id))
+    names, held, unmatched = await asyncio.gather(
+        exhibitor_names(viewer, fair_id),
+        occupants(viewer, fair_id),
+        unmatched_lines(viewer, fair_id),
+    )
     ids = sorted(held, key=lambda e: names.get(e, e))
     bodies = await asyncio.gather(*(fee_statement(viewer, fair_id, e) for e in ids))
     statements = [
@@ -260,8 +266,49 @@ async def money_page(
     return render(
         request,
         "money/money.html",
-        money_context(fair, statements=statements, totals=totals, notice=NOTICES.get(notice)),
+        money_context(
+            fair,
+            statements=statements,
+            totals=totals,
+            unmatched=unmatched,
+            notice=NOTICES.get(notice),
+        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedLine:
+    """A bank line no payment was found for, its reason in words."""
+
+    booked_at: str
+    amount: str
+    amount_vnd: int | None
+    description: str
+    transaction_id: str
+    reason: str
+    imported_at: str
+
+
+async def unmatched_lines(viewer: Viewer, fair_id: UUID) -> list[UnmatchedLine] | None:
+    """Booths' unmatched bank lines, the latest imported first; None when booths cannot say."""
+    try:
+        found = await viewer.api.booths.get(f"/fairs/{fair_id}/payments/unmatched")
+    except ApiError:
+        return None
+    lines = [
+        UnmatchedLine(
+            booked_at=str(u.get("booked_at") or ""),
+            amount=str(u.get("amount") or ""),
+            amount_vnd=int(u["amount_vnd"]) if u.get("amount_vnd") is not None else None,
+            description=str(u.get("description") or ""),
+            transaction_id=str(u.get("transaction_id") or ""),
+            reason=line_reason(u),
+            imported_at=str(u.get("imported_at") or ""),
+        )
+        for u in found
+        if isinstance(u, dict)
+    ]
+    return sorted(lines, key=lambda line: line.imported_at, reverse=True)
 
 
 async def _statement_page(

@@ -5,8 +5,9 @@ decision (approve, reject, waitlist) with a reason, for one application or for e
 ticked (``POST /applications/{id}/review`` for each: registration has no bulk decision, so
 each is decided and answered on its own, and one refused never stops the others).
 
-A refusal's reason is chosen among named reasons (written to the exhibitor in Vietnamese,
-whatever the organizer's language) with details, or written out."""
+A refusal's reason is chosen among registration's review reasons (sent as ``reason_code``: the
+exhibitor's page words it in its reader's language) with details sent as ``reason``, or
+written out ("other")."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ocop_web import i18n
 from ocop_web.api import ApiError
 from ocop_web.forms import FORM, Field, FormState
 from ocop_web.i18n import N_, gettext, ngettext
 from ocop_web.pages.fairs import console_context, own_fair, see_other
+from ocop_web.pages.product_groups import ProductGroups, product_groups
+from ocop_web.pages.registration_codes import REVIEW_REASONS
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
@@ -43,16 +45,8 @@ DECISIONS: dict[str, str] = {
     "waitlisted": N_("Put on the waiting list"),
     "rejected": N_("Refuse"),
 }
-# Named reasons for a refusal (or a place on the waiting list).
-REASONS: dict[str, str] = {
-    "no_space": N_("No booths are left at the fair"),
-    "theme": N_("The products do not fit the fair's theme"),
-    "certificate": N_("An OCOP certificate expires during the fair or is no longer valid"),
-    "incomplete": N_("The application is incomplete"),
-    "province_quota": N_("The booths set aside for the province are all taken"),
-    "past_conduct": N_("The rules were not kept at a past fair"),
-    "other": N_("Another reason (write it below)"),
-}
+# Registration's review reasons (``reason_code``), as the organizer chooses them.
+REASONS: dict[str, str] = {code: labels[0] for code, labels in REVIEW_REASONS.items()}
 CERTIFICATES: dict[str, tuple[str, str]] = {
     "valid": (N_("Valid"), "green"),
     "expiring": (N_("Expiring soon"), "yellow"),
@@ -154,24 +148,10 @@ def folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
-def in_vietnamese(message: str) -> str:
-    """A message in Vietnamese whatever the page's language: a reason is written to the
-    exhibitor, and registration keeps it as written."""
-    language = i18n.current_language()
-    i18n.set_language("vi")
-    try:
-        return gettext(message)
-    finally:
-        i18n.set_language(language)
-
-
-def reason_text(form: FormState) -> str | None:
-    """The reason sent to registration: the named reason in Vietnamese, then the details."""
+def reason_of(form: FormState) -> tuple[str | None, str | None]:
+    """The ``reason_code`` and the free ``reason`` (the details) sent to registration."""
     code, details = form.value("review_reason"), form.value("review_details").strip()
-    if code in REASONS and code != "other":
-        named = in_vietnamese(REASONS[code])
-        return f"{named}. {details}" if details else named
-    return details or None
+    return (code if code in REASONS else None), (details or None)
 
 
 def check_decision(form: FormState, *, bulk: bool) -> None:
@@ -207,7 +187,7 @@ async def decide(
     viewer: Viewer,
     applications: Sequence[Mapping[str, Any]],
     decision: str,
-    reason: str | None,
+    reason: tuple[str | None, str | None],
     request_key: str,
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Each application decided on its own (its own idempotency key, derived from the
@@ -217,8 +197,11 @@ async def decide(
     async def one(application: Mapping[str, Any]) -> tuple[Mapping[str, Any], ApiError | None]:
         key = str(uuid.uuid5(uuid.UUID(request_key), str(application["application_id"])))
         body: dict[str, Any] = {"decision": decision}
-        if reason:
-            body["reason"] = reason
+        code, details = reason
+        if code:
+            body["reason_code"] = code
+        if details:
+            body["reason"] = details
         try:
             await viewer.api.registration.post(
                 f"/applications/{application['application_id']}/review",
@@ -263,9 +246,9 @@ async def fair_names(viewer: Viewer) -> dict[str, str]:
     return {str(f["fair_id"]): str(f["name"]) for f in [*public, *own]}
 
 
-def review_context() -> dict[str, Any]:
+def review_context(groups: ProductGroups | None = None) -> dict[str, Any]:
     return {
-        **console_context(),
+        **console_context(groups),
         "APPLICATION_STATUSES": APPLICATION_STATUSES,
         "DECISIONS": DECISIONS,
         "REASONS": REASONS,
@@ -289,8 +272,11 @@ async def render_queue(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    fair, applications, names = await asyncio.gather(
-        own_fair(viewer, fair_id), queue_of(viewer, fair_id), fair_names(viewer)
+    fair, applications, names, groups = await asyncio.gather(
+        own_fair(viewer, fair_id),
+        queue_of(viewer, fair_id),
+        fair_names(viewer),
+        product_groups(viewer),
     )
     counts = {s: sum(1 for a in applications if a["status"] == s) for s in APPLICATION_STATUSES}
     provinces = sorted({str(a["province"]) for a in applications}, key=folded)
@@ -299,7 +285,7 @@ async def render_queue(
         request,
         "review/queue.html",
         {
-            **review_context(),
+            **review_context(groups),
             "fair": fair,
             "applications": shown,
             "total": len(applications),
@@ -366,7 +352,7 @@ async def decide_many(request: Request, viewer: SignedIn, fair_id: UUID) -> Resp
         viewer,
         applications,
         decision,
-        reason_text(form),
+        reason_of(form),
         request_key_of(submitted.get("request_key")),
     )
     refused += [(m, gettext(REFUSALS["not_found"], name=m)) for m in sorted(missing)]
@@ -401,16 +387,17 @@ async def render_application(
     form: FormState,
     status_code: int = 200,
 ) -> Response:
-    fair, application, names = await asyncio.gather(
+    fair, application, names, groups = await asyncio.gather(
         own_fair(viewer, fair_id),
         application_of(viewer, fair_id, application_id),
         fair_names(viewer),
+        product_groups(viewer),
     )
     return render(
         request,
         "review/application.html",
         {
-            **review_context(),
+            **review_context(groups),
             "fair": fair,
             "application": application,
             "fair_names": names,
@@ -444,7 +431,7 @@ async def decide_one(
             viewer,
             [application],
             form.value("review_decision"),
-            reason_text(form),
+            reason_of(form),
             request_key_of(submitted.get("request_key")),
         )
         if done:

@@ -10,7 +10,13 @@ can be enrolled for; registration for the exhibitors' names.
 13) opens that address, or reads the token after ``#``. The token sits in the fragment, so a
 phone that opens the link in a browser never sends it to any server. It is shown once: sales
 keeps only its hash, and this page keeps nothing (it is drawn by segno into the answer to the
-enrolment itself, an SVG image in a ``data:`` URL, never stored nor served again)."""
+enrolment itself, an SVG image in a ``data:`` URL, never stored nor served again).
+
+**A till offline**: an active till that has not sold online (sales' ``last_online_at``) for
+``OFFLINE_AFTER``, or has never sold while its session is open, while the fair is selling: the
+fair is running and the time of day is within its daily hours (from the first day's opening
+time to the last day's closing time, in Viet Nam), ``OFFLINE_AFTER`` past the opening. A till
+may sell offline and send its sales later; the page can only say it has not been heard of."""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ import asyncio
 import base64
 import io
 import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,7 +35,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
-from ocop_web.i18n import N_
+from ocop_web.i18n import N_, VIET_NAM
 from ocop_web.pages.fairs import own_fair
 from ocop_web.pages.money import exhibitor_names, money_context, occupants
 from ocop_web.session import SignedIn, Viewer
@@ -36,6 +44,7 @@ from ocop_web.templating import render
 router = APIRouter()
 
 PAIRING_PATH = "/till/pair"
+OFFLINE_AFTER = timedelta(minutes=30)
 TILL_FIELDS = (
     Field("booth", N_("Booth"), api=("booth_id",)),
     Field("till_label", N_("Name of the till"), api=("label",)),
@@ -67,6 +76,54 @@ NOTICES = {
     "suspended": N_("The till is suspended."),
     "unpaired": N_("The till is unpaired."),
 }
+
+
+def _moment(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        found = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def selling_now(fair: Mapping[str, Any], now: datetime) -> bool:
+    """The fair is running, within its daily hours, ``OFFLINE_AFTER`` past the opening."""
+    starts, ends = _moment(fair.get("starts_at")), _moment(fair.get("ends_at"))
+    if fair.get("status") != "running" or starts is None or ends is None:
+        return False
+    if not starts + OFFLINE_AFTER <= now <= ends:
+        return False
+    opens, closes = starts.astimezone(VIET_NAM).time(), ends.astimezone(VIET_NAM).time()
+    local = now.astimezone(VIET_NAM)
+    after_opening = (datetime.combine(local.date(), opens, tzinfo=VIET_NAM) + OFFLINE_AFTER).time()
+    if opens < closes:  # a fair open by day: only within its hours
+        return after_opening <= local.time() <= closes
+    return True  # open through the night: every hour counts
+
+
+def is_offline(till: Mapping[str, Any], now: datetime) -> bool:
+    """An active till not heard of online for ``OFFLINE_AFTER`` (or never, with a session
+    open); whether the fair is selling is ``selling_now``'s to say."""
+    if till.get("status") != "active":
+        return False
+    last = _moment(till.get("last_online_at"))
+    if last is None:
+        return bool(till.get("session_open"))
+    return now - last > OFFLINE_AFTER
+
+
+def offline_tills(
+    fair: Mapping[str, Any], tills: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """The fair's tills offline now, the longest silent first (never heard of: first)."""
+    if not selling_now(fair, now):
+        return []
+    found = [t for t in tills if is_offline(t, now)]
+    return sorted(
+        found, key=lambda t: _moment(t.get("last_online_at")) or datetime.min.replace(tzinfo=UTC)
+    )
 
 
 def pairing_url(request: Request, token: str) -> str:
@@ -115,12 +172,15 @@ async def _tills_page(
     )
     names = await exhibitor_names(viewer, fair_id)
     form = form or FormState.of(TILL_FIELDS, {"idempotency_key": str(uuid.uuid4())})
+    offline = {str(t["terminal_id"]) for t in offline_tills(fair, tills, datetime.now(UTC))}
     return render(
         request,
         "tills/tills.html",
         money_context(
             fair,
             tills=tills,
+            offline=offline,
+            offline_minutes=int(OFFLINE_AFTER.total_seconds() // 60),
             names=names,
             options=options,
             form=form,
