@@ -47,9 +47,14 @@ ADMIN_TOKEN = "dev-admin-token-registration"  # the development default (OCOP_EN
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
+    """Marks the browser tests and runs them last: Playwright's sync API keeps an event loop
+    running in the main thread until the session ends, and every test after it that calls
+    asyncio.run() (the CLI's, the e2e's, the web app's unit tests) would fail."""
+    browser = [i for i in items if HERE in Path(str(i.fspath)).parents]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    chosen = set(map(id, browser))
+    items[:] = [i for i in items if id(i) not in chosen] + browser
 
 
 def chromium() -> str:
