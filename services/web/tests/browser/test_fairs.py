@@ -188,6 +188,23 @@ def test_an_organizer_creates_a_fair_opens_it_and_reviews_its_applications(
     page.get_by_role("button", name="Tạo hội chợ").click()
     expect(page.get_by_text("Đã tạo hội chợ ở dạng bản nháp.")).to_be_visible()
     expect(page.get_by_test_id("fair-status")).to_contain_text("Bản nháp")
+    expect(page.get_by_test_id("allocation-mode")).to_contain_text("Đăng ký trước được chọn trước")
+
+    # Its details changed while a draft: a refusal of registration's on its field first.
+    page.get_by_test_id("change-details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thay đổi thông tin hội chợ")
+    page.get_by_label("Ngày cuối nhận đơn").fill(day(21))
+    page.get_by_role("button", name="Lưu thông tin").click()
+    message = "Phải đóng nhận đơn trước khi hội chợ khai mạc"
+    expect(page.locator(".ocop-error-summary")).to_be_focused()
+    expect(page.locator("#applications_close_on-error")).to_contain_text(message)
+    accessible(page)
+    shoot(page, "fair-details-error")
+    page.get_by_label("Ngày cuối nhận đơn").fill(day(10))
+    page.get_by_label("Địa điểm").fill("Trung tâm Hội nghị tỉnh Quảng Ninh")
+    page.get_by_role("button", name="Lưu thông tin").click()
+    expect(page.get_by_text("Đã thay đổi thông tin hội chợ.")).to_be_visible()
+    expect(page.get_by_text("Trung tâm Hội nghị tỉnh Quảng Ninh, Quảng Ninh")).to_be_visible()
 
     # Open it, behind its confirmation page.
     page.get_by_role("button", name="Mở nhận đơn").click()
@@ -224,7 +241,7 @@ def test_an_organizer_creates_a_fair_opens_it_and_reviews_its_applications(
     accessible(page)
     page.get_by_label("Từ chối", exact=True).check()
     page.get_by_label("Lý do", exact=True).select_option(
-        label="Sản phẩm không phù hợp với chủ đề hội chợ"
+        label="Sản phẩm không đáp ứng tiêu chí của hội chợ"
     )
     page.get_by_label("Thông tin thêm cho đơn vị trưng bày").fill(
         "Năm nay hội chợ ưu tiên nông sản tươi."
@@ -249,6 +266,5 @@ def test_an_organizer_creates_a_fair_opens_it_and_reviews_its_applications(
         third: "approved",
         fourth: "approved",
     }
-    assert decided[second]["reason"] == (
-        "Sản phẩm không phù hợp với chủ đề hội chợ. Năm nay hội chợ ưu tiên nông sản tươi."
-    )
+    assert decided[second]["reason_code"] == "products_not_eligible"
+    assert decided[second]["reason"] == "Năm nay hội chợ ưu tiên nông sản tươi."

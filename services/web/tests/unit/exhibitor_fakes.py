@@ -128,6 +128,7 @@ class Portal:
     hold_ended_meanwhile: bool = False
     sales: list[dict[str, Any]] = field(default_factory=list)
     joined: list[dict[str, Any]] = field(default_factory=list)
+    tills: list[dict[str, Any]] = field(default_factory=list)  # sales' my-terminals
     ranked: bool = False  # the fair's allocation_mode
     more_booths: bool = False  # a third booth, free (A03)
     choices: list[str] = field(default_factory=list)  # booth ids, best first
@@ -500,6 +501,8 @@ class Portal:
             )
         if (method, path) == ("GET", f"/fairs/{FAIR_ID}/terminals"):
             return problem(403, "not allowed", "forbidden")
+        if (method, path) == ("GET", f"/fairs/{FAIR_ID}/my-terminals"):
+            return httpx.Response(200, json=self.tills)
         if (method, path) == ("GET", "/sales"):
             return httpx.Response(200, json=self.sales)
         return problem(404, "not found", "not_found")

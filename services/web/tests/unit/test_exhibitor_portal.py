@@ -609,8 +609,15 @@ def test_sales_by_day_product_and_producer_with_tills_from_the_sales(
         }
     ]
     portal.holds.append(BOOTH_A)
+    portal.tills = [
+        {"terminal_id": "7e000000-0000-4000-8000-000000000002", "fair_id": FAIR_ID,
+         "booth_id": BOOTH_A, "booth_code": "A01", "exhibitor_id": portal.organization_id,
+         "label": "Quầy mới", "status": "active", "session_open": False,
+         "enrolled_at": "2026-04-24T01:00:00+00:00", "last_online_at": None},
+    ]  # fmt: skip
     page = exhibitor.get("/exhibitor/sales")
     assert page.status_code == 200
+    assert "Quầy mới" in page.text  # a till with no sale yet, from my-terminals
     by_day = page.text[page.text.index('data-testid="by-day"') :]
     assert by_day.index("24/04/2026") < by_day.index("25/04/2026")
     assert "Chè Đường Hoa túi 200 g" in page.text and "HTX Mật ong Ba Chẽ" in page.text

@@ -2,8 +2,8 @@
 a delegation, each member holder's share), from sales' reports.
 
 Calls sales: ``GET /fairs/{id}/reports/revenue?by=day|product|producer``,
-``GET /fairs/{id}/terminals`` (organizers only today: an exhibitor's tills are then read from
-its own sales, ``GET /sales?fair_id=``); booths ``GET /fairs/{id}/my-booths`` for the
+``GET /fairs/{id}/my-terminals`` (the tills at the exhibitor's own booths, a till with no sale
+yet included), ``GET /sales?fair_id=`` (each till's sales); booths ``GET /fairs/{id}/my-booths`` for the
 booths' codes; registration ``GET /applications`` and ``GET /fairs`` for the fairs."""
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ class Till:
 
 
 async def tills_of(viewer: Viewer, fair_id: str, booth_codes: dict[str, str]) -> list[Till]:
-    """The fair's tills at the exhibitor's booths: sales' list of tills where it answers the
-    exhibitor, else the tills its own sales were made at (a till with no sale yet is then
-    not known here)."""
+    """The fair's tills at the exhibitor's booths (sales' ``my-terminals``), with the sales
+    each made; a till sales no longer lists but sold here is shown by its sales."""
     sales: list[dict[str, Any]] = []
     with contextlib.suppress(ApiError):
         sales = await viewer.api.sales.get(
@@ -51,7 +50,7 @@ async def tills_of(viewer: Viewer, fair_id: str, booth_codes: dict[str, str]) ->
         )
     tills: dict[str, Till] = {}
     with contextlib.suppress(ApiError):
-        for t in await viewer.api.sales.get(f"/fairs/{fair_id}/terminals"):
+        for t in await viewer.api.sales.get(f"/fairs/{fair_id}/my-terminals"):
             tills[str(t["terminal_id"])] = Till(
                 terminal_id=str(t["terminal_id"]),
                 label=t["label"],
