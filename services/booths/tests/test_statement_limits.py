@@ -3,12 +3,14 @@ API and before anything is recorded; one larger than the upload limit answers 41
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 
 from ocop_shared.limits import UPLOAD_LIMIT
+from ocop_shared.ratelimit import Limit
 from ocop_shared.service import Service
 
 
@@ -56,3 +58,24 @@ async def test_a_statement_over_the_upload_limit_is_413(
     assert response.status_code == 413, response.text
     assert response.json()["code"] == "too_large"
     assert response.headers["max-body-size"] == str(UPLOAD_LIMIT)
+
+
+async def test_statement_imports_are_rate_limited_per_organization(
+    booth_fair: Any, booths_app: tuple[Service, httpx.AsyncClient]
+) -> None:
+    service, client = booths_app
+    saved = service.rate_limits["imports"]
+    service.rate_limits["imports"] = Limit(f"imports_{uuid.uuid4().hex[:8]}", 2, 3600, "principal")
+    try:
+        statuses = []
+        for _ in range(3):
+            response = await client.post(
+                f"/fairs/{booth_fair.fair_id}/payments/statement",
+                headers=booth_fair.organizer,
+                files={"file": ("bank.csv", b"amount_vnd,description\n", "text/csv")},
+            )
+            statuses.append(response.status_code)
+        assert statuses[:2] != [429, 429] and statuses[2] == 429, statuses
+        assert 1 <= int(response.headers["Retry-After"]) <= 3600
+    finally:
+        service.rate_limits["imports"] = saved

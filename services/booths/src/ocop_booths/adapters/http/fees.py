@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 
 from ocop_booths.adapters.http.deps import Cause, Service
 from ocop_booths.adapters.http.schemas import (
@@ -20,6 +20,7 @@ from ocop_booths.application.commands import payments as commands
 from ocop_booths.application.queries import fees as queries
 from ocop_booths.application.queries import payments as payment_queries
 from ocop_booths.domain.payments import parse_bank_statement
+from ocop_shared import ratelimit
 from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["fees"])
@@ -60,6 +61,7 @@ async def record_payment(
 
 @router.post("/fairs/{fair_id}/payments/statement")
 async def import_bank_statement(
+    request: Request,
     fair_id: UUID,
     principal: Caller,
     cause: Cause,
@@ -73,6 +75,8 @@ async def import_bank_statement(
     ],
 ) -> StatementMatchedOut:
     """Matches bank-statement lines to exhibitors by their payment reference and amount."""
+    # Imports are limited per organization across replicas (429 with Retry-After).
+    await ratelimit.enforce(request, "imports", key=principal.subject)
     lines = await asyncio.to_thread(parse_bank_statement, file.file)  # off the event loop
     matched = await booths.uow.run(
         lambda uow: commands.import_bank_statement(uow, principal, fair_id, lines, booths.terms),
