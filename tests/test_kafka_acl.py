@@ -71,3 +71,12 @@ def test_the_web_app_may_only_read_the_sales_topic() -> None:
     assert LiveSettings(env="test", kafka_password="x" * 20).kafka_username == "web"
     everyone = kafka_acl.bindings(PREFIX)
     assert {b.principal for b in everyone} == {f"User:{p}" for p in kafka_acl.PRINCIPALS}
+
+
+def test_a_binding_reads_as_what_it_grants() -> None:
+    from ocop_shared.kafka_acl import GROUP, LITERAL, PREFIXED, READ, TOPIC, WRITE, Binding
+
+    write = Binding("User:sales", TOPIC, "sales.sales", LITERAL, WRITE)
+    assert str(write).split() == ["User:sales", "topic", "literal", "sales.sales", "WRITE"]
+    group = Binding("User:sales", GROUP, "sales.", PREFIXED, READ)
+    assert str(group).split() == ["User:sales", "group", "prefixed", "sales.", "READ"]

@@ -93,16 +93,10 @@ TOPIC, GROUP = 2, 3
 LITERAL, PREFIXED = 3, 4
 READ, WRITE, CREATE, DESCRIBE = 3, 4, 5, 8
 ALLOW = 3
-_NAMES = {
-    TOPIC: "topic",
-    GROUP: "group",
-    LITERAL: "literal",
-    PREFIXED: "prefixed",
-    READ: "READ",
-    WRITE: "WRITE",
-    CREATE: "CREATE",
-    DESCRIBE: "DESCRIBE",
-}
+# Each kind of code has its own names: the numbers overlap (GROUP, LITERAL and READ are all 3).
+_RESOURCE_NAMES = {TOPIC: "topic", GROUP: "group"}
+_PATTERN_NAMES = {LITERAL: "literal", PREFIXED: "prefixed"}
+_OPERATION_NAMES = {READ: "READ", WRITE: "WRITE", CREATE: "CREATE", DESCRIBE: "DESCRIBE"}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -115,8 +109,9 @@ class Binding:
 
     def __str__(self) -> str:
         return (
-            f"{self.principal:<18} {_NAMES[self.resource_type]:<6} {_NAMES[self.pattern]:<9} "
-            f"{self.name:<40} {_NAMES[self.operation]}"
+            f"{self.principal:<18} {_RESOURCE_NAMES[self.resource_type]:<6} "
+            f"{_PATTERN_NAMES[self.pattern]:<9} {self.name:<40} "
+            f"{_OPERATION_NAMES[self.operation]}"
         )
 
 
