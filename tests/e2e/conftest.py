@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,9 +20,10 @@ import httpx
 import pytest
 
 from ocop_cli.client import Endpoints
-from ocop_shared import kafka_acl
-from ocop_shared.settings import CommonSettings, read_secrets_file
-from ocop_testkit import STACK, TEST_DATABASE, new_prefix
+from ocop_shared.settings import CommonSettings
+from ocop_testkit import TEST_DATABASE, new_prefix
+from ocop_testkit.broker import PrivateKafka as Kafka
+from ocop_testkit.broker import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 DATABASE = f"{TEST_DATABASE}_e2e"
@@ -32,76 +31,6 @@ SERVICES = ("registration", "booths", "sales")
 REPLICAS = 2
 # Below Linux's ephemeral range (32768+): no client socket is given one of these ports, so a
 # broker or service restarted on its port finds it free.
-PORT_RANGE = (20000, 32767)
-_handed_out: set[int] = set()
-
-
-def free_port() -> int:
-    """A port nothing listens on now, chosen at random when the test runs."""
-    for _ in range(1000):
-        port = random.randint(*PORT_RANGE)
-        if port in _handed_out:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _handed_out.add(port)
-        return port
-    raise RuntimeError("no free port found")
-
-
-class Kafka:
-    """A single-node broker of the test's own: deploy/local/stack.sh with its own state folder
-    and ports, the Kafka jars shared with the local stack's cache."""
-
-    def __init__(self, state: Path) -> None:
-        self.state = state
-        self.port = free_port()
-        self.controller_port = free_port()
-        libs = Path(os.environ.get("OCOP_STATE_DIR", REPO / ".local")) / "kafka" / "libs"
-        (state / "kafka").mkdir(parents=True, exist_ok=True)
-        if libs.is_dir():
-            (state / "kafka" / "libs").symlink_to(libs, target_is_directory=True)
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def secrets(self) -> dict[str, str]:
-        """Its users' passwords and security protocol (stack.sh writes them when it formats
-        the broker's storage): the services get theirs, the test's ACL step the admin's."""
-        found = read_secrets_file(self.state / "secrets.env")
-        return {k: v for k, v in found.items() if k.startswith("OCOP_KAFKA_")}
-
-    def admin(self, prefix: str) -> CommonSettings:
-        secrets = self.secrets
-        return CommonSettings(
-            env="test",
-            kafka_bootstrap=self.bootstrap,
-            kafka_security_protocol=secrets.get("OCOP_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),  # type: ignore[arg-type]
-            kafka_username=kafka_acl.ADMIN,
-            kafka_password=secrets.get("OCOP_KAFKA_PASSWORD_ADMIN"),  # type: ignore[arg-type]
-            topic_prefix=prefix,
-        )
-
-    def grant(self, prefix: str) -> None:
-        """The ACL table for the test's topic prefix on this broker."""
-        admin = self.admin(prefix)
-        if admin.kafka_security_protocol != "PLAINTEXT":
-            asyncio.run(kafka_acl.apply(admin, prefix))
-
-    def __call__(self, command: str) -> None:
-        """``start`` (returns when the broker answers) or ``stop``."""
-        env = {
-            **os.environ,
-            "OCOP_STATE_DIR": str(self.state),
-            "OCOP_KAFKA_PORT": str(self.port),
-            "OCOP_KAFKA_CONTROLLER_PORT": str(self.controller_port),
-        }
-        subprocess.run(["bash", str(STACK), command, "kafka"], env=env, check=True)
 
 
 class Processes:

@@ -5,10 +5,7 @@ tests/e2e does), so that the fuzz run neither depends on nor loads the shared br
 
 from __future__ import annotations
 
-import asyncio
 import os
-import random
-import socket
 import subprocess
 import sys
 import time
@@ -16,85 +13,12 @@ from pathlib import Path
 
 import httpx
 
-from ocop_shared import kafka_acl
-from ocop_shared.settings import CommonSettings, read_secrets_file
+from ocop_testkit.broker import PrivateKafka as Kafka
+from ocop_testkit.broker import free_port
 
 SERVICES = ("registration", "booths", "sales")
 REPO = Path(__file__).resolve().parents[2]
-STACK = REPO / "deploy" / "local" / "stack.sh"
 # Below Linux's ephemeral range, as tests/e2e does: no client socket takes one of these.
-PORT_RANGE = (20000, 32767)
-
-
-def free_port(taken: set[int]) -> int:
-    for _ in range(1000):
-        port = random.randint(*PORT_RANGE)
-        if port in taken:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        taken.add(port)
-        return port
-    raise RuntimeError("no free port found")
-
-
-class Kafka:
-    """A single-node broker of the run's own, its jars shared with the local stack's cache.
-
-    It authenticates as the local stack's does (SASL/SCRAM, ACLs; stack.sh writes its users'
-    random passwords to its own state folder), whatever the shared broker does: the services
-    and the run's own clients take this broker's security settings, never the shared stack's
-    (``OCOP_KAFKA_*`` from the environment or ``OCOP_SECRETS_FILE``)."""
-
-    def __init__(self, state: Path) -> None:
-        self.state = state
-        taken: set[int] = set()
-        self.port = free_port(taken)
-        self.controller_port = free_port(taken)
-        libs = Path(os.environ.get("OCOP_STATE_DIR", REPO / ".local")) / "kafka" / "libs"
-        (state / "kafka").mkdir(parents=True, exist_ok=True)
-        if libs.is_dir():
-            (state / "kafka" / "libs").symlink_to(libs.resolve(), target_is_directory=True)
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def secrets(self) -> dict[str, str]:
-        """Its security protocol and users' passwords, as ``OCOP_KAFKA_*`` variables."""
-        found = read_secrets_file(self.state / "secrets.env")
-        return {k: v for k, v in found.items() if k.startswith("OCOP_KAFKA_")}
-
-    def settings(self, prefix: str, user: str = kafka_acl.ADMIN) -> CommonSettings:
-        """Client settings for this broker as ``user`` (the admin by default)."""
-        secrets = self.secrets
-        protocol = secrets.get("OCOP_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
-        password = secrets.get(f"OCOP_KAFKA_PASSWORD_{user.upper()}")
-        return CommonSettings.model_validate({
-            "env": "test", "kafka_bootstrap": self.bootstrap,
-            "kafka_security_protocol": protocol, "kafka_username": user,
-            "kafka_password": password, "topic_prefix": prefix,
-        })  # fmt: skip
-
-    def grant(self, prefix: str) -> None:
-        """The ACL table (``ocop_shared.kafka_acl``) for the run's topic prefix."""
-        admin = self.settings(prefix)
-        if admin.kafka_security_protocol != "PLAINTEXT":
-            asyncio.run(kafka_acl.apply(admin, prefix))
-
-    def __call__(self, command: str) -> None:
-        """``start`` (returns when the broker answers) or ``stop``."""
-        env = {
-            **os.environ,
-            "OCOP_STATE_DIR": str(self.state),
-            "OCOP_KAFKA_PORT": str(self.port),
-            "OCOP_KAFKA_CONTROLLER_PORT": str(self.controller_port),
-        }
-        subprocess.run(["bash", str(STACK), command, "kafka"], env=env, check=True)
 
 
 class Services:
