@@ -111,6 +111,12 @@ class ExhibitorSnapshot(_Snapshot):
     commune: str | None
     phone: str | None
     member_ids: list[UUID] = []  # a delegation's member holders
+    # The exhibitor's receiving bank account (VietQR at its tills): the NAPAS member bank's
+    # BIN (6 digits), the account number and the holder's name as the bank prints it
+    # (upper-case ASCII). All three or none; absent in messages older than the fields.
+    bank_bin: str | None = None
+    bank_account: str | None = None
+    bank_account_name: str | None = None
 
 
 class _ExhibitorEvent(Event):
@@ -306,3 +312,42 @@ for _application_event in (
     ApplicationWithdrawn,
 ):
     register_upcaster(_application_event.event_type, 1, _upcast_application_v1)
+
+
+# --- on-site quality inspection (issue 15) ---------------------------------------------------
+
+InspectionDecision = Literal["pass", "suspend", "refer"]
+
+
+class InspectionSnapshot(_Snapshot):
+    """An inspection a province's inspectors recorded at a fair: the product, the exhibitor
+    showing it there (from the fair's approved applications) and its booth as seen on site,
+    the sample taken, the finding and the decision. ``suspended`` is registration's decision
+    for the tills: whether the product may not be sold at this fair from ``recorded_at`` on
+    (a suspension or a referral for revocation suspends; a pass lifts an earlier one)."""
+
+    inspection_id: UUID
+    fair_id: UUID
+    product_id: UUID
+    holder_id: UUID
+    exhibitor_id: UUID
+    booth_code: str
+    sample: str | None
+    finding: str
+    decision: InspectionDecision
+    suspended: bool
+    inspector_id: str
+    inspected_by: UUID | None
+    recorded_at: datetime
+
+
+class InspectionRecorded(Event):
+    """On registration.products, keyed by the product: a product's inspections and its
+    certificate decisions (a referral's revocation) reach consumers in the order made."""
+
+    event_type: ClassVar[str] = "registration.inspection_recorded"
+    topic: ClassVar[Topic] = REGISTRATION_PRODUCTS
+    inspection: InspectionSnapshot
+
+    def partition_key(self) -> str:
+        return str(self.inspection.product_id)
