@@ -50,6 +50,7 @@ from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
 from ocop_web.session import LANGUAGE_COOKIE, forget_session, secure_cookies
 from ocop_web.settings import WebSettings
 from ocop_web.templating import environment, render
+from ocop_web.till import router as till_router
 
 log = get_logger(__name__)
 
@@ -78,6 +79,8 @@ ROUTERS = [
     inspector.router,
     platform.router,
     organization.router,
+    # the till app and its proxy to sales (issue 13)
+    till_router,
 ]
 
 
