@@ -342,6 +342,10 @@ def _prepares(w: World) -> dict[str, Prepare]:
     async def _(c: Case) -> Call:
         return Call("GET", "/directory/exhibitors?q=htx")
 
+    @route("GET /banks")
+    async def _(c: Case) -> Call:
+        return Call("GET", "/banks")
+
     @route("GET /exhibitors/{exhibitor_id}")
     async def _(c: Case) -> Call:
         return Call("GET", f"/exhibitors/{w.holder[_rel(c)].exhibitor_id}")

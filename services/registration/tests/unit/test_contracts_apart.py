@@ -22,7 +22,7 @@ from ocop_registration.adapters.http import routers
 from ocop_registration.app import RegistrationSettings, build
 from ocop_registration.domain import events
 from ocop_registration.domain.applications import Admitted, Application, BoothRequest
-from ocop_registration.domain.exhibitors import Contact, Exhibitor
+from ocop_registration.domain.exhibitors import BankAccount, Contact, Exhibitor
 from ocop_registration.domain.fairs import Fair, Rules
 from ocop_registration.domain.products import Certificate, Product
 from ocop_shared.contracts.registration import FairSnapshot, ProductSnapshot
@@ -201,8 +201,19 @@ def test_an_exhibitor_snapshot_leaves_the_contact_details_out() -> None:
         update={"contact": Contact("Hạ Long", "a@b.vn"), "phone": "+84912345678"}
     )
     snapshot = events.exhibitor_snapshot(e)
-    assert snapshot.model_dump() == e.model_dump(exclude={"contact"})
+    flat_bank = {"bank_bin": None, "bank_account": None, "bank_account_name": None}
+    assert snapshot.model_dump() == {**e.model_dump(exclude={"contact", "bank"}), **flat_bank}
     assert "contact" not in snapshot.model_dump() and snapshot.member_ids == [member.exhibitor_id]
+
+
+def test_an_exhibitor_snapshot_carries_the_bank_account_flat() -> None:
+    e = holder().model_copy(update={"bank": BankAccount("970436", "0011001234567", "HTX A")})
+    snapshot = events.exhibitor_snapshot(e)
+    assert (snapshot.bank_bin, snapshot.bank_account, snapshot.bank_account_name) == (
+        "970436",
+        "0011001234567",
+        "HTX A",
+    )
 
 
 def test_an_application_snapshot_carries_products_booths_review_and_admission() -> None:

@@ -55,7 +55,8 @@ def fair_snapshot(fair: Fair) -> FairSnapshot:
 
 
 def exhibitor_snapshot(exhibitor: Exhibitor) -> ExhibitorSnapshot:
-    """Contact details (address, e-mail) stay with registration: never announced."""
+    """Contact details (address, e-mail) stay with registration: never announced. The bank
+    account is announced (sales makes its tills' VietQR codes with it)."""
     return ExhibitorSnapshot(
         exhibitor_id=exhibitor.exhibitor_id,
         kind=exhibitor.kind,
@@ -65,6 +66,9 @@ def exhibitor_snapshot(exhibitor: Exhibitor) -> ExhibitorSnapshot:
         commune=exhibitor.commune,
         phone=exhibitor.phone,
         member_ids=list(exhibitor.member_ids),
+        bank_bin=bank.bin if (bank := exhibitor.bank) else None,
+        bank_account=bank.account if bank else None,
+        bank_account_name=bank.account_name if bank else None,
     )
 
 

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict
 from stdnum.exceptions import ValidationError
 from stdnum.vn import mst
 
+from ocop_registration.domain import banks
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import exhibitor_snapshot
+from ocop_registration.domain.refusals import BankAccountIncomplete, UnknownBank
 from ocop_shared.contracts.registration import ExhibitorRegistered, ExhibitorUpdated
 from ocop_shared.errors import InvalidField
 
@@ -65,6 +67,73 @@ def check_kind(kind: str, tax_code: str | None) -> None:
         raise InvalidField("tax_code", f"a {kind} must give its tax code")
 
 
+# A receiving account as banks print it: the account number 6 to 19 ASCII letters or digits
+# (VietQR's bounds), the holder's name upper-case ASCII without diacritics (letters, digits,
+# spaces and . , - & ' ( ) /), one space between words.
+_ACCOUNT = re.compile(r"[A-Z0-9]{6,19}")
+_ACCOUNT_NAME = re.compile(r"[A-Z0-9](?:[A-Z0-9.,&'()/-]| (?! ))*[A-Z0-9.)]")
+ACCOUNT_NAME_MAX = 70
+BANK_FIELDS = ("bank_bin", "bank_account", "bank_account_name")
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """Where the exhibitor receives VietQR transfers at its tills: announced (sales makes the
+    codes), answered to the exhibitor's own people only, never in the public directory."""
+
+    bin: str  # a NAPAS member bank's BIN (``domain.banks``)
+    account: str
+    account_name: str
+
+
+def bank_account_number(raw: str) -> str:
+    """An account number as banks keep it: letters upper-cased; else ValueError."""
+    account = raw.upper()
+    if not raw.isascii() or not _ACCOUNT.fullmatch(account):
+        raise ValueError("6 to 19 letters or digits, no spaces")
+    return account
+
+
+def bank_account_name(raw: str) -> str:
+    """The holder's name as the bank prints it (one space between words); else ValueError."""
+    name = " ".join(raw.split())
+    if len(name) > ACCOUNT_NAME_MAX or not _ACCOUNT_NAME.fullmatch(name):
+        raise ValueError(
+            "upper-case letters without diacritics, as the bank prints it (e.g. NGUYEN VAN AN)"
+        )
+    return name
+
+
+def bank_bin(raw: str) -> str:
+    """Six digits; else ValueError (whether a bank has it is ``parse_bank_account``'s rule)."""
+    if not re.fullmatch(r"[0-9]{6}", raw):
+        raise ValueError("the bank's BIN: 6 digits (see GET /banks)")
+    return raw
+
+
+def parse_bank_account(values: Mapping[str, str | None]) -> BankAccount | None:
+    """The three fields together: all set (an account) or all null (none). One missing or null
+    while another is set is refused naming it; a BIN no bank of the list has is refused."""
+    given = {name: values.get(name) for name in BANK_FIELDS}
+    if all(value is None for value in given.values()):
+        return None
+    for name, value in given.items():
+        if value is None:
+            raise BankAccountIncomplete(
+                name, "give the bank, the account number and the account name together"
+            )
+    checks = zip(BANK_FIELDS, (bank_bin, bank_account_number, bank_account_name), strict=True)
+    parsed: list[str] = []
+    for name, check in checks:
+        try:
+            parsed.append(check(str(given[name])))
+        except ValueError as exc:
+            raise InvalidField(name, str(exc)) from None
+    if banks.bank(parsed[0]) is None:
+        raise UnknownBank("bank_bin", "not the BIN of a NAPAS member bank (see GET /banks)")
+    return BankAccount(*parsed)
+
+
 @dataclass(frozen=True)
 class Contact:
     """How to reach an exhibitor; kept by registration, never announced."""
@@ -87,6 +156,7 @@ class Exhibitor(BaseModel):
     phone: str | None
     member_ids: list[UUID] = []  # a delegation's member holders
     contact: Contact = Contact()
+    bank: BankAccount | None = None  # the receiving bank account, set by an owner
 
 
 @dataclass(frozen=True)
@@ -121,8 +191,11 @@ ANNOUNCED_FIELDS = ("name", "province", "commune")
 
 
 def update(current: Exhibitor, changes: Mapping[str, str | None]) -> Decision[Exhibitor]:
-    """Applies the fields a client set (a field set to None clears it); announced."""
-    fields: dict[str, str | None] = {k: v for k, v in changes.items() if k in ANNOUNCED_FIELDS}
+    """Applies the fields a client set (a field set to None clears it); announced. The bank
+    account's three fields change together (``parse_bank_account``)."""
+    fields: dict[str, object] = {k: v for k, v in changes.items() if k in ANNOUNCED_FIELDS}
+    if any(name in changes for name in BANK_FIELDS):
+        fields["bank"] = parse_bank_account(changes)
     if "phone" in changes:
         phone = changes["phone"]
         fields["phone"] = parse_phone(phone) if phone else None

@@ -139,6 +139,22 @@ class WindowClosesAfterStart(InvalidField):
     code = "window_closes_after_start"
 
 
+# --- an exhibitor's receiving bank account (PATCH /exhibitors/{exhibitor_id}): 422 -----------
+
+
+class UnknownBank(InvalidField):
+    """The bank BIN given is not the BIN of a NAPAS member bank of the list (GET /banks)."""
+
+    code = "unknown_bank"
+
+
+class BankAccountIncomplete(InvalidField):
+    """The bank, the account number and the account name are given together (or all null to
+    remove the account); the one missing is named."""
+
+    code = "bank_account_incomplete"
+
+
 # --- 409: the record's state does not allow it ---------------------------------------------
 
 

@@ -113,7 +113,16 @@ TABLE = AuthorizationTable(
             {"exhibitor": "own", "organizer": "own", "admin": "any"},
             note="an organizer: exhibitors that applied to one of its fairs",
         ),
-        Rule("PATCH /exhibitors/{exhibitor_id}", {"exhibitor": "own", "admin": "any"}),
+        Rule(
+            "PATCH /exhibitors/{exhibitor_id}",
+            {"exhibitor": "own", "admin": "any"},
+            note="the bank account: an owner of the exhibitor only (staff, keys, admin: 403)",
+        ),
+        Rule(
+            "GET /banks",
+            PUBLIC,
+            note="NAPAS member banks (BIN, short and full name) for the bank account's form",
+        ),
         Rule(
             "POST /exhibitors/{delegation_id}/members",
             {"exhibitor": "own"},

@@ -1,5 +1,6 @@
 """Exhibitors: self-registration (answered with the token, once), an organizer's search among
-its applicants, the public directory, details, and delegation membership by consent."""
+its applicants, the public directory, details (the receiving bank account to its own people
+only), delegation membership by consent, and the banks an account may be at."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from ocop_registration.adapters.http.deps import Cause, Uow
 from ocop_registration.adapters.http.identity_schemas import SessionInfo, SignedUp, SignUp, UserOut
 from ocop_registration.adapters.http.schemas import (
+    BankOut,
     ExhibitorOut,
     ExhibitorUpdate,
     ListingOut,
@@ -20,9 +22,11 @@ from ocop_registration.adapters.http.schemas import (
 )
 from ocop_registration.adapters.http.sessions import Policy
 from ocop_registration.application import clock
+from ocop_registration.application.access import is_self
 from ocop_registration.application.commands import delegations
 from ocop_registration.application.commands import exhibitors as commands
 from ocop_registration.application.queries import exhibitors as queries
+from ocop_registration.domain.banks import BANKS
 from ocop_registration.domain.exhibitors import Contact, ExhibitorDraft
 from ocop_shared import ratelimit
 from ocop_shared.authz import Caller
@@ -55,7 +59,7 @@ async def register_exhibitor(
     )
     opened = registered.opened
     return SignedUp(
-        exhibitor=ExhibitorOut.of(registered.exhibitor),
+        exhibitor=ExhibitorOut.of(registered.exhibitor, own=True),
         token=opened.token,
         session=SessionInfo.of(opened.session, policy),
         user=UserOut.of(opened.user),
@@ -90,20 +94,35 @@ async def directory(
 
 @router.get("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
 async def get_exhibitor(exhibitor_id: UUID, principal: Caller, uow: Uow) -> ExhibitorOut:
-    """The full record: its own users, the admin, organizers of a fair it applied to."""
+    """The full record: its own users, the admin, organizers of a fair it applied to. The
+    receiving bank account is answered to its own users only."""
     found = await uow.read(lambda repos: queries.get_exhibitor(repos, principal, exhibitor_id))
-    return ExhibitorOut.of(found)
+    return ExhibitorOut.of(found, own=is_self(principal, exhibitor_id))
 
 
 @router.patch("/exhibitors/{exhibitor_id}", response_model=ExhibitorOut)
 async def update_exhibitor(
     exhibitor_id: UUID, body: ExhibitorUpdate, principal: Caller, uow: Uow, cause: Cause
 ) -> ExhibitorOut:
+    """The fields set change (announced). The receiving bank account (``bank_bin``,
+    ``bank_account``, ``bank_account_name``) is set together, or removed with all three
+    null, by an owner of the exhibitor only: its staff, API keys and the admin get 403; a bank
+    not in ``GET /banks`` is 422 ``unknown_bank``, one of the three missing 422
+    ``bank_account_incomplete`` naming it."""
     changes: dict[str, str | None] = body.model_dump(exclude_unset=True)
     updated = await uow.run(
         lambda u: commands.update_exhibitor(u, principal, exhibitor_id, changes), cause=cause
     )
-    return ExhibitorOut.of(updated)
+    return ExhibitorOut.of(updated, own=is_self(principal, exhibitor_id))
+
+
+@router.get("/banks", response_model=list[BankOut], tags=["exhibitors"])
+async def banks(response: Response) -> list[BankOut]:
+    """The banks an exhibitor's receiving account may be at (NAPAS 247 members, from VietQR's
+    public list): BIN, short name, full name; the largest first. The same for everyone and
+    shipped with the service, so cacheable for a day."""
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return [BankOut.of(bank) for bank in BANKS]
 
 
 @router.post(

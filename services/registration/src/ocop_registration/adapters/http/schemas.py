@@ -22,6 +22,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
+from ocop_registration.domain import exhibitors as exhibitor_rules
 from ocop_registration.domain.refusals import ReviewReason
 from ocop_registration.domain.text import nfc
 from ocop_shared.inputs import (
@@ -60,6 +61,16 @@ TaxCode = Annotated[str, *checks(text(20))]
 Phone = Annotated[str, *checks(text(30))]
 Email = Annotated[str, *checks(text(254)), Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Taxonomy = Annotated[str, *checks(text(20))]
+# The receiving bank account (domain/exhibitors.py: the same checks the domain makes).
+BankBin = Annotated[str, *checks(text(6)), AfterValidator(exhibitor_rules.bank_bin)]
+BankAccountNumber = Annotated[
+    str, *checks(text(19)), AfterValidator(exhibitor_rules.bank_account_number)
+]
+BankAccountName = Annotated[
+    str,
+    *checks(text(exhibitor_rules.ACCOUNT_NAME_MAX)),
+    AfterValidator(exhibitor_rules.bank_account_name),
+]
 Zone = Annotated[str, *checks(text(20))]
 
 MAX_RULE_GROUPS = 50
@@ -153,7 +164,9 @@ class ExhibitorCreate(Strict):
 
 
 class ExhibitorUpdate(Strict):
-    """The fields set change; null clears commune, address, phone and e-mail."""
+    """The fields set change; null clears commune, address, phone and e-mail. The receiving
+    bank account (an owner's, not staff's) is three fields set together, or all three null to
+    remove it; the bank is one of ``GET /banks``."""
 
     name: KeptText = None
     province: KeptText = None
@@ -161,6 +174,16 @@ class ExhibitorUpdate(Strict):
     address: Address | None = None
     phone: Phone | None = None
     email: Email | None = None
+    bank_bin: BankBin | None = Field(
+        default=None, description="the bank's BIN, one of GET /banks (6 digits)"
+    )
+    bank_account: BankAccountNumber | None = Field(
+        default=None, description="the account number: 6 to 19 letters or digits"
+    )
+    bank_account_name: BankAccountName | None = Field(
+        default=None,
+        description="the holder's name as the bank prints it: upper-case, no diacritics",
+    )
 
 
 class MembersAdd(Strict):
@@ -295,7 +318,8 @@ class FairUpdate(Strict):
 
 
 class ExhibitorOut(Answer):
-    """What anyone allowed to see an exhibitor sees: no contact details."""
+    """What anyone allowed to see an exhibitor sees: no contact details. The receiving bank
+    account only to the exhibitor's own people (``own``); null to others, or when not set."""
 
     exhibitor_id: UUID
     kind: ExhibitorKind
@@ -305,6 +329,29 @@ class ExhibitorOut(Answer):
     commune: str | None
     phone: str | None
     member_ids: list[UUID] = []
+    bank_bin: str | None = Field(default=None, description="to the exhibitor's own people")
+    bank_account: str | None = Field(default=None, description="to the exhibitor's own people")
+    bank_account_name: str | None = Field(default=None, description="to the exhibitor's own people")
+
+    @classmethod
+    def of(cls, entity: object, *, own: bool = False) -> Self:
+        answer = super().of(entity)
+        bank = getattr(entity, "bank", None)
+        if not own or bank is None:
+            return answer
+        return answer.model_copy(
+            update={
+                "bank_bin": bank.bin,
+                "bank_account": bank.account,
+                "bank_account_name": bank.account_name,
+            }
+        )
+
+
+class BankOut(Answer):
+    bin: str = Field(description="the bank identification number a VietQR code names")
+    short_name: str
+    name: str = Field(description="the full name, in Vietnamese")
 
 
 class CertificateOut(Answer):

@@ -10,13 +10,13 @@ import asyncpg
 
 from ocop_registration.adapters.postgres.conflicts import unique_as_conflict
 from ocop_registration.domain.delegations import Membership
-from ocop_registration.domain.exhibitors import Contact, Exhibitor
+from ocop_registration.domain.exhibitors import BankAccount, Contact, Exhibitor
 from ocop_registration.domain.text import fold
 from ocop_shared.db import NamedQuery
 from ocop_shared.inputs import escape_like
 
 SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.commune, e.phone,
-       e.address, e.email,
+       e.address, e.email, e.bank_bin, e.bank_account, e.bank_account_name,
        coalesce((select array_agg(m.member_id order by m.member_id) from delegation_members m
                   where m.delegation_id = e.exhibitor_id and m.status = 'accepted'), '{}')
          as member_ids
@@ -24,13 +24,15 @@ SELECT = """select e.exhibitor_id, e.kind, e.name, e.tax_code, e.province, e.com
 
 UPSERT = NamedQuery("""
 insert into exhibitors (exhibitor_id, kind, name, name_folded, tax_code, province, commune,
-                        address, phone, email)
+                        address, phone, email, bank_bin, bank_account, bank_account_name)
 values (:exhibitor_id, :kind, :name, :name_folded, :tax_code, :province, :commune,
-        :address, :phone, :email)
+        :address, :phone, :email, :bank_bin, :bank_account, :bank_account_name)
 on conflict (exhibitor_id) do update
    set name = excluded.name, name_folded = excluded.name_folded, province = excluded.province,
        commune = excluded.commune, address = excluded.address, phone = excluded.phone,
-       email = excluded.email, updated_at = now()
+       email = excluded.email, bank_bin = excluded.bank_bin,
+       bank_account = excluded.bank_account, bank_account_name = excluded.bank_account_name,
+       updated_at = now()
 """)
 
 
@@ -42,7 +44,9 @@ MEMBERSHIPS = """select delegation_id, member_id as holder_id, status, invited_a
 def _exhibitor(row: asyncpg.Record) -> Exhibitor:
     data = dict(row)
     contact = Contact(data.pop("address"), data.pop("email"))
-    return Exhibitor.model_validate({**data, "contact": contact})
+    bank_fields = (data.pop("bank_bin"), data.pop("bank_account"), data.pop("bank_account_name"))
+    bank = BankAccount(*bank_fields) if bank_fields[0] is not None else None
+    return Exhibitor.model_validate({**data, "contact": contact, "bank": bank})
 
 
 class PostgresExhibitors:
@@ -101,7 +105,7 @@ class PostgresExhibitors:
         )
 
     async def save(self, exhibitor: Exhibitor) -> None:
-        e, contact = exhibitor, exhibitor.contact
+        e, contact, bank = exhibitor, exhibitor.contact, exhibitor.bank
         args = UPSERT.args(
             exhibitor_id=e.exhibitor_id,
             kind=e.kind,
@@ -113,6 +117,9 @@ class PostgresExhibitors:
             address=contact.address,
             phone=e.phone,
             email=contact.email,
+            bank_bin=bank.bin if bank else None,
+            bank_account=bank.account if bank else None,
+            bank_account_name=bank.account_name if bank else None,
         )
         with unique_as_conflict():
             await self.conn.execute(UPSERT.sql, *args)

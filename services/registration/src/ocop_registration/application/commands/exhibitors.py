@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from ocop_registration.application.access import check_self_or_admin
+from ocop_registration.application.access import check_self_or_admin, is_self
 from ocop_registration.application.commands.credentials import OpenedSession, open_session
 from ocop_registration.application.commands.organizations import create_user
 from ocop_registration.application.ports import Repositories
@@ -21,7 +21,7 @@ from ocop_registration.domain.identity import (
     SessionPolicy,
 )
 from ocop_shared.auth import Principal
-from ocop_shared.errors import Conflict, NotFound
+from ocop_shared.errors import Conflict, Forbidden, NotFound
 from ocop_shared.uow import UnitOfWork
 
 
@@ -85,6 +85,8 @@ async def update_exhibitor(
     changes: Mapping[str, str | None],
 ) -> exhibitors.Exhibitor:
     check_self_or_admin(principal, exhibitor_id)
+    if any(name in changes for name in exhibitors.BANK_FIELDS):
+        check_bank_owner(principal, exhibitor_id)
     current = await uow.repos.exhibitors.get(exhibitor_id, lock=True)
     if current is None:
         raise NotFound("no such exhibitor")
@@ -92,3 +94,12 @@ async def update_exhibitor(
     await uow.repos.exhibitors.save(decided.state)
     uow.emit_all(decided.events)
     return decided.state
+
+
+def check_bank_owner(principal: Principal, exhibitor_id: UUID) -> None:
+    """Where the exhibitor's money goes is its owners' decision: its staff, its API keys
+    (they act as staff) and the platform admin are refused (403), naming the field."""
+    if not (is_self(principal, exhibitor_id) and principal.is_owner):
+        raise Forbidden(
+            "only an owner of the exhibitor sets its receiving bank account", field="bank_bin"
+        )
