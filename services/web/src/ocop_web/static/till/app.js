@@ -141,7 +141,7 @@ function contact(ok) {
 
 function revoked(status) {
   if (!state.revoked) {
-    state.revoked = status === 403 ? "suspended" : "unpaired";
+    state.revoked = status === "suspended" ? "suspended" : "stopped";
     state.cart = [];
     state.payments = [];
     render();
@@ -162,7 +162,7 @@ async function loadProfile() {
   const profile = answer.body;
   state.profile = profile;
   await db.set("profile", profile);
-  if (profile.status && profile.status !== "active") revoked(profile.status === "suspended" ? 403 : 401);
+  if (profile.status && profile.status !== "active") revoked(profile.status);
   if (state.writer) {
     const counter = await db.get("counter");
     const next = Number(profile.next_receipt_no) || 1;
@@ -205,7 +205,7 @@ function byGtin(gtin) {
 /** Why the till may not sell now (null: it may); total: the sale about to be made. */
 function cannotSell(total = 0) {
   if (!state.token) return t("not_paired");
-  if (state.revoked) return t(state.revoked === "suspended" ? "till_suspended" : "till_unpaired");
+  if (state.revoked) return t(state.revoked === "suspended" ? "till_suspended" : "till_stopped");
   if (!state.writer) return t("read_only");
   if (!state.profile?.session) return t("open_session_first");
   if (state.online === false) {
@@ -314,7 +314,7 @@ function renderBanners() {
   if (!box) return;
   const banners = [];
   if (state.token && state.revoked) {
-    banners.push(notice(t(state.revoked === "suspended" ? "till_suspended" : "till_unpaired"), "error", "revoked"));
+    banners.push(notice(t(state.revoked === "suspended" ? "till_suspended" : "till_stopped"), "error", "revoked"));
   }
   if (state.token && !state.writer) banners.push(notice(t("read_only"), "warning", "read-only"));
   if (state.token && state.online === false && !state.revoked) {
@@ -1234,7 +1234,10 @@ async function loadRefund(text, box) {
   if (answer.offline) return box.replaceChildren(notice(t("refund_offline"), "warning"));
   if (answer.status !== 200) return box.replaceChildren(notice(t("refund_not_found"), "error"));
   const sale = answer.body;
-  const methods = [...new Set((sale.payments || []).map((p) => p.method))];
+  // payments: { method: amount } (sales' SaleDetail); a list of { method } taken too.
+  const methods = Array.isArray(sale.payments)
+    ? [...new Set(sale.payments.map((p) => p.method))]
+    : Object.keys(sale.payments || {});
   const inputs = [];
   const reason = h("input", { class: "till-input", maxlength: "200", "data-testid": "refund-reason" });
   const method = h("select", { class: "till-input" }, methods.map((m) => h("option", { value: m }, t(`method_${m}`))));
@@ -1259,7 +1262,7 @@ async function loadRefund(text, box) {
         else showMessage(refusalText(result.body), "error");
       },
     },
-    h("p", null, `${t("receipt_no")} `, h("strong", null, local?.receipt_label || (sale.receipt_no && state.profile ? receiptLabel(state.profile.receipt_prefix, sale.receipt_no) : sale.receipt_no)), ` · ${money(sale.total_vnd)}`),
+    h("p", null, `${t("receipt_no")} `, h("strong", { "data-testid": "refund-receipt" }, sale.receipt || local?.receipt_label || receiptLabel(sale.receipt_prefix || state.profile?.receipt_prefix || "", sale.receipt_no)), ` · ${money(sale.total_vnd)}`),
     h(
       "ul",
       { class: "till-lines" },
