@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs what checks deploy/k8s (tests/deploy/test_k8s.py), pinned and cached in
+# $STATE/k8s-tools (the second run takes milliseconds):
+#
+#   kubeconform  go install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0 (Go module proxy)
+#   kustomize    `kubectl kustomize` when kubectl is there; else
+#                go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
+#   schemas      Kubernetes' own JSON schemas (v1.32.0, strict) from the PyPI package
+#                kubernetes-validate==1.37.0, rewritten so that kubeconform resolves their
+#                references from the files (no network at validation time)
+#
+#   deploy/k8s/tools.sh          install what is missing; prints nothing when all is there
+#   deploy/k8s/tools.sh --print  also print the paths (KUBECONFORM=..., KUSTOMIZE=..., SCHEMAS=...)
+#
+# Strimzi's and CloudNativePG's CRD schemas are in none of the registries this project
+# reaches (README.md beside this file): their kinds are skipped by kubeconform and checked by
+# the tests instead.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=${OCOP_STATE_DIR:-$REPO/.local}
+DIR="$STATE/k8s-tools"
+KUBECONFORM_VERSION=v0.8.0
+KUSTOMIZE_VERSION=v5.7.1
+SCHEMAS_PACKAGE=kubernetes-validate==1.37.0
+K8S_VERSION=1.32.0
+SCHEMAS="$DIR/schemas/${SCHEMAS_PACKAGE#*==}"
+
+say() { printf '[k8s-tools] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+go_install() {  # module@version binary
+    command -v go >/dev/null 2>&1 || die "Go is required to install $2 (apt-get install golang, or Go 1.22+)"
+    say "installing $1 (Go module proxy; once, cached in $DIR/bin)"
+    mkdir -p "$DIR/bin"
+    GOBIN="$DIR/bin" GOFLAGS=-mod=mod go install "$1" >&2 || die "go install $1 failed"
+}
+
+stamp_ok() { [ -x "$DIR/bin/$1" ] && [ "$(cat "$DIR/bin/.$1.version" 2>/dev/null)" = "$2" ]; }
+
+if ! stamp_ok kubeconform "$KUBECONFORM_VERSION"; then
+    go_install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" kubeconform
+    echo "$KUBECONFORM_VERSION" >"$DIR/bin/.kubeconform.version"
+fi
+
+if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
+    KUSTOMIZE="kubectl kustomize"
+else
+    if ! stamp_ok kustomize "$KUSTOMIZE_VERSION"; then
+        go_install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" kustomize
+        echo "$KUSTOMIZE_VERSION" >"$DIR/bin/.kustomize.version"
+    fi
+    KUSTOMIZE="$DIR/bin/kustomize build"
+fi
+
+if [ ! -f "$SCHEMAS/.complete" ]; then
+    command -v uv >/dev/null 2>&1 || die "uv is required (./dev installs it)"
+    say "fetching Kubernetes JSON schemas: $SCHEMAS_PACKAGE (PyPI; once, cached in $SCHEMAS)"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    uv pip install --quiet --no-deps --target "$tmp/pkg" "$SCHEMAS_PACKAGE" >&2 \
+        || die "could not fetch $SCHEMAS_PACKAGE"
+    rm -rf "$SCHEMAS"
+    python3 - "$tmp/pkg/kubernetes_validate/kubernetes-json-schema" "$SCHEMAS" "$K8S_VERSION" <<'PY'
+# Each kind's schema refers to "/api/_definitions.json#/$defs/..." under an "$id" on
+# kubernetes.io: resolved by kubernetes-validate's own loader, fetched from the network by
+# anyone else. Without the "$id"s and with the references made relative to the file, the
+# schemas resolve from the folder kubeconform reads them in.
+import json, pathlib, sys
+source, target, version = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
+for flavour in ("local", "local-strict"):
+    src = source / f"v{version}-{flavour}"
+    if not src.is_dir():
+        sys.exit(f"no schemas for Kubernetes {version} ({flavour}) in the package")
+    dst = target / f"v{version}-{flavour}"
+    dst.mkdir(parents=True)
+    for path in src.glob("*.json"):
+        text = path.read_text().replace('"/api/_definitions.json#', '"_definitions.json#')
+        schema = json.loads(text)
+        schema.pop("$id", None)
+        (dst / path.name).write_text(json.dumps(schema))
+PY
+    touch "$SCHEMAS/.complete"
+fi
+
+if [ "${1:-}" = "--print" ]; then
+    echo "KUBECONFORM=$DIR/bin/kubeconform"
+    echo "KUSTOMIZE=$KUSTOMIZE"
+    echo "SCHEMAS=$SCHEMAS"
+    echo "K8S_VERSION=$K8S_VERSION"
+fi
