@@ -2,7 +2,9 @@
 
 A service declares one ``Rule`` per route: which roles may call it and how far their reach
 goes (``any`` record, their ``own`` organization's records, or the records in their
-``jurisdiction`` as an authority), or that it is ``public``. The table is the single gate:
+``jurisdiction`` as an authority), or that it is ``public``, or that it is called with a
+``key`` of its own rather than anyone's credential (a webhook: the route checks the key, and a
+key reaches only its owner's records). The table is the single gate:
 
 - ``Caller`` (a route dependency) authenticates the request and lets it through only if the
   table grants the caller's role that route (403 otherwise; 401 without a valid credential);
@@ -29,13 +31,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ocop_shared import auth, ratelimit
 
-Reach = Literal["any", "own", "jurisdiction", "public"]
+Reach = Literal["any", "own", "jurisdiction", "public", "key"]
 REACHES: dict[str, str] = {
     "any": "any record",
     "own": "its organization's records (an organizer: its fairs and what is in them)",
     "jurisdiction": "the records of its province and level",
     "public": "anyone, signed in or not",
+    "key": "whoever sends the route's own key (Authorization: Apikey), never a person's or a "
+    "till's credential; a key reaches only its owner's records",
 }
+# The matrix's caller of a ``key`` route: sends the key of the record's owner ("own"), or of
+# another organization ("other_org"), instead of a role's credential.
+KEY_HOLDER = "key"
 ROLES: tuple[auth.Role, ...] = (
     "admin",
     "organizer",
@@ -45,9 +52,12 @@ ROLES: tuple[auth.Role, ...] = (
     "terminal",
 )
 Relation = Literal["own", "other_org", "other_fair"]
-Expected = Literal["allowed", "unauthenticated", "forbidden", "missing"]
+Expected = Literal["allowed", "unauthenticated", "forbidden", "missing", "ignored"]
 STATUS_OF: dict[Expected, int | None] = {
     "allowed": None,  # anything but 401, 403 and 404
+    # Accepted but without effect on the record: a webhook called with another organization's
+    # key answers as usual (the provider must not learn anything) and changes nothing of ours.
+    "ignored": None,
     "unauthenticated": 401,
     "forbidden": 403,
     "missing": 404,
@@ -59,7 +69,8 @@ class Rule:
     """``route`` is ``"METHOD /path/{param}"`` as the app declares it."""
 
     route: str
-    who: Mapping[str, Reach]  # role -> reach; {"anyone": "public"} for a public route
+    who: Mapping[str, Reach]  # role -> reach; {"anyone": "public"} for a public route,
+    # {"anyone": "key"} for one called with a key of its own (a webhook), checked by the route
     owners_only: bool = False  # only an owner of the organization (not its staff)
     fair_scoped: bool = False  # a fair in the path: another fair's record answers 404
     note: str = ""
@@ -76,14 +87,22 @@ class Rule:
     def public(self) -> bool:
         return self.who.get("anyone") == "public"
 
+    @property
+    def keyed(self) -> bool:
+        return self.who.get("anyone") == "key"
+
     def reach(self, role: str) -> Reach | None:
         if self.public:
             return "public"
+        if self.keyed:
+            return "key" if role == KEY_HOLDER else None
         return self.who.get(role)
 
     def describe(self) -> str:
         if self.public:
             text = "public"
+        elif self.keyed:
+            text = f"no role: {REACHES['key']}"
         else:
             text = "; ".join(f"{role}: {REACHES[reach]}" for role, reach in self.who.items())
         if self.owners_only:
@@ -149,6 +168,8 @@ class AuthorizationTable:
                     cell += " (owner)"
                 cells.append(cell)
             note = rule.note or ("public" if rule.public else "")
+            if rule.keyed:
+                note = f"its own key (`Authorization: Apikey`), no role's credential; {note}"
             lines.append(f"| `{rule.route}` | " + " | ".join(cells) + f" | {note} |")
         return "\n".join(lines)
 
@@ -185,6 +206,12 @@ def expected(rule: Rule, role: str, relation: Relation, org_role: str = "owner")
     # Another fair's record named under this fair's path is not there, whoever asks.
     if rule.public:
         return "missing" if relation == "other_fair" else "allowed"
+    if rule.keyed:
+        # Every role's credential is refused as no key; the owner's key works, another
+        # organization's key is accepted and reaches nothing of the owner's.
+        if role != KEY_HOLDER:
+            return "unauthenticated"
+        return "allowed" if relation == "own" else "ignored"
     if role == "anonymous":
         return "unauthenticated"
     reach = rule.reach(role)
@@ -225,7 +252,7 @@ def matrix(
         relations: list[Relation] = ["own", "other_org"]
         if rule.fair_scoped:
             relations.append("other_fair")
-        for role in roles:
+        for role in [*roles, KEY_HOLDER] if rule.keyed else roles:
             for relation in relations:
                 cases.append(Case(rule, role, relation, "owner", expected(rule, role, relation)))
             if role in staff_roles:

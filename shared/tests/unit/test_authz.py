@@ -143,3 +143,29 @@ def test_every_operation_documents_the_platforms_answers() -> None:
     assert {"400", "401", "403", "409", "413", "422"} <= set(changing)
     public = paths["/directory"]["get"]["responses"]
     assert "401" in public and "403" not in public
+
+
+def test_a_route_called_with_its_own_key_refuses_every_credential_and_scopes_the_key() -> None:
+    """A webhook (``{"anyone": "key"}``): no role's credential is a key (401 for each, owners
+    and staff alike); the owner's key is allowed; another organization's key is accepted but
+    reaches nothing of the owner's (``ignored``: the matrix checks nothing changed)."""
+    from ocop_shared.authz import KEY_HOLDER, ROLES
+
+    hook = Rule("POST /hooks", {"anyone": "key"}, note="a provider's notifications")
+    table = AuthorizationTable("test", [hook])
+    assert hook.keyed and not hook.public
+    assert all(hook.reach(role) is None for role in ROLES)
+    assert hook.reach(KEY_HOLDER) == "key"
+    cases = {
+        (c.role, c.relation, c.org_role): c.expected
+        for c in matrix(table, staff_roles=["exhibitor"])
+    }
+    assert cases[(KEY_HOLDER, "own", "owner")] == "allowed"
+    assert cases[(KEY_HOLDER, "other_org", "owner")] == "ignored"
+    others = {e for (role, _, _), e in cases.items() if role != KEY_HOLDER}
+    assert others == {"unauthenticated"}
+    assert ("exhibitor", "own", "staff") in cases and ("anonymous", "own", "owner") in cases
+    assert expected(hook, "admin", "own") == "unauthenticated"
+    row = table.markdown().splitlines()[2]
+    assert row.startswith("| `POST /hooks` | – | – | – | – | – | – |") and "Apikey" in row
+    assert "key" in hook.describe()

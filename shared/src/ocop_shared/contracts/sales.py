@@ -80,6 +80,28 @@ class SaleRefunded(Event):
         return str(self.terminal_id)
 
 
+class TransferConfirmed(Event):
+    """A VietQR transfer that was waiting for the bank is confirmed: by the cashier
+    (``bank_transaction_id`` None) or by the bank's notification (the provider's transaction
+    id). Not published for a transfer the till sent already confirmed (its sale's
+    ``sales.sale_recorded`` says it was paid)."""
+
+    event_type: ClassVar[str] = "sales.transfer_confirmed"
+    topic: ClassVar[Topic] = SALES_SALES
+    sale_id: UUID
+    fair_id: UUID
+    terminal_id: UUID
+    exhibitor_id: UUID
+    payment_code: str
+    amount_vnd: int
+    confirmed_by: Literal["cashier", "bank"]
+    bank_transaction_id: str | None
+    confirmed_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.terminal_id)
+
+
 class SessionClosed(Event):
     event_type: ClassVar[str] = "sales.session_closed"
     topic: ClassVar[Topic] = SALES_SESSIONS
