@@ -483,6 +483,51 @@ def _prepares(w: World) -> dict[str, Prepare]:
             await w.as_exhibitor(c, holder.exhibitor_id)
         return Call("POST", f"/applications/{application_id}/withdraw")
 
+    # --- on-site quality inspection (issue 15) -----------------------------------------------
+    running: dict[str, tuple[str, str]] = {}  # own / other -> (fair, a product exhibited there)
+
+    async def running_fair(rel: str) -> tuple[str, str]:
+        """A running fair of organizer own (in the inspector's province, Quảng Ninh) or other
+        (in Lạng Sơn), with an approved product."""
+        if rel not in running:
+            organizer = w.org_headers[rel]
+            province = QUANG_NINH if rel == "own" else LANG_SON
+            fair = await w.ok(
+                "POST", "/fairs", organizer, json={**_fair_body(), "province": province}
+            )
+            fair_id = str(fair["fair_id"])
+            await w.ok("POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "open"})
+            application_id, holder = await w.fresh_application(fair_id)
+            await w.ok("POST", f"/applications/{application_id}/review", organizer,
+                       json={"decision": "approved"})  # fmt: skip
+            for action in ("close", "start"):
+                await w.ok("POST", f"/fairs/{fair_id}/lifecycle", organizer,
+                           json={"action": action})  # fmt: skip
+            shown = await w.ok("GET", f"/applications/{application_id}", holder.headers)
+            running[rel] = (fair_id, str(shown["products"][0]["product_id"]))
+        return running[rel]
+
+    @route("POST /fairs/{fair_id}/inspections")
+    async def _(c: Case) -> Call:
+        fair_id, product_id = await running_fair(_rel(c))
+        return Call("POST", f"/fairs/{fair_id}/inspections", json={
+            "inspection_id": str(uuid.uuid4()), "product_id": product_id, "booth_code": "A-1",
+            "finding": "Đạt", "decision": "pass",
+        })  # fmt: skip
+
+    @route("GET /fairs/{fair_id}/inspections")
+    async def _(c: Case) -> Call:
+        fair_id, _ = await running_fair(_rel(c))
+        return Call("GET", f"/fairs/{fair_id}/inspections")
+
+    @route("GET /products/{product_id}/inspections")
+    async def _(c: Case) -> Call:
+        return Call("GET", f"/products/{w.product[_rel(c)]['product_id']}/inspections")
+
+    @route("GET /inspection-referrals")
+    async def _(c: Case) -> Call:
+        return Call("GET", "/inspection-referrals")
+
     # --- identity (H1's routes) ------------------------------------------------------------
     @route("POST /exhibitors")
     async def _(c: Case) -> Call:

@@ -15,6 +15,7 @@ from ocop_registration.domain.delegations import Membership
 from ocop_registration.domain.exhibitors import Exhibitor
 from ocop_registration.domain.fairs import Fair
 from ocop_registration.domain.holder_results import FairResult
+from ocop_registration.domain.inspections import Exhibit, Inspection, Referral
 from ocop_registration.domain.products import (
     Certificate,
     ExpiryCandidate,
@@ -254,6 +255,22 @@ class HolderResultRepository(Protocol):
     async def history(self, holder_ids: Sequence[UUID]) -> dict[UUID, list[FairResult]]: ...
 
 
+class InspectionRepository(Protocol):
+    """Inspections at fairs (issue 15)."""
+
+    async def exhibits(self, fair_id: UUID) -> list[Exhibit]: ...
+
+    async def get(self, inspection_id: UUID) -> Inspection | None: ...
+
+    async def add(self, inspection: Inspection) -> bool: ...
+
+    async def of_fair(self, fair_id: UUID) -> list[Inspection]: ...
+
+    async def of_product(self, product_id: UUID) -> list[Inspection]: ...
+
+    async def referrals(self, limit: int) -> list[Referral]: ...
+
+
 class Repositories(Protocol):
     @property
     def organizations(self) -> OrganizationRepository: ...
@@ -296,3 +313,6 @@ class Repositories(Protocol):
 
     @property
     def holder_results(self) -> HolderResultRepository: ...
+
+    @property
+    def inspections(self) -> InspectionRepository: ...

@@ -18,6 +18,7 @@ from ocop_shared.contracts.registration import (
     CertificateSnapshot,
     ExhibitorSnapshot,
     FairSnapshot,
+    InspectionSnapshot,
     ProductSnapshot,
 )
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ocop_registration.domain.applications import Application
     from ocop_registration.domain.exhibitors import Exhibitor
     from ocop_registration.domain.fairs import Fair
+    from ocop_registration.domain.inspections import Inspection
     from ocop_registration.domain.products import Certificate, Product
 
 
@@ -130,4 +132,24 @@ def application_snapshot(application: Application) -> ApplicationSnapshot:
         admitted=[
             AdmittedProduct(product_id=a.product_id, until=a.until) for a in application.admitted
         ],
+    )
+
+
+def inspection_snapshot(i: Inspection) -> InspectionSnapshot:
+    """An inspection as the tills' service reads it: ``suspended`` is the decision for the
+    product at that fair; who the product's certificate belongs to stays with registration."""
+    return InspectionSnapshot(
+        inspection_id=i.inspection_id,
+        fair_id=i.fair_id,
+        product_id=i.product_id,
+        holder_id=i.holder_id,
+        exhibitor_id=i.exhibitor_id,
+        booth_code=i.booth_code,
+        sample=i.sample,
+        finding=i.finding,
+        decision=i.decision,
+        suspended=i.suspended,
+        inspector_id=i.inspector_id,
+        inspected_by=i.inspected_by,
+        recorded_at=i.recorded_at,
     )

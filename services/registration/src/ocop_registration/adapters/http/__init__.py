@@ -9,6 +9,7 @@ from ocop_registration.adapters.http import (
     exhibitors,
     fairs,
     imports,
+    inspections,
     organizations,
     products,
     sessions,
@@ -22,4 +23,5 @@ routers: list[APIRouter] = [
     products.router,
     applications.router,
     imports.router,
+    inspections.router,
 ]

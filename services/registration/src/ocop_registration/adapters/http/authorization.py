@@ -204,5 +204,33 @@ TABLE = AuthorizationTable(
             note="the fair's organizer",
         ),
         Rule("POST /applications/{application_id}/withdraw", {"exhibitor": "own", "admin": "any"}),
+        # on-site quality inspection (issue 15)
+        Rule(
+            "POST /fairs/{fair_id}/inspections",
+            {"inspector": "own"},
+            note="a fair held in the inspector's province; the product exhibited there",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/inspections",
+            {"inspector": "own", "organizer": "own", "admin": "any"},
+            note="inspectors of the fair's province; the fair's organizer",
+        ),
+        Rule(
+            "GET /products/{product_id}/inspections",
+            {
+                "exhibitor": "own",
+                "certifier": "jurisdiction",
+                "inspector": "any",
+                "organizer": "any",
+                "admin": "any",
+            },
+            note="the holder and its council: all; an inspector: fairs of its province; "
+            "an organizer: its fairs",
+        ),
+        Rule(
+            "GET /inspection-referrals",
+            {"certifier": "any", "admin": "any"},
+            note="referrals for revocation in the council's jurisdiction",
+        ),
     ],
 )

@@ -20,6 +20,7 @@ from ocop_registration.adapters.postgres.identity import (
     PostgresSignInThrottle,
     PostgresUsers,
 )
+from ocop_registration.adapters.postgres.inspections import PostgresInspections
 from ocop_registration.adapters.postgres.products import PostgresCertificates, PostgresProducts
 
 
@@ -39,6 +40,7 @@ class PostgresRepositories:
     certificates: PostgresCertificates
     applications: PostgresApplications
     holder_results: PostgresHolderResults
+    inspections: PostgresInspections
 
 
 def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
@@ -57,4 +59,5 @@ def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
         certificates=PostgresCertificates(conn),
         applications=PostgresApplications(conn),
         holder_results=PostgresHolderResults(conn),
+        inspections=PostgresInspections(conn),
     )
