@@ -264,6 +264,22 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ),
     ("expires_in_days", "greater_than_equal"): N_("A key is valid for 1 to 365 days"),
     ("expires_in_days", "less_than_equal"): N_("A key is valid for 1 to 365 days"),
+    # the receiving bank account (pages/exhibitor_org.py; registration's unknown_bank and
+    # bank_account_incomplete, the format of each field)
+    ("bank_bin", "missing"): N_("Select the bank"),
+    ("bank_bin", "bank_account_incomplete"): N_("Select the bank"),
+    ("bank_bin", "unknown_bank"): N_("Select the bank from the list"),
+    ("bank_bin", "value_error"): N_("Select the bank from the list"),
+    ("bank_account", "missing"): N_("Enter the account number"),
+    ("bank_account", "bank_account_incomplete"): N_("Enter the account number"),
+    ("bank_account", "value_error"): N_(
+        "Enter the account number as your bank gives it: 6 to 19 digits or letters"
+    ),
+    ("bank_account_name", "missing"): N_("Enter the account holder's name"),
+    ("bank_account_name", "bank_account_incomplete"): N_("Enter the account holder's name"),
+    ("bank_account_name", "value_error"): N_(
+        "Enter the account holder's name as the bank prints it, in letters without accents, for example NGUYEN VAN AN"
+    ),
 }
 
 

@@ -2,7 +2,8 @@
 code first: its error on its field, in Vietnamese, nothing created), adding a product,
 applying to a fair (seeded through the APIs: an organizer's open fair with its floor plan,
 a provincial council's certificate on the product), seeing the application approved, holding
-a booth on the plan and seeing the fee statement's VietQR code."""
+a booth on the plan and seeing the fee statement's VietQR code; setting the receiving bank
+account (issue 13) and seeing it shown."""
 
 from __future__ import annotations
 
@@ -195,6 +196,33 @@ def test_an_exhibitor_signs_up_applies_holds_a_booth_and_sees_the_vietqr_code(
     session = {c["name"]: c["value"] for c in page.context.cookies()}["ocop_session"]
     with web.api("registration", session) as reg:
         exhibitor_id = reg.get("/session").json()["organization"]["organization_id"]
+
+    # The receiving bank account (issue 13): the form names an empty field, then the account
+    # is saved, the holder's name as banks print it, and shown on the organization's page.
+    page.get_by_role("navigation", name="Menu chính").get_by_role(
+        "link", name="Thành viên và đoàn"
+    ).click()
+    expect(page.get_by_test_id("bank-account")).to_contain_text("Chưa có tài khoản nhận tiền")
+    page.get_by_test_id("change-bank-account").click()
+    page.get_by_label("Ngân hàng").select_option("970436")
+    page.get_by_label("Số tài khoản").fill("0011 0012 34567")
+    page.get_by_role("button", name="Lưu tài khoản").click()
+    summary = page.locator(".ocop-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Nhập tên chủ tài khoản")).to_be_visible()
+    accessible(page)
+    shoot(page, "bank-account-error")
+    page.get_by_label("Tên chủ tài khoản").fill("Hợp tác xã Chè Đường Hoa")
+    page.get_by_role("button", name="Lưu tài khoản").click()
+    account = page.get_by_test_id("bank-account")
+    expect(account).to_contain_text("Vietcombank")
+    expect(account).to_contain_text("0011001234567")
+    expect(account).to_contain_text("HOP TAC XA CHE DUONG HOA")
+    accessible(page)
+    shoot(page, "bank-account")
+    with web.api("registration", session) as reg:
+        saved = reg.get(f"/exhibitors/{exhibitor_id}").json()
+    assert (saved["bank_bin"], saved["bank_account"]) == ("970436", "0011001234567")
 
     # A product, then the council's certificate for it (the authority's act, through its API).
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Sản phẩm").click()

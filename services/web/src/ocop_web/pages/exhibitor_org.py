@@ -1,17 +1,22 @@
 """The exhibitor portal's home and its organization: people (members, one-time invitation
 codes for staff, shown once), and delegation membership: a holder accepts or refuses a
 delegation's invitation; a delegation invites member holders (found in the public
-directory) and sees who accepted.
+directory) and sees who accepted; the receiving bank account ("Tài khoản nhận tiền", where
+VietQR payments at the exhibitor's tills go), shown to its people, set by an owner.
 
 Calls registration: ``GET /applications``, ``GET /organizations/{id}/members``,
 ``GET|POST /organizations/{id}/invitations``, ``GET /exhibitors/{id}/memberships``,
 ``POST /exhibitors/{holder}/delegations/{delegation}/accept|decline``,
 ``POST /exhibitors/{delegation}/members``, ``GET /directory/exhibitors`` (finding holders to
-invite; a membership names its other party itself: ``other``)."""
+invite; a membership names its other party itself: ``other``), ``GET /exhibitors/{id}`` (the
+bank account, answered to the exhibitor's own people), ``GET /banks``, ``PATCH
+/exhibitors/{id}`` (the bank account's three fields together: an owner's)."""
 
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,7 +37,50 @@ NOTICES = {
     "accepted": N_("You have joined the delegation. It can now show your products at fairs."),
     "declined": N_("You have refused the delegation's invitation."),
     "invited": N_("The holders have been invited. Each becomes a member when it accepts."),
+    "bank_saved": N_("Your receiving bank account has been saved."),
 }
+BANK_FIELDS = (
+    Field("bank_bin", N_("Bank")),
+    Field("bank_account", N_("Account number")),
+    Field("bank_account_name", N_("Account holder's name")),
+)
+
+
+def account_number(raw: str) -> str:
+    """As banks keep it: the spaces, dots and dashes people type between groups removed."""
+    return re.sub(r"[\s.\-]", "", raw).upper()
+
+
+def account_holder_name(raw: str) -> str:
+    """As banks print it: upper case without diacritics (Nguyễn Văn Đức → NGUYEN VAN DUC), one
+    space between words. Banks and VietQR apps show the holder's name so, and a buyer's app
+    compares it with what the bank answers."""
+    decomposed = unicodedata.normalize("NFD", raw.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.upper().split())
+
+
+async def bank_list(viewer: Viewer) -> list[dict[str, Any]]:
+    """The banks an account may be at, as registration lists them (public, cacheable)."""
+    with contextlib.suppress(ApiError):
+        found: list[dict[str, Any]] = await viewer.api.registration.get("/banks")
+        return found
+    return []
+
+
+async def bank_account(viewer: Viewer, exhibitor_id: str) -> dict[str, Any] | None:
+    """The exhibitor's receiving account (its own people see it), with its bank named."""
+    record = await viewer.api.registration.get(f"/exhibitors/{exhibitor_id}")
+    if not record.get("bank_bin"):
+        return None
+    named = {b["bin"]: b for b in await bank_list(viewer)}.get(record["bank_bin"], {})
+    return {
+        "bin": record["bank_bin"],
+        "bank": named.get("short_name") or record["bank_bin"],
+        "bank_name": named.get("name", ""),
+        "account": record.get("bank_account") or "",
+        "account_name": record.get("bank_account_name") or "",
+    }
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -94,6 +142,7 @@ async def _organization_page(
     if viewer.is_owner:
         invitations = await viewer.api.registration.get(f"/organizations/{org_id}/invitations")
     memberships = await viewer.api.registration.get(f"/exhibitors/{exhibitor_id}/memberships")
+    bank = await bank_account(viewer, exhibitor_id)
     q = request.query_params.get("q", "").strip()
     found: list[dict[str, Any]] = []
     if is_delegation(viewer) and q:
@@ -116,6 +165,7 @@ async def _organization_page(
             q=q,
             found=found,
             delegation=is_delegation(viewer),
+            bank=bank,
             notice=gettext(NOTICES[n])
             if (n := request.query_params.get("notice")) in NOTICES
             else None,
@@ -188,3 +238,67 @@ async def invite_members(request: Request, viewer: SignedIn) -> Response:
     if form.has_errors:
         return await _organization_page(request, viewer, member_form=form, status_code=422)
     return see_other("/exhibitor/organization?notice=invited")
+
+
+def _require_owner(viewer: Viewer) -> str:
+    """Where the money goes is an owner's decision (registration refuses staff too)."""
+    exhibitor_id = require_exhibitor(viewer)
+    if not viewer.is_owner:
+        raise ApiError(403, {"detail": "only an owner sets the bank account", "code": "forbidden"})
+    return exhibitor_id
+
+
+async def _bank_page(
+    request: Request, viewer: Viewer, form: FormState, status_code: int = 200
+) -> Response:
+    banks = await bank_list(viewer)
+    options = [("", gettext("Choose your bank"))] + [
+        (b["bin"], f"{b['short_name']} – {b['name']}") for b in banks
+    ]
+    return render(
+        request,
+        "exhibitor/bank_account.html",
+        context(form=form, bank_options=options),
+        status_code=status_code,
+    )
+
+
+@router.get("/exhibitor/organization/bank")
+async def bank_form(request: Request, viewer: SignedIn) -> Response:
+    exhibitor_id = _require_owner(viewer)
+    current = await bank_account(viewer, exhibitor_id)
+    values = (
+        {
+            "bank_bin": current["bin"],
+            "bank_account": current["account"],
+            "bank_account_name": current["account_name"],
+        }
+        if current
+        else {}
+    )
+    return await _bank_page(request, viewer, FormState.of(BANK_FIELDS, values))
+
+
+@router.post("/exhibitor/organization/bank")
+async def save_bank(request: Request, viewer: SignedIn) -> Response:
+    """The three together (registration checks the bank, the number and the name); the name
+    is sent as banks print it, and the page says so before it is sent."""
+    exhibitor_id = _require_owner(viewer)
+    submitted = dict(await request.form())
+    form = FormState.of(BANK_FIELDS, submitted)
+    form.require("bank_bin", "bank_account", "bank_account_name")
+    body = {
+        "bank_bin": form.value("bank_bin").strip(),
+        "bank_account": account_number(form.value("bank_account")),
+        "bank_account_name": account_holder_name(form.value("bank_account_name")),
+    }
+    if not form.has_errors:
+        try:
+            await viewer.api.registration.patch(f"/exhibitors/{exhibitor_id}", body)
+        except ApiError as refused:
+            if refused.status == 403:
+                raise
+            form.add_api_error(refused)
+    if form.has_errors:
+        return await _bank_page(request, viewer, form, status_code=422)
+    return see_other("/exhibitor/organization?notice=bank_saved#bank-account")
