@@ -29,7 +29,7 @@ import ocop_shared.contracts.registration as registration_contracts
 import ocop_shared.contracts.sales as sales_contracts
 from ocop_sales.adapters.http import refunds, reports, sales, sessions, terminals
 from ocop_sales.app import build
-from ocop_sales.domain import catalog
+from ocop_sales.domain import catalog, inspections
 from ocop_sales.domain import sales as selling
 from ocop_sales.domain.catalog import Exhibitor, Fair, ProductDetails
 from ocop_sales.domain.refunds import SoldSale
@@ -67,8 +67,10 @@ TRANSLATORS: set[Callable[..., Any]] = {
     catalog.admit,
     catalog.block,
     catalog.reinstate,
+    inspections.suspension_of,  # issue 15: a fair's inspection
 }
 EVENT_HANDLERS = "ocop_sales.application.event_handlers"
+INSPECTION_HANDLERS = "ocop_sales.application.inspection_handlers"  # issue 15
 DECIDED_EVENTS = {"event", "events"}  # a decision carries the events it made
 
 
@@ -193,7 +195,9 @@ def test_decisions_handlers_and_repositories_deal_in_sales_own_types(module: Mod
         for name, hint in hints.items():
             if name == "return" and f in MAKERS:
                 continue
-            if name != "return" and (f in TRANSLATORS or module.__name__ == EVENT_HANDLERS):
+            if name != "return" and (
+                f in TRANSLATORS or module.__name__ in (EVENT_HANDLERS, INSPECTION_HANDLERS)
+            ):
                 continue
             if name in DECIDED_EVENTS:
                 continue

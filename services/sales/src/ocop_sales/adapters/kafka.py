@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from ocop_sales.application import event_handlers as on
+from ocop_sales.application import inspection_handlers
 from ocop_sales.application.ports import Repositories
 from ocop_shared.contracts.booths import BoothAssigned, BoothConfirmed, BoothMoved, BoothReleased
 from ocop_shared.contracts.registration import (
@@ -23,6 +24,7 @@ from ocop_shared.contracts.registration import (
     FairOpenedForApplications,
     FairRulesChanged,
     FairStarted,
+    InspectionRecorded,
     ProductUpdated,
 )
 from ocop_shared.credentials import credentials_subscription
@@ -63,6 +65,8 @@ def subscriptions(uow: UnitOfWorkFactory[Repositories]) -> ConsumerFactory:
                 CertificateExpired: certificate_ended,
                 CertificateIssued: uow.timed_event_handler(on.on_certificate_issued),
                 ProductUpdated: uow.event_handler(on.on_product_updated),
+                # issue 15: a product suspended at one fair by its inspectors
+                InspectionRecorded: uow.event_handler(inspection_handlers.on_inspection_recorded),
             },
         )
         booth_taken = uow.event_handler(on.on_booth_taken)

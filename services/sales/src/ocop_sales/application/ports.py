@@ -19,6 +19,7 @@ from ocop_sales.domain.catalog import (
     ProductDetails,
     Reinstatement,
 )
+from ocop_sales.domain.inspections import FairSuspension
 from ocop_sales.domain.refunds import (
     RefundApproval,
     RefundDecision,
@@ -217,6 +218,15 @@ class ReportRepository(Protocol):
     ) -> list[RevenueRow]: ...
 
 
+class SuspensionRepository(Protocol):
+    """Products suspended at one fair by inspectors (issue 15)."""
+
+    async def apply(self, s: FairSuspension) -> datetime | None:
+        """Keeps the decision unless a newer one for the product at the fair is known;
+        answers when it took effect (None: older, ignored)."""
+        ...
+
+
 class Repositories(Protocol):
     @property
     def fairs(self) -> FairRepository: ...
@@ -238,3 +248,5 @@ class Repositories(Protocol):
     def sessions(self) -> SessionRepository: ...
     @property
     def reports(self) -> ReportRepository: ...
+    @property
+    def suspensions(self) -> SuspensionRepository: ...

@@ -15,6 +15,7 @@ from ocop_sales.adapters.postgres.refunds import PostgresRefunds
 from ocop_sales.adapters.postgres.reports import PostgresReports
 from ocop_sales.adapters.postgres.sales import PostgresSales
 from ocop_sales.adapters.postgres.sessions import PostgresSessions
+from ocop_sales.adapters.postgres.suspensions import PostgresSuspensions
 from ocop_sales.adapters.postgres.terminals import PostgresTerminals
 from ocop_sales.adapters.postgres.tills import PostgresTills
 
@@ -67,6 +68,10 @@ class PostgresRepositories:
     @property
     def reports(self) -> PostgresReports:
         return PostgresReports(self._conn)
+
+    @property
+    def suspensions(self) -> PostgresSuspensions:
+        return PostgresSuspensions(self._conn)
 
 
 def repositories(conn: asyncpg.Connection) -> PostgresRepositories:

@@ -41,7 +41,9 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
        (select coalesce(json_agg(json_build_object(
                    'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
                    'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
-                   'blocked_at', c.blocked_at, 'ocop_until', c.ocop_until)), '[]')
+                   'blocked_at', least(c.blocked_at, (select s.suspended_at from fair_suspensions s
+                                                     where s.fair_id = c.fair_id and s.product_id = c.product_id)),
+                   'ocop_until', c.ocop_until)), '[]')
           from catalog c
          where c.fair_id = t.fair_id and c.exhibitor_id = b.exhibitor_id and not c.withdrawn) as catalog,
        (select coalesce(json_agg(json_build_object(
@@ -74,6 +76,9 @@ _RECORD = NamedQuery(
                     left join catalog c
                       on c.fair_id = :fair_id and c.exhibitor_id = :exhibitor_id and c.product_id = l.product_id
                    where c.product_id is null or c.withdrawn or c.blocked_at <= l.moment
+                      -- issue 15: suspended at this fair by its inspectors
+                      or exists (select 1 from fair_suspensions s where s.fair_id = :fair_id
+                                    and s.product_id = l.product_id and s.suspended_at <= l.moment)
                       or (l.moment at time zone 'Asia/Ho_Chi_Minh')::date > c.ocop_until)
            returning session_id),
        new_sales as (
