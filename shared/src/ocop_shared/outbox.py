@@ -14,7 +14,9 @@ events, and the consumers' inbox absorbs them.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import functools
 import os
 import socket
 import time
@@ -27,7 +29,8 @@ from typing import Any, TypeVar
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from pydantic import model_validator
+from aiokafka.partitioner import murmur2
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ocop_shared.events import Event, encode_event
@@ -156,6 +159,9 @@ class RelaySettings(BaseSettings):
     keepalive_interval_seconds: int = 2
     keepalive_count: int = 3
     batch_size: int = 2000
+    # Batches handed to the producer and not yet marked: 2 claims and sends the next batch
+    # while one waits for its acknowledgement and mark; 1 is one batch at a time.
+    pipeline_batches: int = Field(default=2, ge=1)
     poll_seconds: float = 1.0  # the idle leader's look at the outbox when no NOTIFY came
 
     @model_validator(mode="after")
@@ -194,7 +200,7 @@ update outbox_relay_state set holder = null, expires_at = null, waiting = false
  where holder = $1 and epoch = $2"""
 
 _CLAIM = """
-select id, topic, key, event_type, event_version, correlation_id, event_id, value
+select id, topic, key, event_type, event_version::text, correlation_id, event_id::text, value
   from outbox where published_at is null order by id limit $1"""
 
 # Fenced: marks only while this relay's term (holder, epoch) is the current one.
@@ -231,6 +237,8 @@ class OutboxRelay:
         self.settings = settings or RelaySettings()
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
+        self._hashes: dict[bytes, int] = {}
+        self._stop: asyncio.Event | None = None
         self.published = 0
         self.epoch: int | None = None  # the term this relay leads, if it does
         self._valid_until = 0.0  # monotonic; the lease may outlive it, never the reverse
@@ -370,6 +378,7 @@ class OutboxRelay:
     ) -> None:
         producer: AIOKafkaProducer | None = None
         backoff = 0.2
+        self._stop = stop
         try:
             while not stop.is_set():
                 try:
@@ -403,36 +412,134 @@ class OutboxRelay:
     async def _publish_batch(
         self, conn: asyncpg.Connection, lock: asyncio.Lock, producer: AIOKafkaProducer
     ) -> int:
-        self._wake.clear()
-        rows = await self._db(lock, lambda: conn.fetch(_CLAIM, self.settings.batch_size))
-        if not rows:
-            return 0
-        futures = []
-        for r in rows:
+        """Publishes until a claim finds nothing new (or ``stop`` is set), ``pipeline_batches``
+        batches at a time: batch N+1 is claimed and handed to the producer while batch N
+        waits for the broker's acknowledgement and is marked. Returns how many events it
+        handed to the producer; on ``stop``, once every one of them is marked.
+
+        Each claim takes the oldest unpublished rows in id order and leaves out the ones in
+        flight (sent, not yet marked), so it is the claim a one-batch relay would make once
+        those were marked: a key's earlier rows are either in flight (handed to the producer
+        before) or earlier in the same claim. Batches are marked in order, each only after
+        every event in it was acknowledged (acks=all); the mark is fenced by the term."""
+        s = self.settings
+        in_flight: set[int] = set()
+        settling: collections.deque[asyncio.Task[None]] = collections.deque()
+        handed = 0
+        try:
+            while True:
+                if self._stop is not None and self._stop.is_set():
+                    while settling:  # what was handed over is marked before it returns
+                        await settling.popleft()
+                    return handed
+                self._wake.clear()
+                rows = await self._db(
+                    lock, functools.partial(conn.fetch, _CLAIM, s.batch_size + len(in_flight))
+                )
+                if in_flight:
+                    rows = [r for r in rows if r[0] not in in_flight][: s.batch_size]
+                if not rows:
+                    if not settling:
+                        return handed
+                    await settling.popleft()  # its rows are marked now: look again
+                    continue
+                futures = await self._send(producer, rows)
+                ids = [r[0] for r in rows]
+                in_flight.update(ids)
+                previous = settling[-1] if settling else None
+                settling.append(
+                    asyncio.create_task(
+                        self._settle(conn, lock, futures, ids, previous, in_flight),
+                        name="relay-settle",
+                    )
+                )
+                handed += len(rows)
+                while len(settling) >= s.pipeline_batches:
+                    await settling.popleft()
+        finally:
+            for task in settling:
+                task.cancel()
+            await asyncio.gather(*settling, return_exceptions=True)
+
+    async def _send(
+        self, producer: AIOKafkaProducer, rows: Sequence[asyncpg.Record]
+    ) -> list[asyncio.Future[Any]]:
+        """Hands the rows to the producer in id order (the claim's columns, by position), as
+        record batches per partition: the partition the producer's default partitioner gives
+        the key (murmur2, as Kafka's own clients), each partition's rows in id order, its
+        batches submitted in order. Returns a future per batch."""
+        futures: list[asyncio.Future[Any]] = []
+        building: dict[tuple[str, int], Any] = {}  # (topic, partition) -> its open batch
+        partitions: dict[str, list[int]] = {}
+        for _id, topic, key, event_type, version, correlation_id, event_id, value in rows:
             if not self.is_leader:
                 raise LeaseLost("the lease ran out before it was renewed")
+            topic = self._prefix + topic
+            known = partitions.get(topic)
+            if known is None:
+                known = partitions[topic] = sorted(await producer.partitions_for(topic))
+            key_bytes = key.encode()
+            where = (topic, known[self._key_hash(key_bytes) % len(known)])
             headers = [
-                ("event_type", r["event_type"].encode()),
-                ("event_version", str(r["event_version"]).encode()),
-                ("event_id", str(r["event_id"]).encode()),
-                ("correlation_id", r["correlation_id"].encode()),
+                ("event_type", event_type.encode()),
+                ("event_version", version.encode()),
+                ("event_id", event_id.encode()),
+                ("correlation_id", correlation_id.encode()),
             ]
-            futures.append(
-                await producer.send(
-                    self._prefix + r["topic"],
-                    value=r["value"],
-                    key=r["key"].encode(),
-                    headers=headers,
-                )
-            )
+            batch = building.get(where)
+            if batch is None:
+                batch = building[where] = producer.create_batch()
+            if batch.append(key=key_bytes, value=value, timestamp=None, headers=headers) is None:
+                # Full: submit it and start the partition's next one.
+                futures.append(await self._submit(producer, batch, where))
+                batch = building[where] = producer.create_batch()
+                if (
+                    batch.append(key=key_bytes, value=value, timestamp=None, headers=headers)
+                    is None
+                ):
+                    raise ValueError(f"outbox row {_id} is larger than a record batch")
             self.last_send_at = time.monotonic()
+        for where, batch in building.items():
+            futures.append(await self._submit(producer, batch, where))
+        return futures
+
+    @staticmethod
+    async def _submit(
+        producer: AIOKafkaProducer, batch: Any, where: tuple[str, int]
+    ) -> asyncio.Future[Any]:
+        batch.close()
+        future: asyncio.Future[Any] = await producer.send_batch(batch, where[0], partition=where[1])
+        return future
+
+    def _key_hash(self, key: bytes) -> int:
+        """murmur2 of the key, as the default partitioner takes it (remembered: keys are
+        aggregates, seen again and again)."""
+        found = self._hashes.get(key)
+        if found is None:
+            if len(self._hashes) >= 100_000:
+                self._hashes.clear()
+            found = self._hashes[key] = murmur2(key) & 0x7FFFFFFF
+        return found
+
+    async def _settle(
+        self,
+        conn: asyncpg.Connection,
+        lock: asyncio.Lock,
+        futures: list[asyncio.Future[Any]],
+        ids: list[int],
+        previous: asyncio.Task[None] | None,
+        in_flight: set[int],
+    ) -> None:
+        """Marks one batch once the batch before it is marked and the broker acknowledged
+        every event in it."""
+        if previous is not None:
+            await previous
         await asyncio.gather(*futures)
-        ids = [r["id"] for r in rows]
         status = await self._db(lock, lambda: conn.execute(_MARK, ids, self.holder, self.epoch))
         if int(status.split()[-1]) == 0:
             raise LeaseLost("fenced: another relay holds the lease")
-        self.published += len(rows)
-        return len(rows)
+        in_flight.difference_update(ids)
+        self.published += len(ids)
 
     async def _idle(
         self, conn: asyncpg.Connection, lock: asyncio.Lock, stop: asyncio.Event
