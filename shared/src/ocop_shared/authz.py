@@ -50,7 +50,13 @@ ROLES: tuple[auth.Role, ...] = (
     "certifier",
     "inspector",
     "terminal",
+    "retailer",
 )
+# The roles a table covers unless it names its own (``AuthorizationTable.roles``): every role
+# before the retailer (issue 15). A table that grants the retailer anything covers ROLES, so
+# its README table gets the column and its generated matrix the retailer's cases; a service
+# whose table does not (yet) name it refuses a retailer everywhere (403: no rule grants it).
+CORE_ROLES: tuple[auth.Role, ...] = ROLES[:6]
 Relation = Literal["own", "other_org", "other_fair"]
 Expected = Literal["allowed", "unauthenticated", "forbidden", "missing", "ignored"]
 STATUS_OF: dict[Expected, int | None] = {
@@ -114,6 +120,7 @@ class Rule:
 class AuthorizationTable:
     service: str
     rules: Sequence[Rule]
+    roles: Sequence[str] = CORE_ROLES  # the README's columns and the matrix's roles
     _by_route: dict[tuple[str, str], Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -123,13 +130,14 @@ class AuthorizationTable:
             if key in by_route:
                 raise ValueError(f"{self.service}: two rules for {rule.route}")
             for role in rule.who:
-                if role != "anyone" and role not in ROLES:
-                    raise ValueError(f"{self.service}: unknown role {role!r} in {rule.route}")
+                if role != "anyone" and role not in self.roles:
+                    known = "unknown" if role not in ROLES else "uncovered (not in roles)"
+                    raise ValueError(f"{self.service}: {known} role {role!r} in {rule.route}")
             by_route[key] = rule
         object.__setattr__(self, "_by_route", by_route)
 
     def with_rules(self, other: Iterable[Rule]) -> AuthorizationTable:
-        return AuthorizationTable(self.service, [*self.rules, *other])
+        return AuthorizationTable(self.service, [*self.rules, *other], self.roles)
 
     def rule(self, method: str, path: str) -> Rule | None:
         return self._by_route.get((method, path))
@@ -156,12 +164,12 @@ class AuthorizationTable:
 
     def markdown(self) -> str:
         lines = [
-            "| route | " + " | ".join(ROLES) + " | note |",
-            "|---|" + "---|" * len(ROLES) + "---|",
+            "| route | " + " | ".join(self.roles) + " | note |",
+            "|---|" + "---|" * len(self.roles) + "---|",
         ]
         for rule in sorted(self.rules, key=lambda r: (r.path, r.method)):
             cells = []
-            for role in ROLES:
+            for role in self.roles:
                 reach = rule.reach(role)
                 cell: str = reach or "–"
                 if reach and rule.owners_only and not rule.public:
@@ -240,13 +248,15 @@ class Case:
 
 def matrix(
     table: AuthorizationTable,
-    roles: Sequence[str] = (*ROLES, "anonymous"),
+    roles: Sequence[str] | None = None,
     *,
     staff_roles: Sequence[str] = (),
 ) -> list[Case]:
     """Every rule x role x relation (``other_fair`` only where the path names a fair), and the
     same for a staff member of each role in ``staff_roles`` (staff act for their organization,
-    except on owner-only routes)."""
+    except on owner-only routes). ``roles``: the table's roles and anonymous, unless given."""
+    if roles is None:
+        roles = (*table.roles, "anonymous")
     cases: list[Case] = []
     for rule in table.rules:
         relations: list[Relation] = ["own", "other_org"]

@@ -169,3 +169,28 @@ def test_a_route_called_with_its_own_key_refuses_every_credential_and_scopes_the
     row = table.markdown().splitlines()[2]
     assert row.startswith("| `POST /hooks` | – | – | – | – | – | – |") and "Apikey" in row
     assert "key" in hook.describe()
+
+
+def test_a_table_covers_the_roles_it_names_and_the_retailer_only_when_it_says_so() -> None:
+    """Issue 15's retailer: a table keeps the six core roles unless it covers ROLES; a rule
+    naming a role the table does not cover is refused when the table is built."""
+    from ocop_shared.authz import CORE_ROLES, ROLES
+
+    assert "retailer" in ROLES and "retailer" not in CORE_ROLES
+    rule = Rule("GET /stores", {"retailer": "own", "admin": "any"})
+    try:
+        AuthorizationTable("test", [rule])
+    except ValueError as e:
+        assert "retailer" in str(e)
+    else:
+        raise AssertionError("a core-roles table took a retailer rule")
+    core = AuthorizationTable("test", [Rule("GET /x", {"admin": "any"})])
+    assert "retailer" not in core.markdown().splitlines()[0]
+    assert {c.role for c in matrix(core)} == {*CORE_ROLES, "anonymous"}
+    table = AuthorizationTable("test", [rule], roles=ROLES)
+    assert table.markdown().splitlines()[0].endswith("| retailer | note |")
+    assert table.with_rules([Rule("GET /y", {"admin": "any"})]).roles == ROLES
+    cases = {(c.role, c.relation): c.expected for c in matrix(table)}
+    assert cases[("retailer", "own")] == "allowed"
+    assert cases[("retailer", "other_org")] == "missing"
+    assert cases[("organizer", "own")] == "forbidden"

@@ -45,6 +45,25 @@ class AdmissionRules(_Snapshot):
     # booths on the plan) or "ranked" (exhibitors rank booth choices; the organizer runs the
     # allocation engine and commits). Absent in messages older than the field: self-service.
     allocation_mode: Literal["self_service", "ranked"] = "self_service"
+    # The host retailer's (a promotion week) or the showroom's commission on consignment
+    # sales, a whole percent 0..50 of the sales amount (issue 15). Absent in older messages: 0.
+    commission_percent: int = 0
+
+
+class StoreSnapshot(_Snapshot):
+    """One of the host retailer's stores taking part in a promotion week."""
+
+    store_code: str
+    name: str
+
+
+class OpeningHours(_Snapshot):
+    """A weekday's opening hours in Viet Nam's time (Asia/Ho_Chi_Minh): ``weekday`` 0 is
+    Monday (Python's ``date.weekday()``), ``opens`` before ``closes``, both "HH:MM"."""
+
+    weekday: int
+    opens: str
+    closes: str
 
 
 class FairSnapshot(_Snapshot):
@@ -60,6 +79,16 @@ class FairSnapshot(_Snapshot):
     applications_close_at: datetime
     rules: AdmissionRules
     status: FairStatus
+    # Issue 15, all absent in older messages. A promotion week names its host retailer (an
+    # organization of kind retailer: its id, the subject of its people's credentials) and its
+    # stores taking part. A showroom is open-ended: it runs until its organizer finishes it,
+    # and its ``ends_at`` is then 2100-12-31 23:59:59 in Viet Nam (a far date, never null, so
+    # a check "before ends_at plus a grace" stays right). ``opening_hours``: the weekdays it
+    # sells on and when (none: no weekly hours, sell from starts_at to ends_at).
+    host_retailer_id: UUID | None = None
+    stores: list[StoreSnapshot] = []
+    opening_hours: list[OpeningHours] = []
+    open_ended: bool = False
 
 
 class _FairEvent(Event):
