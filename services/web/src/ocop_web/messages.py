@@ -76,6 +76,11 @@ BY_CODE: dict[str, str] = {
     "unreadable_file": N_("The file cannot be read: choose a CSV or XLSX file of the register"),
     "empty_file": N_("The file is empty"),
     "too_many_numbers": N_("List at most %(limit)s certificates in one decision"),
+    # on-site quality inspection (pages/inspector.py, issue 15)
+    "fair_not_inspectable": N_("This fair is not set up or selling now: it cannot be inspected"),
+    "inspection_id_taken": N_(
+        "This inspection was recorded already with other answers: start again"
+    ),
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
@@ -280,6 +285,12 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("bank_account_name", "value_error"): N_(
         "Enter the account holder's name as the bank prints it, in letters without accents, for example NGUYEN VAN AN"
     ),
+    # on-site quality inspection (pages/inspector.py, issue 15)
+    ("product", "missing"): N_("Select the product you inspected"),
+    ("product", "not_found"): N_("This product is not exhibited at this fair"),
+    ("booth_code", "missing"): N_("Enter the booth, as written on it"),
+    ("finding", "missing"): N_("Write what you found"),
+    ("decision", "missing"): N_("Select your decision"),
 }
 
 

@@ -13,7 +13,7 @@ from .authority_fakes import Registration, client, post, registration, sign_in
 __all__ = ["client", "registration"]  # fixtures
 
 
-def test_the_inspector_sees_what_the_role_will_do_and_its_provinces_directory(
+def test_the_inspector_sees_its_provinces_fairs_and_directory(
     client: TestClient, registration: Registration
 ) -> None:
     registration.acting = "inspector"
@@ -21,7 +21,7 @@ def test_the_inspector_sees_what_the_role_will_do_and_its_provinces_directory(
     assert c.get("/", follow_redirects=False).headers["location"] == "/inspector"
     page = c.get("/inspector")
     assert page.status_code == 200
-    assert "chưa được xây dựng" in page.text  # says plainly the inspections are not built yet
+    assert "Hiện không có hội chợ nào của tỉnh" in page.text  # no fair to inspect now
     assert "Hợp tác xã Chè Đường Hoa" in page.text
     assert "Hợp tác xã Chè Cát Hải" not in page.text  # another province
     assert '<form method="post"' not in page.text.split('id="main"')[1]  # no fake actions

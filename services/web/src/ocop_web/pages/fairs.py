@@ -28,6 +28,7 @@ from starlette.datastructures import FormData
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_, VIET_NAM
+from ocop_web.pages.inspector import DECISIONS as INSPECTION_DECISIONS
 from ocop_web.pages.product_groups import ProductGroups, product_groups
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
@@ -500,6 +501,19 @@ NOTICES: dict[str, str] = {
 }
 
 
+async def inspections_of(viewer: Viewer, fair: dict[str, Any]) -> dict[str, Any] | None:
+    """The fair's quality inspections, counted (issue 15): once it is set up or selling."""
+    if fair["status"] not in ("closed", "running", "finished"):
+        return None
+    try:
+        found: dict[str, Any] = await viewer.api.registration.get(
+            f"/fairs/{fair['fair_id']}/inspections"
+        )
+    except ApiError:
+        return None
+    return found
+
+
 @router.get("/organizer/fairs/{fair_id}")
 async def fair_page(
     request: Request, viewer: SignedIn, fair_id: UUID, notice: str = ""
@@ -514,10 +528,13 @@ async def fair_page(
             waiting = len(queue)
         except ApiError:
             waiting = None
+    inspected = await inspections_of(viewer, fair)  # issue 15
     return render(
         request,
         "fairs/fair.html",
         {
+            "inspected": inspected,
+            "DECISIONS": INSPECTION_DECISIONS,
             **console_context(await product_groups(viewer)),
             "fair": fair,
             "editable": fair["status"] in EDITABLE,
