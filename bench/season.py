@@ -1,0 +1,779 @@
+"""A national season through the running system: ``./dev bench season [--scale S] ...``.
+
+What a season is (scale 1):
+
+- **34 provinces** (Viet Nam's provinces and cities since the 2025 mergers); every fair is
+  hosted by one of them in turn, its exhibitors are holders of the host province and
+  delegations of eleven others.
+- **~300 fairs** (OCOP fairs, exhibitions and trade-promotion weeks a year, nationally), all
+  loaded and selling at once: the season is compressed into the minutes the bench runs.
+- **~17,000 products** (the OCOP products rated 3★ or more) held by ~5,700 holders, three
+  products each, through the demo fair's intake (``ocop_cli.demo``: accounts, each council
+  importing its part of the register, applications, review, floor plan, allocation,
+  payments, tills), so every rule holds: nothing is written past the APIs.
+
+The peak (1×): in the weeks before Tết about **30 fairs run at once**, ~250 tills each, and
+at a fair's busiest evening hour a till rings up a sale every 3 minutes: 30 × 250 × 20 / 3600
+= **41.7 sales/s** nationally. A fifth of them reach sales as offline batches (tills on a
+weak network upload what they queued, ~25 sales a batch); councils revoke **2 certificates a
+minute** (a province's decision after a market check), each of which sales must stop selling.
+The bench drives 1×, 2× and 4× that (``--levels``), ``--seconds`` each (60), spread over every
+till loaded. ``--rate-scale`` multiplies the rates (a small machine, a quick look); ``--scale``
+shrinks the season's data (0.05: 15 fairs, ~1,100 products; at least ~72 products a fair, the
+demo's smallest fair).
+
+Inspections are not driven: when this bench was written registration had no inspection API
+in its committed code (issue 15's was being built). The JSON says whether the services run
+offered ``POST /fairs/{fair_id}/inspections`` (``inspection_api_present``), so a later run
+shows when the bench should drive it too.
+
+Measured, per level and over time: throughput (sales recorded per second, online and
+offline); **commit-to-projection latency**: a sale's commit (its answer received) to its
+arrival at a reader of ``sales.sales`` (the path of the web app's live revenue dashboard),
+p50/p99; a revocation's commit to sales refusing the product (polled every 100 ms with a
+sale of it), p50/p99/max; each service's **outbox backlog** (unpublished rows, every 0.5 s);
+**RSS** of each service process (with its children, from /proc). Written to
+``bench/results/season.json`` and ``bench/results/season.png`` (matplotlib: throughput,
+latency per level, backlog and RSS over time).
+
+The services run as processes of the bench's own (``--replicas`` each, 1), on a database of
+their own (``ocop_bench_season``, made afresh) and a private Kafka broker
+(``bench.common.bench_broker``); the shared stack's services are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+
+from bench.common import RESULTS, BenchBroker, bench_broker, machine
+
+REPO = Path(__file__).resolve().parents[1]
+DATABASE = "ocop_bench_season"
+SERVICES = ("registration", "booths", "sales")
+
+# Viet Nam's 34 provinces and centrally run cities (from 1 July 2025).
+PROVINCES = [
+    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
+    "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ",
+    "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi",
+    "Gia Lai", "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh",
+    "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+]  # fmt: skip
+assert len(PROVINCES) == 34
+
+FAIRS = 300
+PRODUCTS = 17_000
+# The peak, 1× (see the docstring).
+CONCURRENT_FAIRS, TILLS_PER_FAIR, SALES_PER_TILL_HOUR = 30, 250, 20
+PEAK_SALES_PER_S = CONCURRENT_FAIRS * TILLS_PER_FAIR * SALES_PER_TILL_HOUR / 3600
+OFFLINE_SHARE = 0.2
+OFFLINE_BATCH = 25
+PEAK_REVOCATIONS_PER_MIN = 2.0
+
+
+# --- the season's data -----------------------------------------------------------------
+
+
+def season_fairs(scale: float, seed: int, salt: str) -> list[Any]:
+    """The season's fairs as the demo's generator makes them, each hosted by a province in
+    turn, its delegations from the next eleven provinces, trimmed to the season's products
+    per fair."""
+    from ocop_cli import demo
+
+    count = max(1, round(FAIRS * scale))
+    per_fair = max(1, round(PRODUCTS * scale / count))
+    fairs = []
+    for i in range(count):
+        fair = demo.generate(seed + i, scale=0.08, salt=f"{salt}:{i}")
+        host = PROVINCES[i % len(PROVINCES)]
+        for h in fair.host:
+            h.province = host
+        for j, d in enumerate(fair.delegations):
+            guest = PROVINCES[(i + 1 + j) % len(PROVINCES)]
+            d.province, d.name = guest, f"Đoàn Sở Công Thương {guest}"
+            for m in d.members:
+                m.province = guest
+        members = sum(len(d.members) for d in fair.delegations)
+        keep = max(1, per_fair // 3 - members)
+        fair.host = fair.host[:keep]
+        fair.revoke = []
+        fairs.append((host, fair))
+    return fairs
+
+
+@dataclass
+class Till:
+    fair_id: str
+    terminal_id: str
+    token: str
+    products: list[dict[str, Any]]
+
+
+@dataclass
+class Loaded:
+    fairs: list[Any] = field(default_factory=list)  # ocop_cli.demo.Loaded
+    hosts: list[str] = field(default_factory=list)
+    tills: list[Till] = field(default_factory=list)
+    products: int = 0
+    holders: int = 0
+    seconds: float = 0.0
+
+
+async def load_season(client: Any, fairs: list[Any], admin_tokens: dict[str, str]) -> Loaded:
+    """Each fair through the demo's intake, one after another (the demo names its fair's host
+    province from a module constant, set for each fair here)."""
+    from ocop_cli import demo
+
+    out = Loaded()
+    started = time.perf_counter()
+    for n, (host, fair) in enumerate(fairs, 1):
+        setattr(demo, "HOST_PROVINCE", host)  # noqa: B010 (read by demo.load at each call)
+        loaded = await demo.load(client, fair, admin_tokens)
+        out.fairs.append(loaded)
+        out.hosts.append(host)
+        out.products += loaded.summary["products"]
+        out.holders += loaded.summary["holders"]
+        approved = await client.call(
+            "registration",
+            "GET",
+            f"/fairs/{loaded.fair_id}/applications",
+            loaded.organizer_token,
+            params={"status": "approved"},
+        )
+        sellable = {
+            a["exhibitor_id"]: [
+                p for p in a["products"] if p["certificate"]["status"] in ("valid", "expiring")
+            ]
+            for a in approved
+        }
+        for t in loaded.terminals:
+            products = sellable.get(t["exhibitor_id"], [])
+            if products:
+                out.tills.append(Till(loaded.fair_id, t["terminal_id"], t["token"], products))
+        print(
+            f"season: fair {n}/{len(fairs)} loaded ({host}): {loaded.summary['products']} "
+            f"products, {len(loaded.terminals)} tills, {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+# --- the services ------------------------------------------------------------------------
+
+
+class Services:
+    """The three services as processes of the bench's own, ``replicas`` each."""
+
+    def __init__(self, broker: BenchBroker, logs: Path, replicas: int) -> None:
+        from ocop_testkit.broker import free_port
+
+        self.broker = broker
+        self.logs = logs
+        self.names = [f"{s}-{i}" for s in SERVICES for i in range(1, replicas + 1)]
+        self.ports = {name: free_port() for name in self.names}
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self._turn = {s: itertools.count() for s in SERVICES}
+
+    def env(self, name: str) -> dict[str, str]:
+        return {
+            **{k: v for k, v in os.environ.items() if not k.startswith("OCOP_KAFKA_")},
+            **self.broker.env,
+            "OCOP_ENV": os.environ.get("OCOP_ENV", "development"),
+            "OCOP_PG_DATABASE": DATABASE,
+            "OCOP_TOPIC_PREFIX": self.broker.prefix,
+            "OCOP_HTTP_PORT": str(self.ports[name]),
+            "OCOP_LOG_LEVEL": "WARNING",
+            "OCOP_LOG_FORMAT": "json",
+            # Thousands of sign-ups from one address within minutes.
+            "OCOP_RATE_LIMIT_FACTOR": os.environ.get("OCOP_RATE_LIMIT_FACTOR", "1000"),
+        }
+
+    def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        for name in self.names:
+            log = (self.logs / f"{name}.log").open("ab")
+            service = name.rsplit("-", 1)[0]
+            self.running[name] = subprocess.Popen(
+                [sys.executable, "-m", f"ocop_{service}", "serve"],
+                env=self.env(name),
+                stdout=log,
+                stderr=log,
+                cwd=REPO,
+            )
+            time.sleep(0.5)
+
+    async def wait_ready(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(timeout=5) as http:
+            for name in self.names:
+                while True:
+                    if self.running[name].poll() is not None:
+                        tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                        raise RuntimeError(f"{name} exited:\n{tail}")
+                    with contextlib.suppress(httpx.TransportError):
+                        url = f"http://127.0.0.1:{self.ports[name]}/health/ready"
+                        if (await http.get(url)).status_code == 200:
+                            break
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"{name} not ready within {timeout} s")
+                    await asyncio.sleep(0.3)
+
+    def stop(self) -> None:
+        for process in self.running.values():
+            process.terminate()
+        for process in self.running.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def url(self, service: str) -> str:
+        """Round robin over the service's replicas (a load balancer's)."""
+        mine = [n for n in self.names if n.startswith(f"{service}-")]
+        return f"http://127.0.0.1:{self.ports[mine[next(self._turn[service]) % len(mine)]]}"
+
+    def rss(self) -> dict[str, float]:
+        """Resident memory (MiB) of each service process with its children."""
+        return {name: tree_rss(p.pid) / 2**20 for name, p in self.running.items()}
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes resident of a process and its descendants (/proc; 0 when gone)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children[ppid].append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+    return total
+
+
+def endpoints(services: Services) -> Any:
+    """The client's endpoints, each read a replica in turn."""
+    from ocop_cli.client import Endpoints
+
+    class Spread(Endpoints):
+        def __getattribute__(self, name: str) -> Any:
+            if name in SERVICES:
+                return services.url(name)
+            return object.__getattribute__(self, name)
+
+    return Spread()
+
+
+# --- what is measured --------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+@dataclass
+class Recorder:
+    """Everything one run measured: samples over time and per level."""
+
+    started: float = field(default_factory=time.monotonic)
+    level: float = 0.0
+    # sale -> (request sent, answer received, level): its commit lies between the two
+    committed: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    arrived: dict[str, float] = field(default_factory=dict)
+    sales: list[tuple[float, float, str]] = field(default_factory=list)  # (t, level, kind)
+    refused: dict[float, int] = field(default_factory=lambda: defaultdict(int))
+    errors: dict[float, int] = field(default_factory=lambda: defaultdict(int))
+    revocations: list[tuple[float, float]] = field(default_factory=list)  # (level, seconds)
+    backlog: list[dict[str, float]] = field(default_factory=list)
+    rss: list[dict[str, float]] = field(default_factory=list)
+    levels: list[dict[str, Any]] = field(default_factory=list)
+
+    def now(self) -> float:
+        return time.monotonic() - self.started
+
+    def sale(self, sale_id: str, kind: str, sent: float) -> None:
+        t = self.now()
+        self.committed[sale_id] = (sent, t, self.level)
+        self.sales.append((t, self.level, kind))
+
+    def latencies(self, level: float, *, since: str = "answer") -> list[float]:
+        """Arrival at the reader after the sale's answer came (its commit was before: a
+        lower bound, 0 when the event came first), or after its request was sent (an upper
+        bound: the request's own time included)."""
+        at = 1 if since == "answer" else 0
+        return [
+            max(0.0, self.arrived[s] - times[at])
+            for s, times in self.committed.items()
+            if times[2] == level and s in self.arrived
+        ]
+
+
+def summarize(rec: Recorder) -> list[dict[str, Any]]:
+    out = []
+    for lv in rec.levels:
+        level, seconds = lv["level"], lv["seconds"]
+        sold = [s for s in rec.sales if s[1] == level]
+        lat = rec.latencies(level)
+        lat_request = rec.latencies(level, since="request")
+        rev = [s for lvl, s in rec.revocations if lvl == level]
+        in_level = [b for b in rec.backlog if b["level"] == level]
+        mine = [r for r in rec.rss if r["level"] == level]
+        lost = sum(1 for times in rec.committed.values() if times[2] == level) - len(lat)
+
+        def ms(v: float | None) -> float | None:
+            return None if v is None else round(v * 1000, 1)
+
+        out.append({
+            **lv,
+            "sales_recorded": len(sold),
+            "sales_per_s": round(len(sold) / seconds, 1),
+            "online_per_s": round(sum(1 for s in sold if s[2] == "online") / seconds, 1),
+            "offline_per_s": round(sum(1 for s in sold if s[2] == "offline") / seconds, 1),
+            "refused_422": rec.refused[level],
+            "errors": rec.errors[level],
+            "sale_commit_to_projection_ms": {
+                "p50": ms(percentile(lat, 50)), "p99": ms(percentile(lat, 99)),
+                "max": ms(max(lat) if lat else None), "measured": len(lat),
+                "not_seen": lost,
+            },
+            "sale_request_to_projection_ms": {
+                "p50": ms(percentile(lat_request, 50)), "p99": ms(percentile(lat_request, 99)),
+            },
+            "revocation_to_sales_block_ms": {
+                "p50": ms(percentile(rev, 50)), "p99": ms(percentile(rev, 99)),
+                "max": ms(max(rev) if rev else None), "measured": len(rev),
+            },
+            "outbox_backlog_max": {
+                s: max((b[s] for b in in_level), default=0) for s in SERVICES
+            },
+            "rss_mib_max": {
+                name: round(max(r[name] for r in mine), 1)
+                for name in (mine[0] if mine else {}) if name not in ("t", "level")
+            },
+        })  # fmt: skip
+    return out
+
+
+def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS) -> list[Path]:
+    """season.json (the result and the series) and season.png (the curves)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results.mkdir(parents=True, exist_ok=True)
+    per_second: dict[int, int] = defaultdict(int)
+    for t, _, _ in rec.sales:
+        per_second[int(t)] += 1
+    series = {
+        "sales_per_second": sorted(per_second.items()),
+        "outbox_backlog": rec.backlog,
+        "rss_mib": rec.rss,
+    }
+    json_path = results / "season.json"
+    json_path.write_text(
+        json.dumps({**result, "series": series}, indent=2, ensure_ascii=False) + "\n"
+    )
+
+    fig, ((ax_rate, ax_lat), (ax_backlog, ax_rss)) = plt.subplots(2, 2, figsize=(13, 8))
+    fig.suptitle(
+        f"OCOP season at {result.get('scale')}× size: "
+        f"{result.get('season', {}).get('fairs')} fairs, "
+        f"{result.get('season', {}).get('products')} products"
+    )
+    for lv in rec.levels:
+        for ax in (ax_rate, ax_backlog, ax_rss):
+            ax.axvspan(lv["from_s"], lv["from_s"] + lv["seconds"], alpha=0.08, color="tab:blue")
+        ax_rate.text(
+            lv["from_s"], 0.02, f" {lv['level']:g}×", va="bottom", fontsize=8,
+            transform=ax_rate.get_xaxis_transform(),
+        )  # fmt: skip
+    if per_second:
+        xs, ys = zip(*sorted(per_second.items()), strict=True)
+        ax_rate.plot(xs, ys, lw=1, label="recorded")
+    for lv in rec.levels:
+        start, end = lv["from_s"], lv["from_s"] + lv["seconds"]
+        ax_rate.hlines(lv["offered_sales_per_s"], start, end, colors="tab:red", lw=1)
+    ax_rate.set(title="sales per second (red: offered)", xlabel="s", ylabel="sales/s")
+    levels = [f"{lv['level']:g}×" for lv in result.get("levels", [])]
+    nan = float("nan")  # not measured: no point drawn
+    for key, colour in (("p50", "tab:green"), ("p99", "tab:orange")):
+        sale = [
+            v if (v := lv["sale_request_to_projection_ms"][key]) is not None else nan
+            for lv in result.get("levels", [])
+        ]
+        rev = [
+            v if (v := lv["revocation_to_sales_block_ms"][key]) is not None else nan
+            for lv in result.get("levels", [])
+        ]
+        ax_lat.plot(levels, sale, marker="o", color=colour, label=f"sale→projection {key}")
+        ax_lat.plot(levels, rev, marker="s", ls="--", color=colour, label=f"revocation→block {key}")
+    ax_lat.set(
+        title="to the projection: a sale (from its request), a revocation (from its answer)",
+        xlabel="peak level", ylabel="ms",
+    )  # fmt: skip
+    ax_lat.title.set_fontsize(9)
+    ax_lat.legend(fontsize=8)
+    for s in SERVICES:
+        ax_backlog.plot([b["t"] for b in rec.backlog], [b[s] for b in rec.backlog], label=s)
+    ax_backlog.set(title="outbox backlog (unpublished rows)", xlabel="s", ylabel="rows")
+    ax_backlog.legend(fontsize=8)
+    names = [n for n in (rec.rss[0] if rec.rss else {}) if n not in ("t", "level")]
+    for name in names:
+        ax_rss.plot([r["t"] for r in rec.rss], [r[name] for r in rec.rss], label=name)
+    ax_rss.set(title="RSS per service process", xlabel="s", ylabel="MiB")
+    ax_rss.legend(fontsize=8)
+    fig.tight_layout()
+    png_path = results / "season.png"
+    fig.savefig(png_path, dpi=100)
+    plt.close(fig)
+    return [json_path, png_path]
+
+
+# --- the load ----------------------------------------------------------------------------
+
+
+async def watch_topic(broker: BenchBroker, rec: Recorder, stop: asyncio.Event) -> None:
+    """Reads sales.sales from its end as the web app's dashboard does, noting when each sale
+    arrives."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from ocop_shared.kafka import client_options
+    from ocop_shared.topics import SALES_SALES
+
+    topic = SALES_SALES.physical(broker.prefix)
+    consumer = AIOKafkaConsumer(**client_options(broker.settings()), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = None
+        for _ in range(120):  # sales creates its topics at start: they exist by now
+            partitions = consumer.partitions_for_topic(topic)
+            if partitions:
+                break
+            await consumer._client.force_metadata_update()
+            await asyncio.sleep(0.25)
+        if not partitions:
+            raise LookupError(f"no topic {topic}")
+        consumer.assign([TopicPartition(topic, p) for p in partitions])
+        await consumer.seek_to_end()
+        while not stop.is_set():
+            batch = await consumer.getmany(timeout_ms=200, max_records=5000)
+            now = rec.now()
+            for records in batch.values():
+                for r in records:
+                    with contextlib.suppress(Exception):
+                        payload = orjson.loads(r.value).get("payload", {})
+                        sale_id = payload.get("sale_id")
+                        if sale_id and sale_id not in rec.arrived:
+                            rec.arrived[sale_id] = now
+    finally:
+        await consumer.stop()
+
+
+async def sample(
+    rec: Recorder, services: Services, pg: asyncpg.Connection, stop: asyncio.Event
+) -> None:
+    while not stop.is_set():
+        t = rec.now()
+        row: dict[str, float] = {"t": round(t, 2), "level": rec.level}
+        for s in SERVICES:
+            row[s] = await pg.fetchval(
+                f"select count(*) from {s}.outbox where published_at is null"
+            )
+        rec.backlog.append(row)
+        rec.rss.append({"t": round(t, 2), "level": rec.level, **services.rss()})
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
+
+
+async def drive_level(
+    client: Any,
+    season: Loaded,
+    rec: Recorder,
+    level: float,
+    seconds: float,
+    rate_scale: float,
+    rng: random.Random,
+) -> dict[str, Any]:
+    from ocop_cli import demo
+    from ocop_cli.client import ApiError
+
+    online_rate = level * PEAK_SALES_PER_S * (1 - OFFLINE_SHARE) * rate_scale
+    batch_rate = level * PEAK_SALES_PER_S * OFFLINE_SHARE * rate_scale / OFFLINE_BATCH
+    revocation_rate = level * PEAK_REVOCATIONS_PER_MIN / 60 * rate_scale
+    rec.level = level
+    begun = rec.now()
+    tills = season.tills
+    deadline = time.monotonic() + seconds
+    tasks: set[asyncio.Task[None]] = set()
+    revoked: set[str] = set()
+
+    async def online(till: Till) -> None:
+        body = demo.sale(till.products, rng)
+        sent = rec.now()
+        try:
+            await client.call("sales", "POST", "/sales", till.token, json=body)
+            rec.sale(body["sale_id"], "online", sent)
+        except ApiError as exc:
+            if exc.response.status_code == 422:
+                rec.refused[level] += 1
+            else:
+                rec.errors[level] += 1
+        except Exception:
+            rec.errors[level] += 1
+
+    async def offline(till: Till) -> None:
+        bodies = [demo.sale(till.products, rng) for _ in range(OFFLINE_BATCH)]
+        sent = rec.now()
+        try:
+            out = await client.call(
+                "sales", "POST", "/sales/batch", till.token, json={"sales": bodies}
+            )
+        except Exception:
+            rec.errors[level] += 1
+            return
+        for body, answer in zip(bodies, out["results"], strict=True):
+            if answer.get("status") in ("recorded", "replayed"):
+                rec.sale(body["sale_id"], "offline", sent)
+            else:
+                rec.refused[level] += 1
+
+    async def revoke() -> None:
+        candidates = [
+            (t, p) for t in tills for p in t.products if p["certificate"]["number"] not in revoked
+        ]
+        if not candidates:
+            return
+        till, product = rng.choice(candidates)
+        number = product["certificate"]["number"]
+        revoked.add(number)
+        loaded = next(f for f in season.fairs if f.fair_id == till.fair_id)
+        council = loaded.certifiers.get(product["certificate"]["authority_id"])
+        if council is None:
+            return
+        try:
+            await client.call(
+                "registration", "POST", "/certificates/revocations", council,
+                json={"decision_number": f"{rng.randint(100, 999)}/QĐ-UBND",
+                      "reason": "Kiểm tra thị trường: sản phẩm không đạt chất lượng",
+                      "certificate_numbers": [number]},
+            )  # fmt: skip
+        except Exception:
+            rec.errors[level] += 1
+            return
+        committed = time.monotonic()
+        till.products = [p for p in till.products if p is not product] or till.products
+        probe = {"product_id": product["product_id"], "quantity": 1,
+                 "unit_price_vnd": product["list_price_vnd"]}  # fmt: skip
+        while time.monotonic() - committed < 30:
+            body = {**demo.sale([product], rng), "lines": [probe],
+                    "total_vnd": probe["unit_price_vnd"]}  # fmt: skip
+            body["payments"] = [{"method": "cash", "amount_vnd": probe["unit_price_vnd"]}]
+            try:
+                await client.call("sales", "POST", "/sales", till.token, json=body)
+            except ApiError as exc:
+                if exc.response.status_code == 422:
+                    rec.revocations.append((level, time.monotonic() - committed))
+                    return
+            await asyncio.sleep(0.1)
+
+    def spawn(coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    # Poisson arrivals for each kind, all from one loop.
+    rates = {"online": online_rate, "offline": batch_rate, "revoke": revocation_rate}
+    due = {k: time.monotonic() + rng.expovariate(r) for k, r in rates.items() if r > 0}
+    while time.monotonic() < deadline:
+        kind = min(due, key=due.__getitem__)
+        await asyncio.sleep(max(0.0, due[kind] - time.monotonic()))
+        if time.monotonic() >= deadline:
+            break
+        due[kind] += rng.expovariate(rates[kind])
+        if len(tasks) > 2000:  # the system is far behind: count it, do not pile up
+            rec.errors[level] += 1
+            continue
+        if kind == "online":
+            spawn(online(rng.choice(tills)))
+        elif kind == "offline":
+            spawn(offline(rng.choice(tills)))
+        else:
+            spawn(revoke())
+    if tasks:
+        await asyncio.wait(tasks, timeout=60)
+    return {
+        "level": level,
+        "from_s": round(begun, 2),
+        "seconds": round(rec.now() - begun, 2),
+        "offered_sales_per_s": round(level * PEAK_SALES_PER_S * rate_scale, 1),
+        "offered_online_per_s": round(online_rate, 1),
+        "offered_offline_batches_per_s": round(batch_rate, 2),
+        "offered_revocations_per_min": round(revocation_rate * 60, 2),
+    }
+
+
+async def fresh_database(admin_dsn: str) -> None:
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'drop database if exists "{DATABASE}" with (force)')
+        await conn.execute(f'create database "{DATABASE}"')
+    finally:
+        await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def running_system(replicas: int, logs: Path) -> AsyncIterator[tuple[Services, BenchBroker]]:
+    from ocop_shared.settings import CommonSettings
+
+    common = CommonSettings()
+    await fresh_database(common.admin_dsn("postgres"))
+    prefix = f"s{uuid.uuid4().hex[:10]}."
+    async with bench_broker(prefix) as broker:
+        services = Services(broker, logs, replicas)
+        services.start()
+        try:
+            await services.wait_ready()
+            yield services, broker
+        finally:
+            services.stop()
+
+
+def admin_tokens() -> dict[str, str]:
+    from ocop_shared.settings import ServiceSettings
+
+    tokens = {}
+    for s in SERVICES:
+        token = ServiceSettings(service=s).admin_token
+        tokens[s] = token.get_secret_value() if token else ""
+    return tokens
+
+
+async def has_inspections(client: Any) -> bool:
+    spec = await client.call("registration", "GET", "/openapi.json")
+    return "post" in spec.get("paths", {}).get("/fairs/{fair_id}/inspections", {})
+
+
+async def run(args: argparse.Namespace) -> list[Path]:
+    from ocop_cli.client import Client
+    from ocop_shared.settings import CommonSettings
+
+    rng = random.Random(args.seed)
+    logs = Path(args.logs)
+    rec = Recorder()
+    fairs = season_fairs(args.scale, args.seed, uuid.uuid4().hex[:8])
+    async with (
+        running_system(args.replicas, logs) as (services, broker),
+        Client(endpoints(services), timeout=60) as client,
+    ):
+        inspections = await has_inspections(client)
+        season = await load_season(client, fairs, admin_tokens())
+        if not season.tills:
+            raise RuntimeError("the season has no till with anything to sell")
+        pg = await asyncpg.connect(CommonSettings().admin_dsn(DATABASE))
+        stop = asyncio.Event()
+        rec.started = time.monotonic()
+        watchers = [
+            asyncio.create_task(watch_topic(broker, rec, stop)),
+            asyncio.create_task(sample(rec, services, pg, stop)),
+        ]
+        try:
+            await asyncio.sleep(2)  # the reader is at the topic's end
+            for level in args.levels:
+                print(f"season: driving {level:g}× the peak for {args.seconds} s", flush=True)
+                rec.levels.append(
+                    await drive_level(
+                        client, season, rec, level, args.seconds, args.rate_scale, rng
+                    )
+                )  # fmt: skip
+            await asyncio.sleep(3)  # the last sales reach the reader
+        finally:
+            stop.set()
+            outcomes = await asyncio.gather(*watchers, return_exceptions=True)
+            await pg.close()
+        failed = [o for o in outcomes if isinstance(o, Exception)]
+        if failed:  # a reader or sampler that failed would leave its figures empty
+            raise RuntimeError(f"season: a watcher failed: {failed!r}")
+    levels = summarize(rec)
+    result = {
+        "benchmark": "season",
+        "machine": machine(),
+        "scale": args.scale,
+        "rate_scale": args.rate_scale,
+        "replicas": args.replicas,
+        "season": {
+            "provinces": len({h.province for _, f in fairs for h in f.holders}),
+            "host_provinces": len(set(season.hosts)),
+            "fairs": len(season.fairs),
+            "products": season.products,
+            "holders": season.holders,
+            "tills_selling": len(season.tills),
+            "load_seconds": round(season.seconds, 1),
+        },
+        "peak_1x": {
+            "sales_per_s": round(PEAK_SALES_PER_S, 1),
+            "offline_share": OFFLINE_SHARE,
+            "offline_batch": OFFLINE_BATCH,
+            "revocations_per_min": PEAK_REVOCATIONS_PER_MIN,
+            "why": f"{CONCURRENT_FAIRS} fairs at once x {TILLS_PER_FAIR} tills x "
+            f"{SALES_PER_TILL_HOUR} sales per till in the busiest hour",
+        },
+        "inspections_driven": False,
+        "inspection_api_present": inspections,
+        "levels": levels,
+    }
+    paths = write_report(result, rec, Path(args.results))
+    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2,
+                     ensure_ascii=False))  # fmt: skip
+    for p in paths:
+        print(f"saved {p}")
+    return paths
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench season", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="the season's size (1: 300 fairs)")
+    parser.add_argument(
+        "--levels", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 2.0, 4.0],
+        help="multiples of the peak, in order (1,2,4)",
+    )  # fmt: skip
+    parser.add_argument("--seconds", type=float, default=60.0, help="per level")
+    parser.add_argument("--rate-scale", type=float, default=1.0, help="multiplies every rate")
+    parser.add_argument("--replicas", type=int, default=1, help="of each service")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument("--logs", default=str(REPO / ".local" / "logs" / "season"))
+    return parser.parse_args(list(argv))
+
+
+async def main(argv: Sequence[str] = ()) -> None:
+    await run(parse(argv))
