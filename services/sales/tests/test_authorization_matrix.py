@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from ocop_sales.adapters.http.authorization import TABLE
-from ocop_shared.authz import Case, matrix
+from ocop_shared.authz import KEY_HOLDER, Case, matrix
 from ocop_shared.service import Service
 from ocop_testkit.authz import Call, outbox_position, run_matrix
 
@@ -20,7 +20,15 @@ Upstream = Any
 
 # These act on the calling till itself and name no record: there is no other organization's
 # record to reach, so the "other organization" case of the till's own reach does not apply.
-SELF_ONLY = {"POST /sales", "POST /sales/batch", "POST /sessions"}
+SELF_ONLY = {
+    "POST /sales",
+    "POST /sales/batch",
+    "POST /sessions",
+    "GET /terminals/me",
+    "GET /terminals/me/catalog",
+}
+# The same for an exhibitor's own webhook keys: they name no record of another.
+EXHIBITOR_SELF_ONLY = {"POST /bank-webhook-keys", "GET /bank-webhook-keys"}
 STAFF = ("organizer", "exhibitor")  # the organizations whose people call sales
 
 
@@ -192,6 +200,64 @@ def preparations(
     async def report(case: Case) -> Call:
         return Call("GET", f"/fairs/{fair_of(case).fair_id}/reports/revenue")
 
+    async def enrolled(case: Case, *, pairing: bool) -> dict[str, Any]:
+        """A new till (by its organizer) at the caller's fair, or at another organizer's."""
+        fair = fair_of(case)
+        booth = (w.mine if case.relation == "own" else w.theirs)["booth_id"]
+        response = await client.post(
+            f"/fairs/{fair.fair_id}/terminals",
+            headers=fair.organizer_headers,
+            json={"booth_id": str(booth), "label": "Quầy thay thế", "pairing": pairing},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def pair(case: Case) -> Call:
+        code = (await enrolled(case, pairing=True))["pairing_code"]
+        return Call("POST", "/terminals/pair", json={"code": code})
+
+    async def pairing_code(case: Case) -> Call:
+        till = await enrolled(case, pairing=False)
+        return Call("POST", f"/terminals/{till['terminal_id']}/pairing-code")
+
+    async def me(case: Case) -> Call:
+        return Call("GET", "/terminals/me")
+
+    async def catalog(case: Case) -> Call:
+        return Call("GET", "/terminals/me/catalog")
+
+    async def get_rules(case: Case) -> Call:
+        return Call("GET", f"/fairs/{fair_of(case).fair_id}/till-rules")
+
+    async def put_rules(case: Case) -> Call:
+        rules = {
+            "offline_max_hours": 12,
+            "offline_max_sale_vnd": 10_000_000,
+            "offline_max_unsynced_vnd": 100_000_000,
+            "offline_max_unsynced_count": 300,
+            "max_discount_percent": 20,
+        }
+        return Call("PUT", f"/fairs/{fair_of(case).fair_id}/till-rules", json=rules)
+
+    async def one_sale(case: Case) -> Call:
+        return Call("GET", f"/sales/{w.my_sale if case.relation == 'own' else w.their_sale}")
+
+    async def one_session(case: Case) -> Call:
+        if case.relation != "own":
+            return Call("GET", f"/sessions/{w.their_session}")
+        terminal = uuid.UUID(w.mine["terminal"]["terminal_id"])
+        session = await service.pool.fetchval(
+            "select session_id from sessions where terminal_id = $1 order by opened_at desc limit 1",
+            terminal,
+        )
+        if session is None:
+            opened = await client.post(
+                "/sessions", headers=w.mine["headers"], json={"opening_cash_vnd": 0}
+            )
+            session = opened.json()["session_id"]
+        return Call("GET", f"/sessions/{session}")
+
     return {
         "POST /fairs/{fair_id}/terminals": enrol,
         "GET /fairs/{fair_id}/terminals": list_terminals,
@@ -206,7 +272,106 @@ def preparations(
         "POST /sessions": open_session,
         "POST /sessions/{session_id}/close": close_session,
         "GET /fairs/{fair_id}/reports/revenue": report,
+        "POST /terminals/pair": pair,
+        "POST /terminals/{terminal}/pairing-code": pairing_code,
+        "GET /terminals/me": me,
+        "GET /terminals/me/catalog": catalog,
+        "GET /fairs/{fair_id}/till-rules": get_rules,
+        "PUT /fairs/{fair_id}/till-rules": put_rules,
+        "GET /sales/{sale_id}": one_sale,
+        "GET /sessions/{session_id}": one_session,
     }
+
+
+@dataclass
+class Bank:
+    prepare: dict[str, Any]
+    webhook_sale: str  # the calling exhibitor's pending sale the webhook confirms
+
+
+async def transfer_preparations(
+    w: World, upstream: Upstream, client: httpx.AsyncClient, sale: Any
+) -> Bank:
+    """VietQR transfers (issue 13): pending sales of both tills, both exhibitors' webhook keys."""
+
+    async def pending(booth: dict[str, Any]) -> tuple[str, str, int]:
+        body = sale(booth["products"])
+        code = "OCOP" + uuid.uuid4().hex[:10].upper()
+        body["payments"] = [
+            {"method": "vietqr", "amount_vnd": body["total_vnd"], "payment_code": code,
+             "confirmed": False}
+        ]  # fmt: skip
+        response = await client.post("/sales", headers=booth["headers"], json=body)
+        assert response.status_code == 201, response.text
+        return str(body["sale_id"]), code, int(body["total_vnd"])
+
+    mine, theirs = await pending(w.mine), await pending(w.theirs)
+    webhook_sale, webhook_code, webhook_amount = await pending(w.mine)
+    owners = {
+        "own": w.headers["exhibitor"],
+        "other_org": (
+            await upstream.credential("exhibitor", str(w.theirs["exhibitor"].exhibitor_id))
+        )[0],
+    }
+
+    async def new_key(relation: str) -> dict[str, Any]:
+        made = await client.post(
+            "/bank-webhook-keys", headers=owners[relation], json={"label": "SePay"}
+        )
+        assert made.status_code == 201, made.text
+        body: dict[str, Any] = made.json()
+        return body
+
+    keys = {"own": (await new_key("own"))["key"], "other_org": (await new_key("other_org"))["key"]}
+
+    async def confirm(case: Case) -> Call:
+        sale_id, code, _ = mine if case.relation == "own" else theirs
+        return Call("POST", f"/sales/{sale_id}/transfers/{code}/confirm")
+
+    async def listing(case: Case) -> Call:
+        fair = w.fair if case.relation == "own" else w.other_org
+        return Call("GET", f"/transfers?fair_id={fair.fair_id}")
+
+    async def make_key(case: Case) -> Call:
+        return Call("POST", "/bank-webhook-keys", json={"label": "Casso"})
+
+    async def list_keys(case: Case) -> Call:
+        return Call("GET", "/bank-webhook-keys")
+
+    async def revoke_key(case: Case) -> Call:
+        key_id = (await new_key("own" if case.relation == "own" else "other_org"))["key_id"]
+        return Call("DELETE", f"/bank-webhook-keys/{key_id}")
+
+    async def notify(case: Case) -> Call:
+        # The calling exhibitor's pending transfer, named with its own key ("own") or another
+        # exhibitor's ("other_org"); every role's credential is no key at all.
+        body = {
+            "id": uuid.uuid4().int % 10**12,
+            "gateway": "Vietcombank",
+            "transactionDate": "2026-03-10 14:02:37",
+            "accountNumber": "0123499999",
+            "code": webhook_code,
+            "content": f"{webhook_code} thanh toan",
+            "transferType": "in",
+            "transferAmount": webhook_amount,
+            "referenceCode": "FT2607",
+        }
+        headers = {}
+        if case.role == KEY_HOLDER:
+            headers = {"Authorization": f"Apikey {keys[case.relation]}"}
+        return Call("POST", "/bank-notifications", json=body, headers=headers)
+
+    return Bank(
+        {
+            "POST /sales/{sale_id}/transfers/{payment_code}/confirm": confirm,
+            "GET /transfers": listing,
+            "POST /bank-webhook-keys": make_key,
+            "GET /bank-webhook-keys": list_keys,
+            "DELETE /bank-webhook-keys/{key_id}": revoke_key,
+            "POST /bank-notifications": notify,
+        },
+        webhook_sale,
+    )
 
 
 async def test_every_route_answers_every_role_as_the_table_says_and_refusals_change_nothing(
@@ -221,13 +386,21 @@ async def test_every_route_answers_every_role_as_the_table_says_and_refusals_cha
     skipped = [
         c
         for c in cases
-        if c.rule.route in SELF_ONLY and c.relation != "own" and c.expected == "missing"
+        if c.rule.route in SELF_ONLY | EXHIBITOR_SELF_ONLY
+        and c.relation != "own"
+        and c.expected == "missing"
     ]
-    assert {(c.rule.route, c.role) for c in skipped} == {(r, "terminal") for r in SELF_ONLY}
+    assert {(c.rule.route, c.role) for c in skipped} == {(r, "terminal") for r in SELF_ONLY} | {
+        (r, "exhibitor") for r in EXHIBITOR_SELF_ONLY
+    }
     cases = [c for c in cases if c not in skipped]
     assert {c.rule.route for c in cases} == {r.route for r in TABLE.rules}
 
+    bank = await transfer_preparations(w, upstream, client, sale)
+
     async def credentials(case: Case) -> dict[str, str]:
+        if case.role == KEY_HOLDER:  # a webhook's key, sent by the call itself
+            return {}
         return w.headers[case.role if case.org_role == "owner" else f"{case.role}-staff"]
 
     async def written() -> int:
@@ -241,14 +414,30 @@ async def test_every_route_answers_every_role_as_the_table_says_and_refusals_cha
                           (select count(*) from sales) as sales,
                           (select count(*) from refunds) as refunds,
                           (select count(*) from refund_approvals) as approvals,
-                          (select count(*) from api_tokens where revoked_at is not null) as revoked"""
+                          (select count(*) from till_rules) as till_rules,
+                          (select count(*) from terminal_pairings where used_at is not null
+                                or revoked_at is not null) as pairings_ended,
+                          (select count(*) from api_tokens where revoked_at is not null) as revoked,
+                          (select count(*) from transfers where status = 'confirmed') as confirmed,
+                          (select count(*) from bank_webhook_keys where revoked_at is not null)
+                              as keys_revoked"""
             )
             return hash((await outbox_position(conn, "sales"), *state.values()))
 
     failures = await run_matrix(
-        client, cases, preparations(w, service, client, sale), credentials, written
+        client,
+        cases,
+        {**preparations(w, service, client, sale), **bank.prepare},
+        credentials,
+        written,
     )
     assert failures == [], "\n".join(failures)
+    # The webhook with the exhibitor's own key confirmed its pending transfer (by the bank);
+    # the other exhibitor's key, refused first, had left it pending (``ignored``: no change).
+    confirmed_by = await service.pool.fetchval(
+        "select confirmed_by from transfers where sale_id = $1", uuid.UUID(bank.webhook_sale)
+    )
+    assert confirmed_by == "bank"
     # The allowed calls did their work: the target tills were unpaired by their organizer
     # and by the admin.
     for till in (w.target, w.their_target):

@@ -318,8 +318,15 @@ class _BlockedBetweenReadAndWrite:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    async def read(self, terminal_id: uuid.UUID, sale_ids: Sequence[uuid.UUID]) -> Till:
-        till: Till = await self._inner.read(terminal_id, sale_ids)
+    async def read(
+        self,
+        terminal_id: uuid.UUID,
+        sale_ids: Sequence[uuid.UUID],
+        receipt_nos: Sequence[int] = (),
+        *,
+        lock: bool = False,
+    ) -> Till:
+        till: Till = await self._inner.read(terminal_id, sale_ids, receipt_nos, lock=lock)
         return till
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:

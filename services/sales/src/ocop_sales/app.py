@@ -13,6 +13,7 @@ import ocop_shared.contracts  # noqa: F401  (registers every event type)
 from ocop_sales.adapters.http import router
 from ocop_sales.adapters.http.authorization import TABLE
 from ocop_sales.adapters.http.deps import Wiring
+from ocop_sales.adapters.jobs import transfer_reconciler
 from ocop_sales.adapters.kafka import subscriptions
 from ocop_sales.adapters.postgres import repositories
 from ocop_sales.application.ports import Repositories
@@ -39,6 +40,9 @@ class SalesSettings(ServiceSettings):
     # flagged for review.
     max_discount_percent: int = Field(default=20, ge=0, le=100)
     offline_backdate_hours: int = Field(default=24, ge=0, le=24 * 365)
+    # How often kept bank notifications are matched again with pending VietQR transfers (a
+    # notification and a sale's write that crossed).
+    transfer_reconcile_seconds: float = Field(default=10.0, gt=0, le=3600)
 
     def sale_policy(self) -> SalePolicy:
         return SalePolicy(
@@ -61,6 +65,7 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         settings=settings,
         migrations=MIGRATIONS,
         consumers=subscriptions(uow),
+        jobs=[transfer_reconciler(uow, settings.transfer_reconcile_seconds)],
         publishes=[SALES_SALES, SALES_SESSIONS],
     )
     app = create_app(

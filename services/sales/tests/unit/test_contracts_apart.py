@@ -29,7 +29,7 @@ import ocop_shared.contracts.registration as registration_contracts
 import ocop_shared.contracts.sales as sales_contracts
 from ocop_sales.adapters.http import refunds, reports, sales, sessions, terminals
 from ocop_sales.app import build
-from ocop_sales.domain import catalog, inspections
+from ocop_sales.domain import catalog, inspections, transfers
 from ocop_sales.domain import sales as selling
 from ocop_sales.domain.catalog import Exhibitor, Fair, ProductDetails
 from ocop_sales.domain.refunds import SoldSale
@@ -58,7 +58,11 @@ STATE: list[type] = [
 ]
 
 # Where events are made: these may return contract instances.
-MAKERS: set[Callable[..., Any]] = {selling.sold_line, selling._recorded}
+MAKERS: set[Callable[..., Any]] = {
+    selling.sold_line,
+    selling._recorded,
+    transfers.confirmed_event,  # sales.transfer_confirmed
+}
 # Where consumed events are translated: these may take contract instances (never return one).
 TRANSLATORS: set[Callable[..., Any]] = {
     catalog.fair_of,
@@ -71,7 +75,8 @@ TRANSLATORS: set[Callable[..., Any]] = {
 }
 EVENT_HANDLERS = "ocop_sales.application.event_handlers"
 INSPECTION_HANDLERS = "ocop_sales.application.inspection_handlers"  # issue 15
-DECIDED_EVENTS = {"event", "events"}  # a decision carries the events it made
+# A decision carries the events it made (a sale's decision its transfers' too).
+DECIDED_EVENTS = {"event", "events", "transfer_events"}
 
 
 def held(tp: Any) -> set[type]:

@@ -166,6 +166,7 @@ def test_the_z_report_adds_up_sales_refunds_and_the_cash_drawer() -> None:
         545_000,
         [(100_000, {"cash": 100_000}), (150_000, {"vietqr": 150_000})],
         [(50_000, "cash")],
+        [4, 5],
     )
     assert report == {
         "sales": 2,
@@ -176,6 +177,8 @@ def test_the_z_report_adds_up_sales_refunds_and_the_cash_drawer() -> None:
         "cash_expected_vnd": 550_000,
         "cash_counted_vnd": 545_000,
         "cash_variance_vnd": -5_000,
+        "first_receipt_no": 4,
+        "last_receipt_no": 5,
     }
 
 

@@ -30,7 +30,13 @@ from ocop_sales.domain.refunds import (
 )
 from ocop_sales.domain.sales import SalesDecision, Till
 from ocop_sales.domain.sessions import Session, Takings
-from ocop_sales.domain.terminals import BoothHolder, Enrolment
+from ocop_sales.domain.terminals import BoothHolder, Enrolment, TillRules
+from ocop_sales.domain.transfers import (
+    BankState,
+    ConfirmedBy,
+    NotificationIn,
+    StoredTransfer,
+)
 from ocop_shared.outbox import Causation
 
 ReportDimension = Literal[
@@ -51,6 +57,30 @@ class TerminalRow:
     session_open: bool
     enrolled_at: datetime
     last_online_at: datetime | None  # its last sale made online (None: none yet)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalRecord:
+    """A till as its organizer acts on it."""
+
+    terminal_id: UUID
+    fair_id: UUID
+    booth_id: UUID
+    label: str
+    status: str
+    receipt_prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairedTill:
+    """The till a device paired with (its code used up)."""
+
+    terminal_id: UUID
+    fair_id: UUID
+    booth_id: UUID
+    label: str
+    receipt_prefix: str
+    booth_code: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +151,35 @@ class CatalogRepository(Protocol):
 
 class TerminalRepository(Protocol):
     async def add(self, enrolment: Enrolment) -> str:
-        """Stores the till and answers its token (stored hashed)."""
+        """Stores the till with a receipt prefix of its own, and answers the prefix."""
+        ...
+
+    async def issue_device_token(self, terminal_id: UUID, label: str) -> str:
+        """The till's device credential (shown once, stored hashed); any earlier one of the
+        till is revoked at once on every replica: one device per till."""
+        ...
+
+    async def revoke_tokens(self, terminal_id: UUID) -> None:
+        """The till's device credentials stop working at once on every replica (NOTIFY)."""
+        ...
+
+    async def get(self, terminal_id: UUID, *, lock: bool = False) -> TerminalRecord | None: ...
+
+    async def add_pairing(self, terminal_id: UUID, code_hash: bytes, issued_by: str) -> datetime:
+        """A new pairing code for the till (its unused ones revoked); answers when it expires."""
+        ...
+
+    async def use_pairing(self, code_hash: bytes) -> PairedTill | None:
+        """Uses the code up if it is unused, unexpired and its till active; None otherwise."""
+        ...
+
+    async def profile(self, terminal_id: UUID) -> dict[str, Any] | None:
+        """The till as it sees itself: its fair, booth, exhibitor (and bank account), open
+        session and the server's clock (one statement)."""
+        ...
+
+    async def catalog(self, terminal_id: UUID) -> tuple[datetime, list[dict[str, Any]]]:
+        """The server's clock and the products the till's booth lists (blocked ones too)."""
         ...
 
     async def fair_of(self, terminal_id: UUID, *, lock: bool = False) -> UUID | None:
@@ -147,9 +205,15 @@ class TillRepository(Protocol):
     """The sale's fast path: one read, one optimistic write (no transaction around them)."""
 
     async def read(
-        self, terminal_id: UUID, sale_ids: Sequence[UUID], *, lock: bool = False
+        self,
+        terminal_id: UUID,
+        sale_ids: Sequence[UUID],
+        receipt_nos: Sequence[int] = (),
+        *,
+        lock: bool = False,
     ) -> Till:
-        """The till as a sale needs it, with the server's clock; with ``lock`` (inside
+        """The till as a sale needs it, with the server's clock, the sales stored under
+        ``sale_ids`` and which of ``receipt_nos`` the till used already; with ``lock`` (inside
         ``serialised``), the till's row stays locked until that transaction ends."""
         ...
 
@@ -164,10 +228,22 @@ class TillRepository(Protocol):
         ...
 
 
+class TillRulesRepository(Protocol):
+    async def get(self, fair_id: UUID) -> TillRules | None:
+        """The fair's till rules; None: the defaults apply."""
+        ...
+
+    async def save(self, fair_id: UUID, rules: TillRules, by: str) -> None: ...
+
+
 class SaleRepository(Protocol):
     async def sold(self, sale_id: UUID) -> SoldSale | None:
         """The sale with its lines, payments, earlier refunds and refund approvals, locked
         until the transaction ends."""
+        ...
+
+    async def detail(self, sale_id: UUID) -> dict[str, Any] | None:
+        """The sale as its receipt shows it, and the fair's organizer (who may read it)."""
         ...
 
     async def listing(
@@ -194,6 +270,10 @@ class SessionRepository(Protocol):
         """The session, locked until the transaction ends."""
         ...
 
+    async def find(self, session_id: UUID) -> dict[str, Any] | None:
+        """The session with its till and the till's fair's organizer (who may read it)."""
+        ...
+
     async def end(self, terminal_id: UUID) -> UUID | None:
         """Ends the till's open session on its row, locked until the transaction ends (sales
         in flight finish first); the till's fair, or None if there is no such till."""
@@ -216,6 +296,40 @@ class ReportRepository(Protocol):
     async def revenue(
         self, fair_id: UUID, by: ReportDimension, exhibitor_id: UUID | None
     ) -> list[RevenueRow]: ...
+
+
+class TransferRepository(Protocol):
+    async def on_upload(self, exhibitor_id: UUID, codes: Sequence[str]) -> BankState: ...
+    async def get(self, sale_id: UUID, payment_code: str) -> tuple[StoredTransfer, str] | None:
+        """The sale's transfer and its fair's organizer, locked until the transaction ends."""
+        ...
+
+    async def confirm(
+        self,
+        transfer: StoredTransfer,
+        *,
+        by: ConfirmedBy,
+        at: datetime,
+        notification_id: int | None = None,
+        bank_transaction_id: str | None = None,
+    ) -> bool: ...
+    async def listing(self, scope: SalesScope, status: str | None) -> list[StoredTransfer]: ...
+    async def add_key(
+        self, key_id: UUID, exhibitor_id: UUID, key_hash: bytes, label: str, hint: str, by: str
+    ) -> Any: ...
+    async def keys(self, exhibitor_id: UUID) -> list[Any]: ...
+    async def revoke_key(self, exhibitor_id: UUID, key_id: UUID) -> Any | None: ...
+    async def key_owner(self, key_hash: bytes) -> tuple[UUID, UUID] | None: ...
+    async def add_notification(
+        self, key_id: UUID, exhibitor_id: UUID, note: NotificationIn
+    ) -> tuple[int, datetime] | None: ...
+    async def candidates(
+        self, exhibitor_id: UUID, amount_vnd: int, text: str
+    ) -> list[StoredTransfer]: ...
+    async def link(self, notification_id: int, transfer: StoredTransfer, at: datetime) -> None: ...
+    async def unmatched(self, notification_id: int) -> NotificationIn | None: ...
+    async def to_reconcile(self, limit: int = 500) -> list[tuple[int, UUID]]: ...
+    async def clock(self) -> datetime: ...
 
 
 class SuspensionRepository(Protocol):
@@ -241,6 +355,8 @@ class Repositories(Protocol):
     @property
     def tills(self) -> TillRepository: ...
     @property
+    def till_rules(self) -> TillRulesRepository: ...
+    @property
     def sales(self) -> SaleRepository: ...
     @property
     def refunds(self) -> RefundRepository: ...
@@ -248,5 +364,7 @@ class Repositories(Protocol):
     def sessions(self) -> SessionRepository: ...
     @property
     def reports(self) -> ReportRepository: ...
+    @property
+    def transfers(self) -> TransferRepository: ...
     @property
     def suspensions(self) -> SuspensionRepository: ...

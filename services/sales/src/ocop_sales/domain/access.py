@@ -51,6 +51,32 @@ def check_fair_reach(viewer: Viewer, *, organizer: str | None, takes_part: bool)
         raise NotFound("no such fair")
 
 
+def check_sale_reach(
+    viewer: Viewer, *, organizer: str, terminal_id: UUID, exhibitor_id: UUID
+) -> None:
+    """Who reads one sale: the till that made it, the exhibitor it was made for, the fair's
+    organizer, the admin. Anyone else's looks like no sale at all."""
+    if viewer.is_admin:
+        return
+    reached = {
+        "organizer": organizer,
+        "terminal": str(terminal_id),
+        "exhibitor": str(exhibitor_id),
+    }.get(viewer.role)
+    if reached is None or reached != viewer.subject:
+        raise NotFound("no such sale")
+
+
+def check_session_reach(viewer: Viewer, *, organizer: str, terminal_id: UUID) -> None:
+    """Who reads a till's session (and its Z-report): the till, the fair's organizer."""
+    if viewer.role == "terminal":
+        reached = str(terminal_id) == viewer.subject
+    else:
+        reached = viewer.role == "organizer" and organizer == viewer.subject
+    if not reached:
+        raise NotFound("no such session")
+
+
 @dataclass(frozen=True, slots=True)
 class SalesScope:
     """Whose sales a listing shows: a fair's, an exhibitor's or a terminal's (an exhibitor's

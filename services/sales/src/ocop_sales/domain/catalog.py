@@ -47,12 +47,16 @@ class Fair:
 
 @dataclass(frozen=True, slots=True)
 class Exhibitor:
-    """An exhibitor as the reports show it."""
+    """An exhibitor as the reports show it, and its receiving bank account (its tills'
+    VietQR transfers; registration's, all three parts or none)."""
 
     exhibitor_id: UUID
     name: str
     kind: str
     province: str
+    bank_bin: str | None = None
+    bank_account: str | None = None
+    bank_account_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,15 @@ def fair_of(f: FairSnapshot) -> Fair:
 
 
 def exhibitor_of(e: ExhibitorSnapshot) -> Exhibitor:
-    return Exhibitor(e.exhibitor_id, e.name, e.kind, e.province)
+    return Exhibitor(
+        e.exhibitor_id,
+        e.name,
+        e.kind,
+        e.province,
+        e.bank_bin,
+        e.bank_account,
+        e.bank_account_name,
+    )
 
 
 def details_of(p: ProductSnapshot) -> ProductDetails:

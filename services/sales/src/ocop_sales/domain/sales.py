@@ -30,13 +30,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from ocop_shared.contracts.sales import SaleRecorded, SoldLine
+from ocop_sales.domain.transfers import (
+    BankState,
+    NewTransfer,
+    TransferIn,
+    confirmed_event,
+    match_uploaded,
+    sale_transfers,
+)
+from ocop_shared.contracts.sales import SaleRecorded, SoldLine, TransferConfirmed
 from ocop_shared.errors import Conflict, DomainError, InvalidField, LimitExceeded
 
 PaymentMethod = Literal["cash", "vietqr", "card", "ewallet"]
@@ -44,6 +52,19 @@ PaymentMethod = Literal["cash", "vietqr", "card", "ewallet"]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 NO_LONGER_VALID = "this product's OCOP certificate is no longer valid: it cannot be sold"
+MAX_RECEIPT_NO = 2**31 - 1  # receipt numbers are int4
+
+
+class ReceiptTaken(Conflict):
+    """A till's own receipt number already names another of its sales."""
+
+    code = "receipt_taken"
+
+
+def receipt_taken(receipt_no: int) -> ReceiptTaken:
+    return ReceiptTaken(
+        f"receipt number {receipt_no} of this till is another sale's", field="receipt_no"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +116,10 @@ class PaymentIn:
     method: PaymentMethod
     amount_vnd: int
     reference: str | None
+    # A vietqr payment with a payment code makes a transfer (domain/transfers.py): waiting
+    # for the bank unless ``confirmed`` (by the cashier).
+    payment_code: str | None = None
+    confirmed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +132,7 @@ class SaleIn:
     payments: Sequence[PaymentIn]
     total_vnd: int
     payload_hash: bytes
+    receipt_no: int | None = None  # the till's own number for it; None: the server numbers it
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +168,11 @@ class Till:
     # The till's last confirmed online contact (its last online sale, else its enrolment):
     # offline sales made long before it are flagged. None: nothing known.
     last_contact: datetime | None = None
+    # The receipt numbers the request's sales give that this till already stored, and the
+    # sale each was stored under.
+    taken: Mapping[int, UUID] = field(default_factory=dict)
+    # The fair's till rules' discount limit (None: the service's default, the policy's).
+    max_discount_percent: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +263,12 @@ class SalesDecision:
     events: list[SaleRecorded]
     recorded_at: datetime
     offline: bool
+    # The VietQR transfers the new sales make (domain/transfers.py), those a kept bank
+    # notification confirms at once, and their events (written after the sales').
+    transfers: list[NewTransfer] = field(default_factory=list)
+    transfer_events: list[TransferConfirmed] = field(default_factory=list)
+    # The kept notifications the read saw (the write checks no other arrived since).
+    seen_notifications: list[int] = field(default_factory=list)
 
 
 def payload_hash(canonical_json: bytes) -> bytes:
@@ -307,7 +344,7 @@ def price_sale(
                 f"lines.{i}.total_vnd",
                 f"is {line.total_vnd}, but {line.quantity} × {line.unit_price_vnd} − {line.discount_vnd} = {total}",
             )
-        check_price(line, item.list_price_vnd, total, policy, i)
+        check_price(line, item.list_price_vnd, total, policy, i, till.max_discount_percent)
         sold.append(
             SaleLine(
                 item.product_id,
@@ -343,11 +380,17 @@ def price_sale(
 
 
 def check_price(
-    line: LineIn, list_price_vnd: int, total_vnd: int, policy: SalePolicy, i: int
+    line: LineIn,
+    list_price_vnd: int,
+    total_vnd: int,
+    policy: SalePolicy,
+    i: int,
+    max_discount_percent: int | None = None,
 ) -> None:
     """A till sells at the list price; a lower price is a discount the line states, with its
     reason, and a line's total never goes more than ``max_discount_percent`` below its list
-    value (``quantity × list price``). A price above the list is the exhibitor's business."""
+    value (``quantity × list price``): the fair's till rule when it has one, else the
+    service's. A price above the list is the exhibitor's business."""
     if line.unit_price_vnd < list_price_vnd:
         raise InvalidField(
             f"lines.{i}.unit_price_vnd",
@@ -357,7 +400,7 @@ def check_price(
     if line.discount_vnd and not line.discount_reason:
         raise InvalidField(f"lines.{i}.discount_reason", "a discount needs its reason")
     if line.discount_vnd:
-        pct = policy.max_discount_percent
+        pct = policy.max_discount_percent if max_discount_percent is None else max_discount_percent
         list_value = line.quantity * list_price_vnd
         floor = -(-list_value * (100 - pct) // 100)  # rounded up: never more than pct off
         if total_vnd < floor:
@@ -401,17 +444,29 @@ def _catalog_item(line: LineIn, till: Till, i: int) -> CatalogItem:
 
 
 def judge_sales(
-    till: Till, sales: Sequence[SaleIn], policy: SalePolicy, *, now: datetime, offline: bool
+    till: Till,
+    sales: Sequence[SaleIn],
+    policy: SalePolicy,
+    *,
+    now: datetime,
+    offline: bool,
+    bank: BankState | None = None,
 ) -> SalesDecision:
     """Records what is new, replays what was already recorded, refuses the rest: per sale.
 
-    New sales take the till's receipt numbers in the request's order, without gaps; the
-    decision holds only if the till's counter is still ``till.next_receipt_no`` when it is
-    written (otherwise the caller reads again and decides again)."""
-    outcomes: list[SaleOutcome] = []
-    new_sales: list[NewSale] = []
-    first_seen: dict[UUID, tuple[SaleIn, SaleOutcome]] = {}
-    receipt_no = till.next_receipt_no
+    A sale that gives its own receipt number (the till's device numbers its receipts) keeps
+    it, unless the till stored another sale under that number or an earlier sale of the
+    request claims it (409 ``receipt_taken`` naming ``receipt_no``; the rest go on). The other
+    new sales take the till's counter's numbers in the request's order, skipping the numbers
+    the request's sales claim, so without gaps when no sale gives one; the counter then moves
+    past every number taken. The decision holds only if the till's counter is still
+    ``till.next_receipt_no`` when it is written (otherwise the caller reads again and decides
+    again); a number stored meanwhile by a twin request makes the write fail the same way."""
+    judged: list[SaleOutcome | PricedSale | UUID] = []  # outcome, to number, or a twin's first
+    first_seen: dict[UUID, SaleIn] = {}
+    claimed: set[int] = set()  # receipt numbers the request's new sales give
+    codes: dict[str, UUID] = dict(bank.taken) if bank else {}  # payment codes in use
+    transfers_of: dict[UUID, list[TransferIn]] = {}
     till_refusal: DomainError | None = None
     try:
         check_till(till, policy, now)
@@ -420,28 +475,120 @@ def judge_sales(
     for sale in sales:
         stored = till.stored.get(sale.sale_id)
         if stored is not None:
-            outcomes.append(_replay_stored(sale, stored, till.terminal_id))
+            judged.append(_replay_stored(sale, stored, till.terminal_id))
             continue
-        seen = first_seen.get(sale.sale_id)
-        if seen is not None:  # the same sale twice in one request
-            outcomes.append(_replay_twin(sale, *seen))
+        first = first_seen.get(sale.sale_id)
+        if first is not None:  # the same sale twice in one request
+            judged.append(
+                sale.sale_id
+                if first.payload_hash == sale.payload_hash
+                else SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
+            )
             continue
+        first_seen[sale.sale_id] = sale
         try:
             if till_refusal is not None:
                 raise till_refusal
             priced = price_sale(sale, till, policy, now=now, offline=offline)
+            transfers = sale_transfers(sale.payments, sale.sale_id, codes)
+            if sale.receipt_no is not None:
+                if sale.receipt_no in till.taken or sale.receipt_no in claimed:
+                    raise receipt_taken(sale.receipt_no)
+                claimed.add(sale.receipt_no)
         except DomainError as exc:
-            outcome = SaleOutcome(sale.sale_id, "rejected", refusal=Refusal.of(exc))
+            judged.append(SaleOutcome(sale.sale_id, "rejected", refusal=Refusal.of(exc)))
         else:
-            new_sales.append(NewSale(priced, receipt_no))
-            outcome = SaleOutcome(
-                sale.sale_id, "recorded", receipt_no, priced.total_vnd, now, review=priced.review
-            )
-            receipt_no += 1
+            judged.append(priced)
+            if transfers:
+                transfers_of[sale.sale_id] = transfers
+                codes.update((t.payment_code, sale.sale_id) for t in transfers)
+    new_sales: list[NewSale] = []
+    outcomes: list[SaleOutcome] = []
+    by_id: dict[UUID, SaleOutcome] = {}
+    counter = till.next_receipt_no
+    next_receipt_no = counter
+    for item in judged:
+        if isinstance(item, PricedSale):
+            receipt_no = item.sale.receipt_no
+            if receipt_no is None:
+                while counter in claimed:
+                    counter += 1
+                receipt_no, counter = counter, counter + 1
+            if receipt_no > MAX_RECEIPT_NO:
+                outcome = SaleOutcome(
+                    item.sale.sale_id,
+                    "rejected",
+                    refusal=Refusal.of(
+                        Conflict("this till has used every receipt number", field="receipt_no")
+                    ),
+                )
+            else:
+                new_sales.append(NewSale(item, receipt_no))
+                next_receipt_no = max(next_receipt_no, receipt_no + 1)
+                outcome = SaleOutcome(
+                    item.sale.sale_id,
+                    "recorded",
+                    receipt_no,
+                    item.total_vnd,
+                    now,
+                    review=item.review,
+                )
+        elif isinstance(item, UUID):
+            outcome = _replay_twin(by_id[item])
+        else:
+            outcome = item
+        by_id.setdefault(outcome.sale_id, outcome)
         outcomes.append(outcome)
-        first_seen[sale.sale_id] = (sale, outcome)
     events = [_recorded(till, new) for new in new_sales]
-    return SalesDecision(outcomes, new_sales, receipt_no, events, now, offline)
+    decision = SalesDecision(outcomes, new_sales, next_receipt_no, events, now, offline)
+    if transfers_of:
+        decision = _with_transfers(till, decision, transfers_of, bank)
+    return decision
+
+
+def _with_transfers(
+    till: Till,
+    decision: SalesDecision,
+    transfers_of: Mapping[UUID, Sequence[TransferIn]],
+    bank: BankState | None,
+) -> SalesDecision:
+    """The new sales' transfers, those waiting for the bank matched against the kept
+    notifications (confirmed at once by one that names them), with their events."""
+    assert till.exhibitor_id is not None  # check_till refused every sale otherwise
+    new = [
+        NewTransfer(
+            s.priced.sale.sale_id,
+            t.payment_code,
+            t.payment_no,
+            t.amount_vnd,
+            "cashier" if t.confirmed else None,
+        )
+        for s in decision.new_sales
+        for t in transfers_of.get(s.priced.sale.sale_id, ())
+    ]
+    unmatched = bank.unmatched if bank else ()
+    settled = match_uploaded(new, unmatched)
+    events = [
+        confirmed_event(
+            sale_id=t.sale_id,
+            fair_id=till.fair_id,
+            terminal_id=till.terminal_id,
+            exhibitor_id=till.exhibitor_id,
+            payment_code=t.payment_code,
+            amount_vnd=t.amount_vnd,
+            confirmed_by="bank",
+            bank_transaction_id=t.notification.provider_id,
+            confirmed_at=decision.recorded_at,
+        )
+        for t in settled
+        if t.notification is not None
+    ]
+    return replace(
+        decision,
+        transfers=settled,
+        transfer_events=events,
+        seen_notifications=[n.notification_id for n in unmatched],
+    )
 
 
 def conflict(sale_id: UUID) -> Refusal:
@@ -463,19 +610,19 @@ def _replay_stored(sale: SaleIn, stored: StoredSale, terminal_id: UUID) -> SaleO
     )
 
 
-def _replay_twin(sale: SaleIn, first: SaleIn, outcome: SaleOutcome) -> SaleOutcome:
-    if first.payload_hash != sale.payload_hash:
-        return SaleOutcome(sale.sale_id, "conflict", refusal=conflict(sale.sale_id))
-    if outcome.status == "recorded":
+def _replay_twin(first: SaleOutcome) -> SaleOutcome:
+    """A sale repeated in one request, with the same content: the first one's answer (a
+    replay of it when it was recorded)."""
+    if first.status == "recorded":
         return SaleOutcome(
-            sale.sale_id,
+            first.sale_id,
             "replayed",
-            outcome.receipt_no,
-            outcome.total_vnd,
-            outcome.recorded_at,
-            review=outcome.review,
+            first.receipt_no,
+            first.total_vnd,
+            first.recorded_at,
+            review=first.review,
         )
-    return SaleOutcome(sale.sale_id, outcome.status, refusal=outcome.refusal)
+    return first
 
 
 def _recorded(till: Till, new: NewSale) -> SaleRecorded:

@@ -33,6 +33,10 @@ class Takings:
 
     sales: Sequence[tuple[int, Mapping[str, int]]]  # (total, amount by payment method)
     refunds: Sequence[tuple[int, str]]  # (total, method)
+    receipt_nos: Sequence[int] = ()  # the sales' receipt numbers
+    # The sales' VietQR transfers still waiting for the bank when the session closes.
+    pending_transfers: int = 0
+    pending_transfers_vnd: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,10 @@ def z_report(
     counted_cash: int,
     sales: Sequence[tuple[int, Mapping[str, int]]],
     refunds: Sequence[tuple[int, str]],
+    receipt_nos: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """Closing totals of one session: count, gross, refunds, net by method, cash variance."""
+    """Closing totals of one session: count, gross, refunds, net by method, cash variance,
+    and the first and last receipt numbers of its sales (None without sales)."""
     by_method: dict[str, int] = {}
     for _total, payments in sales:
         for method, amount in payments.items():
@@ -71,6 +77,8 @@ def z_report(
         "cash_expected_vnd": expected_cash,
         "cash_counted_vnd": counted_cash,
         "cash_variance_vnd": counted_cash - expected_cash,
+        "first_receipt_no": min(receipt_nos, default=None),
+        "last_receipt_no": max(receipt_nos, default=None),
     }
 
 
@@ -92,13 +100,23 @@ def close_session(
     """Closes an open session with the cash counted: its Z-report and the event."""
     if session.closed_at is not None:
         raise Conflict("this session is closed", field="session_id")
-    report = z_report(session.opening_cash_vnd, counted_cash_vnd, takings.sales, takings.refunds)
+    report = z_report(
+        session.opening_cash_vnd,
+        counted_cash_vnd,
+        takings.sales,
+        takings.refunds,
+        takings.receipt_nos,
+    )
     report |= {
         "session_id": str(session.session_id),
         "terminal_id": str(session.terminal_id),
         "opened_at": session.opened_at.isoformat(),
         "closed_at": closed_at.isoformat(),
         "opening_cash_vnd": session.opening_cash_vnd,
+    }
+    report |= {
+        "pending_transfers": takings.pending_transfers,
+        "pending_transfers_vnd": takings.pending_transfers_vnd,
     }
     net_by_method: dict[PaymentMethod, int] = report["net_by_method"]
     event = SessionClosed(

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ocop_sales.adapters.http import refunds, reports, sales, sessions, terminals
+from ocop_sales.adapters.http import (
+    refunds,
+    reports,
+    sales,
+    sessions,
+    terminals,
+    till_rules,
+    transfers,
+)
 
 router = APIRouter()
-for module in (terminals, sales, refunds, sessions, reports):
+for module in (terminals, till_rules, sales, refunds, sessions, reports, transfers):
     router.include_router(module.router)

@@ -37,6 +37,35 @@ TABLE = AuthorizationTable(
             {"admin": "any", "organizer": "own"},
             note="unpairs the till: its device token is refused at once on every replica",
         ),
+        Rule(
+            "POST /terminals/pair",
+            {"anyone": "public"},
+            note="a device pairs with a till's one-time code (rate limited per client); "
+            "answers the till's device token once",
+        ),
+        Rule(
+            "POST /terminals/{terminal}/pairing-code",
+            {"admin": "any", "organizer": "own"},
+            note="a new one-time pairing code; the till's device token is refused at once",
+        ),
+        Rule(
+            "GET /terminals/me", {"terminal": "own"}, note="the till itself, its fair, booth, rules"
+        ),
+        Rule(
+            "GET /terminals/me/catalog",
+            {"terminal": "own"},
+            note="the till's booth's products, blocked ones too; ETag, 304",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/till-rules",
+            {"admin": "any", "organizer": "own"},
+            note="the fair's offline caps and discount limit for its tills",
+        ),
+        Rule(
+            "PUT /fairs/{fair_id}/till-rules",
+            {"organizer": "own"},
+            note="sets the fair's till rules",
+        ),
         Rule("POST /sales", {"terminal": "own"}, note="a till records its own sales"),
         Rule("POST /sales/batch", {"terminal": "own"}, note="a till's offline sales"),
         Rule(
@@ -54,7 +83,17 @@ TABLE = AuthorizationTable(
             {"organizer": "own"},
             note="an organizer of the sale's fair lets it be refunded by another method, with the reason",
         ),
+        Rule(
+            "GET /sales/{sale_id}",
+            {"admin": "any", "organizer": "own", "exhibitor": "own", "terminal": "own"},
+            note="one sale with its lines, payments and refunds: its till, exhibitor, fair's organizer",
+        ),
         Rule("POST /sessions", {"terminal": "own"}, note="the till's own session"),
+        Rule(
+            "GET /sessions/{session_id}",
+            {"organizer": "own", "terminal": "own"},
+            note="a session and its Z-report: its till, the fair's organizer",
+        ),
         Rule(
             "POST /sessions/{session_id}/close",
             {"terminal": "own"},
@@ -64,6 +103,42 @@ TABLE = AuthorizationTable(
             "GET /fairs/{fair_id}/reports/revenue",
             {"admin": "any", "organizer": "own", "exhibitor": "own"},
             note="exhibitor: its own figures at a fair it sells at",
+        ),
+        # VietQR transfers and the bank's notifications (issue 13).
+        Rule(
+            "POST /sales/{sale_id}/transfers/{payment_code}/confirm",
+            {"organizer": "own", "terminal": "own"},
+            note="the till that sold or the fair's organizer confirms a transfer the bank has "
+            "not (yet); again: the same answer",
+        ),
+        Rule(
+            "GET /transfers",
+            {"admin": "any", "organizer": "own", "exhibitor": "own", "terminal": "own"},
+            note="VietQR transfers, pending or confirmed: as GET /sales",
+        ),
+        Rule(
+            "POST /bank-webhook-keys",
+            {"exhibitor": "own"},
+            owners_only=True,
+            note="a key for the exhibitor's bank-notification webhook, shown once",
+        ),
+        Rule(
+            "GET /bank-webhook-keys",
+            {"exhibitor": "own"},
+            owners_only=True,
+            note="the exhibitor's webhook keys (never the keys)",
+        ),
+        Rule(
+            "DELETE /bank-webhook-keys/{key_id}",
+            {"exhibitor": "own"},
+            owners_only=True,
+            note="revokes one of the exhibitor's webhook keys at once",
+        ),
+        Rule(
+            "POST /bank-notifications",
+            {"anyone": "key"},
+            note="the bank provider (SePay style) with an exhibitor's webhook key: confirms only "
+            "that exhibitor's pending transfers",
         ),
     ],
 )

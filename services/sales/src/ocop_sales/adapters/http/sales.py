@@ -16,6 +16,7 @@ from ocop_sales.adapters.http.schemas import (
     BatchAnswer,
     SaleAnswer,
     SaleBatch,
+    SaleDetail,
     SaleListed,
     SaleRequest,
 )
@@ -34,11 +35,21 @@ router = APIRouter(tags=["sales"])
 def to_sale(body: SaleRequest, terminal: UUID) -> SaleIn:
     """The sale as the domain judges it; its content hash makes a retry recognisable."""
     content = body.model_dump(mode="json")
+    if content["receipt_no"] is None:
+        # Absent, not null, in the hash: a sale stored before tills numbered their receipts
+        # hashes as it did then.
+        del content["receipt_no"]
     for line in content["lines"]:
         # Absent, not null, in the hash: a retry of a sale stored before lines had reasons
         # hashes as it did then (a replay, not a conflict).
         if line["discount_reason"] is None:
             del line["discount_reason"]
+    for payment in content["payments"]:
+        # Absent in the hash unless given: a sale stored before transfers hashes as then.
+        if payment["payment_code"] is None:
+            del payment["payment_code"]
+        if payment["confirmed"] is True:
+            del payment["confirmed"]
     canonical = orjson.dumps(
         {"terminal": str(terminal), "sale": content}, option=orjson.OPT_SORT_KEYS
     )
@@ -60,9 +71,13 @@ def to_sale(body: SaleRequest, terminal: UUID) -> SaleIn:
             )
             for line in body.lines
         ],
-        payments=[PaymentIn(p.method, p.amount_vnd, p.reference) for p in body.payments],
+        payments=[
+            PaymentIn(p.method, p.amount_vnd, p.reference, p.payment_code, p.confirmed)
+            for p in body.payments
+        ],
         total_vnd=body.total_vnd,
         payload_hash=payload_hash(canonical),
+        receipt_no=body.receipt_no,
     )
 
 
@@ -190,3 +205,14 @@ async def list_sales(
         )
     )
     return [SaleListed.model_validate(r) for r in rows]
+
+
+@router.get("/sales/{sale_id}")
+async def sale_detail(sale_id: UUID, principal: Caller, wired: Wired) -> SaleDetail:
+    """One sale as its receipt shows it (the till that made it, its exhibitor, the fair's
+    organizer, the admin; anyone else: 404): the receipt number as printed, booth, lines with
+    product, producer, star and what was refunded of each, payments and refunds."""
+    sale = await wired.uow.read(
+        lambda repos: sales_queries.sale_detail(repos, sale_id=sale_id, by=principal)
+    )
+    return SaleDetail.model_validate(sale)

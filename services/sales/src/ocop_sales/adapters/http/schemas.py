@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from ocop_sales.application.ports import ReportDimension
 from ocop_sales.domain.sales import PaymentMethod
+from ocop_sales.domain.transfers import PAYMENT_CODE
 from ocop_shared.inputs import EARLIEST_DAY, LATEST_DAY, Count, Int32, PositiveCount, Vnd, text
 from ocop_shared.inputs import Reason as SharedReason
 
@@ -54,6 +55,20 @@ else:
     Label = Annotated[text(80), AfterValidator(_encodable)]  # a till's name
     Reason = Annotated[SharedReason, AfterValidator(_encodable)]  # a refund's, a discount's
     Reference = Annotated[text(512), AfterValidator(_encodable)]  # bank reference, VietQR
+# A till's own receipt number: 1..2^31-1 (int4).
+ReceiptNo = PositiveCount
+# A bank provider's fields (SePay): bounded text, ASCII or Vietnamese.
+ProviderId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+if TYPE_CHECKING:
+    ProviderText = str
+    ProviderLongText = str
+else:
+    ProviderText = Annotated[text(255, allow_empty=True), AfterValidator(_encodable)]
+    ProviderLongText = Annotated[
+        text(2000, allow_empty=True, allow_newlines=True), AfterValidator(_encodable)
+    ]
+# A VietQR transfer's payment code: 6..19 ASCII upper-case letters and digits.
+PaymentCode = Annotated[str, Field(pattern=PAYMENT_CODE)]
 # GTIN-13: ASCII digits only (\d would take other scripts' digits too).
 Gtin = Annotated[str, Field(pattern=r"^[0-9]{13}$")]
 
@@ -65,6 +80,11 @@ class Strict(BaseModel):
 class TerminalEnrol(Strict):
     booth_id: UUID
     label: Label
+    pairing: bool = Field(
+        default=False,
+        description="true: answer a one-time pairing code for a device to pair with (valid "
+        "24 h) instead of a device token",
+    )
 
 
 class LineRequest(Strict):
@@ -91,6 +111,16 @@ class PaymentRequest(Strict):
     reference: Reference | None = Field(
         default=None, description="bank reference or the VietQR payload"
     )
+    payment_code: PaymentCode | None = Field(
+        default=None,
+        description="vietqr only: the transfer's payment code in the QR's purpose (the till "
+        "makes it: OCOP + receipt prefix + receipt number); makes a transfer",
+    )
+    confirmed: bool = Field(
+        default=True,
+        description="false: the transfer waits for the bank (pending until the cashier or a "
+        "bank notification confirms it); needs payment_code",
+    )
 
 
 class SaleRequest(Strict):
@@ -101,6 +131,11 @@ class SaleRequest(Strict):
     lines: Annotated[list[LineRequest], Field(min_length=1, max_length=MAX_LINES)]
     payments: Annotated[list[PaymentRequest], Field(min_length=1, max_length=10)]
     total_vnd: Vnd
+    receipt_no: ReceiptNo | None = Field(
+        default=None,
+        description="the till's own receipt number for this sale (unique per till; another "
+        "sale's number is refused, 409 receipt_taken); absent: the server numbers it",
+    )
 
 
 class SaleBatch(Strict):
@@ -151,7 +186,16 @@ class TerminalEnrolled(Answer):
     booth_id: UUID
     booth_code: str
     exhibitor_id: UUID
-    token: str = Field(description="shown once; only a hash is stored")
+    receipt_prefix: str = Field(description="its receipts print as <prefix>-<receipt_no:06>")
+    token: str | None = Field(
+        description="shown once; only a hash is stored (null when enrolled for pairing)"
+    )
+    pairing_code: str | None = Field(
+        default=None,
+        description="with pairing: the one-time code a device pairs with (XXXX-XXXX-XXXX), "
+        "shown once; only a hash is stored",
+    )
+    pairing_expires_at: datetime | None = None
     note: str
 
 
@@ -253,6 +297,192 @@ class ZReport(Answer):
     cash_expected_vnd: int
     cash_counted_vnd: int
     cash_variance_vnd: int
+    first_receipt_no: int | None = Field(
+        default=None, description="the session's first sale's receipt number (null: no sale)"
+    )
+    last_receipt_no: int | None = Field(
+        default=None, description="the session's last sale's receipt number (null: no sale)"
+    )
+    pending_transfers: int = Field(
+        default=0, description="the session's VietQR transfers still waiting for the bank"
+    )
+    pending_transfers_vnd: int = Field(default=0, description="how much they add up to")
+
+
+# --- the till's own view, pairing, till rules, one sale, one session (issue 13) ----------
+
+
+class PairRequest(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        description="the pairing code as shown (XXXX-XXXX-XXXX) or typed: case, spaces and "
+        "dashes do not matter, O reads as 0, I and L as 1"
+    )
+
+
+class TerminalPaired(Answer):
+    terminal_id: UUID
+    token: str = Field(description="the till's device credential, shown once")
+    receipt_prefix: str
+    fair_id: UUID
+    booth_id: UUID
+    booth_code: str | None
+    label: str
+
+
+class PairingCodeIssued(Answer):
+    terminal_id: UUID
+    pairing_code: str = Field(description="XXXX-XXXX-XXXX, one use; shown once")
+    pairing_expires_at: datetime
+    note: str
+
+
+class TillRulesBody(Strict):
+    offline_max_hours: Annotated[int, Field(strict=True, ge=1, le=72)] = Field(
+        description="how long a till may sell offline"
+    )
+    offline_max_sale_vnd: Annotated[int, Field(strict=True, ge=1, le=2_000_000_000)] = Field(
+        description="the largest sale a till may make offline"
+    )
+    offline_max_unsynced_vnd: Annotated[int, Field(strict=True, ge=1, le=10**12)] = Field(
+        description="the most a till may hold unsynced, in VND"
+    )
+    offline_max_unsynced_count: Annotated[int, Field(strict=True, ge=1, le=10_000)] = Field(
+        description="the most sales a till may hold unsynced"
+    )
+    max_discount_percent: Annotated[int, Field(strict=True, ge=0, le=50)] = Field(
+        description="the most a line may go below its list value, with a reason"
+    )
+
+
+class TillRulesAnswer(Answer):
+    offline_max_hours: int
+    offline_max_sale_vnd: int
+    offline_max_unsynced_vnd: int
+    offline_max_unsynced_count: int
+    max_discount_percent: int
+
+
+class TillFair(Answer):
+    fair_id: UUID
+    name: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class TillBooth(Answer):
+    booth_id: UUID
+    code: str | None = Field(description="while an exhibitor holds the booth")
+
+
+class TillBank(Answer):
+    bin: str = Field(description="the bank's NAPAS BIN")
+    account: str
+    account_name: str
+
+
+class TillExhibitor(Answer):
+    exhibitor_id: UUID
+    name: str | None
+    bank: TillBank | None = Field(description="its receiving account (null: not all known)")
+
+
+class TillSession(Answer):
+    session_id: UUID
+    opened_at: datetime
+    opening_cash_vnd: int
+
+
+class TillProfile(Answer):
+    terminal_id: UUID
+    label: str
+    status: Literal["active", "suspended", "unpaired"]
+    receipt_prefix: str
+    next_receipt_no: int = Field(description="the server's counter: past every receipt stored")
+    fair: TillFair
+    booth: TillBooth
+    exhibitor: TillExhibitor | None = Field(description="who holds the booth now")
+    rules: TillRulesAnswer
+    session: TillSession | None
+    server_time: datetime
+
+
+class TillCatalogItem(Answer):
+    product_id: UUID
+    name: str
+    gtin: str | None
+    producer_id: UUID
+    producer_name: str | None
+    star: int
+    product_group: int
+    list_price_vnd: int
+    sellable: bool
+    reason: Literal["revoked", "expired", "suspended"] | None = Field(
+        description="why it cannot be sold now (null: it can)"
+    )
+
+
+class TillCatalog(Answer):
+    items: list[TillCatalogItem]
+
+
+class SaleDetailLine(Answer):
+    line_no: int
+    product_id: UUID
+    name: str | None
+    gtin: str | None
+    producer_id: UUID
+    producer_name: str | None
+    star: int
+    product_group: int
+    quantity: int
+    unit_price_vnd: int
+    discount_vnd: int
+    discount_reason: str | None
+    total_vnd: int
+    refunded_quantity: int
+
+
+class SaleDetailRefund(Answer):
+    refund_id: UUID
+    total_vnd: int
+    method: str
+    reason: str
+    approval_id: UUID | None
+    recorded_at: datetime
+
+
+class SaleDetail(Answer):
+    sale_id: UUID
+    fair_id: UUID
+    terminal_id: UUID
+    receipt_prefix: str
+    receipt_no: int
+    receipt: str = Field(description="as printed: <prefix>-<receipt_no:06>")
+    booth_id: UUID
+    booth_code: str | None
+    exhibitor_id: UUID
+    exhibitor_name: str | None
+    device_time: datetime
+    recorded_at: datetime
+    total_vnd: int
+    payments: dict[str, int]
+    offline: bool
+    review: str | None
+    session_id: UUID | None
+    lines: list[SaleDetailLine]
+    refunds: list[SaleDetailRefund]
+
+
+class SessionDetail(Answer):
+    session_id: UUID
+    terminal_id: UUID
+    fair_id: UUID
+    opened_at: datetime
+    opening_cash_vnd: int
+    closed_at: datetime | None
+    counted_cash_vnd: int | None
+    z_report: ZReport | None = Field(description="once closed: as answered when it closed")
 
 
 class RevenueRowAnswer(Answer):
@@ -270,3 +500,63 @@ class RevenueAnswer(Answer):
     rows: list[RevenueRowAnswer]
     total_net_vnd: int
     generated_at: datetime
+
+
+# --- VietQR transfers, webhook keys, bank notifications (issue 13) -------------------------
+
+
+class TransferAnswer(Answer):
+    sale_id: UUID
+    fair_id: UUID
+    terminal_id: UUID
+    exhibitor_id: UUID
+    payment_code: str
+    amount_vnd: int
+    status: Literal["pending", "confirmed"]
+    confirmed_by: Literal["cashier", "bank"] | None
+    bank_transaction_id: str | None = Field(description="the provider's id of the notification")
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
+class WebhookKeyRequest(Strict):
+    label: Label = Field(description="what the key is for, e.g. the provider's name")
+
+
+class WebhookKeyListed(Answer):
+    key_id: UUID
+    label: str
+    hint: str = Field(description="the key's last 4 characters")
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class WebhookKeyMade(WebhookKeyListed):
+    key: str = Field(description="shown once; only a hash is stored")
+    header: str = Field(description="what the provider sends: Authorization: Apikey <key>")
+
+
+class SepayNotification(BaseModel):
+    """A SePay webhook body. Fields SePay may add later are ignored (a provider's body is
+    not ours to refuse field by field); those we read are checked."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Annotated[int, Field(ge=0, le=2**63 - 1, strict=True)] | ProviderId
+    gateway: ProviderText | None = None
+    transactionDate: ProviderText | None = None
+    accountNumber: ProviderText | None = None
+    code: ProviderText | None = None
+    content: ProviderLongText | None = None
+    transferType: Literal["in", "out"]
+    transferAmount: Annotated[int, Field(ge=1, le=10**12, strict=True)]
+    accumulated: Annotated[int, Field(ge=0, le=10**15, strict=True)] | None = None
+    subAccount: ProviderText | None = None
+    referenceCode: ProviderText | None = None
+    description: ProviderLongText | None = None
+
+
+class NotificationAccepted(Answer):
+    success: Literal[True] = True

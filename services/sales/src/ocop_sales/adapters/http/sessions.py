@@ -9,11 +9,13 @@ from fastapi import APIRouter
 from ocop_sales.adapters.http.deps import Cause, Wired
 from ocop_sales.adapters.http.schemas import (
     SessionClose,
+    SessionDetail,
     SessionOpen,
     SessionOpened,
     ZReport,
 )
 from ocop_sales.application.commands import sessions
+from ocop_sales.application.queries import sessions as session_queries
 from ocop_sales.domain.access import selling_terminal
 from ocop_shared.authz import Caller
 
@@ -52,3 +54,13 @@ async def close_session(
         cause=cause,
     )
     return ZReport.model_validate(report)
+
+
+@router.get("/sessions/{session_id}")
+async def session_detail(session_id: UUID, principal: Caller, wired: Wired) -> SessionDetail:
+    """The session (its till's; its fair's organizer's) and, once closed, its Z-report as
+    answered when it closed, for a reprint. Anyone else's answers 404."""
+    session = await wired.uow.read(
+        lambda repos: session_queries.session_detail(repos, session_id=session_id, by=principal)
+    )
+    return SessionDetail.model_validate(session)

@@ -17,7 +17,9 @@ from ocop_sales.adapters.postgres.sales import PostgresSales
 from ocop_sales.adapters.postgres.sessions import PostgresSessions
 from ocop_sales.adapters.postgres.suspensions import PostgresSuspensions
 from ocop_sales.adapters.postgres.terminals import PostgresTerminals
+from ocop_sales.adapters.postgres.till_rules import PostgresTillRules
 from ocop_sales.adapters.postgres.tills import PostgresTills
+from ocop_sales.adapters.postgres.transfers import PostgresTransfers
 
 
 class PostgresRepositories:
@@ -54,6 +56,10 @@ class PostgresRepositories:
         return PostgresTills(self._conn)
 
     @property
+    def till_rules(self) -> PostgresTillRules:
+        return PostgresTillRules(self._conn)
+
+    @property
     def sales(self) -> PostgresSales:
         return PostgresSales(self._conn)
 
@@ -68,6 +74,10 @@ class PostgresRepositories:
     @property
     def reports(self) -> PostgresReports:
         return PostgresReports(self._conn)
+
+    @property
+    def transfers(self) -> PostgresTransfers:
+        return PostgresTransfers(self._conn)
 
     @property
     def suspensions(self) -> PostgresSuspensions:

@@ -47,9 +47,12 @@ class PostgresExhibitors:
     async def save(self, exhibitor: Exhibitor) -> None:
         e = exhibitor
         await self._conn.execute(
-            """insert into exhibitors (exhibitor_id, name, kind, province) values ($1, $2, $3, $4)
-               on conflict (exhibitor_id) do update set name = excluded.name, province = excluded.province""",
-            e.exhibitor_id, e.name, e.kind, e.province,
+            """insert into exhibitors (exhibitor_id, name, kind, province, bank_bin, bank_account, bank_account_name)
+               values ($1, $2, $3, $4, $5, $6, $7)
+               on conflict (exhibitor_id) do update set name = excluded.name, province = excluded.province,
+                   bank_bin = excluded.bank_bin, bank_account = excluded.bank_account,
+                   bank_account_name = excluded.bank_account_name""",
+            e.exhibitor_id, e.name, e.kind, e.province, e.bank_bin, e.bank_account, e.bank_account_name,
         )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
-"""Stored sales: one with its lines for a refund, and listings."""
+"""Stored sales: one with its lines for a refund, one as a receipt shows it, and listings."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -64,6 +65,45 @@ class PostgresSales:
             refunded_by_method={r["method"]: r["total_vnd"] for r in by_method},
             approvals={a["approval_id"]: RefundApproval(**a) for a in approvals},
         )
+
+    async def detail(self, sale_id: UUID) -> dict[str, Any] | None:
+        """The sale as its receipt shows it: the till's receipt prefix, booth, exhibitor, the
+        lines with product and producer names and what was refunded of each, payments and
+        refunds; and the fair's organizer (who may read it)."""
+        sale = await self._conn.fetchrow(
+            """select s.sale_id, s.fair_id, f.organizer_id, s.terminal_id, t.receipt_prefix, s.receipt_no,
+                      s.booth_id, h.booth_code, s.exhibitor_id, e.name as exhibitor_name, s.device_time,
+                      s.recorded_at, s.business_date, s.total_vnd, s.payments, s.offline, s.review, s.session_id
+                 from sales s join terminals t on t.terminal_id = s.terminal_id
+                 join fairs f on f.fair_id = s.fair_id
+                 left join booth_holders h on h.booth_id = s.booth_id and h.fair_id = s.fair_id
+                 left join exhibitors e on e.exhibitor_id = s.exhibitor_id
+                where s.sale_id = $1""",
+            sale_id,
+        )
+        if sale is None:
+            return None
+        lines = await self._conn.fetch(
+            """select l.line_no, l.product_id, c.name, c.gtin, l.producer_id, p.name as producer_name, l.star,
+                      l.product_group, l.quantity, l.unit_price_vnd, l.discount_vnd, l.discount_reason, l.total_vnd,
+                      coalesce((select sum(r.quantity) from refund_lines r
+                                 where r.sale_id = l.sale_id and r.line_no = l.line_no), 0)::int as refunded_quantity
+                 from sale_lines l
+                 left join catalog c on c.fair_id = $2 and c.exhibitor_id = $3 and c.product_id = l.product_id
+                 left join exhibitors p on p.exhibitor_id = l.producer_id
+                where l.sale_id = $1 order by l.line_no""",
+            sale_id, sale["fair_id"], sale["exhibitor_id"],
+        )  # fmt: skip
+        refunds = await self._conn.fetch(
+            """select refund_id, total_vnd, method, reason, approval_id, recorded_at
+                 from refunds where sale_id = $1 order by recorded_at, refund_id""",
+            sale_id,
+        )
+        return {
+            **dict(sale),
+            "lines": [dict(r) for r in lines],
+            "refunds": [dict(r) for r in refunds],
+        }
 
     async def listing(
         self, scope: SalesScope, after_receipt: int, limit: int, *, for_review: bool = False

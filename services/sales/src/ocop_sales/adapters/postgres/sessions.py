@@ -54,6 +54,18 @@ class PostgresSessions:
         )
         return Session(**row) if row else None
 
+    async def find(self, session_id: UUID) -> dict[str, Any] | None:
+        """The session with its till and the till's fair's organizer (who may read it)."""
+        row = await self._conn.fetchrow(
+            """select s.session_id, s.terminal_id, t.fair_id, f.organizer_id, s.opened_at, s.opening_cash_vnd,
+                      s.closed_at, s.counted_cash_vnd, s.z_report
+                 from sessions s join terminals t on t.terminal_id = s.terminal_id
+                 join fairs f on f.fair_id = t.fair_id
+                where s.session_id = $1""",
+            session_id,
+        )
+        return dict(row) if row else None
+
     async def clock(self) -> datetime:
         now: datetime = await self._conn.fetchval("select clock_timestamp()")
         return now
@@ -70,7 +82,7 @@ class PostgresSessions:
 
     async def takings(self, terminal_id: UUID, session_id: UUID) -> Takings:
         sales = await self._conn.fetch(
-            "select total_vnd, payments from sales where terminal_id = $1 and session_id = $2",
+            "select total_vnd, payments, receipt_no from sales where terminal_id = $1 and session_id = $2",
             terminal_id,
             session_id,
         )
@@ -82,7 +94,21 @@ class PostgresSessions:
         return Takings(
             sales=[(r["total_vnd"], r["payments"]) for r in sales],
             refunds=[(r["total_vnd"], r["method"]) for r in refunds],
+            receipt_nos=[r["receipt_no"] for r in sales],
+            **await self._pending_transfers(terminal_id, session_id),
         )
+
+    async def _pending_transfers(self, terminal_id: UUID, session_id: UUID) -> dict[str, int]:
+        """The session's sales' VietQR transfers still waiting for the bank."""
+        row = await self._conn.fetchrow(
+            """select count(*)::int as pending_transfers,
+                      coalesce(sum(t.amount_vnd), 0)::bigint as pending_transfers_vnd
+                 from sales s join transfers t using (sale_id)
+                where s.terminal_id = $1 and s.session_id = $2 and t.status = 'pending'""",
+            terminal_id,
+            session_id,
+        )
+        return dict(row) if row else {}
 
     async def close(
         self, session_id: UUID, closed_at: datetime, counted_cash_vnd: int, report: dict[str, Any]

@@ -1,7 +1,8 @@
 """The sale's fast path: two statements per attempt, no transaction around them.
 
-``read`` fetches the till, its fair, its booth's holder and catalog, the sales already stored
-under the request's ids and the database's clock, in one statement and without a lock.
+``read`` fetches the till, its fair (and its till rules' discount limit), its booth's holder and
+catalog, the sales already stored under the request's ids or receipt numbers and the database's
+clock, in one statement and without a lock.
 ``record`` writes the decided sales, their lines, the till's next receipt number and the
 outbox rows in one statement (data-modifying CTEs run together; the lines' foreign key is
 checked at its end), and only if what the decision rests on still holds when it writes: the
@@ -50,7 +51,10 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
                    'sale_id', s.sale_id, 'terminal_id', s.terminal_id, 'payload_hash', encode(s.payload_hash, 'hex'),
                    'receipt_no', s.receipt_no, 'total_vnd', s.total_vnd, 'recorded_at', s.recorded_at,
                    'review', s.review)), '[]')
-          from sales s where s.sale_id = any($2::uuid[])) as stored
+          from sales s where s.sale_id = any($2::uuid[])) as stored,
+       (select coalesce(json_object_agg(s.receipt_no, s.sale_id), '{}')
+          from sales s where s.terminal_id = t.terminal_id and s.receipt_no = any($3::int[])) as taken,
+       (select r.max_discount_percent from till_rules r where r.fair_id = t.fair_id) as max_discount_percent
   from terminals t join fairs f using (fair_id)
   left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
  where t.terminal_id = $1"""
@@ -58,8 +62,7 @@ _READ_LOCKED = _READ + " for update of t"
 
 # Compiled once, at import. Every array holds one element per new sale (sales) or per line
 # of the new sales (lines); the outbox's arrays one per event.
-_RECORD = NamedQuery(
-    f"""with bumped as (
+_RECORD_TEMPLATE = """with {guard}bumped as (
            -- Optimistic: claims the receipt numbers only if no other request of this till
            -- got there first (and the till is still active), the booth is still the
            -- exhibitor's and no product sold was blocked or taken off sale since the read;
@@ -69,7 +72,7 @@ _RECORD = NamedQuery(
            update terminals set next_receipt_no = :next_receipt_no,
                   last_online_at = case when :online::bool then :recorded_at::timestamptz else last_online_at end
             where terminal_id = :terminal_id and next_receipt_no = :read_receipt_no and status = 'active'
-              and exists (select 1 from booth_holders b
+{guarded}              and exists (select 1 from booth_holders b
                            where b.booth_id = :booth_id and b.fair_id = :fair_id and b.exhibitor_id = :exhibitor_id)
               and not exists (
                   select 1 from unnest(:product_id::uuid[], :line_moment::timestamptz[]) as l(product_id, moment)
@@ -104,8 +107,62 @@ _RECORD = NamedQuery(
                                   :discount_reason::text[]) as l,
                          bumped
            returning 1),
-       outboxed as ({OUTBOX_INSERT_NAMED}, bumped)
+{transfer_ctes}       outboxed as ({outbox}, bumped)
     select count(*) from bumped"""
+
+
+# With VietQR transfers (domain/transfers.py) the write also inserts them, marks the kept bank
+# notifications the decision matched, and holds only if no notification that could confirm a
+# new pending transfer arrived since the read (else read and decide again). A sale without
+# transfers (most) runs the statement without these parts: its cost is as before.
+_BANK_GUARD = """bank_guard as (
+           -- VietQR (transfers.py): no bank notification that could confirm one of the new
+           -- pending transfers arrived since the read, and none the decision matched was
+           -- matched elsewhere meanwhile (else read and decide again). Empty arrays: no work.
+           select not exists (
+                      select 1 from unnest(:pending_code::text[], :pending_amount_vnd::bigint[])
+                                    as p(payment_code, amount_vnd)
+                        join bank_notifications n
+                          on n.exhibitor_id = :exhibitor_id and n.payment_code is null
+                         and n.amount_vnd = p.amount_vnd and position(p.payment_code in n.match_text) > 0
+                       where n.notification_id <> all(:seen_notification_id::bigint[]))
+                  and not exists (
+                      select 1 from unnest(:transfer_notification_id::bigint[]) as c(notification_id)
+                        join bank_notifications n using (notification_id)
+                       where n.payment_code is not null) as ok),
+"""
+_TRANSFER_CTES = """       new_transfers as (
+           insert into transfers (exhibitor_id, payment_code, sale_id, fair_id, terminal_id, payment_no, amount_vnd,
+                                  status, confirmed_by, notification_id, bank_transaction_id, created_at,
+                                  confirmed_at)
+           select :exhibitor_id, t.payment_code, t.sale_id, :fair_id, :terminal_id, t.payment_no, t.amount_vnd,
+                  case when t.confirmed_by is null then 'pending' else 'confirmed' end, t.confirmed_by,
+                  t.notification_id, t.bank_transaction_id, :recorded_at,
+                  case when t.confirmed_by is not null then :recorded_at::timestamptz end
+             from unnest(:transfer_code::text[], :transfer_sale_id::uuid[], :transfer_payment_no::int[],
+                         :transfer_amount_vnd::bigint[], :transfer_confirmed_by::text[],
+                         :transfer_notification_id::bigint[], :transfer_bank_id::text[])
+                  as t(payment_code, sale_id, payment_no, amount_vnd, confirmed_by, notification_id,
+                       bank_transaction_id),
+                  bumped
+           returning 1),
+       matched_notifications as (
+           update bank_notifications n set payment_code = t.payment_code, matched_at = :recorded_at
+             from unnest(:transfer_notification_id::bigint[], :transfer_code::text[]) as t(notification_id, payment_code),
+                  bumped
+            where n.notification_id = t.notification_id
+           returning 1),
+"""
+_RECORD = NamedQuery(
+    _RECORD_TEMPLATE.format(guard="", guarded="", transfer_ctes="", outbox=OUTBOX_INSERT_NAMED)
+)
+_RECORD_TRANSFERS = NamedQuery(
+    _RECORD_TEMPLATE.format(
+        guard=_BANK_GUARD,
+        guarded="              and (select ok from bank_guard)\n",
+        transfer_ctes=_TRANSFER_CTES,
+        outbox=OUTBOX_INSERT_NAMED,
+    )
 )
 
 
@@ -120,10 +177,15 @@ class PostgresTills:
             yield
 
     async def read(
-        self, terminal_id: UUID, sale_ids: Sequence[UUID], *, lock: bool = False
+        self,
+        terminal_id: UUID,
+        sale_ids: Sequence[UUID],
+        receipt_nos: Sequence[int] = (),
+        *,
+        lock: bool = False,
     ) -> Till:
         row = await self._conn.fetchrow(
-            _READ_LOCKED if lock else _READ, terminal_id, list(sale_ids)
+            _READ_LOCKED if lock else _READ, terminal_id, list(sale_ids), list(receipt_nos)
         )
         if row is None:
             raise NotFound("no such terminal")
@@ -169,6 +231,8 @@ class PostgresTills:
             by_gtin=by_gtin,
             stored=stored,
             last_contact=row["last_contact"],
+            taken={int(no): UUID(sale_id) for no, sale_id in row["taken"].items()},
+            max_discount_percent=row["max_discount_percent"],
         )
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
@@ -209,7 +273,8 @@ class PostgresTills:
                 lines["star"].append(line.star)
                 lines["discount_reason"].append(reasons[n])
                 lines["line_moment"].append(moment)
-        args = _RECORD.args(
+        query = _RECORD_TRANSFERS if decision.transfers else _RECORD
+        args = query.args(
             next_receipt_no=decision.next_receipt_no,
             read_receipt_no=till.next_receipt_no,
             terminal_id=till.terminal_id,
@@ -220,14 +285,43 @@ class PostgresTills:
             online=not decision.offline,
             **sales,
             **lines,
-            **outbox_params(decision.events, producer=PRODUCER, cause=cause),
+            **(_transfer_params(decision) if decision.transfers else {}),
+            **outbox_params(
+                [*decision.events, *decision.transfer_events], producer=PRODUCER, cause=cause
+            ),
         )
         try:
             if self._conn.is_in_transaction():  # the serialised path: a savepoint keeps it usable
                 async with self._conn.transaction():
-                    applied = await self._conn.fetchval(_RECORD.sql, *args)
+                    applied = await self._conn.fetchval(query.sql, *args)
             else:
-                applied = await self._conn.fetchval(_RECORD.sql, *args)
+                applied = await self._conn.fetchval(query.sql, *args)
         except asyncpg.UniqueViolationError:
-            return False  # a twin request stored this sale id first
+            # A twin request stored this sale id first, or another sale took a receipt number
+            # the till gave (below the counter, so the guard let both through): read again.
+            return False
         return bool(applied)
+
+
+def _transfer_params(decision: SalesDecision) -> dict[str, list[Any]]:
+    """The new sales' VietQR transfers (domain/transfers.py) as the write's arrays; empty for
+    the sales that have none (most)."""
+    params: dict[str, list[Any]] = {
+        k: []
+        for k in ("transfer_code", "transfer_sale_id", "transfer_payment_no", "transfer_amount_vnd",
+                  "transfer_confirmed_by", "transfer_notification_id", "transfer_bank_id",
+                  "pending_code", "pending_amount_vnd")
+    }  # fmt: skip
+    for t in decision.transfers:
+        note = t.notification
+        params["transfer_code"].append(t.payment_code)
+        params["transfer_sale_id"].append(t.sale_id)
+        params["transfer_payment_no"].append(t.payment_no)
+        params["transfer_amount_vnd"].append(t.amount_vnd)
+        params["transfer_confirmed_by"].append(t.confirmed_by)
+        params["transfer_notification_id"].append(note.notification_id if note else None)
+        params["transfer_bank_id"].append(note.provider_id if note else None)
+        if t.confirmed_by is None:
+            params["pending_code"].append(t.payment_code)
+            params["pending_amount_vnd"].append(t.amount_vnd)
+    return {**params, "seen_notification_id": list(decision.seen_notifications)}

@@ -32,10 +32,12 @@ from ocop_sales.domain.sales import (
     SaleIn,
     SaleOutcome,
     SalePolicy,
+    Till,
     check_batch,
     count_outcomes,
     judge_sales,
 )
+from ocop_sales.domain.transfers import BankState
 from ocop_shared.errors import Conflict
 from ocop_shared.outbox import Causation
 
@@ -85,19 +87,33 @@ async def _record(
 ) -> list[SaleOutcome]:
     tills = repos.tills
     sale_ids = [sale.sale_id for sale in sales]
+    receipt_nos = [sale.receipt_no for sale in sales if sale.receipt_no is not None]
+    # VietQR payment codes: only a sale that has one costs the extra read (_bank).
+    codes = [p.payment_code for sale in sales for p in sale.payments if p.payment_code]
     for attempt in range(OPTIMISTIC_ATTEMPTS):
         if attempt:
             await asyncio.sleep(random.uniform(0, 2 * BACKOFF_SECONDS * 2**attempt))
-        till = await tills.read(terminal_id, sale_ids)
-        decision = judge_sales(till, sales, policy, now=till.clock, offline=offline)
+        till = await tills.read(terminal_id, sale_ids, receipt_nos)
+        bank = await _bank(repos, till, codes)
+        decision = judge_sales(till, sales, policy, now=till.clock, offline=offline, bank=bank)
         if not decision.new_sales or await tills.record(till, decision, cause):
             return decision.outcomes
     for _attempt in range(SERIALISED_ATTEMPTS):
         async with tills.serialised():
-            till = await tills.read(terminal_id, sale_ids, lock=True)
-            decision = judge_sales(till, sales, policy, now=till.clock, offline=offline)
+            till = await tills.read(terminal_id, sale_ids, receipt_nos, lock=True)
+            bank = await _bank(repos, till, codes)
+            decision = judge_sales(till, sales, policy, now=till.clock, offline=offline, bank=bank)
             if not decision.new_sales or await tills.record(till, decision, cause):
                 return decision.outcomes
     # Unreachable in practice: each locked attempt fails only if a block or a booth change
     # committed between its read and its write.
     raise Conflict("this terminal's catalog keeps changing; retry", field="terminal_id")
+
+
+async def _bank(repos: Repositories, till: Till, codes: Sequence[str]) -> BankState | None:
+    """For a request with VietQR payment codes: which are another sale's already, and the
+    kept bank notifications that name one (a transfer uploaded late is matched at once).
+    Read after the till, so the write's guard sees any notification that arrives since."""
+    if not codes or till.exhibitor_id is None:
+        return None
+    return await repos.transfers.on_upload(till.exhibitor_id, codes)

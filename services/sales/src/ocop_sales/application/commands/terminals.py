@@ -1,4 +1,5 @@
-"""Enrolling, suspending and unpairing tills (organizers)."""
+"""Enrolling, suspending and unpairing tills (organizers); pairing codes, and a device pairing
+with one (anyone holding a valid code)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,18 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
-from ocop_sales.application.ports import Repositories
+from ocop_sales.application.ports import PairedTill, Repositories
 from ocop_sales.domain.access import Viewer, check_organizer
-from ocop_sales.domain.terminals import Enrolment, enrol
+from ocop_sales.domain.terminals import (
+    Enrolment,
+    PairingCode,
+    check_can_get_code,
+    enrol,
+    new_pairing_code,
+    normalise_pairing_code,
+    pairing_code_hash,
+    pairing_not_found,
+)
 from ocop_shared.errors import NotFound
 from ocop_shared.uow import UnitOfWork
 
@@ -16,18 +26,75 @@ from ocop_shared.uow import UnitOfWork
 @dataclass(frozen=True, slots=True)
 class Enrolled:
     enrolment: Enrolment
-    token: str  # shown once; only its hash is stored
+    receipt_prefix: str
+    token: str | None  # shown once; only its hash is stored (None: a pairing code instead)
+    pairing: PairingCode | None = None  # shown once; only its hash is stored
+
+
+@dataclass(frozen=True, slots=True)
+class Paired:
+    till: PairedTill
+    token: str  # the device credential, shown once
 
 
 async def enrol_terminal(
-    uow: UnitOfWork[Repositories], *, fair_id: UUID, booth_id: UUID, label: str, by: Viewer
+    uow: UnitOfWork[Repositories],
+    *,
+    fair_id: UUID,
+    booth_id: UUID,
+    label: str,
+    by: Viewer,
+    pairing: bool = False,
 ) -> Enrolled:
-    """Enrols a till for a booth an exhibitor holds at the organizer's fair."""
+    """Enrols a till for a booth an exhibitor holds at the organizer's fair: with its device
+    token, or (``pairing``) with a one-time pairing code a device pairs with, and no device
+    credential until it does."""
     check_organizer(by, await uow.repos.fairs.organizer_of(fair_id))
     holder = await uow.repos.booths.holder(booth_id)
     enrolment = enrol(uuid.uuid4(), fair_id, label, holder, enrolled_by=by.subject)
-    token = await uow.repos.terminals.add(enrolment)
-    return Enrolled(enrolment, token)
+    terminals = uow.repos.terminals
+    prefix = await terminals.add(enrolment)
+    if pairing:
+        code = await _new_code(uow, enrolment.terminal_id, by)
+        return Enrolled(enrolment, prefix, None, code)
+    token = await terminals.issue_device_token(enrolment.terminal_id, enrolment.label)
+    return Enrolled(enrolment, prefix, token)
+
+
+async def _new_code(uow: UnitOfWork[Repositories], terminal_id: UUID, by: Viewer) -> PairingCode:
+    code = new_pairing_code()
+    expires_at = await uow.repos.terminals.add_pairing(
+        terminal_id, pairing_code_hash(code), by.subject
+    )
+    return PairingCode(terminal_id, code, expires_at)
+
+
+async def issue_pairing_code(
+    uow: UnitOfWork[Repositories], *, terminal_id: UUID, by: Viewer
+) -> PairingCode:
+    """A new pairing code for a till of the organizer's fair (a replacement device): the
+    till's device credential is revoked at once, its earlier unused codes too."""
+    await _organizers_till(uow, terminal_id, by)
+    till = await uow.repos.terminals.get(terminal_id)
+    assert till is not None  # locked by _organizers_till
+    check_can_get_code(till.status)
+    await uow.repos.terminals.revoke_tokens(terminal_id)
+    return await _new_code(uow, terminal_id, by)
+
+
+async def pair_device(uow: UnitOfWork[Repositories], *, code: str) -> Paired:
+    """A device pairs with a code: the code is used up and the till's device credential
+    issued in one transaction. An unknown, used or expired code, or a till that is suspended
+    or unpaired, all answer the same 404 naming ``code``."""
+    normalised = normalise_pairing_code(code)
+    if normalised is None:
+        raise pairing_not_found()
+    terminals = uow.repos.terminals
+    till = await terminals.use_pairing(pairing_code_hash(normalised))
+    if till is None:
+        raise pairing_not_found()
+    token = await terminals.issue_device_token(till.terminal_id, till.label)
+    return Paired(till, token)
 
 
 async def _organizers_till(uow: UnitOfWork[Repositories], terminal_id: UUID, by: Viewer) -> None:

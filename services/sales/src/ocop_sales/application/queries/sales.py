@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from ocop_sales.application.ports import Repositories, SaleRow
-from ocop_sales.domain.access import Viewer, check_fair_reach, sales_scope
+from ocop_sales.domain.access import Viewer, check_fair_reach, check_sale_reach, sales_scope
+from ocop_sales.domain.terminals import receipt_label
+from ocop_shared.errors import NotFound
 
 
 async def check_fair_in_reach(repos: Repositories, viewer: Viewer, fair_id: UUID) -> None:
@@ -37,3 +40,19 @@ async def list_sales(
     if scope.fair_id is not None:
         await check_fair_in_reach(repos, by, scope.fair_id)
     return await repos.sales.listing(scope, after_receipt, limit, for_review=for_review)
+
+
+async def sale_detail(repos: Repositories, *, sale_id: UUID, by: Viewer) -> dict[str, Any]:
+    """One sale as its receipt shows it (the till that made it, its exhibitor, the fair's
+    organizer, the admin; anyone else: 404): receipt, lines with what was refunded of each,
+    payments and refunds."""
+    sale = await repos.sales.detail(sale_id)
+    if sale is None:
+        raise NotFound("no such sale")
+    check_sale_reach(
+        by,
+        organizer=sale["organizer_id"],
+        terminal_id=sale["terminal_id"],
+        exhibitor_id=sale["exhibitor_id"],
+    )
+    return sale | {"receipt": receipt_label(sale["receipt_prefix"], sale["receipt_no"])}
