@@ -9,6 +9,7 @@ metrics' lag reader, the test kit and the benchmarks.
 from __future__ import annotations
 
 import contextlib
+import os
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -91,6 +92,22 @@ def reliable_producer(
     )
 
 
+REPLICATION_VARIABLE = "OCOP_TOPIC_REPLICATION_FACTOR"
+
+
+def replication_factor() -> int:
+    """How many replicas a topic this process creates gets: ``OCOP_TOPIC_REPLICATION_FACTOR``
+    (1 by default: the local single broker). A cluster sets its brokers' count (3), so a
+    service that starts before the operator's KafkaTopic exists never creates a topic with
+    a single replica."""
+    raw = os.environ.get(REPLICATION_VARIABLE, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 16:
+        raise ValueError(f"{REPLICATION_VARIABLE} must be a whole number from 1 to 16, not {raw!r}")
+    return int(raw)
+
+
 async def ensure_topics(
     kafka: CommonSettings | str, prefix: str = "", topics: Iterable[Topic] | None = None
 ) -> None:
@@ -106,7 +123,11 @@ async def ensure_topics(
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=t.physical(prefix), num_partitions=t.partitions, replication_factor=1)
+            NewTopic(
+                name=t.physical(prefix),
+                num_partitions=t.partitions,
+                replication_factor=replication_factor(),
+            )
             for t in wanted
             if t.physical(prefix) not in existing
         ]
