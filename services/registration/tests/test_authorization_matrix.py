@@ -528,6 +528,102 @@ def _prepares(w: World) -> dict[str, Prepare]:
     async def _(c: Case) -> Call:
         return Call("GET", "/inspection-referrals")
 
+    # --- trade matching, visitors and fair series (issue 15) -------------------------------
+    held: dict[str, tuple[str, str, Holder, str]] = {}  # own / other -> fair, product, holder, day
+
+    async def held_fair(rel: str) -> tuple[str, str, Holder, str]:
+        """A running fair of organizer own or other, with a holder approved there."""
+        if rel not in held:
+            organizer = w.org_headers[rel]
+            fair = await w.ok("POST", "/fairs", organizer, json=_fair_body())
+            fair_id = str(fair["fair_id"])
+            await w.ok("POST", f"/fairs/{fair_id}/lifecycle", organizer, json={"action": "open"})
+            application_id, holder = await w.fresh_application(fair_id)
+            await w.ok("POST", f"/applications/{application_id}/review", organizer,
+                       json={"decision": "approved"})  # fmt: skip
+            for action in ("close", "start"):
+                await w.ok("POST", f"/fairs/{fair_id}/lifecycle", organizer,
+                           json={"action": action})  # fmt: skip
+            shown = await w.ok("GET", f"/applications/{application_id}", holder.headers)
+            held[rel] = (fair_id, str(shown["products"][0]["product_id"]), holder,
+                         str(fair["starts_at"]))  # fmt: skip
+        return held[rel]
+
+    buyer = {"name": "Nguyễn Thị Hoa", "organization": "Công ty TNHH Thực phẩm Sạch",
+             "country": "VN", "province": "Hà Nội", "contact": "0912345678"}  # fmt: skip
+
+    async def trade_case(c: Case) -> tuple[str, str, Holder, str]:
+        fair_id, product_id, holder, starts_at = await held_fair(_rel(c))
+        if c.relation == "own":
+            await w.as_exhibitor(c, holder.exhibitor_id)
+        return fair_id, product_id, holder, starts_at
+
+    @route("POST /fairs/{fair_id}/meetings")
+    async def _(c: Case) -> Call:
+        fair_id, _, holder, starts_at = await trade_case(c)
+        return Call("POST", f"/fairs/{fair_id}/meetings", json={
+            "meeting_id": str(uuid.uuid4()), "exhibitor_id": holder.exhibitor_id, "buyer": buyer,
+            "held_at": starts_at, "outcome": "follow_up",
+        })  # fmt: skip
+
+    @route("POST /fairs/{fair_id}/trade-contracts")
+    async def _(c: Case) -> Call:
+        fair_id, product_id, holder, starts_at = await trade_case(c)
+        return Call("POST", f"/fairs/{fair_id}/trade-contracts", json={
+            "contract_id": str(uuid.uuid4()), "kind": "mou", "exhibitor_id": holder.exhibitor_id,
+            "buyer": buyer, "product_ids": [product_id], "value_vnd": 0,
+            "signed_on": starts_at[:10],
+        })  # fmt: skip
+
+    @route("GET /fairs/{fair_id}/trade")
+    async def _(c: Case) -> Call:
+        fair_id, *_ = await trade_case(c)
+        return Call("GET", f"/fairs/{fair_id}/trade")
+
+    @route("GET /fairs/{fair_id}/trade-report")
+    async def _(c: Case) -> Call:
+        fair_id, *_ = await held_fair(_rel(c))
+        return Call("GET", f"/fairs/{fair_id}/trade-report")
+
+    @route("POST /fairs/{fair_id}/visitor-counts")
+    async def _(c: Case) -> Call:
+        fair_id, _, _, starts_at = await held_fair(_rel(c))
+        return Call("POST", f"/fairs/{fair_id}/visitor-counts", json={
+            "count_id": str(uuid.uuid4()), "day": starts_at[:10], "increment": 3, "gate": "Cổng 1",
+        })  # fmt: skip
+
+    @route("GET /fairs/{fair_id}/visitor-counts")
+    async def _(c: Case) -> Call:
+        fair_id, *_ = await held_fair(_rel(c))
+        return Call("GET", f"/fairs/{fair_id}/visitor-counts")
+
+    series: dict[str, str] = {}
+
+    async def series_of(rel: str) -> str:
+        if rel not in series:
+            made = await w.ok("POST", "/fair-series", w.org_headers[rel],
+                              json={"series_id": str(uuid.uuid4()), "name": "Hội chợ Xuân"})  # fmt: skip
+            series[rel] = str(made["series_id"])
+        return series[rel]
+
+    @route("POST /fair-series")
+    async def _(c: Case) -> Call:
+        return Call("POST", "/fair-series", json={"series_id": str(uuid.uuid4()),
+                                                  "name": "Hội chợ OCOP Hè"})  # fmt: skip
+
+    @route("GET /fair-series")
+    async def _(c: Case) -> Call:
+        return Call("GET", "/fair-series")
+
+    @route("PUT /fairs/{fair_id}/series")
+    async def _(c: Case) -> Call:
+        return Call("PUT", f"/fairs/{w.fair[_rel(c)]}/series",
+                    json={"series_id": await series_of(_rel(c))})  # fmt: skip
+
+    @route("GET /fair-series/{series_id}/report")
+    async def _(c: Case) -> Call:
+        return Call("GET", f"/fair-series/{await series_of(_rel(c))}/report")
+
     # --- identity (H1's routes) ------------------------------------------------------------
     @route("POST /exhibitors")
     async def _(c: Case) -> Call:

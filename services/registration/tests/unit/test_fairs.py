@@ -62,7 +62,7 @@ def _draft(**changes: Any) -> fairs.FairDraft:
     local = datetime(2026, 5, 10, 8, 0)
     values: dict[str, Any] = {
         "name": "Tuần lễ OCOP",
-        "kind": "promotion_week",
+        "kind": "fair",
         "venue": "Hà Nội",
         "province": "Hà Nội",
         "starts_at": local,

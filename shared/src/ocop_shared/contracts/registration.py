@@ -45,6 +45,10 @@ class AdmissionRules(_Snapshot):
     # booths on the plan) or "ranked" (exhibitors rank booth choices; the organizer runs the
     # allocation engine and commits). Absent in messages older than the field: self-service.
     allocation_mode: Literal["self_service", "ranked"] = "self_service"
+    # Whether the fair sells at its booths (issue 15): an exhibition (kind ``exhibition``) is
+    # display-only, no tills; registration decides it from the kind. Absent in older
+    # messages: True (every fair sold before the field).
+    selling: bool = True
     # The host retailer's (a promotion week) or the showroom's commission on consignment
     # sales, a whole percent 0..50 of the sales amount (issue 15). Absent in older messages: 0.
     commission_percent: int = 0

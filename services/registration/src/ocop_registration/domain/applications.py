@@ -126,7 +126,7 @@ def check_application(
     if not products:
         raise refusals.NoProducts("product_ids", "list at least one certified product")
     allowed_holders = {applicant.exhibitor_id, *applicant.member_ids}
-    through = local_date(fair.ends_at)
+    through = admission_through(fair)
     rules = fair.rules
     holders: set[UUID] = set()
     for i, product in enumerate(products):
@@ -204,7 +204,7 @@ def admit(
 ) -> list[Admitted]:
     """Which products the fair's rules admit, each until its certificate's last day; the first
     product the rules refuse is refused with ``refuse(position, why, words)``."""
-    through = local_date(fair.ends_at)
+    through = admission_through(fair)
     admitted = []
     for i, product in enumerate(products):
         refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
@@ -297,3 +297,10 @@ def withdraw(application: Application) -> Decision[Application]:
     check_withdraw(application.status)
     withdrawn = application.model_copy(update={"status": "withdrawn"})
     return Decision(withdrawn, [ApplicationWithdrawn(application=application_snapshot(withdrawn))])
+
+
+def admission_through(fair: Fair) -> date:
+    """The day a product's certificate must be in force through to be admitted: the fair's
+    last day; an open-ended fair's first day (it sells each product until its certificate's
+    last day, which ``admitted.until`` carries; sales stops it then)."""
+    return local_date(fair.starts_at if fair.open_ended else fair.ends_at)

@@ -51,6 +51,7 @@ def fair_snapshot(fair: Fair) -> FairSnapshot:
             subsidy_percent=rules.subsidy_percent,
             subsidy_max_booths=rules.subsidy_max_booths,
             allocation_mode=rules.allocation_mode,
+            selling=fair.kind != "exhibition",  # an exhibition is display-only: no tills
         ),
         status=fair.status,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -12,6 +13,16 @@ from pydantic import BaseModel, ConfigDict
 from ocop_registration.domain import refusals
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import fair_snapshot
+from ocop_registration.domain.fair_kinds import (
+    OPEN_ENDED_UNTIL,
+    FairStore,
+    KindParts,
+    OpeningHours,
+    Store,
+    check_commission,
+    check_kind,
+    check_opening_hours,
+)
 from ocop_registration.domain.products import TAXONOMIES
 from ocop_registration.domain.timezone import as_utc
 from ocop_shared.contracts.registration import (
@@ -45,6 +56,9 @@ class Rules(BaseModel):
     # self_service: approved exhibitors hold free booths on the plan (first come); ranked:
     # they rank booth choices and the organizer runs the allocation engine and commits.
     allocation_mode: AllocationMode = "self_service"
+    # The host retailer's or the showroom's commission on consignment sales (whole percent,
+    # 0..50; issue 15): the settlement's "commission" column.
+    commission_percent: int = 0
 
 
 class Fair(BaseModel):
@@ -64,6 +78,13 @@ class Fair(BaseModel):
     applications_close_at: datetime
     rules: Rules
     status: FairStatus
+    # Issue 15 (domain/fair_kinds.py): a promotion week's host retailer and stores; a
+    # showroom's weekly opening hours; an open-ended fair runs until its organizer finishes it
+    # (its ends_at is OPEN_ENDED_UNTIL).
+    host_retailer_id: UUID | None = None
+    stores: list[FairStore] = []
+    opening_hours: list[OpeningHours] = []
+    open_ended: bool = False
 
 
 FairEvent = (
@@ -91,10 +112,13 @@ class FairDraft:
     venue: str
     province: str
     starts_at: datetime
-    ends_at: datetime
+    ends_at: datetime | None  # None: open-ended (a showroom)
     applications_open_at: datetime
     applications_close_at: datetime
     rules: Rules = field(default_factory=Rules)
+    host_retailer_id: UUID | None = None
+    store_codes: tuple[str, ...] = ()
+    opening_hours: tuple[OpeningHours, ...] = ()
 
 
 def check_schedule(
@@ -135,13 +159,38 @@ def check_rules(rules: Rules) -> None:
         raise InvalidField("rules.subsidy_max_booths", "must not be negative")
 
 
-def plan(draft: FairDraft, fair_id: UUID, organizer_id: str) -> Fair:
-    """A new fair, as a draft: private, so nothing is announced until it opens."""
-    starts, ends = as_utc(draft.starts_at), as_utc(draft.ends_at)
+def plan(
+    draft: FairDraft,
+    fair_id: UUID,
+    organizer_id: str,
+    retailer_stores: Sequence[Store] | None = None,
+) -> Fair:
+    """A new fair, as a draft: private, so nothing is announced until it opens. A showroom
+    without an end is open-ended; a promotion week's stores are among its host retailer's
+    (``retailer_stores``: None when there is no such retailer)."""
+    open_ended = draft.ends_at is None
+    parts = KindParts(
+        host_retailer_id=draft.host_retailer_id,
+        store_codes=draft.store_codes,
+        opening_hours=draft.opening_hours,
+        open_ended=open_ended,
+    )
+    stores = check_kind(
+        draft.kind,
+        parts,
+        commission_percent=draft.rules.commission_percent,
+        retailer_stores=retailer_stores,
+    )
+    starts = as_utc(draft.starts_at)
+    ends = OPEN_ENDED_UNTIL if draft.ends_at is None else as_utc(draft.ends_at)
     opens, closes = as_utc(draft.applications_open_at), as_utc(draft.applications_close_at)
     check_schedule(starts, ends, opens, closes)
     check_rules(draft.rules)
     return Fair(
+        host_retailer_id=draft.host_retailer_id,
+        stores=list(stores),
+        opening_hours=check_opening_hours(draft.opening_hours),
+        open_ended=open_ended,
         fair_id=fair_id,
         organizer_id=organizer_id,
         name=draft.name,
@@ -183,18 +232,24 @@ EDITABLE_FIELDS = (
     "ends_at",
     "applications_open_at",
     "applications_close_at",
+    "store_codes",  # a promotion week's stores (among its host retailer's)
+    "opening_hours",  # a showroom's: these change while it runs too (until it finishes)
 )
 EDITABLE_WHILE: frozenset[FairStatus] = frozenset({"draft", "open"})
+EDITABLE_WHILE_RUNNING = frozenset({"opening_hours"})
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "applications_open_at", "applications_close_at")
 
 
-def edit(fair: Fair, changes: dict[str, Any]) -> Decision[Fair]:
+def edit(
+    fair: Fair, changes: dict[str, Any], retailer_stores: Sequence[Store] | None = None
+) -> Decision[Fair]:
     """A fair's name, venue, province and dates, changed while it is a draft or open (not
     once applications have closed: exhibitors have planned on them). The new schedule is
     checked whole, naming the field that breaks it; naive times are Viet Nam's. An open
     fair's change is announced (``FairRulesChanged`` carries the whole fair), a draft's is
     not."""
-    if fair.status not in EDITABLE_WHILE:
+    running_edit = set(changes) <= EDITABLE_WHILE_RUNNING and fair.status != "finished"
+    if fair.status not in EDITABLE_WHILE and not running_edit:
         raise refusals.FairNotEditable(
             f"a {fair.status} fair's details cannot change (only a draft's or an open fair's)",
             field="status",
@@ -202,9 +257,31 @@ def edit(fair: Fair, changes: dict[str, Any]) -> Decision[Fair]:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise InvalidField(unknown[0], "not a field of a fair that may be edited")
-    update = {
+    if fair.open_ended and changes.get("ends_at") is not None:
+        raise InvalidField("ends_at", "an open-ended fair has no end: its organizer finishes it")
+    kind_changes = {k: changes.pop(k) for k in ("store_codes", "opening_hours") if k in changes}
+    update: dict[str, Any] = {
         k: as_utc(v) if k in SCHEDULE_FIELDS else v for k, v in changes.items() if v is not None
     }
+    if kind_changes:
+        codes = kind_changes.get("store_codes")
+        hours = kind_changes.get("opening_hours")
+        parts = KindParts(
+            host_retailer_id=fair.host_retailer_id,
+            store_codes=tuple(codes if codes is not None else (s.store_code for s in fair.stores)),
+            opening_hours=tuple(hours if hours is not None else fair.opening_hours),
+            open_ended=fair.open_ended,
+        )
+        stores = check_kind(
+            fair.kind,
+            parts,
+            commission_percent=fair.rules.commission_percent,
+            retailer_stores=retailer_stores,
+        )
+        if codes is not None:
+            update["stores"] = list(stores)
+        if hours is not None:
+            update["opening_hours"] = check_opening_hours(parts.opening_hours)
     changed = fair.model_copy(update=update)
     check_schedule(
         changed.starts_at,
@@ -225,6 +302,7 @@ def change_rules(fair: Fair, rules: Rules) -> Decision[Fair]:
     if fair.status in ("running", "finished"):
         raise Conflict(f"rules of a {fair.status} fair cannot change", field="status")
     check_rules(rules)
+    check_commission(fair.kind, rules.commission_percent)
     changed = fair.model_copy(update={"rules": rules})
     events: list[Event] = (
         [] if changed.status == "draft" else [FairRulesChanged(fair=fair_snapshot(changed))]

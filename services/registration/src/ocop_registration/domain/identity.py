@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from ocop_registration.domain.exhibitors import parse_phone
 from ocop_registration.domain.text import nfc
@@ -21,7 +21,7 @@ from ocop_shared.contracts.identity import RevocationReason
 from ocop_shared.errors import InvalidField
 
 OrganizationKind = Literal[
-    "holder", "delegation", "organizer", "certifier", "inspector", "platform"
+    "holder", "delegation", "organizer", "certifier", "inspector", "platform", "retailer"
 ]
 AuthorityLevel = Literal["provincial", "central"]
 
@@ -32,10 +32,11 @@ ROLE_OF_KIND: dict[OrganizationKind, Role] = {
     "certifier": "certifier",
     "inspector": "inspector",
     "platform": "admin",
+    "retailer": "retailer",  # a supermarket chain hosting promotion weeks (issue 15)
 }
 PLATFORM_ID = "platform"
 # The kinds the platform admin creates by hand (holders and delegations sign up).
-CREATED_BY_ADMIN: tuple[OrganizationKind, ...] = ("organizer", "certifier", "inspector")
+CREATED_BY_ADMIN: tuple[OrganizationKind, ...] = ("organizer", "certifier", "inspector", "retailer")
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -70,14 +71,20 @@ class Organization:
 
 def new_organization(
     kind: str,
-    organization_id: str,
+    organization_id: str | None,
     name: str,
     province: str | None = None,
     level: str | None = None,
 ) -> Organization:
-    """An organizer or an authority, as the platform admin creates it."""
+    """An organizer, an authority or a retailer, as the platform admin creates it. A
+    retailer's id is a UUID (the fairs it hosts name it as ``host_retailer_id``): given, or
+    made here when left out; the others' is a slug the admin chooses."""
     if kind not in CREATED_BY_ADMIN:
         raise InvalidField("kind", f"one of {', '.join(CREATED_BY_ADMIN)}")
+    if kind == "retailer":
+        return _retailer(organization_id, name, province, level)
+    if organization_id is None:
+        raise InvalidField("organization_id", "required (a slug, e.g. so-cong-thuong-qn)")
     if not _SLUG.match(organization_id) or organization_id == PLATFORM_ID:
         raise InvalidField(
             "organization_id", "lower-case letters, digits and dashes, e.g. so-cong-thuong-qn"
@@ -98,6 +105,25 @@ def new_organization(
             raise InvalidField("province", "an inspection authority names its province")
         checked = None
     return Organization(organization_id, kind, nfc(name), province, checked)
+
+
+def _retailer(
+    organization_id: str | None, name: str, province: str | None, level: str | None
+) -> Organization:
+    if level is not None:
+        raise InvalidField("level", "only a certifier has a level")
+    if organization_id is None:
+        retailer_id = uuid4()
+    else:
+        try:
+            retailer_id = UUID(organization_id)
+        except ValueError:
+            raise InvalidField(
+                "organization_id", "a retailer's id is a UUID (or leave it out: one is made)"
+            ) from None
+    return Organization(
+        str(retailer_id), "retailer", nfc(name), nfc(province) if province else None
+    )
 
 
 @dataclass(frozen=True, slots=True)

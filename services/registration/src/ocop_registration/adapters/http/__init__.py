@@ -13,6 +13,7 @@ from ocop_registration.adapters.http import (
     organizations,
     products,
     sessions,
+    trade,
 )
 
 routers: list[APIRouter] = [
@@ -24,4 +25,5 @@ routers: list[APIRouter] = [
     applications.router,
     imports.router,
     inspections.router,
+    trade.router,
 ]

@@ -232,5 +232,52 @@ TABLE = AuthorizationTable(
             {"certifier": "any", "admin": "any"},
             note="referrals for revocation in the council's jurisdiction",
         ),
+        # trade matching, visitors and fair series (issue 15)
+        Rule(
+            "POST /fairs/{fair_id}/meetings",
+            {"organizer": "own", "exhibitor": "own"},
+            note="the fair's organizer; an exhibitor of the fair, its own meetings",
+        ),
+        Rule(
+            "POST /fairs/{fair_id}/trade-contracts",
+            {"organizer": "own", "exhibitor": "own"},
+            note="the fair's organizer; an exhibitor of the fair, its own contracts",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/trade",
+            {"organizer": "own", "exhibitor": "own", "admin": "any"},
+            note="all to the fair's organizer; an exhibitor's own to it",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/trade-report",
+            {"organizer": "own", "admin": "any"},
+            note="contracts by exhibitor, province, product group and buyer's country",
+        ),
+        Rule(
+            "POST /fairs/{fair_id}/visitor-counts",
+            {"organizer": "own"},
+            note="the fair's organizer, or a gate's device with its API key (staff)",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/visitor-counts",
+            {"organizer": "own", "admin": "any"},
+            note="visitors per day",
+        ),
+        Rule("POST /fair-series", {"organizer": "any"}, note="a series of the caller's fairs"),
+        Rule(
+            "GET /fair-series",
+            {"organizer": "any", "admin": "any"},
+            note="the caller's series with their fairs (the admin: all)",
+        ),
+        Rule(
+            "PUT /fairs/{fair_id}/series",
+            {"organizer": "own"},
+            note="the caller's fair, in one of its series or none",
+        ),
+        Rule(
+            "GET /fair-series/{series_id}/report",
+            {"organizer": "own", "admin": "any"},
+            note="the series' fairs year by year",
+        ),
     ],
 )

@@ -16,6 +16,7 @@ from ocop_registration.adapters.http.schemas import (
 )
 from ocop_registration.application.commands import fairs as commands
 from ocop_registration.application.queries import fairs as queries
+from ocop_registration.domain.fair_kinds import OpeningHours
 from ocop_registration.domain.fairs import FairDraft, Rules
 from ocop_shared.authz import Caller, OptionalCaller
 
@@ -34,6 +35,11 @@ async def create_fair(body: FairCreate, principal: Caller, uow: Uow, cause: Caus
         applications_open_at=body.applications_open_at,
         applications_close_at=body.applications_close_at,
         rules=Rules.model_validate(body.rules.model_dump()),
+        host_retailer_id=body.host_retailer_id,
+        store_codes=tuple(body.store_codes),
+        opening_hours=tuple(
+            OpeningHours.model_validate(h.model_dump()) for h in body.opening_hours
+        ),
     )
     return FairOut.of(
         await uow.run(lambda u: commands.create_fair(u, principal, draft), cause=cause)
@@ -66,8 +72,14 @@ async def edit_fair(
     draft or open (409 `fair_not_editable` after); the schedule stays consistent (422 naming
     the field: `ends_before_start`, `window_closes_before_opening`,
     `window_closes_after_start`). An open fair's change is announced as
-    `registration.fair_rules_changed`, which carries the whole fair."""
+    `registration.fair_rules_changed`, which carries the whole fair. A promotion week's
+    `store_codes` (among its host retailer's) change with the rest; a showroom's
+    `opening_hours` change until it finishes (announced while it runs too)."""
     changes = body.model_dump(exclude_unset=True)
+    if changes.get("opening_hours") is not None:
+        changes["opening_hours"] = [
+            OpeningHours.model_validate(h) for h in changes["opening_hours"]
+        ]
     edited = await uow.run(
         lambda u: commands.edit_fair(u, principal, fair_id, changes), cause=cause
     )

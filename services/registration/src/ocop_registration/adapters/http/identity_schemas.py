@@ -85,8 +85,12 @@ class PasswordReset(Strict):
 
 
 class OrganizationCreate(Strict):
-    kind: Literal["organizer", "certifier", "inspector"]
-    organization_id: Annotated[str, *checks(text(63)), Field(min_length=2)]
+    kind: Literal["organizer", "certifier", "inspector", "retailer"]
+    organization_id: Annotated[str, *checks(text(63)), Field(min_length=2)] | None = Field(
+        default=None,
+        description="a slug for organizers and authorities (required); a retailer's is a "
+        "UUID, made when left out",
+    )
     name: Name
     province: Name | None = None
     level: Literal["provincial", "central"] | None = None
@@ -131,7 +135,9 @@ class UserOut(Out):
 
 class OrganizationOut(Out):
     organization_id: str
-    kind: Literal["holder", "delegation", "organizer", "certifier", "inspector", "platform"]
+    kind: Literal[
+        "holder", "delegation", "organizer", "certifier", "inspector", "platform", "retailer"
+    ]
     name: str
     role: str
     province: str | None = None

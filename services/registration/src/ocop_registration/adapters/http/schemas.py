@@ -23,6 +23,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 
 from ocop_registration.domain import exhibitors as exhibitor_rules
+from ocop_registration.domain import fair_kinds
 from ocop_registration.domain.refusals import ReviewReason
 from ocop_registration.domain.text import nfc
 from ocop_shared.inputs import (
@@ -132,6 +133,34 @@ class RulesIn(Strict):
         description="self_service: approved exhibitors hold free booths on the plan (first "
         "come); ranked: they rank booth choices and the organizer allocates with the engine",
     )
+    commission_percent: Int32 = Field(
+        default=0,
+        description="a promotion week's or a showroom's commission on consignment sales, a "
+        "whole percent 0..50",
+    )
+
+
+def _store_code(value: str) -> str:
+    return fair_kinds.store_code(value)
+
+
+StoreCode = Annotated[str, *checks(text(20)), AfterValidator(_store_code)]
+HourMinute = Annotated[
+    str, Field(max_length=5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["08:00"])
+]
+
+
+class OpeningHoursIn(Strict):
+    """A weekday's hours in Viet Nam's time: weekday 0 is Monday, 6 Sunday."""
+
+    weekday: Annotated[Int32, Field(ge=0, le=6)]
+    opens: HourMinute
+    closes: HourMinute
+
+
+MAX_STORES = fair_kinds.MAX_STORES_PER_FAIR
+StoreCodes = Annotated[list[StoreCode], Field(max_length=MAX_STORES)]
+OpeningHoursList = Annotated[list[OpeningHoursIn], Field(max_length=7)]
 
 
 class FairCreate(Strict):
@@ -142,10 +171,24 @@ class FairCreate(Strict):
     starts_at: FairTime = Field(
         description="local time in Asia/Ho_Chi_Minh unless an offset is given"
     )
-    ends_at: FairTime
+    ends_at: FairTime | None = Field(
+        default=None,
+        description="required but for a showroom; a showroom without one is open-ended (it "
+        "runs until its organizer finishes it; answered as 2100-12-31 23:59:59 in Viet Nam, "
+        "with open_ended true)",
+    )
     applications_open_at: FairTime
     applications_close_at: FairTime
     rules: RulesIn = Field(default_factory=RulesIn)
+    host_retailer_id: UUID | None = Field(
+        default=None, description="a promotion week's host: a retailer's organization_id"
+    )
+    store_codes: StoreCodes = Field(
+        default=[], description="a promotion week's stores, among its host retailer's"
+    )
+    opening_hours: OpeningHoursList = Field(
+        default=[], description="a showroom's weekly opening hours (required for one)"
+    )
 
 
 class FairAction(Strict):
@@ -275,6 +318,18 @@ class RulesOut(Answer):
     subsidy_percent: int = 0
     subsidy_max_booths: int = 0
     allocation_mode: AllocationMode = "self_service"
+    commission_percent: int = 0
+
+
+class FairStoreOut(Answer):
+    store_code: str
+    name: str
+
+
+class OpeningHoursOut(Answer):
+    weekday: int
+    opens: str
+    closes: str
 
 
 class FairOut(Answer):
@@ -290,6 +345,12 @@ class FairOut(Answer):
     applications_close_at: datetime
     rules: RulesOut
     status: Literal["draft", "open", "closed", "running", "finished"]
+    host_retailer_id: UUID | None = None
+    stores: list[FairStoreOut] = []
+    opening_hours: list[OpeningHoursOut] = []
+    open_ended: bool = Field(
+        default=False, description="runs until its organizer finishes it (ends_at: 2100-12-31)"
+    )
 
 
 class ProductGroupOut(Answer):
@@ -315,6 +376,12 @@ class FairUpdate(Strict):
     ends_at: KeptTime = None
     applications_open_at: KeptTime = None
     applications_close_at: KeptTime = None
+    store_codes: StoreCodes | None = Field(
+        default=None, description="a promotion week's stores (a draft or open fair)"
+    )
+    opening_hours: OpeningHoursList | None = Field(
+        default=None, description="a showroom's weekly hours; changed until it finishes"
+    )
 
 
 class ExhibitorOut(Answer):
@@ -497,3 +564,25 @@ class ImportReportOut(BaseModel):
     rejected: int
     applied: bool
     errors: list[RejectedRow]
+
+
+# --- retailers and their stores (issue 15) ------------------------------------------------
+
+
+class StoreCreate(Strict):
+    store_code: StoreCode = Field(description="as the retailer's sales file names it, e.g. HL01")
+    name: Text
+    address: Annotated[str, *checks(text(2000))]
+
+
+class StoreOut(Answer):
+    retailer_id: str
+    store_code: str
+    name: str
+    address: str
+
+
+class RetailerOut(Answer):
+    organization_id: str
+    name: str
+    province: str | None = None

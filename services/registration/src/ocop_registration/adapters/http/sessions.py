@@ -58,7 +58,9 @@ class FieldError(BaseModel):
 class MembershipChoice(BaseModel):
     organization_id: str
     name: str
-    kind: Literal["holder", "delegation", "organizer", "certifier", "inspector", "platform"]
+    kind: Literal[
+        "holder", "delegation", "organizer", "certifier", "inspector", "platform", "retailer"
+    ]
     org_role: Literal["owner", "staff"]
 
 

@@ -22,6 +22,9 @@ from ocop_registration.adapters.postgres.identity import (
 )
 from ocop_registration.adapters.postgres.inspections import PostgresInspections
 from ocop_registration.adapters.postgres.products import PostgresCertificates, PostgresProducts
+from ocop_registration.adapters.postgres.series import PostgresSeries
+from ocop_registration.adapters.postgres.trade import PostgresTrade
+from ocop_registration.adapters.postgres.visitors import PostgresVisitors
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class PostgresRepositories:
     applications: PostgresApplications
     holder_results: PostgresHolderResults
     inspections: PostgresInspections
+    trade: PostgresTrade
+    series: PostgresSeries
+    visitors: PostgresVisitors
 
 
 def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
@@ -60,4 +66,7 @@ def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
         applications=PostgresApplications(conn),
         holder_results=PostgresHolderResults(conn),
         inspections=PostgresInspections(conn),
+        trade=PostgresTrade(conn),
+        series=PostgresSeries(conn),
+        visitors=PostgresVisitors(conn),
     )

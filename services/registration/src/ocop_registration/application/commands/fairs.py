@@ -21,7 +21,12 @@ async def create_fair(
         raise Conflict(
             "fairs belong to an organizer: use an organizer's token", field="organizer_id"
         )
-    fair = fairs.plan(draft, uuid.uuid4(), principal.subject)
+    stores = (
+        await uow.repos.retailers.stores(str(draft.host_retailer_id))
+        if draft.host_retailer_id is not None
+        else None
+    )
+    fair = fairs.plan(draft, uuid.uuid4(), principal.subject, stores)
     await uow.repos.fairs.add(fair)  # a draft is private: no event until it opens
     return fair
 
@@ -41,7 +46,12 @@ async def edit_fair(
 ) -> fairs.Fair:
     """Its organizer edits a fair's name, venue, province or dates (a draft or an open fair)."""
     fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
-    decided = fairs.edit(fair, changes)
+    stores = (
+        await uow.repos.retailers.stores(str(fair.host_retailer_id))
+        if fair.host_retailer_id is not None and changes.get("store_codes") is not None
+        else None
+    )
+    decided = fairs.edit(fair, changes, stores)
     await uow.repos.fairs.save(decided.state)
     uow.emit_all(decided.events)
     return decided.state

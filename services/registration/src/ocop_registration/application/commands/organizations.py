@@ -80,16 +80,17 @@ async def _invite(
 async def create_organization(
     uow: Uow,
     kind: str,
-    organization_id: str,
+    organization_id: str | None,
     name: str,
     province: str | None,
     level: str | None,
     now: datetime,
 ) -> tuple[Organization, IssuedCode]:
-    """An organizer or an authority (platform admin), with an invitation for its owner."""
+    """An organizer, an authority or a retailer (platform admin), with an invitation for its
+    owner."""
     organization = new_organization(kind, organization_id, name, province, level)
     await uow.repos.organizations.add(organization)
-    return organization, await _invite(uow, organization_id, "owner", None, now)
+    return organization, await _invite(uow, organization.organization_id, "owner", None, now)
 
 
 async def invite(
