@@ -36,7 +36,7 @@ from ocop_testkit.authz import Call, outbox_position, run_matrix
 
 Grants = Any  # tests/conftest.py's
 
-STAFF_ROLES = ("organizer", "exhibitor", "certifier", "inspector")
+STAFF_ROLES = ("organizer", "exhibitor", "certifier", "inspector", "retailer")
 QUANG_NINH, LANG_SON = "Quảng Ninh", "Lạng Sơn"
 
 
@@ -103,6 +103,7 @@ class World:
     certifier: dict[str, dict[str, str]] = field(default_factory=dict)  # province -> headers
     authority: dict[str, str] = field(default_factory=dict)  # certifier / inspector -> id
     account: dict[str, str] = field(default_factory=dict)  # a person who signs in
+    other_retailer: str = ""  # another retailer than authority["retailer"] (issue 15)
     credentials: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
     caller: dict[str, dict[str, str]] = field(default_factory=dict)  # case id -> headers
 
@@ -164,7 +165,7 @@ class World:
             return self.org["other"]
         if case.role == "exhibitor":
             return self.holder["own"].exhibitor_id
-        if case.role in ("certifier", "inspector"):
+        if case.role in ("certifier", "inspector", "retailer"):
             return self.authority[case.role]
         return self.org["own"]
 
@@ -177,11 +178,15 @@ class World:
                                     level="provincial")  # fmt: skip
         if organization_id == self.authority.get("inspector"):
             return await self.grant("inspector", organization_id, "owner", province=QUANG_NINH)
+        if organization_id in (self.authority.get("retailer"), self.other_retailer):
+            return await self.grant("retailer", organization_id, "owner")
         return await self.grant("organizer", organization_id, "owner")
 
     async def new_organization(self, kind: str = "organizer", **scope: Any) -> tuple[str, str]:
         """A new organization and its owner's invitation code."""
         organization_id = f"{kind}-{uuid.uuid4().hex[:10]}"
+        if kind == "retailer":  # a retailer's id is a UUID (issue 15)
+            organization_id = str(uuid.uuid4())
         created = await self.ok(
             "POST",
             "/organizations",
@@ -242,6 +247,8 @@ class World:
                                     level="provincial")  # fmt: skip
         if role == "inspector":
             return await self.grant(role, self.authority[role], org_role, province=QUANG_NINH)
+        if role == "retailer":
+            return await self.grant(role, self.authority[role], org_role)
         return await self.grant(role, "till-quang-ninh-1", org_role)
 
     async def as_exhibitor(self, case: Case, subject: str) -> None:
@@ -278,6 +285,8 @@ async def _world(client: httpx.AsyncClient, grants: Grants) -> World:
         "certifier", province=QUANG_NINH, level="provincial"
     )
     world.authority["inspector"], _ = await world.new_organization("inspector", province=QUANG_NINH)
+    world.authority["retailer"], _ = await world.new_organization("retailer")
+    world.other_retailer, _ = await world.new_organization("retailer")
     person = await world.member(world.org["own"])
     world.account = {"login": person["login"], "password": person["password"]}
     return world
@@ -527,6 +536,24 @@ def _prepares(w: World) -> dict[str, Prepare]:
     @route("GET /inspection-referrals")
     async def _(c: Case) -> Call:
         return Call("GET", "/inspection-referrals")
+
+    # --- retailers and their stores (issue 15) ---------------------------------------------
+    def retailer(c: Case) -> str:
+        return w.authority["retailer"] if c.relation == "own" else w.other_retailer
+
+    @route("GET /retailers")
+    async def _(c: Case) -> Call:
+        return Call("GET", "/retailers")
+
+    @route("GET /retailers/{retailer_id}/stores")
+    async def _(c: Case) -> Call:
+        return Call("GET", f"/retailers/{retailer(c)}/stores")
+
+    @route("POST /retailers/{retailer_id}/stores")
+    async def _(c: Case) -> Call:
+        code = f"S{uuid.uuid4().hex[:8].upper()}"
+        return Call("POST", f"/retailers/{retailer(c)}/stores",
+                    json={"store_code": code, "name": "Siêu thị", "address": "Hạ Long"})  # fmt: skip
 
     # --- trade matching, visitors and fair series (issue 15) -------------------------------
     held: dict[str, tuple[str, str, Holder, str]] = {}  # own / other -> fair, product, holder, day

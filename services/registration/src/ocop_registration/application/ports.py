@@ -13,6 +13,7 @@ from ocop_registration.domain.applications import Application
 from ocop_registration.domain.authority import Authority, Held
 from ocop_registration.domain.delegations import Membership
 from ocop_registration.domain.exhibitors import Exhibitor
+from ocop_registration.domain.fair_kinds import Store
 from ocop_registration.domain.fairs import Fair
 from ocop_registration.domain.holder_results import FairResult
 from ocop_registration.domain.inspections import Exhibit, Inspection, Referral
@@ -320,7 +321,20 @@ class VisitorRepository(Protocol):
     async def of_fair(self, fair_id: UUID) -> list[VisitorCount]: ...
 
 
+class RetailerRepository(Protocol):
+    """Retailers and their stores (issue 15)."""
+
+    async def retailers(self) -> list[identity.Organization]: ...
+
+    async def stores(self, retailer_id: str) -> list[Store] | None: ...
+
+    async def add_store(self, store: Store) -> None: ...
+
+
 class Repositories(Protocol):
+    @property
+    def retailers(self) -> RetailerRepository: ...
+
     @property
     def organizations(self) -> OrganizationRepository: ...
 

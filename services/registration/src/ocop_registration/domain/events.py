@@ -19,7 +19,9 @@ from ocop_shared.contracts.registration import (
     ExhibitorSnapshot,
     FairSnapshot,
     InspectionSnapshot,
+    OpeningHours,
     ProductSnapshot,
+    StoreSnapshot,
 )
 
 if TYPE_CHECKING:
@@ -51,9 +53,17 @@ def fair_snapshot(fair: Fair) -> FairSnapshot:
             subsidy_percent=rules.subsidy_percent,
             subsidy_max_booths=rules.subsidy_max_booths,
             allocation_mode=rules.allocation_mode,
+            commission_percent=rules.commission_percent,
             selling=fair.kind != "exhibition",  # an exhibition is display-only: no tills
         ),
         status=fair.status,
+        host_retailer_id=fair.host_retailer_id,
+        stores=[StoreSnapshot(store_code=s.store_code, name=s.name) for s in fair.stores],
+        opening_hours=[
+            OpeningHours(weekday=h.weekday, opens=h.opens, closes=h.closes)
+            for h in fair.opening_hours
+        ],
+        open_ended=fair.open_ended,
     )
 
 
@@ -91,6 +101,9 @@ def certificate_snapshot(certificate: Certificate) -> CertificateSnapshot:
 
 
 def product_snapshot(product: Product) -> ProductSnapshot:
+    # products.py imports this module: read its taxonomy at call time (issue 15: names).
+    from ocop_registration.domain.products import group_name
+
     certificate = product.certificate
     return ProductSnapshot(
         product_id=product.product_id,
@@ -103,6 +116,7 @@ def product_snapshot(product: Product) -> ProductSnapshot:
         list_price_vnd=product.list_price_vnd,
         certificate=certificate_snapshot(certificate) if certificate else None,
         ocop_until=product.ocop_until,
+        product_group_name=group_name(product.taxonomy, product.group),
     )
 
 

@@ -12,6 +12,7 @@ from ocop_registration.adapters.http import (
     inspections,
     organizations,
     products,
+    retailers,
     sessions,
     trade,
 )
@@ -25,5 +26,6 @@ routers: list[APIRouter] = [
     applications.router,
     imports.router,
     inspections.router,
+    retailers.router,
     trade.router,
 ]

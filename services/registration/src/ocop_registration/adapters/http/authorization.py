@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ocop_shared.authz import AuthorizationTable, Reach, Rule
+from ocop_shared.authz import ROLES, AuthorizationTable, Reach, Rule
 
 PUBLIC: Mapping[str, Reach] = {"anyone": "public"}
 # identity (H1): people signed in, and the members of an organization (the admin: any).
@@ -24,6 +24,7 @@ PEOPLE: Mapping[str, Reach] = {
     "exhibitor": "own",
     "certifier": "own",
     "inspector": "own",
+    "retailer": "own",
 }
 MEMBERS: Mapping[str, Reach] = {**PEOPLE, "admin": "any"}
 
@@ -39,7 +40,9 @@ TABLE = AuthorizationTable(
         Rule("DELETE /session", PEOPLE, note="sign out"),
         Rule("POST /session/sign-out-everywhere", PEOPLE, note="every session of the person"),
         Rule("POST /session/password", PEOPLE, note="ends the person's other sessions"),
-        Rule("POST /organizations", {"admin": "any"}, note="organizers and authorities"),
+        Rule(
+            "POST /organizations", {"admin": "any"}, note="organizers, authorities, retailers"
+        ),
         Rule("GET /organizations/{organization_id}", MEMBERS, note="with its members"),
         Rule("GET /organizations/{organization_id}/members", MEMBERS),
         Rule(
@@ -279,5 +282,23 @@ TABLE = AuthorizationTable(
             {"organizer": "own", "admin": "any"},
             note="the series' fairs year by year",
         ),
+        # retailers and their stores (issue 15: a promotion week's host)
+        Rule(
+            "GET /retailers",
+            {"organizer": "any", "admin": "any"},
+            note="the retailers a promotion week may name as its host",
+        ),
+        Rule(
+            "GET /retailers/{retailer_id}/stores",
+            {"retailer": "own", "organizer": "any", "admin": "any"},
+            note="its people; organizers, who name a promotion week's stores",
+        ),
+        Rule(
+            "POST /retailers/{retailer_id}/stores",
+            {"retailer": "own", "admin": "any"},
+            owners_only=True,
+            note="the retailer's owner adds a store (store_code, name, address)",
+        ),
     ],
+    roles=ROLES,  # the retailer too (issue 15)
 )

@@ -22,6 +22,7 @@ from ocop_registration.adapters.postgres.identity import (
 )
 from ocop_registration.adapters.postgres.inspections import PostgresInspections
 from ocop_registration.adapters.postgres.products import PostgresCertificates, PostgresProducts
+from ocop_registration.adapters.postgres.retailers import PostgresRetailers
 from ocop_registration.adapters.postgres.series import PostgresSeries
 from ocop_registration.adapters.postgres.trade import PostgresTrade
 from ocop_registration.adapters.postgres.visitors import PostgresVisitors
@@ -44,6 +45,7 @@ class PostgresRepositories:
     applications: PostgresApplications
     holder_results: PostgresHolderResults
     inspections: PostgresInspections
+    retailers: PostgresRetailers
     trade: PostgresTrade
     series: PostgresSeries
     visitors: PostgresVisitors
@@ -66,6 +68,7 @@ def repositories(conn: asyncpg.Connection) -> PostgresRepositories:
         applications=PostgresApplications(conn),
         holder_results=PostgresHolderResults(conn),
         inspections=PostgresInspections(conn),
+        retailers=PostgresRetailers(conn),
         trade=PostgresTrade(conn),
         series=PostgresSeries(conn),
         visitors=PostgresVisitors(conn),
