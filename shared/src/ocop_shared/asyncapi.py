@@ -181,7 +181,7 @@ def _channel(topic: Topic, events: Sequence[type[Event]]) -> dict[str, Any]:
         "title": topic.name,
         "description": (
             f"Produced by {topic.producer}; Kafka key: {topic.key} (per-key order kept); "
-            f"{topic.partitions} partitions."
+            f"{topic.default_partitions} partitions."
         ),
         "messages": {
             message_id(cls): {"$ref": f"#/components/messages/{message_id(cls)}"} for cls in events
@@ -189,7 +189,7 @@ def _channel(topic: Topic, events: Sequence[type[Event]]) -> dict[str, Any]:
         "bindings": {
             "kafka": {
                 "topic": topic.name,
-                "partitions": topic.partitions,
+                "partitions": topic.default_partitions,
                 "bindingVersion": KAFKA_BINDING_VERSION,
             }
         },
