@@ -124,6 +124,10 @@ class AllocationCommitted(Event):
     waitlisted: list[UUID]
     solver: str
     objective: int
+    # How the placement was found (mip_optimal | mip_gap | mip_limit | greedy) and the proven
+    # gap of its quality term, (bound - quality) / bound; None when the run did not keep them.
+    method: str | None = None
+    quality_gap: float | None = None
 
     def partition_key(self) -> str:
         return str(self.fair_id)

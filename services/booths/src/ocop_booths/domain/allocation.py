@@ -1,15 +1,17 @@
 """The allocation engine: which approved application gets which booths.
 
-Two stages. First, every application is given a zone (or the waitlist) by a CP-SAT model
-(OR-Tools) maximising the value of the placements under each zone's capacity per booth type;
-a greedy pass in priority order is the baseline and the solver's starting hint. Second,
-inside each zone, each application's booths are laid out as a run of touching booths, with
-a delegation's and a province's exhibitors next to each other.
+Two stages. First, every application is given a zone (or the waitlist): a greedy pass in
+priority order decides who is served (and is the baseline); where each served application
+goes is a mixed-integer model of the placement quality (``domain.placement``: an LP bound,
+relax and fix, then SCIP if the gap is still above 1 %), answered with the method that
+produced it and its proven gap. Second, inside each zone, each application's booths are laid
+out as a run of touching booths, with a delegation's and a province's exhibitors next to
+each other.
 
 Value of placing an application: per booth, a weight for its best star that dwarfs
 everything else (priority by star), then a bonus for applying earlier (then by time), then
 a smaller bonus for the zone it asked for or a zone of its product group. The search is
-deterministic for the same input (a fixed seed and a deterministic time budget).
+deterministic for the same input (one thread, fixed seeds, limits counted in nodes).
 
 Ranked choices (a fair in ``ranked`` mode: each exhibitor ranks up to five booths) are
 preferences, never priority: who is served is decided as before, by star then application
@@ -31,7 +33,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ocop_booths.domain import reasons
+from ocop_booths.domain import placement, reasons
 from ocop_booths.domain.reasons import Reason
 
 STAR_WEIGHT = {3: 10_000, 4: 100_000, 5: 1_000_000}
@@ -104,11 +106,19 @@ class Waitlisted:
 
 @dataclass
 class Proposal:
-    solver: str
+    solver: str  # the method that produced the placement (``method``)
     objective: int
     seconds: float
     placements: list[Placement] = field(default_factory=list)
     waitlist: list[Waitlisted] = field(default_factory=list)
+    # The placement quality term (``quality``), how it was found and how far from optimal it
+    # is proven to be: ``placement.MIP_OPTIMAL | MIP_GAP | MIP_LIMIT | GREEDY``, a proven
+    # upper bound on the term (None: none proven) and the gap (bound - quality) / bound.
+    method: str = placement.GREEDY
+    quality: int = 0
+    quality_bound: int | None = None
+    quality_gap: float | None = None
+    greedy_quality: int = 0
 
 
 def priority_order(applicants: Sequence[Applicant]) -> list[Applicant]:
@@ -129,7 +139,8 @@ def with_choices(applicants: Sequence[Applicant], slots: Sequence[Slot]) -> list
             if b in by_id and by_id[b].booth_type == a.booth_type and b not in claimed
         )
         claimed.update(b for _rank, b, _zone in reachable[: a.count])
-        out[a.application_id] = replace(a, reachable=reachable)
+        same = reachable == a.reachable  # most have no choices: nothing to copy
+        out[a.application_id] = a if same else replace(a, reachable=reachable)
     return [out[a.application_id] for a in applicants]
 
 
@@ -162,6 +173,11 @@ def _affinity(a: Applicant, z: Zone) -> tuple[int, list[Reason]]:
             )
         )
     return bonus, why
+
+
+def affinities(a: Applicant, zones: Sequence[Zone]) -> tuple[int, ...]:
+    """Its affinity bonus (per booth) to each zone, in ``zones`` order."""
+    return tuple(_affinity(a, z)[0] for z in zones)
 
 
 def capacities(slots: Sequence[Slot]) -> dict[tuple[str, str], int]:
@@ -215,15 +231,18 @@ def greedy(
     for a in priority_order(applicants):
         if a.count > max_booths * a.holders:
             continue
-        options = [z for z in zones if left.get((z.code, a.booth_type), 0) >= a.count]
+        options = [
+            (i, z) for i, z in enumerate(zones) if left.get((z.code, a.booth_type), 0) >= a.count
+        ]
         if not options:
             continue
-        best = max(
+        bonus = affinities(a, zones)
+        _i, best = max(
             options,
-            key=lambda z: (
-                _affinity(a, z)[0] + (SPREAD_PENALTY if z.code in present[a.province] else 0),
-                left[(z.code, a.booth_type)],
-                z.code,
+            key=lambda o: (
+                bonus[o[0]] + (SPREAD_PENALTY if o[1].code in present[a.province] else 0),
+                left[(o[1].code, a.booth_type)],
+                o[1].code,
             ),
         )
         chosen[a.application_id] = best.code
@@ -232,15 +251,40 @@ def greedy(
     return chosen
 
 
-def _solver(budget: float) -> Any:
-    from ortools.sat.python import cp_model
+def placement_items(
+    applicants: Sequence[Applicant], zones: Sequence[Zone], served: Mapping[UUID, str]
+) -> list[placement.Item]:
+    """The served applications, in priority order, as the placement model sees them."""
+    return [
+        placement.Item(a.application_id, a.booth_type, a.count, a.province, affinities(a, zones))
+        for a in priority_order(applicants)
+        if a.application_id in served
+    ]
 
-    solver = cp_model.CpSolver()
-    # One worker and a deterministic time budget: the same input always gives the same answer.
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = budget
-    solver.parameters.random_seed = 7
-    return solver
+
+def solve_placement(
+    applicants: Sequence[Applicant],
+    zones: Sequence[Zone],
+    slots: Sequence[Slot],
+    max_booths: int,
+    *,
+    gap_target: float = placement.GAP_TARGET,
+    start: Mapping[UUID, str] | None = None,
+) -> placement.Placed:
+    """Who is served comes from priority order (the greedy pass); where each is served is
+    the placement model (``domain.placement``): zone and product-group affinity, with each
+    province's exhibitors kept in as few zones as possible, under every zone's capacity,
+    solved with a proven bound on the quality term. The answer names its method and gap."""
+    if start is None:
+        start = greedy(applicants, zones, slots, max_booths)
+    return placement.place(
+        placement_items(applicants, zones, start),
+        [z.code for z in zones],
+        capacities(slots),
+        start,
+        SPREAD_PENALTY,
+        gap_target=gap_target,
+    )
 
 
 def solve(
@@ -248,54 +292,9 @@ def solve(
     zones: Sequence[Zone],
     slots: Sequence[Slot],
     max_booths: int,
-    *,
-    budget: float = 0.6,
 ) -> dict[UUID, str]:
-    """Who is served comes from priority order (the greedy pass); where each is served is a
-    CP-SAT model seeded with the greedy answer: zone and product-group affinity, with each
-    province's exhibitors kept in as few zones as possible, under every zone's capacity."""
-    from ortools.sat.python import cp_model
-
-    hint = greedy(applicants, zones, slots, max_booths)
-    cap = capacities(slots)
-    served = [a for a in priority_order(applicants) if a.application_id in hint]
-    model = cp_model.CpModel()
-    choice: dict[tuple[UUID, str], Any] = {}
-    buckets: dict[tuple[str, str], tuple[list[Any], list[int]]] = defaultdict(lambda: ([], []))
-    present: dict[tuple[str, str], Any] = {}  # "province p has someone in zone z"
-    weights: list[int] = []
-    for a in served:
-        mine = []
-        for z in zones:
-            if cap.get((z.code, a.booth_type), 0) < a.count:
-                continue
-            var = model.new_bool_var("")
-            choice[(a.application_id, z.code)] = var
-            weights.append(a.count * _affinity(a, z)[0])
-            mine.append(var)
-            vs, cs = buckets[(z.code, a.booth_type)]
-            vs.append(var)
-            cs.append(a.count)
-            if (a.province, z.code) not in present:
-                present[(a.province, z.code)] = model.new_bool_var("")
-            model.add_implication(var, present[(a.province, z.code)])
-            model.add_hint(var, hint[a.application_id] == z.code)
-        model.add_exactly_one(mine)
-    for bucket, (vs, cs) in buckets.items():
-        if sum(cs) > cap[bucket]:
-            model.add(cp_model.LinearExpr.weighted_sum(vs, cs) <= cap[bucket])
-    terms = [*choice.values(), *present.values()]
-    model.maximize(
-        cp_model.LinearExpr.weighted_sum(terms, weights + [-SPREAD_PENALTY] * len(present))
-    )
-    solver = _solver(budget)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return hint
-    chosen = {a: z for (a, z), var in choice.items() if solver.value(var)}
-    # Never worse than the baseline it started from.
-    return (
-        chosen if quality(chosen, applicants, zones) >= quality(hint, applicants, zones) else hint
-    )
+    """The zones ``solve_placement`` chose (never worse than the greedy's)."""
+    return solve_placement(applicants, zones, slots, max_booths).chosen
 
 
 def _reading_order(slots: list[Slot]) -> list[Slot]:
@@ -326,6 +325,8 @@ def lay_out(
         solver=solver_name,
         objective=objective_of(chosen, applicants, zones),
         seconds=round(seconds, 4),
+        method=solver_name,
+        quality=quality(chosen, applicants, zones),
     )
     # Inside a zone: provinces together, a delegation's and an exhibitor's booths together.
     placed = sorted(
@@ -496,20 +497,30 @@ def allocate(
     max_booths: int,
     use_solver: bool = True,
 ) -> Proposal:
+    """The proposal: who is served (priority), where (the placement model, or the greedy
+    pass when ``use_solver`` is False) and the booths; it says which method placed it and
+    the proven gap of its quality term."""
     start = time.perf_counter()
     applicants = with_choices(applicants, slots)
-    chosen = (
-        solve(applicants, zones, slots, max_booths)
+    baseline = greedy(applicants, zones, slots, max_booths)
+    placed = (
+        solve_placement(applicants, zones, slots, max_booths, start=baseline)
         if use_solver
-        else greedy(applicants, zones, slots, max_booths)
+        else placement.Placed(
+            baseline, placement.GREEDY, quality(baseline, applicants, zones), None, None, ()
+        )
     )
-    return lay_out(
-        chosen,
+    proposal = lay_out(
+        placed.chosen,
         applicants,
         zones,
         slots,
         adjacent,
-        "cp-sat" if use_solver else "greedy",
+        placed.method,
         time.perf_counter() - start,
         max_booths,
     )
+    proposal.quality_bound = placed.bound
+    proposal.quality_gap = None if placed.gap is None else round(placed.gap, 6)
+    proposal.greedy_quality = quality(baseline, applicants, zones)
+    return proposal

@@ -244,6 +244,28 @@ class ProposalOut(Out):
     seconds: float
     placements: list[PlacementOut]
     waitlist: list[WaitlistedOut]
+    # How the placement (where the served applications go) was found and how far from optimal
+    # its quality term is proven to be. Absent (None) in runs stored before they were kept.
+    method: str | None = Field(
+        default=None,
+        description="what produced the placement: mip_optimal (proven optimal), mip_gap "
+        "(proven within the target gap, 1 %), mip_limit (a limit ended the search above the "
+        "target; the gap is still proven) or greedy (the priority pass, said so)",
+    )
+    quality: int | None = Field(
+        default=None, description="the placement quality term (affinity minus provinces spread)"
+    )
+    quality_bound: int | None = Field(
+        default=None, description="a proven upper bound on the quality term (None: none proven)"
+    )
+    quality_gap: float | None = Field(
+        default=None,
+        description="(quality_bound - quality) / quality_bound: 0.004 is at most 0.4 % from "
+        "the optimum; None without a bound",
+    )
+    greedy_quality: int | None = Field(
+        default=None, description="the quality term of the greedy priority pass, for comparison"
+    )
 
 
 class AllocationRunOut(ProposalOut):

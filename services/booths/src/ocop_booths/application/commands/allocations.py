@@ -36,6 +36,11 @@ class Proposal:
     seconds: float
     placements: list[allocation.Placement]
     waitlist: list[allocation.Waitlisted]
+    method: str | None = None
+    quality: int | None = None
+    quality_bound: int | None = None
+    quality_gap: float | None = None
+    greedy_quality: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ def _as_json(p: Proposal) -> dict[str, Any]:
     return {
         "run_id": str(p.run_id), "fair_id": str(p.fair_id), "solver": p.solver, "objective": p.objective,
         "greedy_objective": p.greedy_objective, "seconds": p.seconds,
+        "method": p.method, "quality": p.quality, "quality_bound": p.quality_bound,
+        "quality_gap": p.quality_gap, "greedy_quality": p.greedy_quality,
         "placements": [
             {**placement.__dict__, "application_id": str(placement.application_id), "exhibitor_id": str(placement.exhibitor_id),
              "booth_ids": [str(b) for b in placement.booth_ids]}
@@ -95,7 +102,8 @@ async def propose_allocation(
     )
     proposal = Proposal(
         uuid.uuid4(), fair_id, found.solver, found.objective, baseline, found.seconds,
-        found.placements, found.waitlist,
+        found.placements, found.waitlist, found.method, found.quality, found.quality_bound,
+        found.quality_gap, found.greedy_quality,
     )  # fmt: skip
     await repos.allocations.save(
         AllocationRun(
@@ -171,6 +179,8 @@ async def commit_allocation(
             waitlisted=waitlisted,
             solver=run.solver,
             objective=run.objective,
+            method=run.proposal.get("method"),
+            quality_gap=run.proposal.get("quality_gap"),
         )
     )
     return Committed(run_id, assigned, skipped, len(waitlisted), due)
