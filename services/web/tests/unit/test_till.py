@@ -70,7 +70,7 @@ def client(sales: FakeSales) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.mark.parametrize("path", ["/till", "/till/pair", f"/till/sale/{SALE}"])
+@pytest.mark.parametrize("path", ["/till/", "/till/pair", f"/till/sale/{SALE}"])
 def test_every_till_address_is_the_one_shell_with_the_camera_allowed_there_only(
     client: TestClient, path: str
 ) -> None:
@@ -102,7 +102,7 @@ def test_the_service_worker_is_scoped_to_the_till_and_keeps_every_file(
     listed = json.loads(precache.group(1))
     assert listed == list(PRECACHE)
     for needed in (
-        "/till",
+        "/till/",
         "/static/till/app.js",
         "/static/till/db.js",
         "/static/till/sync.js",
@@ -120,12 +120,17 @@ def test_the_service_worker_is_scoped_to_the_till_and_keeps_every_file(
             assert f"/static/till/{imported}" in listed, (name.name, imported)
 
 
+def test_the_app_lives_within_the_workers_scope(client: TestClient) -> None:
+    answer = client.get("/till", follow_redirects=False)
+    assert answer.status_code == 308 and answer.headers["location"] == "/till/"
+
+
 def test_the_manifest_installs_the_till(client: TestClient) -> None:
     answer = client.get("/till/manifest.webmanifest")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/manifest+json")
     body = answer.json()
-    assert body["scope"] == "/till/" and body["start_url"] == "/till"
+    assert body["scope"] == "/till/" and body["start_url"] == "/till/"
     assert body["display"] == "standalone"
     for icon in body["icons"]:
         assert client.get(icon["src"]).status_code == 200

@@ -11,7 +11,7 @@ from functools import cache
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ocop_shared.logging import get_logger
 from ocop_web.assets import STATIC
@@ -69,7 +69,7 @@ def _static_files() -> list[str]:
 
 # What the service worker keeps for offline use: the shell, its manifest, every file.
 PRECACHE: tuple[str, ...] = (
-    "/till",
+    "/till/",
     "/till/manifest.webmanifest",
     *(f"/static/{name}" for name in _static_files()),
 )
@@ -96,6 +96,12 @@ def shell(_request: Request) -> HTMLResponse:
 
 
 @router.get("/till", include_in_schema=False)
+async def till_root() -> RedirectResponse:
+    """The app lives at ``/till/``: within the service worker's scope (``/till`` is not)."""
+    return RedirectResponse("/till/", status_code=308)
+
+
+@router.get("/till/", include_in_schema=False)
 async def till_home(request: Request) -> HTMLResponse:
     return shell(request)
 
@@ -117,7 +123,7 @@ async def manifest() -> Response:
         "short_name": "Quầy OCOP",
         "description": "Bán hàng tại gian hàng hội chợ OCOP, cả khi mất mạng",
         "lang": "vi",
-        "start_url": "/till",
+        "start_url": "/till/",
         "scope": SCOPE,
         "display": "standalone",
         "orientation": "portrait",

@@ -63,6 +63,11 @@ const state = {
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
+/** Replaces an element's children, skipping null, undefined and false (never shown as text). */
+function fill(element, ...children) {
+  element.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 // --- DOM ------------------------------------------------------------------------------------
 
 function h(tag, attrs, ...children) {
@@ -288,7 +293,7 @@ function renderChrome() {
   const who = p ? `${p.label || ""} · ${t("booth")} ${p.booth?.code || p.booth_code || ""}` : t("app_name");
   const status =
     state.online === false ? ["offline", t("offline")] : state.online ? ["online", t("online")] : ["unknown", t("connecting")];
-  bar.replaceChildren(
+  fill(bar, 
     h("div", { class: "till-bar__who" }, h("strong", null, t("app_name")), h("span", null, who)),
     h("span", { class: `till-status till-status--${status[0]}`, "data-testid": "status" }, status[1]),
     state.token
@@ -333,7 +338,7 @@ function renderBanners() {
       ),
     );
   }
-  box.replaceChildren(...banners);
+  fill(box, ...banners);
 }
 
 const MENU = [
@@ -348,8 +353,8 @@ function renderNav() {
   const nav = $("#till-nav");
   if (!nav) return;
   nav.setAttribute("aria-label", t("app_name"));
-  if (!state.token) return nav.replaceChildren();
-  nav.replaceChildren(
+  if (!state.token) return fill(nav);
+  fill(nav, 
     h(
       "ul",
       { class: "till-nav__list" },
@@ -429,7 +434,9 @@ function renderView() {
     customer: viewCustomer,
   };
   const content = (views[state.view] || views.loading)();
-  main.replaceChildren(h("div", { id: "till-message", class: "till-message", role: "status", "aria-live": "polite" }), ...[content].flat());
+  // The message line survives a re-render (a message shown just before it stays).
+  const message = $("#till-message") || h("div", { id: "till-message", class: "till-message", role: "status", "aria-live": "polite" });
+  fill(main, message, ...[content].flat());
   if (state.view === "sell") {
     renderCart();
     renderResults($("#search")?.value || "");
@@ -528,7 +535,7 @@ async function adoptToken(token) {
 }
 
 async function afterPairing() {
-  history.replaceState(null, "", "/till");
+  history.replaceState(null, "", "/till/");
   await persistStorage();
   state.revoked = null;
   await loadProfile();
@@ -591,7 +598,7 @@ function renderResults(query) {
   if (!list) return;
   list.dataset.query = query;
   const found = query ? state.items.filter((i) => matches(query, i.name, i.producer_name || "", i.gtin || "")).slice(0, 20) : [];
-  list.replaceChildren(
+  fill(list, 
     ...found.map((product) =>
       h(
         "li",
@@ -621,7 +628,7 @@ function renderCart() {
   const problems = state.cart.map(lineProblem);
   const blocked = problems.some(Boolean);
   const why = cannotSell(total);
-  box.replaceChildren(
+  fill(box, 
     h("h2", { id: "cart-title", class: "till-h2" }, t("cart")),
     state.cart.length
       ? h(
@@ -811,7 +818,7 @@ function viewPay() {
         if (amount >= VIETQR_LIMIT) return showMessage(t("vietqr_limit"), "error");
         const b = bank();
         const payload = vietqrPayload({ bankBin: b.bin, account: b.account, amountVnd: amount, purpose: code });
-        qrBox.replaceChildren(
+        fill(qrBox, 
           qrSvg(payload, t("vietqr_alt", { amount: money(amount) }), { scale: 5 }),
           h(
             "dl",
@@ -1065,7 +1072,7 @@ function viewQueue() {
   (async () => {
     const aside = await db.byState("set_aside");
     const recent = await db.recentSales(20);
-    box.replaceChildren(
+    fill(box, 
       h("p", { class: "till-big", "data-testid": "queue-waiting" }, t("waiting_n", { n: state.queued })),
       state.sync?.nextAt && state.queued ? h("p", { class: "till-muted" }, t("next_try", { seconds: Math.max(0, Math.round((state.sync.nextAt - Date.now()) / 1000)) })) : null,
       state.writer ? button(t("sync_now"), () => {
@@ -1130,7 +1137,7 @@ function viewTransfers() {
       }),
       ...server.filter((s) => !local.some((r) => r.sale_id === s.sale_id)),
     ];
-    box.replaceChildren(
+    fill(box, 
       unreachable ? notice(t("transfers_offline"), "warning") : null,
       rows.length
         ? h(
@@ -1227,12 +1234,12 @@ async function loadRefund(text, box) {
     const local = await db.saleByReceipt(String(text || "").trim().toUpperCase());
     saleId = local?.sale_id || null;
   }
-  if (!saleId) return box.replaceChildren(notice(t("refund_code_invalid"), "error"));
+  if (!saleId) return fill(box, notice(t("refund_code_invalid"), "error"));
   const local = await db.sale(saleId);
-  if (local && local.state !== "synced") return box.replaceChildren(notice(t("refund_not_uploaded"), "warning"));
+  if (local && local.state !== "synced") return fill(box, notice(t("refund_not_uploaded"), "warning"));
   const answer = await api("GET", `/sales/${saleId}`);
-  if (answer.offline) return box.replaceChildren(notice(t("refund_offline"), "warning"));
-  if (answer.status !== 200) return box.replaceChildren(notice(t("refund_not_found"), "error"));
+  if (answer.offline) return fill(box, notice(t("refund_offline"), "warning"));
+  if (answer.status !== 200) return fill(box, notice(t("refund_not_found"), "error"));
   const sale = answer.body;
   // payments: { method: amount } (sales' SaleDetail); a list of { method } taken too.
   const methods = Array.isArray(sale.payments)
@@ -1257,7 +1264,7 @@ async function loadRefund(text, box) {
           body: { refund_id: crypto.randomUUID(), lines, method: method.value, reason: reason.value.trim() },
         });
         if (result.status === 201 || result.status === 200) {
-          box.replaceChildren(notice(t("refunded", { amount: money(result.body?.total_vnd || 0) }), "success", "refunded"));
+          fill(box, notice(t("refunded", { amount: money(result.body?.total_vnd || 0) }), "success", "refunded"));
         } else if (result.offline) showMessage(t("refund_offline"), "error");
         else showMessage(refusalText(result.body), "error");
       },
@@ -1283,7 +1290,7 @@ async function loadRefund(text, box) {
     field("refund-reason", t("refund_reason"), reason),
     button(t("refund"), null, { type: "submit", testid: "refund-submit" }),
   );
-  box.replaceChildren(form);
+  fill(box, form);
 }
 
 // Session and Z-report -----------------------------------------------------------------------

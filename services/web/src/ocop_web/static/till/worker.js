@@ -28,9 +28,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/till/api/") || url.pathname === "/till/sw.js") return;
-  if (request.mode === "navigate" && (url.pathname === "/till" || url.pathname.startsWith("/till/"))) {
+  if (request.mode === "navigate" && url.pathname.startsWith("/till/")) {
     // One shell for every till address; the cached one first (it opens offline at once).
-    event.respondWith(caches.match("/till", { cacheName: CACHE }).then((found) => found || fetch(request)));
+    event.respondWith(caches.match("/till/", { cacheName: CACHE }).then((found) => found || fetch(request)));
     return;
   }
   if (PRECACHE.includes(url.pathname)) {
