@@ -41,6 +41,7 @@ from ocop_web.pages import (
 from ocop_web.pages import allocation as allocation_pages
 from ocop_web.pages import console as console_pages
 from ocop_web.pages import dashboard as dashboard_pages
+from ocop_web.pages import fair_report as fair_report_pages
 from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.pages import money as money_pages
@@ -73,6 +74,7 @@ ROUTERS = [
     money_pages.router,
     tills_pages.router,
     dashboard_pages.router,
+    fair_report_pages.router,
     *EXHIBITOR_ROUTERS,
     # authorities, the platform, organizations (W5)
     certifier.router,
