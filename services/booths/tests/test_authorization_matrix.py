@@ -138,6 +138,9 @@ async def _world(fair_class: type, service: Service, client: httpx.AsyncClient) 
         ("inspector", "owner"): issued_credential(
             "inspector", "qltt-quang-ninh", province="Quảng Ninh"
         ),
+        ("retailer", "owner"): issued_credential(
+            "retailer", "6f1d2c1e-5b1a-4c1e-9d1e-0c0ffee00015"
+        ),
     }
     await publish_events(settings, [event for _token, event in announced.values()])
     ids = [event.credential_id for _token, event in announced.values()]

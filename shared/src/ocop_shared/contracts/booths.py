@@ -38,6 +38,11 @@ class BoothSnapshot(_Snapshot):
     y: float
     open_sides: int = 1
     blocked: bool = False
+    # Issue 15: a hall booth ("booth"), or a stand or a shelf slot in one of a promotion
+    # week's stores (``store_code``; its x and y are 0, it is on no hall plan). Absent in
+    # older messages: a hall booth.
+    kind: Literal["booth", "stand", "shelf"] = "booth"
+    store_code: str | None = None
 
 
 class FloorPlanPublished(Event):

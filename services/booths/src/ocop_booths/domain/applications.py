@@ -66,6 +66,8 @@ class Fair:
     name: str
     starts_at: datetime
     ends_at: datetime
+    # A promotion week's stores (issue 15): where its stands and shelf slots may be.
+    store_codes: tuple[str, ...] = ()
 
 
 def fair_from_snapshot(f: FairSnapshot) -> Fair:
@@ -80,6 +82,7 @@ def fair_from_snapshot(f: FairSnapshot) -> Fair:
         name=f.name,
         starts_at=f.starts_at,
         ends_at=f.ends_at,
+        store_codes=tuple(s.store_code for s in f.stores),
     )
 
 

@@ -32,6 +32,9 @@ def to_centimetre(metres: float) -> float:
 
 
 BoothType = Literal["standard", "corner", "premium", "outdoor"]
+# A booth on the hall's plan, or (issue 15: a promotion week at a retailer's stores) a stand or
+# a shelf slot in one of the fair's stores, placed by its store_code instead of coordinates.
+BoothKind = Literal["booth", "stand", "shelf"]
 ZoneKind = Literal["district_cluster", "regional", "partners", "services", "stage"]
 
 
@@ -58,6 +61,13 @@ class PlannedBooth:
     y: float
     open_sides: int = 1
     blocked: bool = False
+    kind: BoothKind = "booth"
+    store_code: str | None = None  # a stand's or a shelf's store (None for a hall booth)
+
+    @property
+    def on_plan(self) -> bool:
+        """A rectangle of the hall (a stand or a shelf has no place on the plan)."""
+        return self.kind == "booth"
 
 
 class Placed(Protocol):
@@ -123,7 +133,11 @@ def _neighbour_pairs(booths: Sequence[Placed]) -> list[tuple[int, int]]:
     return pairs
 
 
-def validate(zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> None:
+def validate(
+    zones: Sequence[Zone], booths: Sequence[PlannedBooth], stores: Sequence[str] = ()
+) -> None:
+    """The plan's zones and booths; a stand or a shelf names one of the fair's ``stores``
+    (registration's, for a promotion week) and is not on the hall's plan."""
     zone_codes = [z.code for z in zones]
     dupes = sorted({c for c in zone_codes if zone_codes.count(c) > 1})
     if dupes:
@@ -138,18 +152,35 @@ def validate(zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> None:
         seen[b.code] = i
         if b.zone not in zone_codes:
             raise InvalidField(f"booths.{i}.zone", f"no zone {b.zone}")
+        _check_store(i, b, stores)
         _check_geometry(i, b)
         if b.price_vnd < 0:
             raise InvalidField(f"booths.{i}.price_vnd", "cannot be negative")
         if not 0 <= b.open_sides <= 4:
             raise InvalidField(f"booths.{i}.open_sides", "between 0 and 4")
-    for i, j in _neighbour_pairs(booths):
-        if overlaps(rect(booths[i]), rect(booths[j])):
-            first, second = sorted((i, j))
+    hall = [i for i, b in enumerate(booths) if b.on_plan]
+    for i, j in _neighbour_pairs([booths[k] for k in hall]):
+        if overlaps(rect(booths[hall[i]]), rect(booths[hall[j]])):
+            first, second = sorted((hall[i], hall[j]))
             raise InvalidField(
                 f"booths.{second}",
                 f"booth {booths[second].code} overlaps booth {booths[first].code}",
             )
+
+
+def _check_store(i: int, b: PlannedBooth, stores: Sequence[str]) -> None:
+    if b.on_plan:
+        if b.store_code is not None:
+            raise InvalidField(f"booths.{i}.store_code", "a hall booth has no store: x and y")
+        return
+    if b.store_code is None:
+        raise InvalidField(f"booths.{i}.store_code", f"a {b.kind} names its store's code")
+    if b.store_code not in stores:
+        raise InvalidField(
+            f"booths.{i}.store_code",
+            f"{b.store_code} is not one of the fair's stores"
+            + (f" ({', '.join(stores)})" if stores else " (it names none)"),
+        )
 
 
 def _check_geometry(i: int, b: PlannedBooth) -> None:
@@ -171,7 +202,10 @@ def _check_geometry(i: int, b: PlannedBooth) -> None:
 
 
 def adjacency(booths: Sequence[Placed]) -> dict[UUID, set[UUID]]:
+    """Booths touching along an edge; a stand or a shelf slot (not on the hall's plan) has
+    no neighbours."""
     graph: dict[UUID, set[UUID]] = defaultdict(set)
+    booths = [b for b in booths if getattr(b, "on_plan", True)]
     for i, j in _neighbour_pairs(booths):
         if touches(rect(booths[i]), rect(booths[j])):
             graph[booths[i].booth_id].add(booths[j].booth_id)
@@ -189,9 +223,15 @@ class Published:
     events: tuple[FloorPlanPublished, ...]
 
 
-def publish(fair_id: UUID, zones: Sequence[Zone], booths: Sequence[PlannedBooth]) -> Published:
-    """Validates the plan; the plan and its ``booths.floor_plan_published`` event."""
-    validate(zones, booths)
+def publish(
+    fair_id: UUID,
+    zones: Sequence[Zone],
+    booths: Sequence[PlannedBooth],
+    stores: Sequence[str] = (),
+) -> Published:
+    """Validates the plan (stands and shelves among the fair's ``stores``); the plan and its
+    ``booths.floor_plan_published`` event."""
+    validate(zones, booths, stores)
     event = FloorPlanPublished(
         fair_id=fair_id,
         zones=[
@@ -202,7 +242,7 @@ def publish(fair_id: UUID, zones: Sequence[Zone], booths: Sequence[PlannedBooth]
             BoothSnapshot(
                 booth_id=b.booth_id, code=b.code, zone=b.zone, booth_type=b.booth_type,
                 width_m=b.width_m, depth_m=b.depth_m, price_vnd=b.price_vnd, x=b.x, y=b.y,
-                open_sides=b.open_sides, blocked=b.blocked,
+                open_sides=b.open_sides, blocked=b.blocked, kind=b.kind, store_code=b.store_code,
             )
             for b in booths
         ],

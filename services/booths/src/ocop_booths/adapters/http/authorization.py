@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ocop_shared.authz import AuthorizationTable, Reach, Rule
+from ocop_shared.authz import ROLES, AuthorizationTable, Reach, Rule
 
 # The fair's organizer (owner or staff), or the platform's admin.
 ORGANIZER: Mapping[str, Reach] = {"admin": "any", "organizer": "own"}
@@ -118,4 +118,7 @@ TABLE = AuthorizationTable(
             note="the lines of the fair's statements no payment was found for",
         ),
     ],
+    # The retailer (issue 15) is covered: no booths route grants it anything yet (a
+    # promotion week's stands and shelves are the organizer's), so it is 403 everywhere.
+    roles=ROLES,
 )

@@ -96,9 +96,17 @@ class BoothIn(Strict):
     width_m: Size
     depth_m: Size
     price_vnd: Vnd
-    x: Position
-    y: Position
+    x: Position | None = Field(default=None, description="a hall booth's (required for one)")
+    y: Position | None = Field(default=None, description="a hall booth's (required for one)")
     open_sides: OpenSides = 1
+    kind: Literal["booth", "stand", "shelf"] = Field(
+        default="booth",
+        description="a booth on the hall's plan (x, y), or a stand or a shelf slot in one of "
+        "a promotion week's stores (store_code; no place on the plan, no neighbours)",
+    )
+    store_code: Annotated[Code, AfterValidator(str.upper)] | None = Field(
+        default=None, description="a stand's or a shelf's store, one of the fair's stores"
+    )
 
 
 class FloorPlanIn(Strict):
@@ -159,6 +167,8 @@ class BoothOut(Out):
     open_sides: int
     state: Literal["available", "taken", "held", "assigned", "confirmed", "blocked"]
     neighbours: list[str]
+    kind: Literal["booth", "stand", "shelf"] = "booth"
+    store_code: str | None = None
     exhibitor_id: UUID | None = None  # organizers only, for a taken booth
     held_until: datetime | None = Field(
         default=None, description="when the hold expires (a booth in state held only)"

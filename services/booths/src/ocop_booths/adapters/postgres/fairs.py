@@ -11,11 +11,14 @@ from ocop_booths.domain.applications import Fair, Rules
 from ocop_shared.db import NamedQuery
 
 UPSERT = NamedQuery(
-    """insert into fairs (fair_id, organizer_id, name, status, starts_at, ends_at, rules)
-       values (:fair_id, :organizer_id, :name, :status, :starts_at, :ends_at, :rules)
+    """insert into fairs (fair_id, organizer_id, name, status, starts_at, ends_at, rules,
+                          store_codes)
+       values (:fair_id, :organizer_id, :name, :status, :starts_at, :ends_at, :rules,
+               :store_codes)
        on conflict (fair_id) do update
           set name = excluded.name, status = excluded.status, starts_at = excluded.starts_at,
-              ends_at = excluded.ends_at, rules = fairs.rules || excluded.rules"""
+              ends_at = excluded.ends_at, rules = fairs.rules || excluded.rules,
+              store_codes = excluded.store_codes"""
 )
 
 
@@ -34,13 +37,14 @@ class PostgresFairs:
                 starts_at=fair.starts_at,
                 ends_at=fair.ends_at,
                 rules=asdict(fair.rules),
+                store_codes=list(fair.store_codes),
             ),
         )
 
     async def get(self, fair_id: UUID, *, lock: bool = False) -> Fair | None:
         row = await self.conn.fetchrow(
-            "select fair_id, organizer_id, name, status, starts_at, ends_at, rules from fairs where fair_id = $1"
-            + (" for update" if lock else ""),
+            "select fair_id, organizer_id, name, status, starts_at, ends_at, rules, store_codes"
+            " from fairs where fair_id = $1" + (" for update" if lock else ""),
             fair_id,
         )
         if row is None:
@@ -53,4 +57,5 @@ class PostgresFairs:
             name=row["name"],
             starts_at=row["starts_at"],
             ends_at=row["ends_at"],
+            store_codes=tuple(row["store_codes"]),
         )

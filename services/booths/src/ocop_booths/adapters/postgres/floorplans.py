@@ -13,8 +13,9 @@ INSERT_ZONE = """
 insert into zones (fair_id, code, name, kind, product_groups) values ($1, $2, $3, $4, $5)"""
 
 INSERT_BOOTH = """
-insert into booths (booth_id, fair_id, code, zone, booth_type, width_m, depth_m, price_vnd, x, y, open_sides)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"""
+insert into booths (booth_id, fair_id, code, zone, booth_type, width_m, depth_m, price_vnd, x, y, open_sides,
+                    kind, store_code)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"""
 
 
 class PostgresFloorPlans:
@@ -44,6 +45,8 @@ class PostgresFloorPlans:
                     b.x,
                     b.y,
                     b.open_sides,
+                    b.kind,
+                    b.store_code,
                 )
                 for b in booths
             ],
@@ -60,7 +63,8 @@ class PostgresFloorPlans:
 
     async def booths(self, fair_id: UUID) -> list[PlannedBooth]:
         rows = await self.conn.fetch(
-            """select booth_id, code, zone, booth_type, width_m, depth_m, price_vnd, x, y, open_sides, blocked
+            """select booth_id, code, zone, booth_type, width_m, depth_m, price_vnd, x, y, open_sides, blocked,
+                      kind, store_code
                  from booths where fair_id = $1 order by code""",
             fair_id,
         )
@@ -77,6 +81,8 @@ class PostgresFloorPlans:
                 y=float(r["y"]),
                 open_sides=r["open_sides"],
                 blocked=r["blocked"],
+                kind=r["kind"],
+                store_code=r["store_code"],
             )
             for r in rows
         ]

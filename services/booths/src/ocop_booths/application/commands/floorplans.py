@@ -13,9 +13,10 @@ from ocop_booths.domain import booths as lifecycle
 from ocop_booths.domain import floorplan
 from ocop_booths.domain.applications import check_organizer
 from ocop_booths.domain.booths import Booth, Occupant, Terms
-from ocop_booths.domain.floorplan import BoothType, PlannedBooth, Zone
+from ocop_booths.domain.floorplan import BoothKind, BoothType, PlannedBooth, Zone
 from ocop_booths.domain.refusals import BoothNotFound, PlanInUse, TargetNotFree
 from ocop_shared.auth import Principal
+from ocop_shared.errors import InvalidField
 from ocop_shared.uow import UnitOfWork
 
 
@@ -29,9 +30,11 @@ class BoothDrawn:
     width_m: float
     depth_m: float
     price_vnd: int
-    x: float
-    y: float
+    x: float | None  # None: a stand or a shelf (placed by its store)
+    y: float | None
     open_sides: int
+    kind: BoothKind = "booth"
+    store_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,12 @@ async def import_floorplan(
     zones: Sequence[Zone],
     drawn: Sequence[BoothDrawn],
 ) -> FloorPlanImported:
-    """Loads (or replaces, while no booth is taken) a fair's floor plan."""
+    """Loads (or replaces, while no booth is taken) a fair's floor plan: hall booths (x, y)
+    and a promotion week's stands and shelf slots (by store)."""
+    for i, b in enumerate(drawn):
+        for name, value in (("x", b.x), ("y", b.y)):
+            if b.kind == "booth" and value is None:
+                raise InvalidField(f"booths.{i}.{name}", "a hall booth's place on the plan")
     booths = [
         PlannedBooth(
             booth_id=uuid.uuid4(),
@@ -75,14 +83,17 @@ async def import_floorplan(
             width_m=b.width_m,
             depth_m=b.depth_m,
             price_vnd=b.price_vnd,
-            x=b.x,
-            y=b.y,
+            x=b.x or 0.0,
+            y=b.y or 0.0,
             open_sides=b.open_sides,
+            kind=b.kind,
+            store_code=b.store_code,
         )
         for b in drawn
     ]
-    published = floorplan.publish(fair_id, zones, booths)
-    check_organizer(await uow.repos.fairs.get(fair_id, lock=True), principal)
+    fair = await uow.repos.fairs.get(fair_id, lock=True)
+    published = floorplan.publish(fair_id, zones, booths, fair.store_codes if fair else ())
+    check_organizer(fair, principal)
     if await uow.repos.booths.any_taken(fair_id):
         raise PlanInUse(
             "booths are already taken: move or release them before replacing the plan",

@@ -28,6 +28,8 @@ class BoothView:
     open_sides: int
     state: str
     neighbours: list[str]
+    kind: str = "booth"
+    store_code: str | None = None
     exhibitor_id: UUID | None = None  # organizers only, for a taken booth
     held_until: datetime | None = None  # a booth in state held: when the hold expires
 
@@ -76,6 +78,8 @@ async def export_floorplan(
                 neighbours=sorted(code[n] for n in graph.get(b.booth_id, ())),
                 exhibitor_id=o.exhibitor_id if organizer and o is not None else None,
                 held_until=o.hold_expires_at if o is not None and state == "held" else None,
+                kind=b.kind,
+                store_code=b.store_code,
             )
         )
     return FloorPlanView(fair_id, zones, out)
