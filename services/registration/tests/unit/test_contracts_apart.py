@@ -24,7 +24,7 @@ from ocop_registration.domain import events
 from ocop_registration.domain.applications import Admitted, Application, BoothRequest
 from ocop_registration.domain.exhibitors import BankAccount, Contact, Exhibitor
 from ocop_registration.domain.fairs import Fair, Rules
-from ocop_registration.domain.products import Certificate, Product
+from ocop_registration.domain.products import GROUP_NAMES, Certificate, Product
 from ocop_shared.contracts.registration import FairSnapshot, ProductSnapshot
 from ocop_testkit.contracts import CONTRACTS, is_contract, modules_under
 from ocop_testkit.contracts import contracts_in as find_contracts
@@ -191,7 +191,9 @@ def test_a_product_snapshot_carries_its_certificate_and_ocop_until() -> None:
     )
     for p in (product(cert=decided), product(cert=None)):
         snapshot = events.product_snapshot(p).model_dump()
-        assert snapshot == p.model_dump(exclude={"certificate": DECIDED})
+        # issue 15: the group's Vietnamese name, read off the taxonomy (products.GROUP_NAMES)
+        named = {"product_group_name": GROUP_NAMES[p.taxonomy][p.group]}
+        assert snapshot == {**p.model_dump(exclude={"certificate": DECIDED}), **named}
         assert p.certificate is None or not DECIDED & set(snapshot["certificate"])
 
 
@@ -225,6 +227,7 @@ def test_an_application_snapshot_carries_products_booths_review_and_admission() 
         status="approved", submitted_at=NOW, reviewed_by="org", reviewed_at=NOW + timedelta(1),
         reason="ok", best_star=4, admitted=[Admitted(product_id=shown.product_id, until=date(2028, 1, 31))],
     )  # fmt: skip
-    assert events.application_snapshot(a).model_dump() == a.model_dump(
-        exclude={"products": {"__all__": {"certificate": DECIDED}}}
-    )
+    expected = a.model_dump(exclude={"products": {"__all__": {"certificate": DECIDED}}})
+    for p in expected["products"]:  # issue 15: each product's group named
+        p["product_group_name"] = GROUP_NAMES[p["taxonomy"]][p["group"]]
+    assert events.application_snapshot(a).model_dump() == expected

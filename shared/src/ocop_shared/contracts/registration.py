@@ -52,6 +52,11 @@ class AdmissionRules(_Snapshot):
     # The host retailer's (a promotion week) or the showroom's commission on consignment
     # sales, a whole percent 0..50 of the sales amount (issue 15). Absent in older messages: 0.
     commission_percent: int = 0
+    # Whether the fair admits ordinary local goods besides OCOP products (issue 15: district
+    # trade fairs): a product without a valid 3-5 star certificate is then admitted as local
+    # goods (``AdmittedProduct.ocop`` False), sold and flagged apart in every report. Absent
+    # in older messages: False.
+    admits_local_goods: bool = False
 
 
 class StoreSnapshot(_Snapshot):
@@ -194,6 +199,9 @@ class ProductSnapshot(_Snapshot):
     # Registration's decision: the last day (Viet Nam time) this product may be sold as an
     # OCOP product; None while no certificate is in force (none, expired or revoked).
     ocop_until: date | None
+    # Issue 15: the group's Vietnamese name in its taxonomy ("Thực phẩm" for group 1 of
+    # "2023"), so consumers show names, not numbers. Absent in older messages: None.
+    product_group_name: str | None = None
 
 
 class _ProductEvent(Event):
@@ -242,6 +250,10 @@ class BoothRequest(_Snapshot):
 class AdmittedProduct(_Snapshot):
     product_id: UUID
     until: date
+    # Issue 15: False for a product admitted as ordinary local goods (a fair whose rules
+    # ``admits_local_goods``; no valid 3-5 star certificate): sold until ``until`` (the fair's
+    # last day), no certificate decision applies to it there. Absent in older messages: True.
+    ocop: bool = True
 
 
 class ApplicationSnapshot(_Snapshot):

@@ -32,6 +32,12 @@ class SoldLine(_Snapshot):
     total_vnd: int
     product_group: int
     star: int
+    # Issue 15, absent in older messages: the group's Vietnamese name and its taxonomy
+    # ("2019" or "2023"), and whether the product was sold as OCOP (False: ordinary local
+    # goods a fair admits, star 0).
+    product_group_name: str | None = None
+    taxonomy: str | None = None
+    ocop: bool = True
 
 
 class SaleRecorded(Event):

@@ -50,6 +50,9 @@ class Admitted(BaseModel):
 
     product_id: UUID
     until: date
+    # Issue 15: False for ordinary local goods a fair's rules admit (``admits_local_goods``):
+    # no valid 3-5 star certificate; sold until the fair's last day. Stored before: True.
+    ocop: bool = True
 
 
 class Application(BaseModel):
@@ -129,6 +132,7 @@ def check_application(
     through = admission_through(fair)
     rules = fair.rules
     holders: set[UUID] = set()
+    stars: list[int] = []  # of the products admitted as OCOP (local goods have none)
     for i, product in enumerate(products):
         field = f"product_ids.{i}"
         if product.holder_id not in allowed_holders:
@@ -153,8 +157,10 @@ def check_application(
                 field, f"'{product.name}' is in group {product.group}, not admitted to this fair"
             )
         refusal = admits(product.certificate, min_star=rules.min_star, through=through)
-        if refusal:
+        if refusal and not as_local_goods(refusal, fair):
             raise NOT_ADMITTED[refusal.code](field, f"'{product.name}' {refusal.text}")
+        if refusal is None and product.certificate is not None:
+            stars.append(product.certificate.star)
         holders.add(product.holder_id)
     if booth_request.booth_type not in BOOTH_TYPES:
         raise InvalidField("booth_request.booth_type", f"one of {', '.join(BOOTH_TYPES)}")
@@ -170,7 +176,7 @@ def check_application(
         raise refusals.BoothGroupNotAdmitted(
             "booth_request.product_group", "not a product group admitted to this fair"
         )
-    return max(p.certificate.star for p in products if p.certificate)
+    return max(stars, default=0)
 
 
 def check_review(
@@ -203,11 +209,17 @@ def admit(
     refuse: Callable[[int, NotAdmitted, str], DomainError],
 ) -> list[Admitted]:
     """Which products the fair's rules admit, each until its certificate's last day; the first
-    product the rules refuse is refused with ``refuse(position, why, words)``."""
+    product the rules refuse is refused with ``refuse(position, why, words)``. A fair that
+    admits local goods admits a product its certificate does not admit as local goods
+    (``ocop`` False) until the fair's last day, unless its certificate was revoked."""
     through = admission_through(fair)
     admitted = []
     for i, product in enumerate(products):
         refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
+        if refusal and as_local_goods(refusal, fair):
+            last_day = local_date(fair.ends_at)
+            admitted.append(Admitted(product_id=product.product_id, until=last_day, ocop=False))
+            continue
         if refusal or product.certificate is None:
             why = refusal or NotAdmitted("no_certificate", "has no OCOP certificate")
             raise refuse(i, why, f"'{product.name}' {why.text}")
@@ -297,6 +309,13 @@ def withdraw(application: Application) -> Decision[Application]:
     check_withdraw(application.status)
     withdrawn = application.model_copy(update={"status": "withdrawn"})
     return Decision(withdrawn, [ApplicationWithdrawn(application=application_snapshot(withdrawn))])
+
+
+def as_local_goods(refusal: NotAdmitted, fair: Fair) -> bool:
+    """Issue 15: a product the OCOP rules refuse is admitted as ordinary local goods when the
+    fair's rules admit them: no certificate, one ending before the fair does, or a star below
+    the fair's minimum. A revoked certificate is a quality decision: never local goods."""
+    return fair.rules.admits_local_goods and refusal.code != "certificate_revoked"
 
 
 def admission_through(fair: Fair) -> date:

@@ -55,6 +55,7 @@ def fair_snapshot(fair: Fair) -> FairSnapshot:
             allocation_mode=rules.allocation_mode,
             commission_percent=rules.commission_percent,
             selling=fair.kind != "exhibition",  # an exhibition is display-only: no tills
+            admits_local_goods=rules.admits_local_goods,
         ),
         status=fair.status,
         host_retailer_id=fair.host_retailer_id,
@@ -145,7 +146,8 @@ def application_snapshot(application: Application) -> ApplicationSnapshot:
         reason_code=application.reason_code,
         best_star=application.best_star,
         admitted=[
-            AdmittedProduct(product_id=a.product_id, until=a.until) for a in application.admitted
+            AdmittedProduct(product_id=a.product_id, until=a.until, ocop=a.ocop)
+            for a in application.admitted
         ],
     )
 

@@ -59,6 +59,9 @@ class Rules(BaseModel):
     # The host retailer's or the showroom's commission on consignment sales (whole percent,
     # 0..50; issue 15): the settlement's "commission" column.
     commission_percent: int = 0
+    # Issue 15 (district trade fairs): products without a valid 3-5 star certificate are
+    # admitted as ordinary local goods (``Admitted.ocop`` False), flagged in every report.
+    admits_local_goods: bool = False
 
 
 class Fair(BaseModel):

@@ -84,6 +84,17 @@ TAXONOMIES: dict[str, dict[int, str]] = {
     c.taxonomy: {g.number: f"{g.name_vi} ({g.name_en.lower()})" for g in c.groups}
     for c in CLASSIFICATIONS
 }
+# taxonomy -> group number -> its Vietnamese name, as events, reports and exports show it.
+GROUP_NAMES: dict[str, dict[int, str]] = {
+    c.taxonomy: {g.number: g.name_vi for g in c.groups} for c in CLASSIFICATIONS
+}
+
+
+def group_name(taxonomy: str, group: int) -> str | None:
+    """The group's Vietnamese name in its taxonomy ("Thực phẩm" for 1 in "2023"); None for a
+    group the taxonomy does not have."""
+    return GROUP_NAMES.get(taxonomy, {}).get(group)
+
 
 VIETNAM_GS1_PREFIX = "893"
 CERTIFICATE_VALIDITY_MONTHS = 36

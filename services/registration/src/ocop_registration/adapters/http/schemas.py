@@ -138,6 +138,12 @@ class RulesIn(Strict):
         description="a promotion week's or a showroom's commission on consignment sales, a "
         "whole percent 0..50",
     )
+    admits_local_goods: bool = Field(
+        default=False,
+        description="a district trade fair's rule: products without a valid 3-5 star "
+        "certificate are admitted as ordinary local goods (hàng địa phương), sold and "
+        "reported apart from OCOP products",
+    )
 
 
 def _store_code(value: str) -> str:
@@ -319,6 +325,7 @@ class RulesOut(Answer):
     subsidy_max_booths: int = 0
     allocation_mode: AllocationMode = "self_service"
     commission_percent: int = 0
+    admits_local_goods: bool = False
 
 
 class FairStoreOut(Answer):
@@ -466,6 +473,10 @@ class BoothRequestOut(Answer):
 class AdmittedOut(Answer):
     product_id: UUID
     until: date
+    ocop: bool = Field(
+        default=True,
+        description="false: admitted as ordinary local goods (the fair's admits_local_goods)",
+    )
 
 
 class ApplicationOut(Answer):
