@@ -223,7 +223,8 @@ class FakeBooths:
 
     def proposal(self) -> dict[str, Any]:
         return {
-            "run_id": RUN, "fair_id": FAIR, "solver": "cp-sat", "objective": 10, "greedy_objective": 9, "seconds": 0.42,
+            "run_id": RUN, "fair_id": FAIR, "solver": "mip_gap", "objective": 10, "greedy_objective": 9, "seconds": 0.42,
+            "method": "mip_gap", "quality": 995, "quality_bound": 1000, "quality_gap": 0.0049, "greedy_quality": 900,
             "placements": [{"application_id": APP_A, "exhibitor_id": HTX_A, "zone": "Z1", "booth_ids": [booth_id(1)], "booth_codes": ["A1"],
                             "adjacent": True, "explanation": "4★, queue place 1 of 2 (star, then application time); zone Z1 as requested; 1 standard booth A1",
                             "reasons": PLACEMENT_REASONS}],
@@ -544,6 +545,8 @@ def test_the_allocation_runs_redirects_to_the_proposal_and_commits(
     assert proposal.status_code == 200
     html = proposal.text
     assert "Máy phân bổ trả lời trong 0,42 giây" in html
+    # the engine's method and proven gap, in words
+    assert "đã được chứng minh là kém phương án tốt nhất không quá 0,49 %" in html
     assert 'data-testid="plan-current"' in html and 'data-testid="plan-proposal"' in html
     assert 'aria-label="Gian hàng A1, đề xuất, HTX Chè Đường Hoa"' in html
     assert (  # the placement's reasons by their codes
