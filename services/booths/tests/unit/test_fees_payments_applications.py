@@ -282,3 +282,19 @@ def test_what_a_reader_of_the_plan_sees(
     blocked: bool, occupied: str | None, sees: bool, state: str
 ) -> None:
     assert seen_state(blocked, occupied, sees_occupant=sees) == state
+
+
+def test_a_delegations_subsidy_cap_counts_per_member_holder() -> None:
+    """Issue 15: a delegation showing five holders gets up to five times the cap subsidised,
+    not the cap in total; a holder alone keeps the cap."""
+    booths = [BilledBooth(f"D-{n:02d}", "standard", 4_000_000, "held") for n in range(12)]
+    per_holder = {"subsidy_percent": 50, "subsidy_max_booths": 2}
+    delegation = statement(
+        FAIR, EXHIBITOR, booths, paid_vnd=0, rules=FeeRules(**per_holder, holders=5)
+    )
+    subsidised = [line for line, _ in delegation.lines if line.subsidy_vnd]
+    assert len(subsidised) == 10  # 5 holders x 2, of its 12 booths
+    assert delegation.due_vnd == 10 * 2_000_000 + 2 * 4_000_000
+    alone = statement(FAIR, EXHIBITOR, booths, paid_vnd=0, rules=FeeRules(**per_holder))
+    assert len([line for line, _ in alone.lines if line.subsidy_vnd]) == 2
+    assert FeeRules(subsidy_max_booths=2, holders=0).subsidised_booths == 2

@@ -92,13 +92,16 @@ async def offer_to_waitlist(
 async def statement(
     repos: Repositories, fair_id: UUID, exhibitor_id: UUID, terms: Terms
 ) -> fees.Statement:
-    """The exhibitor's fees: the fair's subsidy rule, the service's corner surcharge."""
+    """The exhibitor's fees: the fair's subsidy rule, per holder its application shows (a
+    delegation's member holders), the service's corner surcharge."""
     fair = await repos.fairs.get(fair_id)
     rules = fair.rules if fair is not None else Rules()
+    application = await repos.applications.latest_of(fair_id, exhibitor_id)
     fee_rules = fees.FeeRules(
         corner_surcharge_percent=terms.corner_surcharge_percent,
         subsidy_percent=rules.subsidy_percent,
         subsidy_max_booths=rules.subsidy_max_booths,
+        holders=application.holder_count if application is not None else 1,
     )
     return fees.statement(
         fair_id,

@@ -15,6 +15,14 @@ class FeeRules:
     corner_surcharge_percent: int = 10
     subsidy_percent: int = 0  # share of a booth's cost the organizer pays
     subsidy_max_booths: int = 0  # for at most this many booths per holder
+    # The holders the exhibitor shows at the fair (a delegation: its member holders whose
+    # products its application shows; issue 15): the subsidy cap counts per holder.
+    holders: int = 1
+
+    @property
+    def subsidised_booths(self) -> int:
+        """How many of the exhibitor's booths are subsidised at most: the cap per holder."""
+        return self.subsidy_max_booths * max(1, self.holders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +41,16 @@ def _percent(amount: int, percent: int) -> int:
 
 
 def fee_lines(booths: Sequence[tuple[str, str, int]], rules: FeeRules) -> list[FeeLine]:
-    """``booths``: (code, type, price) of one holder's booths. The subsidy goes to the
-    most expensive booths first, up to the rule's number of booths."""
+    """``booths``: (code, type, price) of one exhibitor's booths. The subsidy goes to the
+    most expensive booths first, up to the rule's number of booths per holder it shows (a
+    delegation of five holders: five times the cap)."""
     priced = []
     for code, booth_type, price in booths:
         surcharge = _percent(price, rules.corner_surcharge_percent) if booth_type == "corner" else 0
         priced.append((code, booth_type, price, surcharge))
     subsidised = {
         c
-        for c, *_ in sorted(priced, key=lambda p: (-(p[2] + p[3]), p[0]))[
-            : rules.subsidy_max_booths
-        ]
+        for c, *_ in sorted(priced, key=lambda p: (-(p[2] + p[3]), p[0]))[: rules.subsidised_booths]
     }
     lines = []
     for code, booth_type, price, surcharge in sorted(priced):
