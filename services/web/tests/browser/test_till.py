@@ -224,9 +224,16 @@ def phone(web: System, browser: Any) -> Iterator[tuple[Any, Watch]]:
 
 
 def screenshot(page: Any, label: str) -> None:
-    for folder in (DOCS, ARTIFACTS):
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"till-{label}.png"), full_page=True)
+    """The whole page at a phone's width: the viewport made as tall as the page (a full-page
+    capture would paint the sticky header halfway down)."""
+    height = int(page.evaluate("() => document.documentElement.scrollHeight"))
+    page.set_viewport_size({"width": PHONE["width"], "height": max(PHONE["height"], height)})
+    try:
+        for folder in (DOCS, ARTIFACTS):
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"till-{label}.png"))
+    finally:
+        page.set_viewport_size(PHONE)
 
 
 def pair_and_open(page: Any, code: str, float_vnd: str = "500.000") -> None:
@@ -487,7 +494,7 @@ def test_a_second_tab_is_read_only_a_revoked_product_stops_selling_and_a_refused
         )
     assert answer.status_code == 200, answer.text
     expect(page.get_by_test_id("revoked")).to_contain_text("tạm ngưng", timeout=5_000)
-    page.get_by_role("button", name="Bán hàng").click()
+    page.get_by_role("button", name="Bán hàng", exact=True).click()
     expect(page.get_by_test_id("cannot-sell")).to_be_visible()
     screenshot(page, "suspended")
 

@@ -980,7 +980,7 @@ function receiptBlock(record) {
     { class: `till-receipt till-printable till-paper-${state.paper}`, "data-testid": "receipt", "aria-label": t("receipt") },
     h("p", { class: "till-receipt__center" }, h("strong", null, v.fair)),
     h("p", { class: "till-receipt__center" }, `${t("booth")} ${v.booth} · ${v.exhibitor}`),
-    h("p", { class: "till-receipt__center" }, `${t("till")} ${v.label}`),
+    h("p", { class: "till-receipt__center" }, v.label),
     h("p", { class: "till-receipt__center" }, `${t("receipt_no")} `, h("strong", { "data-testid": "receipt-no" }, record.receipt_label)),
     h("p", { class: "till-receipt__center" }, moment(record.made_at)),
     h(
@@ -1012,7 +1012,7 @@ function receiptBlock(record) {
     h("ul", { class: "till-receipt__payments" }, v.payments.map((pay) => h("li", null, paymentText(pay)))),
     h("div", { class: "till-receipt__qr" }, qrSvg(url, t("receipt_qr_alt"), { scale: 2 })),
     h("p", { class: "till-receipt__small till-receipt__center" }, t("receipt_qr_note")),
-    h("p", { class: "till-receipt__small till-receipt__center", "data-testid": "receipt-state" }, saleStateText(record)),
+    h("p", { class: "till-receipt__small till-receipt__center till-noprint", "data-testid": "receipt-state" }, saleStateText(record)),
   );
 }
 
@@ -1403,7 +1403,7 @@ function viewZ() {
       { class: `till-receipt till-printable till-paper-${state.paper}`, "data-testid": "z-report" },
       h("p", { class: "till-receipt__center" }, h("strong", null, t("z_title"))),
       h("p", { class: "till-receipt__center" }, `${state.profile?.fair?.name || ""}`),
-      h("p", { class: "till-receipt__center" }, `${t("booth")} ${state.profile?.booth?.code || ""} · ${t("till")} ${state.profile?.label || ""}`),
+      h("p", { class: "till-receipt__center" }, `${t("booth")} ${state.profile?.booth?.code || ""} · ${state.profile?.label || ""}`),
       h(
         "dl",
         { class: "till-dl" },
