@@ -177,7 +177,12 @@ def test_repositories_protocols_name_entities() -> None:
 
 def test_a_fair_snapshot_carries_every_field_of_the_fair() -> None:
     f = fair("open", min_star=4, product_groups=[1, 3], subsidy_percent=50)
-    assert events.fair_snapshot(f).model_dump() == f.model_dump()
+    expected = f.model_dump()
+    # Derived, not kept: an exhibition is display-only (issue 15), any other kind sells.
+    expected["rules"]["selling"] = f.kind != "exhibition"
+    assert events.fair_snapshot(f).model_dump() == expected
+    exhibition = f.model_copy(update={"kind": "exhibition"})
+    assert events.fair_snapshot(exhibition).rules.selling is False
 
 
 # Who decided a certificate (council and person) stays with registration (its tables and its

@@ -40,7 +40,10 @@ from ocop_shared.inputs import Day, Vnd, text
 
 router = APIRouter(tags=["trade"])
 
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2: VN")]
+Country = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2}$", min_length=2, max_length=2, description="ISO 3166-1 alpha-2: VN"),
+]
 Gate = Annotated[str, *checks(text(40))]
 Increment = Annotated[StrictInt, Field(ge=-1_000_000, le=1_000_000)]
 
@@ -286,7 +289,9 @@ async def trade_report(fair_id: UUID, principal: Caller, uow: Uow) -> TradeRepor
         total=TallyOut.of(r.total),
         by_exhibitor=[_exhibitor_tally(s, t) for s, t in r.by_exhibitor],
         by_province=[ProvinceTallyOut(province=p, **_tally(t)) for p, t in r.by_province],
-        by_group=[GroupTallyOut(**GroupOut.named(g).model_dump(), **_tally(t)) for g, t in r.by_group],
+        by_group=[
+            GroupTallyOut(**GroupOut.named(g).model_dump(), **_tally(t)) for g, t in r.by_group
+        ],
         by_buyer_country=[CountryTallyOut(country=c, **_tally(t)) for c, t in r.by_buyer_country],
     )
 
