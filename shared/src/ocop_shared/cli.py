@@ -11,7 +11,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from ocop_shared import asyncapi
+from ocop_shared import asyncapi, ratelimit
 from ocop_shared.service import Service
 
 USAGE = "usage: python -m ocop_<service> serve | migrate | asyncapi"
@@ -39,7 +39,14 @@ def main(
     if command == "serve":
         s = service.settings
         workers = int(os.environ.get("OCOP_WORKERS", "1"))
-        options = {"host": s.http_host, "port": s.http_port, **SERVER_OPTIONS}
+        options = {
+            "host": s.http_host,
+            "port": s.http_port,
+            **SERVER_OPTIONS,
+            # X-Forwarded-For and -Proto only from OCOP_TRUSTED_PROXIES (uvicorn's own default
+            # trusts 127.0.0.1 even in production): the rate limits' client is the same.
+            "forwarded_allow_ips": ratelimit.forwarded_allow_ips(),
+        }
         if factory and workers > 1:
             uvicorn.run(factory, factory=True, workers=workers, **options)
         else:

@@ -14,13 +14,24 @@ The limits (per client address unless said otherwise; settings with the ``OCOP_`
 ``RATE_LIMIT_FACTOR`` multiplies them all (test suites that sign up hundreds of exhibitors
 from one address raise it; 0 turns limits off). Per-login sign-in throttling (an account's
 failed passwords) is registration's, on top of these.
+
+**The client's address.** Behind a proxy (an ingress, or the web app forwarding a till's
+pairing or a person's sign-in) every request comes from the proxy's address, and one limit
+would hold for everyone behind it. ``client_of`` takes the address from ``X-Forwarded-For``
+only when the connection itself comes from a trusted proxy, ``OCOP_TRUSTED_PROXIES`` (addresses
+or networks, comma-separated; default none in production, loopback in development and test):
+the header's entries are read from the right, skipping trusted proxies, and the first other
+one is the client. From any other peer the header is ignored (anyone can write it). uvicorn is
+given the same list (``forwarded_allow_ips``), so ``request.client`` agrees with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import asyncpg
@@ -93,8 +104,75 @@ class TooManyRequests(HTTPException):
         )
 
 
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
+class ProxySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OCOP_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "production"
+    # Addresses or networks, comma-separated; unset: loopback outside production, else none.
+    trusted_proxies: str | None = None
+
+
+def parse_networks(value: str) -> tuple[Network, ...]:
+    """``"10.0.0.0/8, 127.0.0.1"`` as networks; a malformed entry is a settings error."""
+    return tuple(
+        ipaddress.ip_network(v.strip(), strict=False) for v in value.split(",") if v.strip()
+    )
+
+
+@cache
+def trusted_proxies() -> tuple[Network, ...]:
+    s = ProxySettings()
+    if s.trusted_proxies is not None:
+        return parse_networks(s.trusted_proxies)
+    return () if s.env == "production" else parse_networks(",".join(LOOPBACK))
+
+
+def forwarded_allow_ips() -> list[str]:
+    """The same list for uvicorn (its ``forwarded_allow_ips``: an empty list trusts none)."""
+    return [str(n) for n in trusted_proxies()]
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 203.0.113.7:51234
+        value = value.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]
+) -> bool:
+    return any(address.version == n.version and address in n for n in networks)
+
+
+def client_of(request: Request, trusted: tuple[Network, ...] | None = None) -> str:
+    """The client's address: the peer's, or, when the peer is a trusted proxy, the last
+    address in ``X-Forwarded-For`` that is not a trusted proxy (read from the right: the
+    entries to the left of it are the client's own word, which it may have made up)."""
+    peer = request.client.host if request.client else "unknown"
+    networks = trusted_proxies() if trusted is None else trusted
+    peer_address = _address(peer)
+    if not networks or peer_address is None or not _trusted(peer_address, networks):
+        return peer
+    hops = [h for v in request.headers.getlist("x-forwarded-for") for h in v.split(",")]
+    found = peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # garbled: trust nothing further left
+        found = str(address)
+        if not _trusted(address, networks):
+            break
+    return found
 
 
 async def enforce(request: Request, name: str, key: str | None = None) -> None:

@@ -8,6 +8,7 @@ import sys
 import uvicorn
 
 from ocop_shared.cli import SERVER_OPTIONS
+from ocop_shared.ratelimit import forwarded_allow_ips
 from ocop_web.app import build
 from ocop_web.settings import WebSettings
 
@@ -19,7 +20,13 @@ def main(argv: list[str]) -> None:
         sys.exit(2)
     settings = WebSettings()
     workers = int(os.environ.get("OCOP_WORKERS", "1"))
-    options = {"host": settings.http_host, "port": settings.http_port, **SERVER_OPTIONS}
+    options = {
+        "host": settings.http_host,
+        "port": settings.http_port,
+        **SERVER_OPTIONS,
+        # X-Forwarded-For and -Proto believed only from OCOP_TRUSTED_PROXIES (an ingress).
+        "forwarded_allow_ips": forwarded_allow_ips(),
+    }
     if workers > 1:
         uvicorn.run("ocop_web.app:asgi", factory=True, workers=workers, **options)
     else:

@@ -29,6 +29,9 @@ log = get_logger(__name__)
 ServiceName = Literal["registration", "booths", "sales"]
 SERVICES: tuple[ServiceName, ...] = ("registration", "booths", "sales")
 CORRELATION_HEADER = "X-Correlation-ID"
+# The browser's address, for the services' per-client rate limits (sign-in, sign-up, a till's
+# pairing): they believe it only from a trusted proxy (ocop_shared.ratelimit, OCOP_TRUSTED_PROXIES).
+FORWARDED_FOR = "X-Forwarded-For"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A wrong password is a 401 too, but it is an answer to the form, not the end of a session.
 FORM_401_CODES = frozenset({"wrong_login_or_password"})
@@ -99,8 +102,8 @@ class Clients:
         for client in self.http.values():
             await client.aclose()
 
-    def bind(self, token: str | None, correlation_id: str) -> Api:
-        return Api(self, token, correlation_id)
+    def bind(self, token: str | None, correlation_id: str, client: str | None = None) -> Api:
+        return Api(self, token, correlation_id, client=client)
 
 
 class Api:
@@ -117,8 +120,10 @@ class Api:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        client: str | None = None,
     ) -> None:
         self.token = token
+        self.client = client
         self.signed_in_at: datetime | None = None
         self.sleep = sleep
         self.now = now
@@ -145,6 +150,7 @@ class ServiceCall:
         self._token = token
         self._correlation_id = correlation_id
         self._api = api
+        self._client = api.client if api is not None else None
 
     async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
         return (await self.send("GET", path, params=params)).json()
@@ -178,6 +184,8 @@ class ServiceCall:
         dropped connection; a read is retried once too. A fresh session's 401 from booths or
         sales is tried again after each of ``RETRY_DELAYS`` (same key: it did nothing)."""
         headers = {CORRELATION_HEADER: self._correlation_id}
+        if self._client:
+            headers[FORWARDED_FOR] = self._client
         if self._token and not anonymous:
             headers["Authorization"] = f"Bearer {self._token}"
         if method in MUTATING:

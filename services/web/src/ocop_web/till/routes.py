@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ocop_shared.logging import get_logger
+from ocop_shared.ratelimit import client_of
 from ocop_web.assets import STATIC
 from ocop_web.templating import TEMPLATES
 
@@ -195,7 +196,12 @@ async def proxy(request: Request) -> Response:
         return _refusal(403, "cross_site", "another site's request")
     if not allowed(request.method, path):
         return _refusal(404, "not_found", "no such till route")
-    headers: dict[str, str] = {"X-Correlation-ID": str(uuid.uuid4())}
+    # The device's address (sales limits pairing attempts per client): the browser's own
+    # X-Forwarded-For is never passed on, only the address this app believes.
+    headers: dict[str, str] = {
+        "X-Correlation-ID": str(uuid.uuid4()),
+        "X-Forwarded-For": client_of(request),
+    }
     authorization = request.headers.get("authorization", "")
     if authorization.startswith("Bearer "):
         headers["Authorization"] = authorization
