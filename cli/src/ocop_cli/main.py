@@ -550,20 +550,41 @@ def report(fair_id: str | None = None, by: str = "product_group", token: Token =
             "sales", "GET", f"/fairs/{fair_id}/reports/revenue", tok, params={"by": by}
         ),
     )
-    table = Table(by, "sales", "quantity", "gross", "refunds", "net", title=f"Revenue by {by}")
+    columns = ("sales", "quantity", "gross", "refunds", "net", "OCOP", "local goods")
+    table = Table(by, *columns, title=f"Revenue by {by}")
     for r in out["rows"]:
         table.add_row(
-            str(r["key"]),
+            report_key(r),
             str(r["sales"]),
             str(r["quantity"]),
             fmt_vnd(r["gross_vnd"]),
             fmt_vnd(r["refunds_vnd"]),
             fmt_vnd(r["net_vnd"]),
+            fmt_vnd(r.get("ocop_net_vnd", r["net_vnd"])),
+            fmt_vnd(r.get("local_goods_net_vnd", 0)),
         )
     table.add_row(
-        "[bold]total[/bold]", "", "", "", "", f"[bold]{fmt_vnd(out['total_net_vnd'])}[/bold]"
+        "[bold]total[/bold]",
+        "",
+        "",
+        "",
+        "",
+        f"[bold]{fmt_vnd(out['total_net_vnd'])}[/bold]",
+        fmt_vnd(out.get("total_ocop_net_vnd", out["total_net_vnd"])),
+        fmt_vnd(out.get("total_local_goods_net_vnd", 0)),
     )
     console.print(table)
+
+
+def report_key(row: dict[str, Any]) -> str:
+    """A report row's key as printed: a product group by its Vietnamese name with its number
+    and taxonomy ("Thực phẩm (nhóm 1, 2023)"); a row of local goods only, flagged (issue 15)."""
+    key = str(row["key"])
+    if row.get("code") is not None:
+        key = f"{key} (nhóm {row['code']}, {row.get('taxonomy') or '?'})"
+    if row.get("local_goods"):
+        key = f"{key} [hàng địa phương, không OCOP]"
+    return key
 
 
 SERVICES = ("registration", "booths", "sales")

@@ -89,6 +89,14 @@ class Report:
         return self.rows[:CHART_ROWS]
 
 
+def row_key(row: dict[str, Any]) -> str:
+    """A revenue row's key for ``label_of``: a product group by its number (sales answers its
+    Vietnamese name as the key, its number as ``code``: issue 15), so the reader's language
+    names it; any other row by its key."""
+    code = row.get("code")
+    return str(code if code is not None else row["key"])
+
+
 def label_of(by: str, key: str, fair: dict[str, Any], groups: ProductGroups) -> str:
     """A report row's key in words: product groups by name (the fair's classification, as
     registration names it), stars as stars, days as dd/mm/yyyy."""
@@ -120,7 +128,7 @@ def report_of(
     top = max((int(r["net_vnd"]) for r in raw), default=0)
     rows = [
         Row(
-            label_of(by, str(r["key"]), fair, groups),
+            label_of(by, row_key(r), fair, groups),
             int(r["sales"]),
             int(r["quantity"]),
             int(r["gross_vnd"]),

@@ -27,7 +27,7 @@ from fastapi.responses import Response
 from ocop_shared.exports import append_row
 from ocop_web.api import ApiError
 from ocop_web.i18n import N_, VIET_NAM, day, gettext, money, number
-from ocop_web.pages.dashboard import label_of, revenue
+from ocop_web.pages.dashboard import label_of, revenue, row_key
 from ocop_web.pages.fairs import own_fair
 from ocop_web.pages.money import money_context
 from ocop_web.pages.product_groups import ProductGroups, product_groups
@@ -123,7 +123,7 @@ def _revenue(
     for (by, title), body in zip(REVENUE_BY, bodies, strict=True):
         lines = [
             Line(
-                label_of(by, str(r["key"]), report.fair, groups),
+                label_of(by, row_key(r), report.fair, groups),
                 (int(r["sales"]), int(r["net_vnd"])),
             )
             for r in (body or {}).get("rows", [])

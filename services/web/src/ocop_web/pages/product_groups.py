@@ -42,9 +42,13 @@ class ProductGroups:
         return cls(found)
 
     def name(self, taxonomy: Any, number: Any) -> str:
-        """A group's name in the reader's language; "Group 7" when registration names none."""
+        """A group's name in the reader's language; "Group 7" when registration names none.
+        A name already given (sales' revenue report answers a group by its Vietnamese name,
+        issue 15) is shown as it is."""
         found = self.classifications.get(str(taxonomy))
         key = int(number) if str(number).isdigit() else None
+        if key is None and str(number).strip():
+            return str(number)
         if found is None or key is None or key not in found.groups:
             return gettext("Group %(number)s", number=number)
         vi, en = found.groups[key]
