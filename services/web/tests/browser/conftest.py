@@ -86,10 +86,18 @@ class System:
     urls: dict[str, str]
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    envs: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         return self.urls["web"]
+
+    def restart(self, name: str) -> None:
+        """Starts a process again as it was started (after a test killed it) and waits until
+        it is ready."""
+        module = "ocop_web" if name == "web" else f"ocop_{name}"
+        self.processes[name] = _start(name, module, self.envs[name], self.logs)
+        _wait_ready(self, name, "/health/live" if name == "web" else "/health/ready")
 
     def api(self, service: str, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -185,6 +193,7 @@ def web(
     try:
         for name in SERVICES:
             env = {**common, "OCOP_HTTP_PORT": str(ports[name])}
+            system.envs[name] = env
             system.processes[name] = _start(name, f"ocop_{name}", env, system.logs)
             time.sleep(0.5)  # a moment apart: light on two cores
         web_env = {
@@ -192,6 +201,7 @@ def web(
             "OCOP_HTTP_PORT": str(ports["web"]),
             **{f"OCOP_{s.upper()}_URL": system.urls[s] for s in SERVICES},
         }
+        system.envs["web"] = web_env
         system.processes["web"] = _start("web", "ocop_web", web_env, system.logs)
         for name in SERVICES:
             _wait_ready(system, name, "/health/ready")
