@@ -23,6 +23,9 @@ class WebSettings(BaseSettings):
     booths_url: str = "http://127.0.0.1:8002"
     sales_url: str = "http://127.0.0.1:8003"
     api_timeout_seconds: float = 15.0
+    # The platform's API address as banks' notification providers reach it (OCOP_PUBLIC_API_URL;
+    # shown to exhibitors for their webhook); unset: the sales service's URL above.
+    public_api_url: str | None = None
     # Keys the CSRF tokens (OCOP_WEB_SECRET); required in production.
     web_secret: SecretStr | None = None
     # None: Secure cookies when the request came over https (as a proxy says with

@@ -1,7 +1,8 @@
 """The organizer's tills and live sales in Chromium (issue 12's organizer journey, its last
 part): a fair with an exhibitor on a booth (seeded through the services' APIs), a till
 enrolled for that booth through the form after a bad answer shown on its field in
-Vietnamese, its pairing QR code; the live dashboard open; a sale posted through the sales API
+Vietnamese, its pairing QR code (a one-time pairing code, exchanged for the till's token as
+the till app does); the live dashboard open; a sale posted through the sales API
 with the till's own token; the revenue on the open page rises without reload (server-sent
 events from the sales topic). Then the fee statement and a payment recorded by hand."""
 
@@ -145,6 +146,17 @@ def sell(web: System, token: str, product_id: str, quantity: int) -> None:
         eventually(sold, "the till's catalog")
 
 
+def pair(web: System, code: str) -> str:
+    """The device's side of pairing (the till app's call): the code for the till's token."""
+    with web.api("sales") as sales:
+        answer = sales.post(
+            "/terminals/pair", json={"code": code}, headers={"Idempotency-Key": str(uuid.uuid4())}
+        )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["token"]
+    return token
+
+
 def test_a_till_enrolled_and_the_live_revenue_rising_without_reload(
     web: System, page: Any, accessible: Check
 ) -> None:
@@ -200,13 +212,17 @@ def test_a_till_enrolled_and_the_live_revenue_rising_without_reload(
     page.get_by_text("Thiết bị không quét được mã?").click()
     pairing = page.get_by_test_id("pairing-url").inner_text()
     assert pairing.startswith(f"{web.url}/till/pair#")
-    token = pairing.split("#", 1)[1]
+    code = pairing.split("#", 1)[1]
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    expect(page.get_by_test_id("pairing-code")).to_have_text(code)
+    expect(page.get_by_test_id("pairing-expires")).to_contain_text("Có hiệu lực đến")
     accessible(page)
     shoot(page, "till-pairing-qr")
     page.get_by_role("button", name="Xong: quay lại danh sách quầy thu ngân").click()
     expect(page.get_by_test_id("tills")).to_contain_text("Quầy 1")
     expect(page.get_by_test_id("tills")).to_contain_text("Đang hoạt động")
-    assert token not in page.content()  # shown once
+    assert code not in page.content()  # shown once
+    token = pair(web, code)  # as the till app does with the code
 
     # The live dashboard, open; a sale posted with the till's token; the figures rise.
     page.get_by_role("link", name="Doanh thu trực tiếp").click()

@@ -243,7 +243,15 @@ class Fakes(MoneyServices):
                         k: created[k]
                         for k in ("terminal_id", "booth_id", "booth_code", "exhibitor_id")
                     },
-                    "token": "ocop_dev_" + "t" * 40,
+                    "token": None if body.get("pairing") else "ocop_dev_" + "t" * 40,
+                    **(
+                        {
+                            "pairing_code": "K7Q2-M4XD-9PRT",
+                            "pairing_expires_at": "2026-08-30T01:30:00Z",
+                        }
+                        if body.get("pairing")
+                        else {}
+                    ),
                     "note": "shown once; only a hash is stored",
                 },
             )
@@ -254,6 +262,22 @@ class Fakes(MoneyServices):
             )
             if till is None:
                 return httpx.Response(404, json={"detail": "no such terminal", "code": "not_found"})
+            if method == "POST" and parts[-1] == "pairing-code":
+                if till["status"] != "active":
+                    return httpx.Response(
+                        409,
+                        json={"detail": "the till is not active", "field": "terminal"},
+                    )
+                till["codes"] = till.get("codes", 0) + 1
+                return httpx.Response(
+                    201,
+                    json={
+                        "terminal_id": parts[1],
+                        "pairing_code": "N3WC-0DE0-0000",
+                        "pairing_expires_at": "2026-08-30T02:00:00Z",
+                        "note": "shown once, valid once; only a hash is stored",
+                    },
+                )
             if method == "POST" and parts[-1] == "suspend":
                 if till["status"] == "active":
                     till["status"] = "suspended"

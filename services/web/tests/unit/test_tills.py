@@ -1,6 +1,7 @@
 """The organizer's tills against fake services: the list with each status in words, a till
-enrolled for an occupied booth and its pairing QR code (the device token in the fragment of
-``<web>/till/pair#…``, shown once), bad input on its field in Vietnamese with nothing enrolled,
+enrolled for pairing for an occupied booth and its pairing QR code (the one-time pairing code
+in the fragment of ``<web>/till/pair#…``, shown once with its expiry; no device token on any
+page), bad input on its field in Vietnamese with nothing enrolled, a new pairing code,
 suspending and unpairing behind a confirmation."""
 
 from __future__ import annotations
@@ -43,9 +44,13 @@ def test_a_till_enrolled_shows_its_pairing_qr_code_once(
     assert "A-01 – Hợp tác xã Chè Đường Hoa" in page.text and "C-03" not in page.text
     html, answer = enrol(organizer3, fakes, BOOTH_A, "Quầy 1")
     assert answer.status_code == 201, html  # type: ignore[attr-defined]
-    assert fakes.writes()[-1][2] == {"booth_id": BOOTH_A, "label": "Quầy 1"}
+    assert fakes.writes()[-1][2] == {"booth_id": BOOTH_A, "label": "Quầy 1", "pairing": True}
     url = re.search(r'data-testid="pairing-url">([^<]+)<', html)
-    assert url and url.group(1) == "http://testserver/till/pair#ocop_dev_" + "t" * 40
+    assert url and url.group(1) == "http://testserver/till/pair#K7Q2-M4XD-9PRT"
+    assert 'data-testid="pairing-code">K7Q2-M4XD-9PRT<' in html
+    assert "có hiệu lực 24 giờ, cho một thiết bị" in html
+    assert "30/08/2026 08:30" in html  # the expiry, in Viet Nam time
+    assert "ocop_dev_" not in html  # no device credential exists until a device pairs
     qr = re.search(
         r'<img class="ocop-till-pairing__qr" src="data:image/svg\+xml;base64,([^"]+)"', html
     )
@@ -56,7 +61,7 @@ def test_a_till_enrolled_shows_its_pairing_qr_code_once(
     assert "Mã này chỉ hiển thị một lần" in html
     listed = organizer3.get(f"/organizer/fairs/{fakes.fair_id}/tills")
     assert 'data-till-status="active"' in listed.text and "Đang hoạt động" in listed.text
-    assert "ocop_dev_" not in listed.text  # never shown again
+    assert "K7Q2-M4XD-9PRT" not in listed.text  # never shown again
 
 
 def test_bad_input_is_shown_on_its_field_in_vietnamese_and_nothing_is_enrolled(
@@ -104,3 +109,31 @@ def test_suspend_and_unpair_behind_a_confirmation(organizer3: TestClient, fakes:
         organizer3.get(f"/organizer/fairs/{fakes.fair_id}/tills/{BOOTH_A}/suspend").status_code
         == 404
     )
+
+
+def test_a_new_pairing_code_behind_a_confirmation_that_says_the_device_is_signed_out(
+    organizer3: TestClient, fakes: Fakes
+) -> None:
+    enrol(organizer3, fakes, BOOTH_A, "Quầy 1")
+    till = fakes.terminals[fakes.fair_id][0]
+    base = f"/organizer/fairs/{fakes.fair_id}/tills/{till['terminal_id']}"
+    listed = organizer3.get(f"/organizer/fairs/{fakes.fair_id}/tills")
+    assert f'href="{base}/pairing-code"' in listed.text
+    confirm = organizer3.get(f"{base}/pairing-code")
+    assert confirm.status_code == 200
+    assert "Mã ghép nối mới cho quầy thu ngân này" in confirm.text
+    assert "bị đăng xuất ngay" in confirm.text
+    assert "codes" not in till  # nothing yet
+    done = organizer3.post(f"{base}/pairing-code", data={"csrf_token": csrf_of(confirm.text)})
+    assert done.status_code == 201
+    assert till["codes"] == 1
+    assert ("POST", f"/terminals/{till['terminal_id']}/pairing-code", None) in fakes.calls
+    assert 'data-testid="renewed"' in done.text
+    assert 'data-testid="pairing-url">http://testserver/till/pair#N3WC-0DE0-0000<' in done.text
+    assert "30/08/2026 09:00" in done.text
+    assert "N3WC-0DE0-0000" not in organizer3.get(f"/organizer/fairs/{fakes.fair_id}/tills").text
+    # A suspended till gets none: said, nothing issued.
+    till["status"] = "suspended"
+    refused = organizer3.post(f"{base}/pairing-code", data={"csrf_token": csrf_of(confirm.text)})
+    assert refused.status_code == 409
+    assert "đã thay đổi" in refused.text and till["codes"] == 1

@@ -25,11 +25,14 @@ from fastapi.responses import RedirectResponse, Response
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_, gettext
+from ocop_web.pages import bank_keys
 from ocop_web.pages.exhibitor_common import context, is_delegation, require_exhibitor
 from ocop_web.session import SignedIn, Viewer
 from ocop_web.templating import render
 
 router = APIRouter()
+# The bank account's companion: webhook keys for automatic transfer confirmation.
+router.include_router(bank_keys.router)
 
 INVITE_FIELDS = (Field("org_role", N_("Role")),)
 MEMBER_FIELDS = (Field("member_ids", N_("Holders to invite"), api=("member_ids",)),)

@@ -1,16 +1,20 @@
 """The organizer's tills at a fair: the list, enrolling a till for a booth with its pairing QR
-code, suspending and unpairing one (each behind a confirmation).
+code, a new pairing code for a till (a replacement device), suspending and unpairing one (each
+behind a confirmation).
 
 Calls sales (which owns tills): ``GET /fairs/{id}/terminals``, ``POST /fairs/{id}/terminals``
-(booth, label; answers the device token once), ``POST /terminals/{t}/suspend``,
-``DELETE /terminals/{t}``; booths ``GET /fairs/{id}/floorplan`` for the occupied booths a till
-can be enrolled for; registration for the exhibitors' names.
+(booth, label, ``pairing: true``: answers a one-time pairing code, no device token),
+``POST /terminals/{t}/pairing-code`` (a new code; the device paired now is signed out at once),
+``POST /terminals/{t}/suspend``, ``DELETE /terminals/{t}``; booths ``GET /fairs/{id}/floorplan``
+for the occupied booths a till can be enrolled for; registration for the exhibitors' names.
 
-**The pairing QR code** carries ``<web base>/till/pair#<device token>``: the till app (issue
-13) opens that address, or reads the token after ``#``. The token sits in the fragment, so a
-phone that opens the link in a browser never sends it to any server. It is shown once: sales
-keeps only its hash, and this page keeps nothing (it is drawn by segno into the answer to the
-enrolment itself, an SVG image in a ``data:`` URL, never stored nor served again).
+**The pairing QR code** carries ``<web base>/till/pair#<pairing code>`` (``XXXX-XXXX-XXXX``):
+the till app (issue 13) opens that address, or the cashier types the code. The code is valid
+24 h for one device; the device exchanges it with sales for its own credential, which never
+appears on a page. The code sits in the fragment, so a phone that opens the link in a browser
+never sends it to any server. It is shown once: sales keeps only its hash, and this page keeps
+nothing (it is drawn by segno into the answer itself, an SVG image in a ``data:`` URL, never
+stored nor served again). A lost or expired code: a new pairing code for the till.
 
 **A till offline**: an active till that has not sold online (sales' ``last_online_at``) for
 ``OFFLINE_AFTER``, or has never sold while its session is open, while the fair is selling: the
@@ -55,6 +59,16 @@ TILL_STATUSES: dict[str, tuple[str, str]] = {
     "unpaired": (N_("Unpaired"), "grey"),
 }
 ACTIONS: dict[str, tuple[str, str, str]] = {  # action -> (title, explanation, button)
+    "pairing-code": (
+        N_("New pairing code for this till"),
+        N_(
+            "The device paired with this till now is signed out at once: it stops selling "
+            "until a device pairs with the new code. Sales it has not sent yet stay on it and "
+            "can no longer be sent: first check that it shows 0 sales waiting to upload. Use "
+            "this when the device is lost or replaced, or when the code has expired."
+        ),
+        N_("Sign the device out and make a new code"),
+    ),
     "suspend": (
         N_("Suspend this till"),
         N_(
@@ -126,10 +140,10 @@ def offline_tills(
     )
 
 
-def pairing_url(request: Request, token: str) -> str:
-    """What the QR code says: this web app's pairing address with the token after ``#``."""
+def pairing_url(request: Request, code: str) -> str:
+    """What the QR code says: this web app's pairing address with the code after ``#``."""
     base = str(request.base_url).rstrip("/")
-    return f"{base}{PAIRING_PATH}#{token}"
+    return f"{base}{PAIRING_PATH}#{code}"
 
 
 def qr_data_url(payload: str) -> str:
@@ -212,7 +226,11 @@ async def enrol_till(request: Request, viewer: SignedIn, fair_id: UUID) -> Respo
         try:
             enrolled = await viewer.api.sales.post(
                 f"/fairs/{fair_id}/terminals",
-                json={"booth_id": booth, "label": form.value("till_label").strip()},
+                json={
+                    "booth_id": booth,
+                    "label": form.value("till_label").strip(),
+                    "pairing": True,
+                },
                 idempotency_key=form.value("idempotency_key") or None,
             )
         except ApiError as refused:
@@ -221,23 +239,43 @@ async def enrol_till(request: Request, viewer: SignedIn, fair_id: UUID) -> Respo
             form.add_api_error(refused)
             form.values["idempotency_key"] = str(uuid.uuid4())  # refused: nothing was done
         else:
-            fair = await own_fair(viewer, fair_id)
-            names = await exhibitor_names(viewer, fair_id)
-            url = pairing_url(request, str(enrolled["token"]))
-            return render(
-                request,
-                "tills/paired.html",
-                money_context(
-                    fair,
-                    till=enrolled,
-                    label=form.value("till_label").strip(),
-                    exhibitor=names.get(str(enrolled.get("exhibitor_id")), ""),
-                    pairing_url=url,
-                    qr=qr_data_url(url),
-                ),
-                status_code=201,
+            return await _pairing_page(
+                request, viewer, fair_id, enrolled, enrolled, form.value("till_label").strip()
             )
     return await _tills_page(request, viewer, fair_id, form=form, status_code=422)
+
+
+async def _pairing_page(
+    request: Request,
+    viewer: Viewer,
+    fair_id: UUID,
+    till: Mapping[str, Any],
+    issued: Mapping[str, Any],
+    label: str,
+    *,
+    renewed: bool = False,
+) -> Response:
+    """The pairing code, its QR code and its expiry: this answer only, never again."""
+    fair = await own_fair(viewer, fair_id)
+    names = await exhibitor_names(viewer, fair_id)
+    code = str(issued["pairing_code"])
+    url = pairing_url(request, code)
+    return render(
+        request,
+        "tills/paired.html",
+        money_context(
+            fair,
+            till=till,
+            label=label,
+            exhibitor=names.get(str(till.get("exhibitor_id")), ""),
+            pairing_url=url,
+            pairing_code=code,
+            expires_at=issued.get("pairing_expires_at"),
+            renewed=renewed,
+            qr=qr_data_url(url),
+        ),
+        status_code=201,
+    )
 
 
 async def _till(viewer: Viewer, fair_id: UUID, terminal_id: UUID) -> dict[str, Any]:
@@ -277,8 +315,13 @@ async def take_action(
 ) -> Response:
     if action not in ACTIONS:
         raise ApiError(404, {"detail": "no such action", "code": "not_found"})
-    await _till(viewer, fair_id, terminal_id)  # a till of this fair, or 404
+    till = await _till(viewer, fair_id, terminal_id)  # a till of this fair, or 404
     try:
+        if action == "pairing-code":
+            issued = await viewer.api.sales.post(f"/terminals/{terminal_id}/pairing-code")
+            return await _pairing_page(
+                request, viewer, fair_id, till, issued, str(till["label"]), renewed=True
+            )
         if action == "suspend":
             await viewer.api.sales.post(f"/terminals/{terminal_id}/suspend")
         else:
