@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 
+from ocop_shared.ratelimit import client_of
 from ocop_web.api import Api, SignedOut
 from ocop_web.i18n import N_
 
@@ -29,6 +30,7 @@ ROLE_NAMES: dict[str, str] = {
     "certifier": N_("Certification council"),
     "inspector": N_("Market inspector"),
     "admin": N_("Platform administrator"),
+    "retailer": N_("Retailer"),
 }
 ORGANIZATION_KINDS: dict[str, str] = {
     "holder": N_("OCOP holder"),
@@ -37,6 +39,7 @@ ORGANIZATION_KINDS: dict[str, str] = {
     "certifier": N_("OCOP certification council"),
     "inspector": N_("Market surveillance"),
     "platform": N_("Platform"),
+    "retailer": N_("Retailer (supermarket chain)"),
 }
 
 
@@ -105,7 +108,7 @@ class Viewer:
 def api_of(request: Request) -> Api:
     """The services as whoever sent this request (signed in or not)."""
     api: Api = request.app.state.clients.bind(
-        request.cookies.get(SESSION_COOKIE), request.state.correlation_id
+        request.cookies.get(SESSION_COOKIE), request.state.correlation_id, client_of(request)
     )
     return api
 
