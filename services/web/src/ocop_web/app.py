@@ -46,7 +46,10 @@ from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.pages import money as money_pages
 from ocop_web.pages import review as review_pages
+from ocop_web.pages import series as series_pages
 from ocop_web.pages import tills as tills_pages
+from ocop_web.pages import trade as trade_pages
+from ocop_web.pages import visitors as visitors_pages
 from ocop_web.security import CsrfRefused, SecurityHeaders, check_csrf
 from ocop_web.session import LANGUAGE_COOKIE, forget_session, secure_cookies
 from ocop_web.settings import WebSettings
@@ -75,6 +78,10 @@ ROUTERS = [
     tills_pages.router,
     dashboard_pages.router,
     fair_report_pages.router,
+    # trade matching, visitors, fair series (issue 15)
+    trade_pages.router,
+    visitors_pages.router,
+    series_pages.router,
     *EXHIBITOR_ROUTERS,
     # authorities, the platform, organizations (W5)
     certifier.router,

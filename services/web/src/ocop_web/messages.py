@@ -81,6 +81,12 @@ BY_CODE: dict[str, str] = {
     "inspection_id_taken": N_(
         "This inspection was recorded already with other answers: start again"
     ),
+    # trade matching, visitors, fair series (pages/trade.py, visitors.py, series.py, issue 15)
+    "fair_not_held": N_(
+        "Trade and visitors are recorded once the fair is set up: applications closed, under way or finished"
+    ),
+    "record_id_taken": N_("This was recorded already with other answers: start again"),
+    "visitors_below_zero": N_("This correction would take the day below zero visitors"),
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
@@ -291,6 +297,47 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("booth_code", "missing"): N_("Enter the booth, as written on it"),
     ("finding", "missing"): N_("Write what you found"),
     ("decision", "missing"): N_("Select your decision"),
+    # trade matching, visitors, fair series (pages/trade.py, visitors.py, series.py, issue 15)
+    ("exhibitor", "missing"): N_("Select the exhibitor"),
+    ("exhibitor", "value_error"): N_("Select an exhibitor of this fair"),
+    ("contract_kind", "missing"): N_("Select whether a contract or a memorandum was signed"),
+    ("contract_kind", "literal_error"): N_("Select whether a contract or a memorandum was signed"),
+    ("buyer_name", "missing"): N_("Enter the buyer's name"),
+    ("buyer_organization", "missing"): N_("Enter the buyer's company or organization"),
+    ("buyer_country", "string_pattern_mismatch"): N_("Select the buyer's country"),
+    ("buyer_contact", "missing"): N_("Enter the buyer's phone number or email address"),
+    ("held_on", "missing"): N_("Enter the day of the meeting"),
+    ("held_on", "value_error"): N_(
+        "The meeting must be on a day of the fair, or the day before or after it"
+    ),
+    ("held_time", "missing"): N_("Enter the time of the meeting"),
+    ("outcome", "missing"): N_("Select the outcome of the meeting"),
+    ("outcome", "literal_error"): N_("Select the outcome of the meeting"),
+    ("product_ids", "too_short"): N_("Select at least one product"),
+    ("product_ids", "value_error"): N_(
+        "Select products the exhibitor shows at this fair, each once"
+    ),
+    ("product_ids", "not_the_exhibitors"): N_("Select products of the exhibitor chosen"),
+    ("value", "missing"): N_("Enter the value in đồng"),
+    ("value", "int_parsing"): N_(
+        "Enter the value in đồng as a whole number, for example 120.000.000"
+    ),
+    ("value", "greater_than"): N_("A contract's value must be more than 0 đồng"),
+    ("value", "value_error"): N_("A contract's value must be more than 0 đồng"),
+    ("signed_on", "missing"): N_("Enter the day it was signed"),
+    ("day", "missing"): N_("Enter the day"),
+    ("day", "value_error"): N_("Enter a day of the fair"),
+    ("increment", "missing"): N_("Enter the number of visitors counted"),
+    ("increment", "int_parsing"): N_(
+        "Enter the number of visitors as a whole number, for example 250 or -20"
+    ),
+    ("increment", "not_zero"): N_("Enter a number other than 0"),
+    ("increment", "value_error"): N_("Enter a number other than 0, up to 1.000.000"),
+    ("increment", "greater_than_equal"): N_("Enter a number other than 0, up to 1.000.000"),
+    ("increment", "less_than_equal"): N_("Enter a number other than 0, up to 1.000.000"),
+    ("series_name", "missing"): N_("Enter the name of the series"),
+    ("series_id", "missing"): N_("Select a series, or “In no series”"),
+    ("series_id", "not_found"): N_("Select one of your series"),
 }
 
 

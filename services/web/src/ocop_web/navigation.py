@@ -52,6 +52,7 @@ ITEMS: list[NavItem] = [
     ),
     NavItem("/organizer/fairs", N_("Fairs"), roles=frozenset({"organizer", "admin"})),
     NavItem("/organizer/floorplans", N_("Floor plans"), roles=frozenset({"organizer", "admin"})),
+    NavItem("/organizer/series", N_("Fair series"), roles=frozenset({"organizer", "admin"})),
     # authorities and the platform (pages/certifier.py, inspector.py, platform.py, organization.py)
     NavItem("/certifier", N_("Certificates"), roles=frozenset({"certifier"})),
     NavItem("/certifier/import", N_("Register import"), roles=frozenset({"certifier"})),
