@@ -41,10 +41,12 @@ from ocop_web.pages import (
 from ocop_web.pages import allocation as allocation_pages
 from ocop_web.pages import console as console_pages
 from ocop_web.pages import dashboard as dashboard_pages
+from ocop_web.pages import fair_kinds as fair_kinds_pages
 from ocop_web.pages import fair_report as fair_report_pages
 from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.pages import money as money_pages
+from ocop_web.pages import retailer as retailer_pages
 from ocop_web.pages import review as review_pages
 from ocop_web.pages import series as series_pages
 from ocop_web.pages import tills as tills_pages
@@ -72,6 +74,7 @@ ROUTERS = [
     floorplan_pages.router,
     allocation_pages.router,
     console_pages.router,
+    fair_kinds_pages.router,  # the fair form's kinds (issue 15), before fairs' /{fair_id}
     fairs_pages.router,
     review_pages.router,
     money_pages.router,
@@ -88,6 +91,7 @@ ROUTERS = [
     inspector.router,
     platform.router,
     organization.router,
+    retailer_pages.router,  # a retailer's stores and promotion weeks (issue 15)
     # the till app and its proxy to sales (issue 13)
     till_router,
 ]

@@ -87,6 +87,18 @@ BY_CODE: dict[str, str] = {
     ),
     "record_id_taken": N_("This was recorded already with other answers: start again"),
     "visitors_below_zero": N_("This correction would take the day below zero visitors"),
+    # fair kinds: a showroom's opening hours, a commission (pages/fair_kinds.py, issue 15)
+    "opening_time_missing": N_(
+        "Enter the opening time on %(day)s, or leave both times empty if it is closed that day"
+    ),
+    "closing_time_missing": N_(
+        "Enter the closing time on %(day)s, or leave both times empty if it is closed that day"
+    ),
+    "hours_time_parsing": N_("Enter the time on %(day)s as HH:MM, for example 08:00"),
+    "closes_before_opens": N_(
+        "On %(day)s the closing time must be after the opening time, on the same day"
+    ),
+    "commission_range": N_("The commission must be a whole percent from 0 to 50"),
 }
 
 BY_FIELD: dict[tuple[str, str], str] = {
@@ -338,6 +350,33 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("series_name", "missing"): N_("Enter the name of the series"),
     ("series_id", "missing"): N_("Select a series, or “In no series”"),
     ("series_id", "not_found"): N_("Select one of your series"),
+    # fair kinds (pages/fair_kinds.py, issue 15)
+    ("ends_on", "showroom_end"): N_(
+        "Enter the last day, or tick that the showroom has no end date"
+    ),
+    ("host_retailer_id", "missing"): N_("Select the host retailer"),
+    ("host_retailer_id", "no_such_retailer"): N_("Select the host retailer from the list"),
+    ("store_codes", "missing"): N_("Select at least one of the host retailer's stores"),
+    ("store_codes", "store_not_of_retailer"): N_(
+        "%(store)s is not one of the host retailer's stores: select among its stores"
+    ),
+    ("opening_hours", "no_opening_hours"): N_(
+        "Give the opening hours of at least one day of the week"
+    ),
+    # a retailer's stores (pages/retailer.py, issue 15)
+    ("store_code", "missing"): N_("Enter the store's code"),
+    ("store_code", "value_error"): N_(
+        "Enter the code as your sales file names the store: up to 20 letters, digits, - or _, for example HL01"
+    ),
+    ("store_code", "string_too_long"): N_(
+        "Enter the code as your sales file names the store: up to 20 letters, digits, - or _, for example HL01"
+    ),
+    ("store_code", "conflict"): N_("One of your stores has this code already"),
+    ("store_name", "missing"): N_("Enter the store's name"),
+    ("address", "missing"): N_("Enter the store's address"),
+    ("commission_percent", "value_error"): N_(
+        "The commission must be a whole percent from 0 to 50"
+    ),
 }
 
 

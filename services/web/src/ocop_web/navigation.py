@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ocop_web.i18n import N_
 from ocop_web.session import Viewer
 
-ALL_ROLES = frozenset({"organizer", "exhibitor", "certifier", "inspector", "admin"})
+ALL_ROLES = frozenset({"organizer", "exhibitor", "certifier", "inspector", "admin", "retailer"})
 # Each role's own home: the organizer console opens on what needs attention, the exhibitor
 # portal on its overview, the authorities on their pages (pages/certifier.py, inspector.py,
 # platform.py). ``/`` sends each role there (pages/home.py).
@@ -21,6 +21,7 @@ HOMES: dict[str, str] = {
     "certifier": "/certifier",
     "inspector": "/inspector",
     "admin": "/admin",
+    "retailer": "/retailer",  # a promotion week's host (pages/retailer.py, issue 15)
 }
 
 
@@ -59,6 +60,7 @@ ITEMS: list[NavItem] = [
     NavItem("/certifier/revocations", N_("Revocation"), roles=frozenset({"certifier"})),
     NavItem("/inspector", N_("Inspection"), roles=frozenset({"inspector"})),
     NavItem("/admin/organizations", N_("Organizations"), roles=frozenset({"admin"})),
+    NavItem("/retailer/stores", N_("Stores"), roles=frozenset({"retailer"})),
     # every owner: members, invitations, API keys (pages/organization.py)
     NavItem("/organization", N_("Organization"), owners_only=True),
 ]

@@ -28,6 +28,7 @@ from starlette.datastructures import FormData
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
 from ocop_web.i18n import N_, VIET_NAM
+from ocop_web.pages import fair_kinds
 from ocop_web.pages.inspector import DECISIONS as INSPECTION_DECISIONS
 from ocop_web.pages.product_groups import ProductGroups, product_groups
 from ocop_web.session import SignedIn, Viewer
@@ -150,6 +151,8 @@ RULE_FIELDS = (
     ),
     Field("allocation_mode", N_("How booths are given out"), api=("rules.allocation_mode",)),
 )
+# A new fair's form: the kind's own parts (issue 15) follow the kind, as on the page.
+NEW_FIELDS = FAIR_FIELDS[:2] + fair_kinds.KIND_FIELDS + FAIR_FIELDS[2:] + RULE_FIELDS
 # The fair's details an organizer may edit while it is a draft or open (``PATCH``).
 DETAIL_FIELDS = tuple(f for f in FAIR_FIELDS if f.name != "fair_kind")
 DEFAULTS = {
@@ -228,6 +231,7 @@ def form_values(submitted: FormData) -> dict[str, str]:
         values["groups"] = ",".join(c for part in checked for c in part.split(",") if c)
     else:
         values["groups"] = ""
+    values.update(fair_kinds.multi_values(submitted))  # a promotion week's stores (issue 15)
     return values
 
 
@@ -264,19 +268,26 @@ def fair_body(form: FormState, groups: ProductGroups) -> dict[str, Any] | None:
     """``POST /fairs``'s body from the form; None (errors on their fields) when something
     typed cannot be read. Whether the dates are in order is registration's to say."""
     form.require("fair_kind")
-    details = details_body(form)
+    open_ended = fair_kinds.is_open_ended(form)  # a showroom with no end (issue 15)
+    if form.value("fair_kind") == "showroom" and not open_ended and not form.value("ends_on"):
+        form.add("ends_on", "showroom_end")
+    details = details_body(form, open_ended=open_ended)
     rules = rules_body(form, groups)
-    if details is None or rules is None or form.has_errors:
+    parts = fair_kinds.kind_parts(form)
+    if details is None or rules is None or parts is None or form.has_errors:
         return None
-    return {**details, "kind": form.value("fair_kind"), "rules": rules}
+    body = {**details, "kind": form.value("fair_kind"), "rules": rules}
+    return fair_kinds.with_kind(body, parts)
 
 
-def details_body(form: FormState) -> dict[str, Any] | None:
+def details_body(form: FormState, *, open_ended: bool = False) -> dict[str, Any] | None:
     """The name, venue, province and the four dates from the form (local times in Viet
-    Nam); None (errors on their fields) when something typed cannot be read."""
+    Nam); None (errors on their fields) when something typed cannot be read. An open-ended
+    showroom has no end: its last day is not read and no ``ends_at`` is sent."""
     form.require("fair_name", "venue", "province")
     days: dict[str, date] = {}
-    for name in ("starts_on", "ends_on", "applications_open_on", "applications_close_on"):
+    day_names = ("starts_on", "ends_on", "applications_open_on", "applications_close_on")
+    for name in (n for n in day_names if not (open_ended and n == "ends_on")):
         text = form.value(name)
         if not text.strip():
             form.add(name, "missing")
@@ -287,23 +298,25 @@ def details_body(form: FormState) -> dict[str, Any] | None:
         else:
             days[name] = found
     times: dict[str, str] = {}
-    for name in ("starts_time", "ends_time"):
+    for name in ("starts_time",) if open_ended else ("starts_time", "ends_time"):
         found_time = parse_time(form.value(name) or DEFAULTS[name])
         if found_time is None:
             form.add(name, "time_parsing")
         else:
             times[name] = found_time
-    if len(days) < 4 or len(times) < 2:
+    if len(days) < (3 if open_ended else 4) or len(times) < (1 if open_ended else 2):
         return None
-    return {
+    body: dict[str, Any] = {
         "name": form.value("fair_name").strip(),
         "venue": form.value("venue").strip(),
         "province": form.value("province").strip(),
         "starts_at": f"{days['starts_on'].isoformat()}T{times['starts_time']}:00",
-        "ends_at": f"{days['ends_on'].isoformat()}T{times['ends_time']}:00",
         "applications_open_at": f"{days['applications_open_on'].isoformat()}T00:00:00",
         "applications_close_at": f"{days['applications_close_on'].isoformat()}T23:59:00",
     }
+    if not open_ended:
+        body["ends_at"] = f"{days['ends_on'].isoformat()}T{times['ends_time']}:00"
+    return body
 
 
 def add_fair_error(form: FormState, refused: ApiError) -> None:
@@ -334,6 +347,7 @@ def fair_values(fair: Mapping[str, Any]) -> dict[str, str]:
         "subsidy_percent": str(rules.get("subsidy_percent", 0)),
         "subsidy_max_booths": str(rules.get("subsidy_max_booths", 0)),
         "allocation_mode": str(rules.get("allocation_mode") or "self_service"),
+        "commission_percent": str(rules.get("commission_percent") or 0),  # issue 15
     }
 
 
@@ -367,7 +381,7 @@ def changed_details(fair: Mapping[str, Any], body: Mapping[str, Any]) -> dict[st
         if body[key] != fair.get(key):
             changes[key] = body[key]
     for key in ("starts_at", "ends_at"):
-        if _local(body[key]) != _local(fair[key]):
+        if key in body and _local(body[key]) != _local(fair[key]):
             changes[key] = body[key]
     for key in ("applications_open_at", "applications_close_at"):
         if _local(body[key]).date() != _local(fair[key]).date():
@@ -427,22 +441,44 @@ async def new_fair_page(request: Request, viewer: SignedIn) -> Response:
     """The form, empty or (from a "Change" link) with the answers given so far."""
     groups = await product_groups(viewer)
     given = {k: v for k, v in request.query_params.items() if k != "lang"}
-    defaults = {**DEFAULTS, "groups": all_groups(groups)}
+    defaults = {**DEFAULTS, **fair_kinds.KIND_DEFAULTS, "groups": all_groups(groups)}
     values = {**defaults, **given} if given else defaults
-    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, values)
-    return render(request, "fairs/new.html", {**console_context(groups), "form": form})
+    form = FormState.of(NEW_FIELDS, values)
+    return await _new_fair_form(request, viewer, form, groups)
+
+
+async def _new_fair_form(
+    request: Request,
+    viewer: Viewer,
+    form: FormState,
+    groups: ProductGroups,
+    status_code: int = 200,
+) -> Response:
+    """The form with what the kinds need: the retailers, the chosen one's stores."""
+    return render(
+        request,
+        "fairs/new.html",
+        {
+            **console_context(groups),
+            **await fair_kinds.kind_context(viewer, form),
+            "form": form,
+        },
+        status_code=status_code,
+    )
 
 
 @router.post("/organizer/fairs/new")
 async def check_new_fair(request: Request, viewer: SignedIn) -> Response:
     """The answers read; errors back on the form, else the check-your-answers page."""
     groups = await product_groups(viewer)
-    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(await request.form()))
+    submitted = await request.form()
+    form = FormState.of(NEW_FIELDS, form_values(submitted))
+    if submitted.get("show_stores"):  # without JavaScript: the retailer chosen, its stores
+        return see_other(new_fair_url(form.values, "stores-group"))
     body = fair_body(form, groups)
     if body is None:
-        return render(
-            request, "fairs/new.html", {**console_context(groups), "form": form}, status_code=422
-        )
+        return await _new_fair_form(request, viewer, form, groups, status_code=422)
+    kinds = await fair_kinds.kind_context(viewer, form) if body["kind"] == "promotion_week" else {}
     return render(
         request,
         "fairs/check.html",
@@ -453,25 +489,37 @@ async def check_new_fair(request: Request, viewer: SignedIn) -> Response:
             "when": {
                 k: datetime.fromisoformat(body[k]).replace(tzinfo=VIET_NAM)
                 for k in ("starts_at", "ends_at", "applications_open_at", "applications_close_at")
+                if k in body  # an open-ended showroom has no end
             },
+            "retailer_name": fair_kinds.retailer_name(
+                kinds.get("RETAILERS"), body.get("host_retailer_id")
+            ),
+            "store_names": fair_kinds.store_names(
+                kinds.get("STORES"), list(body.get("store_codes") or [])
+            ),
+            "WEEKDAYS": fair_kinds.WEEKDAYS,
             "change": change_links(form.values),
             "request_key": str(uuid.uuid4()),
         },
     )
 
 
+def new_fair_url(values: Mapping[str, str], anchor: str) -> str:
+    """The form again with every answer so far, at ``anchor``."""
+    kept = {k: v for k, v in values.items() if k in {f.name for f in NEW_FIELDS}}
+    return f"/organizer/fairs/new?{urlencode(kept)}#{anchor}"
+
+
 def change_links(values: Mapping[str, str]) -> dict[str, str]:
     """Each answer's "Change" link: the form again with every answer so far, at that field."""
-    kept = {k: v for k, v in values.items() if k in {f.name for f in FAIR_FIELDS + RULE_FIELDS}}
-    query = urlencode(kept)
-    return {f.name: f"/organizer/fairs/new?{query}#{f.name}" for f in FAIR_FIELDS + RULE_FIELDS}
+    return {f.name: new_fair_url(values, f.name) for f in NEW_FIELDS}
 
 
 @router.post("/organizer/fairs")
 async def create_fair(request: Request, viewer: SignedIn) -> Response:
     """Confirmed on the check page: registration creates the fair as a draft."""
     submitted = await request.form()
-    form = FormState.of(FAIR_FIELDS + RULE_FIELDS, form_values(submitted))
+    form = FormState.of(NEW_FIELDS, form_values(submitted))
     key = str(submitted.get("request_key") or uuid.uuid4())
     groups = await product_groups(viewer)
     body = fair_body(form, groups)
@@ -479,12 +527,12 @@ async def create_fair(request: Request, viewer: SignedIn) -> Response:
         try:
             created = await viewer.api.registration.post("/fairs", body, idempotency_key=key)
         except ApiError as refused:
-            add_fair_error(form, refused)
+            rest = fair_kinds.add_kind_error(form, refused, body)  # a kind's fields (issue 15)
+            if rest is not None:
+                add_fair_error(form, rest)
         else:
             return see_other(f"/organizer/fairs/{created['fair_id']}?notice=created")
-    return render(
-        request, "fairs/new.html", {**console_context(groups), "form": form}, status_code=422
-    )
+    return await _new_fair_form(request, viewer, form, groups, status_code=422)
 
 
 NOTICES: dict[str, str] = {
@@ -533,6 +581,7 @@ async def fair_page(
         request,
         "fairs/fair.html",
         {
+            **await fair_kinds.fair_page_context(viewer, fair),  # the kind's parts (issue 15)
             "inspected": inspected,
             "DECISIONS": INSPECTION_DECISIONS,
             **console_context(await product_groups(viewer)),
@@ -548,7 +597,7 @@ async def fair_page(
 @router.get("/organizer/fairs/{fair_id}/rules")
 async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
     fair = await own_fair(viewer, fair_id)
-    form = FormState.of(RULE_FIELDS, fair_values(fair))
+    form = FormState.of(RULE_FIELDS + fair_kinds.COMMISSION_FIELDS, fair_values(fair))
     groups = await product_groups(viewer)
     return render(
         request, "fairs/rules.html", {**console_context(groups), "fair": fair, "form": form}
@@ -559,9 +608,9 @@ async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Respo
 async def change_rules(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
     fair = await own_fair(viewer, fair_id)
     submitted = await request.form()
-    form = FormState.of(RULE_FIELDS, form_values(submitted))
+    form = FormState.of(RULE_FIELDS + fair_kinds.COMMISSION_FIELDS, form_values(submitted))
     groups = await product_groups(viewer)
-    rules = rules_body(form, groups)
+    rules = fair_kinds.with_commission(form, fair, rules_body(form, groups))  # issue 15
     if rules is not None:
         try:
             await viewer.api.registration.put(
@@ -614,7 +663,7 @@ async def change_details(request: Request, viewer: SignedIn, fair_id: UUID) -> R
     submitted = await request.form()
     form = FormState.of(DETAIL_FIELDS, form_values(submitted))
     form.values.pop("groups", None)
-    body = details_body(form)
+    body = details_body(form, open_ended=bool(fair.get("open_ended")))  # issue 15
     if body is not None:
         changes = changed_details(fair, body)
         if not changes:
