@@ -14,6 +14,7 @@ import httpx
 from ocop_sales.adapters.http.authorization import TABLE
 from ocop_shared.authz import KEY_HOLDER, Case, matrix
 from ocop_shared.service import Service
+from ocop_testkit import wait_for
 from ocop_testkit.authz import Call, outbox_position, run_matrix
 
 Upstream = Any
@@ -81,6 +82,8 @@ async def build_world(
         "certifier": (await upstream.credential("certifier", "hoi-dong-ocop-quang-ninh"))[0],
         "inspector": (await upstream.credential("inspector", "qltt-quang-ninh"))[0],
         "terminal": mine["headers"],
+        # Issue 15: the host retailer of the caller organizer's fair (a promotion week).
+        "retailer": (await upstream.credential("retailer", str(await hosted(upstream))))[0],
         "anonymous": {},
         # Staff of the caller organizations act for them like their owners.
         "organizer-staff": (
@@ -283,6 +286,95 @@ def preparations(
     }
 
 
+async def hosted(upstream: Upstream) -> uuid.UUID:
+    """The upstream fair made a promotion week hosted by a new retailer with one store."""
+    from datetime import UTC, datetime, timedelta
+
+    from ocop_shared.contracts.registration import (
+        AdmissionRules,
+        FairRulesChanged,
+        FairSnapshot,
+        StoreSnapshot,
+    )
+
+    retailer = uuid.uuid4()
+    now = datetime.now(UTC)
+    fair = FairSnapshot(
+        fair_id=upstream.fair_id,
+        organizer_id=upstream.organizer,
+        name="Tuần lễ OCOP",
+        kind="promotion_week",
+        venue="Hạ Long",
+        province="Quảng Ninh",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=3),
+        applications_open_at=now - timedelta(days=30),
+        applications_close_at=now - timedelta(days=2),
+        rules=AdmissionRules(commission_percent=8),
+        status="running",
+        host_retailer_id=retailer,
+        stores=[StoreSnapshot(store_code="HL01", name="Hạ Long 1")],
+    )
+    await upstream.publish([FairRulesChanged(fair=fair)])
+
+    async def known() -> bool:
+        found = await upstream.service.pool.fetchval(
+            "select host_retailer_id from fairs where fair_id = $1", upstream.fair_id
+        )
+        return bool(found == retailer)
+
+    await wait_for(known, timeout=30, interval=0.05)
+    return retailer
+
+
+def stock_preparations(w: World) -> dict[str, Any]:
+    """Issue 15: stock movements, the stock report, the settlement, the retailer's file."""
+
+    def fair_of(case: Case) -> Any:
+        return w.fair if case.relation == "own" else w.other_org
+
+    def movement(what: str) -> Any:
+        async def prepare(case: Case) -> Call:
+            if case.relation == "other_fair":  # the caller's fair, a booth of its other fair
+                fair, booth = w.fair, w.elsewhere
+            else:
+                fair = fair_of(case)
+                booth = w.mine if case.relation == "own" else w.theirs
+            body = {
+                "movement_id": str(uuid.uuid4()),
+                "booth_id": str(booth["booth_id"]),
+                "lines": [{"product_id": str(booth["products"][0].product_id), "quantity": 1}],
+                "reason": "kiểm kê",
+            }
+            return Call("POST", f"/fairs/{fair.fair_id}/stock/{what}", json=body)
+
+        return prepare
+
+    async def stock_report(case: Case) -> Call:
+        return Call("GET", f"/fairs/{fair_of(case).fair_id}/reports/stock")
+
+    async def settlement(case: Case) -> Call:
+        return Call("GET", f"/fairs/{fair_of(case).fair_id}/reports/settlement")
+
+    async def retailer_sales(case: Case) -> Call:
+        gtin = w.mine["products"][0].gtin
+        content = f"store,date,gtin,quantity,amount\nHL01,2020-01-01,{gtin},1,1000\n".encode()
+        return Call(
+            "POST",
+            f"/fairs/{fair_of(case).fair_id}/retailer-sales",
+            files={"file": (f"{uuid.uuid4().hex}.csv", content, "text/csv")},
+        )
+
+    return {
+        "POST /fairs/{fair_id}/stock/receipts": movement("receipts"),
+        "POST /fairs/{fair_id}/stock/returns": movement("returns"),
+        "POST /fairs/{fair_id}/stock/adjustments": movement("adjustments"),
+        "GET /fairs/{fair_id}/reports/stock": stock_report,
+        "GET /fairs/{fair_id}/reports/settlement": settlement,
+        "POST /fairs/{fair_id}/retailer-sales": retailer_sales,
+    }
+
+
 @dataclass
 class Bank:
     prepare: dict[str, Any]
@@ -420,14 +512,16 @@ async def test_every_route_answers_every_role_as_the_table_says_and_refusals_cha
                           (select count(*) from api_tokens where revoked_at is not null) as revoked,
                           (select count(*) from transfers where status = 'confirmed') as confirmed,
                           (select count(*) from bank_webhook_keys where revoked_at is not null)
-                              as keys_revoked"""
+                              as keys_revoked,
+                          (select count(*) from stock_movements) as movements,
+                          (select count(*) from retailer_imports) as imports"""
             )
             return hash((await outbox_position(conn, "sales"), *state.values()))
 
     failures = await run_matrix(
         client,
         cases,
-        {**preparations(w, service, client, sale), **bank.prepare},
+        {**preparations(w, service, client, sale), **bank.prepare, **stock_preparations(w)},
         credentials,
         written,
     )

@@ -83,6 +83,8 @@ BOOTHS_FLOORPLANS = Topic("booths.floorplans", "fair id", 3, "booths")
 BOOTHS_ASSIGNMENTS = Topic("booths.assignments", "fair id", 3, "booths")
 SALES_SALES = Topic("sales.sales", "terminal id", 12, "sales")
 SALES_SESSIONS = Topic("sales.sessions", "terminal id", 6, "sales")
+# Stock moved at a booth (issue 15): received, returned, adjusted; imported retailer sales.
+SALES_STOCK = Topic("sales.stock", "booth id", 6, "sales")
 # Used by the foundation's own tests and benchmarks only.
 PLATFORM_PROBES = Topic("platform.probes", "probe key", 6, "platform")
 
@@ -97,6 +99,7 @@ CATALOG: dict[str, Topic] = {
         BOOTHS_ASSIGNMENTS,
         SALES_SALES,
         SALES_SESSIONS,
+        SALES_STOCK,
         PLATFORM_PROBES,
     )
 }

@@ -20,7 +20,7 @@ from ocop_sales.application.ports import Repositories
 from ocop_sales.domain.sales import SalePolicy
 from ocop_shared.service import Service, create_app
 from ocop_shared.settings import ServiceSettings
-from ocop_shared.topics import SALES_SALES, SALES_SESSIONS
+from ocop_shared.topics import SALES_SALES, SALES_SESSIONS, SALES_STOCK
 from ocop_shared.uow import UnitOfWorkFactory
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -66,7 +66,7 @@ def build(settings: SalesSettings | None = None) -> tuple[Service, FastAPI]:
         migrations=MIGRATIONS,
         consumers=subscriptions(uow),
         jobs=[transfer_reconciler(uow, settings.transfer_reconcile_seconds)],
-        publishes=[SALES_SALES, SALES_SESSIONS],
+        publishes=[SALES_SALES, SALES_SESSIONS, SALES_STOCK],
     )
     app = create_app(
         service,

@@ -29,7 +29,7 @@ import ocop_shared.contracts.registration as registration_contracts
 import ocop_shared.contracts.sales as sales_contracts
 from ocop_sales.adapters.http import refunds, reports, sales, sessions, terminals
 from ocop_sales.app import build
-from ocop_sales.domain import catalog, inspections, transfers
+from ocop_sales.domain import catalog, inspections, retailer_import, transfers
 from ocop_sales.domain import sales as selling
 from ocop_sales.domain.catalog import Exhibitor, Fair, ProductDetails
 from ocop_sales.domain.refunds import SoldSale
@@ -62,6 +62,7 @@ MAKERS: set[Callable[..., Any]] = {
     selling.sold_line,
     selling._recorded,
     transfers.confirmed_event,  # sales.transfer_confirmed
+    retailer_import.sold_events,  # sales.stock_moved of an import (issue 15)
 }
 # Where consumed events are translated: these may take contract instances (never return one).
 TRANSLATORS: set[Callable[..., Any]] = {

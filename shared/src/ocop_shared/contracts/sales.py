@@ -14,7 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from ocop_shared.events import Event, register_upcaster
-from ocop_shared.topics import SALES_SALES, SALES_SESSIONS, Topic
+from ocop_shared.topics import SALES_SALES, SALES_SESSIONS, SALES_STOCK, Topic
 
 PaymentMethod = Literal["cash", "vietqr", "card", "ewallet"]
 
@@ -126,6 +126,36 @@ class SessionClosed(Event):
 
     def partition_key(self) -> str:
         return str(self.terminal_id)
+
+
+class StockLine(_Snapshot):
+    product_id: UUID
+    producer_id: UUID
+    quantity: int  # moved: positive in, negative out (an adjustment may be either)
+    on_hand: int  # at the booth after the movement
+
+
+class StockMoved(Event):
+    """Stock moved at a booth (issue 15): ``received`` (declared by its exhibitor, or by the
+    retailer or showroom receiving consignment), ``returned`` to the producer, ``adjusted`` (a
+    count corrected, with the reason), or ``sold`` through the host retailer's tills (an
+    imported sales file, ``source`` ``retailer``). A sale at the fair's own tills moves stock
+    in its own write: its ``sales.sale_recorded`` is that movement."""
+
+    event_type: ClassVar[str] = "sales.stock_moved"
+    topic: ClassVar[Topic] = SALES_STOCK
+    movement_id: UUID
+    fair_id: UUID
+    booth_id: UUID
+    exhibitor_id: UUID
+    kind: Literal["received", "returned", "adjusted", "sold"]
+    source: Literal["booth", "retailer"] = "booth"
+    reason: str | None = None
+    lines: list[StockLine]
+    moved_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.booth_id)
 
 
 def _upcast_refunded_v1(payload: dict[str, Any]) -> dict[str, Any]:

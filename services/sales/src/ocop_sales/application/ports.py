@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
@@ -28,8 +28,17 @@ from ocop_sales.domain.refunds import (
     StoredApproval,
     StoredRefund,
 )
+from ocop_sales.domain.retailer_import import AdmittedProduct, MovedStock, RetailerSale
 from ocop_sales.domain.sales import SalesDecision, Till
+from ocop_sales.domain.settlement import ConsignmentFair, ProducerFigures
 from ocop_sales.domain.sessions import Session, Takings
+from ocop_sales.domain.stock import (
+    BoothStock,
+    MovementDecision,
+    MovementIn,
+    StockLevel,
+    StoredMovement,
+)
 from ocop_sales.domain.terminals import BoothHolder, Enrolment, TillRules
 from ocop_sales.domain.transfers import (
     BankState,
@@ -40,7 +49,16 @@ from ocop_sales.domain.transfers import (
 from ocop_shared.outbox import Causation
 
 ReportDimension = Literal[
-    "fair", "day", "booth", "exhibitor", "producer", "product", "product_group", "star", "province"
+    "fair",
+    "day",
+    "booth",
+    "exhibitor",
+    "producer",
+    "product",
+    "product_group",
+    "star",
+    "province",
+    "source",  # issue 15: the fair's tills ('till') or the host retailer's ('retailer')
 ]
 
 
@@ -341,6 +359,44 @@ class SuspensionRepository(Protocol):
         ...
 
 
+class StockRepository(Protocol):
+    """Stock at the booth, its report and the consignment settlement (issue 15)."""
+
+    async def fair(self, fair_id: UUID) -> ConsignmentFair | None: ...
+    async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool: ...
+    async def booth(self, fair_id: UUID, booth_id: UUID) -> BoothStock | None: ...
+    async def movement(self, movement_id: UUID) -> StoredMovement | None: ...
+    async def record(
+        self, movement: MovementIn, exhibitor_id: UUID, decision: MovementDecision, by: str
+    ) -> None: ...
+    async def refunded(self, sale_id: UUID, lines: Sequence[tuple[int, int]]) -> None: ...
+    async def levels(self, fair_id: UUID, exhibitor_id: UUID | None) -> list[StockLevel]: ...
+    async def settlement(
+        self, fair_id: UUID, start: date | None, end: date | None, exhibitor_id: UUID | None
+    ) -> list[ProducerFigures]: ...
+
+
+class RetailerSalesRepository(Protocol):
+    """The host retailer's imported sales (issue 15)."""
+
+    async def admitted_by_gtin(self, fair_id: UUID) -> dict[str, AdmittedProduct]: ...
+    async def prior(self, fair_id: UUID, file_hash: bytes) -> dict[str, Any] | None: ...
+    async def existing(self, sale_ids: Sequence[UUID]) -> set[UUID]: ...
+    async def record(
+        self, fair_id: UUID, sales: Sequence[RetailerSale], now: datetime
+    ) -> tuple[set[UUID], list[MovedStock]]: ...
+    async def keep(
+        self,
+        import_id: UUID,
+        fair_id: UUID,
+        file_hash: bytes,
+        filename: str,
+        by: str,
+        applied: bool,
+        report: dict[str, Any],
+    ) -> None: ...
+
+
 class Repositories(Protocol):
     @property
     def fairs(self) -> FairRepository: ...
@@ -368,3 +424,7 @@ class Repositories(Protocol):
     def transfers(self) -> TransferRepository: ...
     @property
     def suspensions(self) -> SuspensionRepository: ...
+    @property
+    def stock(self) -> StockRepository: ...
+    @property
+    def retailer_sales(self) -> RetailerSalesRepository: ...

@@ -43,6 +43,12 @@ class Fair:
     status: str
     starts_at: datetime
     ends_at: datetime
+    # Issue 15: its kind, the commission on consignment sales (a whole percent), and for a
+    # promotion week the host retailer and its stores taking part (code -> name).
+    kind: str = "fair"
+    commission_percent: int = 0
+    host_retailer_id: UUID | None = None
+    stores: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,19 @@ class ProductDetails:
 
 
 def fair_of(f: FairSnapshot) -> Fair:
-    return Fair(f.fair_id, f.organizer_id, f.name, f.province, f.status, f.starts_at, f.ends_at)
+    return Fair(
+        f.fair_id,
+        f.organizer_id,
+        f.name,
+        f.province,
+        f.status,
+        f.starts_at,
+        f.ends_at,
+        kind=f.kind,
+        commission_percent=f.rules.commission_percent,
+        host_retailer_id=f.host_retailer_id,
+        stores=tuple((s.store_code, s.name) for s in f.stores),
+    )
 
 
 def exhibitor_of(e: ExhibitorSnapshot) -> Exhibitor:

@@ -36,6 +36,7 @@ from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from ocop_sales.domain.stock import stock_moves, take_stock
 from ocop_sales.domain.transfers import (
     BankState,
     NewTransfer,
@@ -173,6 +174,8 @@ class Till:
     taken: Mapping[int, UUID] = field(default_factory=dict)
     # The fair's till rules' discount limit (None: the service's default, the policy's).
     max_discount_percent: int | None = None
+    # Issue 15 (domain/stock.py): on hand per product tracked at the booth (none: untracked).
+    stock: Mapping[UUID, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,9 @@ class SalesDecision:
     transfer_events: list[TransferConfirmed] = field(default_factory=list)
     # The kept notifications the read saw (the write checks no other arrived since).
     seen_notifications: list[int] = field(default_factory=list)
+    # Issue 15 (domain/stock.py): what the new sales take of each tracked product, moved by
+    # the sale's own write (empty when the booth tracks none of them).
+    stock_moves: list[tuple[UUID, int]] = field(default_factory=list)
 
 
 def payload_hash(canonical_json: bytes) -> bytes:
@@ -468,6 +474,7 @@ def judge_sales(
     codes: dict[str, UUID] = dict(bank.taken) if bank else {}  # payment codes in use
     transfers_of: dict[UUID, list[TransferIn]] = {}
     till_refusal: DomainError | None = None
+    stock_taken: dict[UUID, int] = {}  # issue 15: what the request's online sales take
     try:
         check_till(till, policy, now)
     except DomainError as exc:
@@ -491,6 +498,10 @@ def judge_sales(
                 raise till_refusal
             priced = price_sale(sale, till, policy, now=now, offline=offline)
             transfers = sale_transfers(sale.payments, sale.sale_id, codes)
+            if till.stock and not offline:  # issue 15: online, never below zero
+                take_stock(
+                    ((x.product_id, x.quantity) for x in priced.lines), till.stock, stock_taken
+                )
             if sale.receipt_no is not None:
                 if sale.receipt_no in till.taken or sale.receipt_no in claimed:
                     raise receipt_taken(sale.receipt_no)
@@ -543,6 +554,14 @@ def judge_sales(
     decision = SalesDecision(outcomes, new_sales, next_receipt_no, events, now, offline)
     if transfers_of:
         decision = _with_transfers(till, decision, transfers_of, bank)
+    if till.stock and new_sales:  # issue 15: the tracked products' movements
+        decision = replace(
+            decision,
+            stock_moves=stock_moves(
+                ((x.product_id, x.quantity) for n in new_sales for x in n.priced.lines),
+                till.stock,
+            ),
+        )
     return decision
 
 

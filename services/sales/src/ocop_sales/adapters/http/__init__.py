@@ -9,11 +9,12 @@ from ocop_sales.adapters.http import (
     reports,
     sales,
     sessions,
+    stock,
     terminals,
     till_rules,
     transfers,
 )
 
 router = APIRouter()
-for module in (terminals, till_rules, sales, refunds, sessions, reports, transfers):
+for module in (terminals, till_rules, sales, refunds, sessions, reports, transfers, stock):
     router.include_router(module.router)

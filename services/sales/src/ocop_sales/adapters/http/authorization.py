@@ -6,7 +6,7 @@ at; a till: itself, its sales and sessions) and answers 404 otherwise, changing 
 
 from __future__ import annotations
 
-from ocop_shared.authz import AuthorizationTable, Rule
+from ocop_shared.authz import ROLES, AuthorizationTable, Rule
 
 TABLE = AuthorizationTable(
     "sales",
@@ -140,5 +140,39 @@ TABLE = AuthorizationTable(
             note="the bank provider (SePay style) with an exhibitor's webhook key: confirms only "
             "that exhibitor's pending transfers",
         ),
+        # Stock at the booth, its report, consignment settlement, retailer sales (issue 15).
+        *[
+            Rule(
+                f"POST /fairs/{{fair_id}}/stock/{what}",
+                {"organizer": "own", "exhibitor": "own", "retailer": "own"},
+                fair_scoped=True,
+                note=f"stock {kind} at a booth: the exhibitor holding it, the fair's organizer, "
+                "its host retailer",
+            )
+            for what, kind in (
+                ("receipts", "received"),
+                ("returns", "returned"),
+                ("adjustments", "adjusted"),
+            )
+        ],
+        Rule(
+            "GET /fairs/{fair_id}/reports/stock",
+            {"admin": "any", "organizer": "own", "exhibitor": "own", "retailer": "own"},
+            note="per product, producer and booth; exhibitor: its own booths; retailer: its "
+            "promotion week's",
+        ),
+        Rule(
+            "GET /fairs/{fair_id}/reports/settlement",
+            {"admin": "any", "organizer": "own", "exhibitor": "own", "retailer": "own"},
+            note="consignment settlement per producer (fair or month); exhibitor: its own "
+            "producers; retailer: its promotion week's",
+        ),
+        Rule(
+            "POST /fairs/{fair_id}/retailer-sales",
+            {"organizer": "own", "retailer": "own"},
+            note="the host retailer's sales file (CSV/XLSX) with a per-row report: its people, "
+            "the fair's organizer",
+        ),
     ],
+    roles=ROLES,
 )

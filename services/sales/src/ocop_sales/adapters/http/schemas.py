@@ -420,6 +420,11 @@ class TillCatalogItem(Answer):
     reason: Literal["revoked", "expired", "suspended"] | None = Field(
         description="why it cannot be sold now (null: it can)"
     )
+    # issue 15: stock at the booth
+    stock: int | None = Field(
+        default=None, description="on hand at this booth (null: its stock is not tracked)"
+    )
+    sold_out: bool = Field(default=False, description="tracked and none left at this booth")
 
 
 class TillCatalog(Answer):

@@ -13,8 +13,10 @@ from ocop_sales.adapters.postgres.fairs import (
 )
 from ocop_sales.adapters.postgres.refunds import PostgresRefunds
 from ocop_sales.adapters.postgres.reports import PostgresReports
+from ocop_sales.adapters.postgres.retailer_sales import PostgresRetailerSales
 from ocop_sales.adapters.postgres.sales import PostgresSales
 from ocop_sales.adapters.postgres.sessions import PostgresSessions
+from ocop_sales.adapters.postgres.stock import PostgresStock
 from ocop_sales.adapters.postgres.suspensions import PostgresSuspensions
 from ocop_sales.adapters.postgres.terminals import PostgresTerminals
 from ocop_sales.adapters.postgres.till_rules import PostgresTillRules
@@ -82,6 +84,14 @@ class PostgresRepositories:
     @property
     def suspensions(self) -> PostgresSuspensions:
         return PostgresSuspensions(self._conn)
+
+    @property
+    def stock(self) -> PostgresStock:
+        return PostgresStock(self._conn)
+
+    @property
+    def retailer_sales(self) -> PostgresRetailerSales:
+        return PostgresRetailerSales(self._conn)
 
 
 def repositories(conn: asyncpg.Connection) -> PostgresRepositories:

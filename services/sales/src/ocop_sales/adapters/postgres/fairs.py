@@ -17,11 +17,16 @@ class PostgresFairs:
     async def save(self, fair: Fair) -> None:
         f = fair
         await self._conn.execute(
-            """insert into fairs (fair_id, organizer_id, name, province, status, starts_at, ends_at)
-               values ($1, $2, $3, $4, $5, $6, $7)
+            """insert into fairs (fair_id, organizer_id, name, province, status, starts_at, ends_at,
+                                  kind, commission_percent, host_retailer_id, stores)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
                on conflict (fair_id) do update set name = excluded.name, status = excluded.status,
-                   starts_at = excluded.starts_at, ends_at = excluded.ends_at""",
+                   starts_at = excluded.starts_at, ends_at = excluded.ends_at, kind = excluded.kind,
+                   commission_percent = excluded.commission_percent,
+                   host_retailer_id = excluded.host_retailer_id, stores = excluded.stores""",
             f.fair_id, f.organizer_id, f.name, f.province, f.status, f.starts_at, f.ends_at,
+            f.kind, f.commission_percent, f.host_retailer_id,
+            [{"store_code": c, "name": n} for c, n in f.stores],
         )  # fmt: skip
 
     async def organizer_of(self, fair_id: UUID) -> str | None:
@@ -33,7 +38,9 @@ class PostgresFairs:
     async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
         found: bool = await self._conn.fetchval(
             """select exists (select 1 from catalog where fair_id = $1 and exhibitor_id = $2)
-                   or exists (select 1 from booth_holders where fair_id = $1 and exhibitor_id = $2)""",
+                   or exists (select 1 from booth_holders where fair_id = $1 and exhibitor_id = $2)
+                   -- issue 15: a delegation's member holder whose products it sells there
+                   or exists (select 1 from catalog where fair_id = $1 and producer_id = $2)""",
             fair_id,
             exhibitor_id,
         )

@@ -29,6 +29,8 @@ DIMENSIONS: dict[ReportDimension, tuple[str, str]] = {
     "product_group": ("l.product_group::text", "l.product_group"),
     "star": ("l.star::text", "l.star"),
     "province": ("coalesce(pr.province, '?')", "coalesce(pr.province, '?')"),
+    # issue 15: the fair's tills, or the host retailer's imported sales
+    "source": ("s.source", "s.source"),
 }
 
 

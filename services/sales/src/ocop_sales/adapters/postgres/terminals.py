@@ -115,7 +115,10 @@ class PostgresTerminals:
                       c.blocked_at, c.blocked_reason, c.ocop_until,
                       -- issue 15: suspended at this fair by its inspectors
                       (select s.suspended_at from fair_suspensions s
-                        where s.fair_id = c.fair_id and s.product_id = c.product_id) as suspended_at
+                        where s.fair_id = c.fair_id and s.product_id = c.product_id) as suspended_at,
+                      -- issue 15: on hand at this booth (null: not tracked)
+                      (select sl.on_hand from stock_levels sl where sl.fair_id = t.fair_id
+                          and sl.booth_id = t.booth_id and sl.product_id = c.product_id) as stock
                  from terminals t
                  join booth_holders h on h.booth_id = t.booth_id and h.fair_id = t.fair_id
                  join catalog c on c.fair_id = t.fair_id and c.exhibitor_id = h.exhibitor_id and not c.withdrawn

@@ -54,7 +54,10 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
           from sales s where s.sale_id = any($2::uuid[])) as stored,
        (select coalesce(json_object_agg(s.receipt_no, s.sale_id), '{}')
           from sales s where s.terminal_id = t.terminal_id and s.receipt_no = any($3::int[])) as taken,
-       (select r.max_discount_percent from till_rules r where r.fair_id = t.fair_id) as max_discount_percent
+       (select r.max_discount_percent from till_rules r where r.fair_id = t.fair_id) as max_discount_percent,
+       -- issue 15 (stock.py): on hand per product tracked at the booth; none: '{}'
+       (select coalesce(json_object_agg(sl.product_id, sl.on_hand), '{}') from stock_levels sl
+         where sl.fair_id = t.fair_id and sl.booth_id = t.booth_id) as stock
   from terminals t join fairs f using (fair_id)
   left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
  where t.terminal_id = $1"""
@@ -107,7 +110,7 @@ _RECORD_TEMPLATE = """with {guard}bumped as (
                                   :discount_reason::text[]) as l,
                          bumped
            returning 1),
-{transfer_ctes}       outboxed as ({outbox}, bumped)
+{transfer_ctes}{stock_ctes}       outboxed as ({outbox}, bumped)
     select count(*) from bumped"""
 
 
@@ -154,13 +157,16 @@ _TRANSFER_CTES = """       new_transfers as (
            returning 1),
 """
 _RECORD = NamedQuery(
-    _RECORD_TEMPLATE.format(guard="", guarded="", transfer_ctes="", outbox=OUTBOX_INSERT_NAMED)
+    _RECORD_TEMPLATE.format(
+        guard="", guarded="", transfer_ctes="", stock_ctes="", outbox=OUTBOX_INSERT_NAMED
+    )
 )
 _RECORD_TRANSFERS = NamedQuery(
     _RECORD_TEMPLATE.format(
         guard=_BANK_GUARD,
         guarded="              and (select ok from bank_guard)\n",
         transfer_ctes=_TRANSFER_CTES,
+        stock_ctes="",
         outbox=OUTBOX_INSERT_NAMED,
     )
 )
@@ -233,6 +239,7 @@ class PostgresTills:
             last_contact=row["last_contact"],
             taken={int(no): UUID(sale_id) for no, sale_id in row["taken"].items()},
             max_discount_percent=row["max_discount_percent"],
+            stock=_stock_of(row["stock"]),
         )
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
@@ -274,6 +281,8 @@ class PostgresTills:
                 lines["discount_reason"].append(reasons[n])
                 lines["line_moment"].append(moment)
         query = _RECORD_TRANSFERS if decision.transfers else _RECORD
+        if decision.stock_moves:  # issue 15: tracked products (stock.py); others cost nothing
+            query = _STOCK_RECORD[query is _RECORD_TRANSFERS]
         args = query.args(
             next_receipt_no=decision.next_receipt_no,
             read_receipt_no=till.next_receipt_no,
@@ -286,6 +295,7 @@ class PostgresTills:
             **sales,
             **lines,
             **(_transfer_params(decision) if decision.transfers else {}),
+            **(_stock_params(decision) if decision.stock_moves else {}),
             **outbox_params(
                 [*decision.events, *decision.transfer_events], producer=PRODUCER, cause=cause
             ),
@@ -299,6 +309,11 @@ class PostgresTills:
         except asyncpg.UniqueViolationError:
             # A twin request stored this sale id first, or another sale took a receipt number
             # the till gave (below the counter, so the guard let both through): read again.
+            return False
+        except (asyncpg.CheckViolationError, asyncpg.DeadlockDetectedError):
+            # Issue 15: another till of the booth sold a tracked product since the read, so
+            # this online sale would take it below zero (stock_short), or two booth tills'
+            # stock rows crossed: nothing written, read and judge again.
             return False
         return bool(applied)
 
@@ -325,3 +340,49 @@ def _transfer_params(decision: SalesDecision) -> dict[str, list[Any]]:
             params["pending_code"].append(t.payment_code)
             params["pending_amount_vnd"].append(t.amount_vnd)
     return {**params, "seen_notification_id": list(decision.seen_notifications)}
+
+
+# Issue 15 (domain/stock.py): a sale of tracked products moves their stock at the booth in its
+# own write, once per product, after the till's row (``bumped``): the same lock order as a
+# refund. An online sale that would take one below zero (another till of the booth sold it
+# since the read) raises ``stock_short``: the statement rolls back and the sale is read and
+# judged again (then refused, 409 out_of_stock). An offline sale already happened: it moves
+# stock below zero and counts the units sold with none on hand as ``oversold``.
+_STOCK_CTES = """       stock_sold as (
+           update stock_levels sl
+              set sold = sl.sold + m.quantity, on_hand = sl.on_hand - m.quantity,
+                  oversold = sl.oversold + greatest(0, m.quantity - greatest(sl.on_hand, 0)),
+                  updated_at = :recorded_at
+             from unnest(:stock_product_id::uuid[], :stock_quantity::int[]) as m(product_id, quantity), bumped
+            where sl.fair_id = :fair_id and sl.booth_id = :booth_id and sl.product_id = m.product_id
+              and case when not :online::bool or sl.on_hand >= m.quantity then true
+                       else stock_short(m.product_id, sl.on_hand - m.quantity) end
+           returning 1),
+"""
+
+
+def _stock_query(transfers: bool) -> NamedQuery:
+    return NamedQuery(
+        _RECORD_TEMPLATE.format(
+            guard=_BANK_GUARD if transfers else "",
+            guarded="              and (select ok from bank_guard)\n" if transfers else "",
+            transfer_ctes=_TRANSFER_CTES if transfers else "",
+            stock_ctes=_STOCK_CTES,
+            outbox=OUTBOX_INSERT_NAMED,
+        )
+    )
+
+
+_STOCK_RECORD = {False: _stock_query(False), True: _stock_query(True)}
+
+
+def _stock_of(levels: dict[str, int]) -> dict[UUID, int]:
+    return {UUID(product_id): on_hand for product_id, on_hand in levels.items()}
+
+
+def _stock_params(decision: SalesDecision) -> dict[str, list[Any]]:
+    """The new sales' movements of tracked products, one per product, in product order."""
+    return {
+        "stock_product_id": [product_id for product_id, _ in decision.stock_moves],
+        "stock_quantity": [quantity for _, quantity in decision.stock_moves],
+    }

@@ -28,6 +28,8 @@ async def refund_sale(
     decision = decide_refund(sale, terminal_id, prior, refund)
     if decision.event is not None:
         await repos.refunds.add(refund, decision, terminal_id)
+        # issue 15: the refunded quantities go back to the booth's stock (tracked products)
+        await repos.stock.refunded(refund.sale_id, [(n, x.quantity) for n, x in decision.lines])
         uow.emit(decision.event)
     return decision
 

@@ -122,6 +122,9 @@ async def till_catalog(repos: Repositories, *, by: Viewer) -> TillCatalog:
                 "list_price_vnd": r["list_price_vnd"],
                 "sellable": reason is None,
                 "reason": reason,
+                # issue 15: on hand at the booth (null: not tracked), none left
+                "stock": r["stock"],
+                "sold_out": r["stock"] is not None and r["stock"] <= 0,
             }
         )
     return TillCatalog(items, catalog_etag(items))
