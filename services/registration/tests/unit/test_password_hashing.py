@@ -37,3 +37,25 @@ async def test_hashes_verify_across_the_two_settings() -> None:
         assert not await passwords.verify_password("sai mật khẩu rồi", standard)
     finally:
         passwords.configure(light=True)
+
+
+async def test_hashing_runs_on_two_threads_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each thread that hashes keeps its last light hash's 8 MiB resident (its malloc arena):
+    the loop's default pool (cpu + 4 threads) held 48 MiB of registration's RSS."""
+    import asyncio
+    import threading
+    import time
+
+    used: set[str] = set()
+    real = passwords._hasher
+
+    class Recording:
+        def hash(self, password: str) -> str:
+            used.add(threading.current_thread().name)
+            time.sleep(0.01)  # long enough for the calls to overlap
+            return real.hash(password)
+
+    monkeypatch.setattr(passwords, "_hasher", Recording())
+    await asyncio.gather(*(passwords.hash_password(f"Mật khẩu số {i}") for i in range(12)))
+    assert 1 <= len(used) <= 2
+    assert all(name.startswith("argon2") for name in used), used
