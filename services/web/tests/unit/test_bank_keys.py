@@ -115,7 +115,9 @@ def test_an_owner_makes_a_key_shown_once_with_the_webhook_address(
     assert "chỉ hiển thị một lần" in made.text
     listed = exhibitor.get(PAGE)
     assert KEY not in listed.text  # never again
-    assert "SePay" in listed.text and f"…{KEY[-4:]}" in listed.text and "Đang hoạt động" in listed.text
+    assert (
+        "SePay" in listed.text and f"…{KEY[-4:]}" in listed.text and "Đang hoạt động" in listed.text
+    )
 
 
 def test_a_key_revoked_behind_a_confirmation(exhibitor: TestClient, portal: KeysPortal) -> None:
