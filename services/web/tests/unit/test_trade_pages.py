@@ -237,3 +237,17 @@ def test_an_exhibitor_records_its_own_contract_without_naming_itself(
     assert "exhibitor_id" not in body and body["value_vnd"] == 0 and body["kind"] == "mou"
     page = holder.get(done.headers["location"])
     assert "Biên bản ghi nhớ" in page.text and "Aeon Việt Nam" in page.text
+
+
+def test_after_a_refusal_the_meeting_form_carries_a_new_meeting_id(
+    org: TestClient, trade_fakes: TradeFakes
+) -> None:
+    form = org.get(f"/organizer/fairs/{trade_fakes.fair_id}/trade/meetings/new")
+    first = re.search(r'name="meeting_id" value="([^"]+)"', form.text)
+    assert first
+    data = {"csrf_token": csrf_of(form.text), "meeting_id": first.group(1), "exhibitor": CHE,
+            **BUYER, "held_on": "15/10/2026", "held_time": "09:30", "outcome": "agreed"}  # fmt: skip
+    refused = org.post(f"/organizer/fairs/{trade_fakes.fair_id}/trade/meetings", data=data)
+    assert refused.status_code == 422
+    again = re.search(r'name="meeting_id" value="([^"]+)"', refused.text)
+    assert again and again.group(1) != first.group(1)

@@ -85,3 +85,19 @@ def test_a_count_and_a_correction_are_added_once_each(
     assert "Đã thêm số lượt khách." in page.text
     total = re.search(r'data-testid="visitors-total">([^<]*)<', page.text)
     assert total and total.group(1) == "1.200"
+
+
+def test_after_a_refusal_the_form_carries_a_new_count_id(
+    org: TestClient, trade_fakes: TradeFakes
+) -> None:
+    """A refused count records nothing, so the corrected one is a new count: the same id
+    (and idempotency key) with other content would be refused or replay the refusal."""
+    url = f"/organizer/fairs/{trade_fakes.fair_id}/visitors"
+    page = org.get(url)
+    first = re.search(r'name="count_id" value="([^"]+)"', page.text)
+    assert first
+    below = org.post(url, data={"csrf_token": csrf_of(page.text), "count_id": first.group(1),
+                                "day": "30/08/2026", "increment": "-20"})  # fmt: skip
+    assert below.status_code == 422
+    again = re.search(r'name="count_id" value="([^"]+)"', below.text)
+    assert again and again.group(1) != first.group(1)

@@ -91,6 +91,7 @@ async def create_series(request: Request, viewer: SignedIn) -> Response:
             )
         except ApiError as refused:
             form.add_api_error(refused)
+            series_id = str(uuid.uuid4())  # nothing was named: the next try is new
         else:
             back = str(submitted.get("fair_id") or "")
             if back:  # named from a fair's page: back there, the new series chosen

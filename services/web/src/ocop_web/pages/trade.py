@@ -429,6 +429,7 @@ async def record_meeting(request: Request, viewer: Viewer, side: Side, fair_id: 
             )
         except ApiError as refused:
             form.add_api_error(refused)
+            meeting_id = str(uuid.uuid4())  # nothing was recorded: the next try is new
         else:
             return see_other(f"{side.base}?notice=meeting")
     return _meeting_page(request, context, form, meeting_id)

@@ -115,6 +115,7 @@ async def add_count(request: Request, viewer: SignedIn, fair_id: UUID) -> Respon
             )
         except ApiError as refused:
             form.add_api_error(refused)
+            count_id = str(uuid.uuid4())  # nothing was counted: the next try is a new count
         else:
             return RedirectResponse(
                 f"/organizer/fairs/{fair_id}/visitors?notice=counted", status_code=303
