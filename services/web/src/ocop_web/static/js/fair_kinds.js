@@ -11,8 +11,7 @@
       if (!target) {
         return;
       }
-      input.setAttribute("aria-controls", target.id);
-      input.setAttribute("aria-expanded", input.checked ? "true" : "false");
+      input.setAttribute("aria-controls", target.id);  // no aria-expanded: not allowed on a radio
       target.classList.toggle("ocop-radios__conditional--hidden", !input.checked);
     });
   }
