@@ -31,7 +31,9 @@ from ocop_booths.app import BoothsSettings
 from ocop_registration.app import RegistrationSettings
 from ocop_sales.app import SalesSettings
 from ocop_shared import housekeeping, kafka_acl
+from ocop_shared.housekeeping import HousekeepingSettings
 from ocop_shared.outbox import RelaySettings
+from ocop_shared.ratelimit import ProxySettings
 from ocop_shared.settings import CommonSettings
 from ocop_web.live import LiveSettings
 from ocop_web.settings import WebSettings
@@ -41,13 +43,14 @@ K8S = REPO / "deploy" / "k8s"
 OVERLAYS = ("dev", "prod")
 CRD_KINDS = ("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster")
 SETTINGS: dict[str, tuple[type[Any], ...]] = {
-    "registration": (RegistrationSettings, housekeeping.HousekeepingSettings, RelaySettings),
-    "booths": (BoothsSettings, housekeeping.HousekeepingSettings, RelaySettings),
-    "sales": (SalesSettings, housekeeping.HousekeepingSettings, RelaySettings),
-    "web": (WebSettings, LiveSettings),
+    "registration": (RegistrationSettings, HousekeepingSettings, RelaySettings, ProxySettings),
+    "booths": (BoothsSettings, HousekeepingSettings, RelaySettings, ProxySettings),
+    "sales": (SalesSettings, HousekeepingSettings, RelaySettings, ProxySettings),
+    "web": (WebSettings, LiveSettings, ProxySettings),
 }
-# Read by the command lines, not by a settings class (ocop_shared.cli, ocop_web.__main__).
-PROCESS_VARIABLES = {"OCOP_WORKERS"}
+# Read by the command lines or os.environ, not by a settings class (ocop_shared.cli,
+# ocop_web.__main__, ocop_shared.kafka.replication_factor).
+PROCESS_VARIABLES = {"OCOP_WORKERS", "OCOP_TOPIC_REPLICATION_FACTOR"}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
