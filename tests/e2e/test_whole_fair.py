@@ -244,6 +244,63 @@ async def signed_out_everywhere_within(
     return dict(zip(probes, await asyncio.gather(*map(refused, probes.values())), strict=True))
 
 
+async def the_other_kinds_are_loaded(client: Client, loaded: demo.Loaded) -> None:
+    """Issue 15: beside the regional fair, the demo runs a promotion week at the retailer's two
+    stores (stands and shelves, its commission, stock received, one day's sales file imported:
+    the settlement has figures, the retailer's people see it) and an open-ended showroom with
+    weekly hours, stock received and its tills."""
+    organizer, week, centre = loaded.organizer_token, loaded.promotion_week, loaded.showroom
+    retailer = loaded.accounts["retailer"]
+    assert retailer["organization_id"] == week["retailer_id"]
+
+    fair = await client.call("registration", "GET", f"/fairs/{week['fair_id']}")
+    assert fair["kind"] == "promotion_week" and fair["status"] == "running"
+    assert fair["host_retailer_id"] == week["retailer_id"]
+    assert sorted(s["store_code"] for s in fair["stores"]) == sorted(week["stores"])
+    assert fair["rules"]["commission_percent"] == 10
+    plan = await client.call("booths", "GET", f"/fairs/{week['fair_id']}/floorplan", organizer)
+    assert len(plan["booths"]) == week["booths"] > 0
+    assert {b["kind"] for b in plan["booths"]} == {"stand", "shelf"}
+    assert {b["store_code"] for b in plan["booths"]} == set(week["stores"])
+    assert sum(b["state"] == "confirmed" for b in plan["booths"]) == week["placed"] > 0
+
+    settlement = await client.call(
+        "sales", "GET", f"/fairs/{week['fair_id']}/reports/settlement", organizer
+    )
+    assert settlement["commission_percent"] == 10 and settlement["rows"], settlement
+    assert settlement["amount_vnd"] == week["retailer_sales_vnd"] > 0
+    assert settlement["commission_vnd"] == sum(r["commission_vnd"] for r in settlement["rows"])
+    assert 0 < settlement["commission_vnd"] < settlement["amount_vnd"]
+    assert settlement["amount_due_vnd"] == settlement["amount_vnd"] - settlement["commission_vnd"]
+    assert sum(r["received"] for r in settlement["rows"]) == week["received"] > 0
+    assert all(0 < r["sold_quantity"] <= r["received"] for r in settlement["rows"])
+    # The retailer's owner signs in and sees the same settlement.
+    signed_in = await client.call("registration", "POST", "/sessions", json={
+        "login": retailer["login"], "password": retailer["password"],
+        "organization_id": retailer["organization_id"],
+    })  # fmt: skip
+    seen = await client.eventually(
+        "sales",
+        "GET",
+        f"/fairs/{week['fair_id']}/reports/settlement",
+        signed_in["token"],
+        also=(401,),
+    )
+    assert seen["amount_due_vnd"] == settlement["amount_due_vnd"]
+
+    fair = await client.call("registration", "GET", f"/fairs/{centre['fair_id']}")
+    assert fair["kind"] == "showroom" and fair["status"] == "running" and fair["open_ended"]
+    assert sorted(h["weekday"] for h in fair["opening_hours"]) == list(range(7))
+    assert fair["rules"]["commission_percent"] == 15
+    stock = await client.call(
+        "sales", "GET", f"/fairs/{centre['fair_id']}/reports/stock", organizer
+    )
+    assert sum(p["received"] for p in stock["products"]) == centre["received"] > 0
+    assert sum(p["sold"] for p in stock["products"]) >= centre["sales"]
+    tills = await client.call("sales", "GET", f"/fairs/{centre['fair_id']}/terminals", organizer)
+    assert len(tills) == centre["terminals"] == centre["placed"] > 0
+
+
 @pytest.mark.slow
 async def test_a_whole_fair_survives_faults_and_reconciles(
     services: Processes, endpoints: Endpoints, kafka: Kafka, stack_settings: CommonSettings
@@ -258,6 +315,7 @@ async def test_a_whole_fair_survives_faults_and_reconciles(
         )
         assert loaded.summary["terminals"] == TILLS
         assert set(loaded.accounts) == set(demo.SHOWN)
+        await the_other_kinds_are_loaded(client, loaded)
         catalogs = {}
         for t in loaded.terminals:
             catalogs[t["terminal_id"]] = await demo.till_catalog(

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from stdnum import ean
 from stdnum.vn import mst
@@ -39,6 +40,7 @@ Progress = Callable[[str, int, int], None]
 WEB_APP = os.environ.get("OCOP_WEB_URL", "http://127.0.0.1:8000")
 # A reserved top-level domain (RFC 2606): the demo's people have addresses no mail reaches.
 MAIL_DOMAIN = "ocop-demo.test"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _quiet(_step: str, _done: int, _total: int) -> None:
@@ -300,7 +302,7 @@ class Organization:
 
 
 # The sign-ins the demo prints: one person of each kind.
-SHOWN = ("organizer", "exhibitor", "delegation", "certifier", "inspector")
+SHOWN = ("organizer", "exhibitor", "delegation", "certifier", "inspector", "retailer")
 
 
 @dataclass
@@ -318,12 +320,16 @@ class Loaded:
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
     people: list[dict[str, str]] = field(default_factory=list)  # everyone's sign-in details
     web: str = WEB_APP
+    # The supermarket promotion week and the showroom beside the regional fair: their ids and
+    # what the demo put in them (stores, booths, stock, the retailer's import, till sales).
+    promotion_week: dict[str, Any] = field(default_factory=dict)
+    showroom: dict[str, Any] = field(default_factory=dict)
 
 
 def organizations(fair: DemoFair) -> list[Organization]:
     """The host province's trade department (the organizer), the certifying councils of every
-    province the demo's certificates come from (and the central one for 5★), and the host
-    province's market surveillance."""
+    province the demo's certificates come from (and the central one for 5★), the host
+    province's market surveillance and the supermarket chain hosting the promotion week."""
     tag, people = fair.tag, random.Random(f"{fair.seed}:people")
     host = slug(HOST_PROVINCE).replace("-", "")
 
@@ -358,7 +364,296 @@ def organizations(fair: DemoFair) -> list[Organization]:
             email(f"qltt-{host}"), province=HOST_PROVINCE,
         )
     )  # fmt: skip
+    # The supermarket chain hosting the promotion week (a retailer's id is a UUID).
+    found.append(
+        Organization(
+            "retailer", "retailer", str(uuid.uuid5(uuid.NAMESPACE_URL, f"{MAIL_DOMAIN}/{tag}/retailer")),
+            RETAILER, people.choice(PEOPLE), email("go-quangninh"),
+        )
+    )  # fmt: skip
     return found
+
+
+# The promotion week's host: a hypermarket chain with two stores in the province.
+RETAILER = "Siêu thị GO! Quảng Ninh"
+STORES = [
+    {"store_code": "GO-HL", "name": "GO! Hạ Long",
+     "address": "Lô H1, khu đô thị Cột 3 – Cột 5, phường Hồng Hải, thành phố Hạ Long"},
+    {"store_code": "GO-CP", "name": "GO! Cẩm Phả",
+     "address": "Đường Trần Phú, phường Cẩm Trung, thành phố Cẩm Phả"},
+]  # fmt: skip
+PROMOTION_WEEK = "Tuần lễ xúc tiến sản phẩm OCOP Quảng Ninh tại GO! Hạ Long"
+SHOWROOM = "Trung tâm OCOP Quảng Ninh"
+# Weekdays 0 (Monday) to 6, in Viet Nam's time: longer hours at the weekend.
+SHOWROOM_HOURS = [
+    {"weekday": d, "opens": "08:00", "closes": "17:30" if d < 5 else "21:00"} for d in range(7)
+]
+ALL_GROUPS = [1, 2, 3, 4, 5, 6]
+
+
+def promotion_week_plan() -> dict[str, Any]:
+    """Stands (a counter by the entrance) and shelf slots in each of the retailer's stores."""
+    zone = {
+        "code": "GO",
+        "name": "Quầy hàng OCOP Quảng Ninh",
+        "kind": "regional",
+        "product_groups": ALL_GROUPS,
+    }
+    booths = [
+        {"code": f"{s['store_code']}-{letter}{i}", "zone": "GO", "kind": kind,
+         "store_code": s["store_code"], "width_m": width, "depth_m": depth, "price_vnd": price}
+        for s in STORES
+        for kind, letter, width, depth, price, count in (
+            ("stand", "Q", 2, 1, 3_000_000, 2), ("shelf", "K", 1.2, 0.6, 1_500_000, 3)  # quầy, kệ
+        )
+        for i in range(1, count + 1)
+    ]  # fmt: skip
+    return {"zones": [zone], "booths": booths}
+
+
+def showroom_plan() -> dict[str, Any]:
+    """One row of display booths along the centre's hall."""
+    zone = {
+        "code": "TT",
+        "name": "Khu trưng bày và bán sản phẩm OCOP",
+        "kind": "district_cluster",
+        "product_groups": ALL_GROUPS,
+    }
+    booths = [
+        {"code": f"TT-{i + 1:02d}", "zone": "TT", "width_m": 3, "depth_m": 2, "price_vnd": 1_000_000,
+         "x": i * 3.0, "y": 0.0, "open_sides": 1}
+        for i in range(6)
+    ]  # fmt: skip
+    return {"zones": [zone], "booths": booths}
+
+
+def retailer_sales_csv(
+    day: date, products: list[dict[str, Any]], rng: random.Random
+) -> tuple[bytes, int]:
+    """The retailer's daily sales file (store, date, GTIN, quantity, amount) and its total:
+    each product sold at each store that day, at its list price."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["store", "date", "gtin", "quantity", "amount"])
+    total = 0
+    for store in STORES:
+        for p in products:
+            quantity = rng.randint(2, 12)
+            amount = quantity * p["list_price_vnd"]
+            total += amount
+            writer.writerow([store["store_code"], day.isoformat(), p["gtin"], quantity, amount])
+    return out.getvalue().encode(), total
+
+
+@dataclass
+class SmallFair:
+    """A fair the demo runs beside the regional one, through the same steps."""
+
+    fair_id: str
+    placements: list[dict[str, Any]]  # exhibitor id, booth ids
+    products: dict[str, list[dict[str, Any]]]  # exhibitor id -> its admitted products
+
+
+async def run_small_fair(
+    client: Client,
+    organizer: str,
+    body: dict[str, Any],
+    plan: dict[str, Any],
+    entrants: list[tuple[Holder, list[dict[str, Any]]]],
+) -> SmallFair:
+    """The organizer creates and opens the fair; each entrant applies with its products and is
+    approved; the plan is loaded, allocated and committed; every fee is paid; the fair starts."""
+    fair_id = (await client.call("registration", "POST", "/fairs", organizer, json=body))["fair_id"]
+
+    async def lifecycle(action: str) -> None:
+        await client.call(
+            "registration",
+            "POST",
+            f"/fairs/{fair_id}/lifecycle",
+            organizer,
+            json={"action": action},
+        )
+
+    await lifecycle("open")
+    zone = plan["zones"][0]["code"]
+
+    async def apply(entrant: tuple[Holder, list[dict[str, Any]]]) -> None:
+        holder, products = entrant
+        out = await client.call(
+            "registration",
+            "POST",
+            f"/fairs/{fair_id}/applications",
+            holder.token,
+            json={
+                "product_ids": [p["product_id"] for p in products],
+                "booth_request": {"count": 1, "zone": zone},
+            },
+        )
+        await client.call(
+            "registration",
+            "POST",
+            f"/applications/{out['application_id']}/review",
+            organizer,
+            json={"decision": "approved"},
+        )
+
+    await gather_limited(entrants, apply)
+    await lifecycle("close")
+    await client.eventually(
+        "booths", "PUT", f"/fairs/{fair_id}/floorplan", organizer, json=plan, also=(401,)
+    )
+    proposal: dict[str, Any] = {}
+    for _ in range(240):
+        proposal = await client.call("booths", "POST", f"/fairs/{fair_id}/allocations", organizer)
+        if len(proposal["placements"]) + len(proposal["waitlist"]) >= len(entrants):
+            break
+        await asyncio.sleep(0.25)
+    await client.call("booths", "POST", f"/allocations/{proposal['run_id']}/commit", organizer)
+    tokens = {h.exhibitor_id: h.token for h, _ in entrants}
+
+    async def pay(exhibitor_id: str) -> None:
+        fees = await client.eventually(
+            "booths", "GET", f"/fairs/{fair_id}/fees", tokens[exhibitor_id], also=(401,)
+        )
+        if fees["balance_vnd"] > 0:
+            await client.call("booths", "POST", f"/fairs/{fair_id}/payments", organizer, json={
+                "exhibitor_id": exhibitor_id, "amount_vnd": fees["balance_vnd"],
+                "reference": fees["payment_reference"],
+            })  # fmt: skip
+
+    await gather_limited([p["exhibitor_id"] for p in proposal["placements"]], pay)
+    await lifecycle("start")
+    return SmallFair(
+        fair_id,
+        proposal["placements"],
+        {h.exhibitor_id: products for h, products in entrants},
+    )
+
+
+async def receive_stock(client: Client, token: str, small: SmallFair, quantity: int) -> int:
+    """Consignment received at each booth: ``quantity`` of each of its exhibitor's products
+    (again until sales has learnt who holds the booth and what it may sell there)."""
+
+    async def receive(placement: dict[str, Any]) -> None:
+        await client.eventually(
+            "sales",
+            "POST",
+            f"/fairs/{small.fair_id}/stock/receipts",
+            token,
+            also=(401,),
+            json={
+                "movement_id": str(uuid.uuid4()),
+                "booth_id": placement["booth_ids"][0],
+                "lines": [
+                    {"product_id": p["product_id"], "quantity": quantity}
+                    for p in small.products[placement["exhibitor_id"]]
+                ],
+            },
+        )
+
+    await gather_limited(small.placements, receive, limit=4)
+    return sum(len(small.products[p["exhibitor_id"]]) * quantity for p in small.placements)
+
+
+async def promotion_week(
+    client: Client,
+    organizer: str,
+    retailer: Account,
+    entrants: list[tuple[Holder, list[dict[str, Any]]]],
+    now: datetime,
+    rng: random.Random,
+) -> dict[str, Any]:
+    """The retailer's owner adds its two stores; the organizer runs a week at them (stands and
+    shelf slots, the retailer's commission 10 %); the retailer receives the consignment and
+    imports one day's sales file, so the settlement has figures."""
+    rid = retailer.organization_id
+
+    async def add_store(store: dict[str, str]) -> None:
+        await client.call(
+            "registration", "POST", f"/retailers/{rid}/stores", retailer.token, json=store
+        )
+
+    await gather_limited(STORES, add_store)
+    small = await run_small_fair(client, organizer, {
+        "name": PROMOTION_WEEK, "kind": "promotion_week", "province": HOST_PROVINCE,
+        "venue": "Siêu thị GO! Hạ Long và GO! Cẩm Phả",
+        "host_retailer_id": rid, "store_codes": [s["store_code"] for s in STORES],
+        "applications_open_at": (now - timedelta(days=1)).isoformat(),
+        "applications_close_at": (now + timedelta(minutes=20)).isoformat(),
+        "starts_at": (now + timedelta(minutes=20)).isoformat(), "ends_at": (now + timedelta(days=7)).isoformat(),
+        "rules": {"min_star": 3, "product_groups": ALL_GROUPS, "max_booths_per_holder": 1, "commission_percent": 10},
+    }, promotion_week_plan(), entrants)  # fmt: skip
+    received = await receive_stock(client, retailer.token, small, 48)
+    placed = [small.products[p["exhibitor_id"]] for p in small.placements]
+    day = (now + timedelta(minutes=20)).astimezone(VN).date()  # the week's first day
+    content, total = retailer_sales_csv(day, [p for ps in placed for p in ps], rng)
+    report = await client.call(
+        "sales",
+        "POST",
+        f"/fairs/{small.fair_id}/retailer-sales",
+        retailer.token,
+        files={"file": (f"go-ban-hang-{day.isoformat()}.csv", content, "text/csv")},
+    )
+    if report["rejected"] or report["imported_vnd"] != total:
+        raise RuntimeError(f"demo retailer sales not imported: {report['report'][:3]}")
+    return {
+        "fair_id": small.fair_id,
+        "retailer_id": rid,
+        "stores": [s["store_code"] for s in STORES],
+        "booths": len(promotion_week_plan()["booths"]),
+        "placed": len(small.placements),
+        "received": received,
+        "retailer_sales_rows": report["imported"],
+        "retailer_sales_vnd": report["imported_vnd"],
+    }
+
+
+async def showroom(
+    client: Client,
+    organizer: str,
+    entrants: list[tuple[Holder, list[dict[str, Any]]]],
+    now: datetime,
+    sales: int,
+    rng: random.Random,
+) -> dict[str, Any]:
+    """The province's permanent centre: open-ended, weekly hours, a commission of 15 %; the
+    centre receives its consignment, a till per booth, and (when the demo sells) a few sales."""
+    small = await run_small_fair(client, organizer, {
+        "name": SHOWROOM, "kind": "showroom", "province": HOST_PROVINCE,
+        "venue": "Trung tâm giới thiệu và bán sản phẩm OCOP, thành phố Hạ Long",
+        "opening_hours": SHOWROOM_HOURS,
+        "applications_open_at": (now - timedelta(days=1)).isoformat(),
+        "applications_close_at": (now + timedelta(minutes=20)).isoformat(),
+        "starts_at": (now + timedelta(minutes=20)).isoformat(),
+        "rules": {"min_star": 3, "product_groups": ALL_GROUPS, "max_booths_per_holder": 1, "commission_percent": 15},
+    }, showroom_plan(), entrants)  # fmt: skip
+    received = await receive_stock(client, organizer, small, 30)
+
+    async def enrol(placement: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = await client.eventually(
+            "sales",
+            "POST",
+            f"/fairs/{small.fair_id}/terminals",
+            organizer,
+            json={"booth_id": placement["booth_ids"][0], "label": "Quầy trưng bày"},
+        )
+        return out
+
+    tills = await gather_limited(small.placements, enrol, limit=4)
+    sold = 0
+    for i in range(min(sales, 12)):  # a few sales, in turn at each till
+        till = tills[i % len(tills)]
+        catalog = small.products[till["exhibitor_id"]]
+        await client.call("sales", "POST", "/sales", till["token"], json=sale(catalog, rng))
+        sold += 1
+    return {
+        "fair_id": small.fair_id,
+        "booths": len(showroom_plan()["booths"]),
+        "placed": len(small.placements),
+        "received": received,
+        "terminals": len(tills),
+        "sales": sold,
+    }
 
 
 def owner_login(fair: DemoFair, who: Holder | Delegation, index: int) -> dict[str, str]:
@@ -518,6 +813,50 @@ async def load(
             strict=True,
         )
     )
+    # The promotion week and the showroom run beside the regional fair, at the same time,
+    # with a few of the host province's holders (each in one of them).
+    retailer = next(a for a in authorities if a.role == "retailer")
+    pick = random.Random(f"{fair.seed}:kinds")
+    candidates = pick.sample(fair.host, len(fair.host))
+
+    async def entrants(
+        holders: list[Holder], in_force_on: date, count: int
+    ) -> list[tuple[Holder, list[dict[str, Any]]]]:
+        """Holders with products whose certificates are in force on ``in_force_on``."""
+        chosen: list[tuple[Holder, list[dict[str, Any]]]] = []
+        for h in holders:
+            products = [
+                p
+                for pid in ids[h.exhibitor_id]
+                if date.fromisoformat(
+                    (p := await client.call("registration", "GET", f"/products/{pid}"))[
+                        "certificate"
+                    ]["valid_to"]
+                )
+                >= in_force_on
+            ]
+            if products:
+                chosen.append((h, products))
+            if len(chosen) == count:
+                break
+        return chosen
+
+    async def other_kinds() -> tuple[dict[str, Any], dict[str, Any]]:
+        week_ends = (now + timedelta(days=8)).date()
+        at_week = await entrants(candidates, week_ends, 5)
+        taken = {h.exhibitor_id for h, _ in at_week}
+        rest = [h for h in candidates if h.exhibitor_id not in taken]
+        at_centre = await entrants(rest, (now + timedelta(days=1)).date(), 4)
+        kinds_rng = random.Random(f"{fair.seed}:kinds-sales")
+        found = await asyncio.gather(
+            promotion_week(client, organizer, retailer, at_week, now, kinds_rng),
+            showroom(client, organizer, at_centre, now, sales, kinds_rng),
+        )
+        progress("promotion week and showroom", 2, 2)
+        return found[0], found[1]
+
+    kinds = asyncio.ensure_future(other_kinds())
+
     applications: list[tuple[str, str]] = []  # (application id, exhibitor token)
     fair_info = await client.call("registration", "GET", f"/fairs/{fair_id}")
     last_day = datetime.fromisoformat(fair_info["ends_at"]).date() + timedelta(days=1)
@@ -633,6 +972,7 @@ async def load(
 
     done, total = 0, len(booth_ids)
     await gather_limited(booth_ids, enrol, on_done=tick("terminals"))
+    week, centre = await kinds
     summary = {
         "holders": len(holders),
         "delegations": len(fair.delegations),
@@ -643,6 +983,10 @@ async def load(
         "assigned": committed["assigned"],
         "waitlisted": committed["waitlisted"],
         "terminals": len(tills),
+        "promotion week: stands and shelves": week["booths"],
+        "promotion week: retailer's sales imported (₫)": week["retailer_sales_vnd"],
+        "showroom: booths held": centre["placed"],
+        "showroom: till sales": centre["sales"],
     }
     cooperatives = [h for h in fair.host if h.kind == "cooperative"] or holders
     shown = {
@@ -650,7 +994,8 @@ async def load(
         "exhibitor": owners[cooperatives[0].exhibitor_id],
         "delegation": owners[fair.delegations[0].exhibitor_id] if fair.delegations else None,
         "certifier": councils.get(HOST_PROVINCE) or next(iter(councils.values())),
-        "inspector": authorities[-1],
+        "inspector": next(a for a in authorities if a.role == "inspector"),
+        "retailer": retailer,
     }
     loaded = Loaded(
         fair_id,
@@ -663,6 +1008,8 @@ async def load(
         certifiers={a.organization_id: a.token for a in councils.values()},
         accounts={role: a.details() for role, a in shown.items() if a is not None},
         people=[a.details() for a in [*authorities, *owners.values()]],
+        promotion_week=week,
+        showroom=centre,
     )
     if sales:
         summary["sales"] = await simulate_sales(client, loaded, sales, progress=progress)

@@ -237,6 +237,7 @@ ROLE_NAMES = {
     "delegation": "delegation (owner)",
     "certifier": "certifier: the province's OCOP council",
     "inspector": "inspector: market surveillance",
+    "retailer": "retailer: the promotion week's supermarket (owner)",
 }
 
 
@@ -260,8 +261,8 @@ def show_accounts(accounts: dict[str, dict[str, str]], web: str) -> None:
 
 @demo_app.command("accounts")
 def demo_accounts() -> None:
-    """Print the demo's sign-in details: an organizer, an exhibitor, a delegation, a certifier
-    and an inspector (logins and passwords; every account's are in .local/demo.json)."""
+    """Print the demo's sign-in details: an organizer, an exhibitor, a delegation, a certifier,
+    an inspector and a retailer (logins and passwords; every account's are in .local/demo.json)."""
     state = saved()
     if not state.get("accounts"):
         console.print("[red]no demo accounts: run 'ocop demo load'[/red]")
