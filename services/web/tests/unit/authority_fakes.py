@@ -262,6 +262,12 @@ class Registration:
             return httpx.Response(200, json=list(self.organizations.values()))
         if (method, path) == ("POST", "/organizations"):
             body = json.loads(request.content)
+            if body["kind"] == "retailer":  # its id a UUID, made when left out
+                body.setdefault("organization_id", str(uuid.uuid4()))
+                try:
+                    uuid.UUID(body["organization_id"])
+                except ValueError:
+                    return invalid(["organization_id"], "a retailer's id is a UUID")
             if body["organization_id"] in self.organizations:
                 return problem(409, "organization_id already exists", "conflict", "organization_id")
             if (

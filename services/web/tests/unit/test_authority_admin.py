@@ -60,6 +60,39 @@ def test_the_admin_creates_a_provincial_council_and_sees_its_owners_code_once(
     assert code.group(1) not in again.text  # shown once
 
 
+def test_the_admin_creates_a_retailer_whose_id_registration_makes(
+    client: TestClient, registration: Registration
+) -> None:
+    registration.acting = "admin"
+    c = sign_in(client)
+    form = c.get("/admin/organizations")
+    assert 'value="retailer"' in form.text
+    assert "Nhà bán lẻ (chuỗi siêu thị)" in form.text  # the kind, in Vietnamese
+    answer = post(
+        c,
+        "/admin/organizations",
+        {"kind": "retailer", "name": "Siêu thị GO! Quảng Ninh", "short_name": "", "level": "",
+         "province": ""},
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    sent = json.loads(registration.sent("POST", "/organizations")[0].content)
+    assert sent == {"kind": "retailer", "name": "Siêu thị GO! Quảng Ninh"}  # no slug: a UUID made
+    (made,) = registration.organizations.values()
+    assert made["kind"] == "retailer"
+    code = re.search(r'data-testid="invitation-code">([^<]+)<', answer.text)
+    assert code and code.group(1).startswith("MOI-")
+    assert f'href="/admin/organizations/{made["organization_id"]}"' in answer.text
+    # A short name typed in is sent; registration refuses it on that field.
+    slug = post(
+        c,
+        "/admin/organizations",
+        {"kind": "retailer", "name": "Big C", "short_name": "big-c"},
+    )
+    assert slug.status_code == 422
+    assert 'id="short_name-error"' in slug.text
+    assert len(registration.organizations) == 1
+
+
 def test_the_create_form_names_what_is_missing_and_what_registration_refuses(
     client: TestClient, registration: Registration
 ) -> None:

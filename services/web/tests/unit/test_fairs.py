@@ -309,3 +309,38 @@ def test_a_closed_fairs_details_no_longer_change(organizer: TestClient, services
     assert "không thể thay đổi tên, địa điểm và ngày" in summary_of(answer.text)
     assert found["name"] == "Hội chợ OCOP Xuân"
     assert 'data-testid="change-details"' not in organizer.get(f"/organizer/fairs/{fair_id}").text
+
+
+def test_a_fair_admitting_local_goods_keeps_it_after_a_rules_change(
+    organizer: TestClient, services: Services
+) -> None:
+    """PUT /fairs/{id}/rules replaces the rules whole: the page shows the rule ticked and sends
+    it, so changing another rule does not switch it off; unticking it does."""
+    found = services.add_fair(fair("Hội chợ thương mại huyện Tiên Yên", admits_local_goods=True))
+    url = f"/organizer/fairs/{found['fair_id']}/rules"
+    page = organizer.get(url)
+    assert "Nhận hàng hóa địa phương chưa có sao OCOP" in page.text
+    assert (
+        'id="admits_local_goods-hint"' in page.text and "hội chợ thương mại cấp huyện" in page.text
+    )
+    assert re.search(r'id="admits_local_goods"[^>]*value="yes" checked', page.text)
+    change = {
+        "min_star": "3",
+        "groups": ["2023-1", "2023-2"],
+        "max_booths_per_holder": "3",  # the only change
+        "subsidy_percent": "0",
+        "subsidy_max_booths": "0",
+        "allocation_mode": "self_service",
+        "admits_local_goods": "yes",  # as the ticked box sends it
+        "csrf_token": csrf_of(page.text),
+    }
+    assert organizer.post(url, data=change).status_code == 200
+    assert found["rules"]["max_booths_per_holder"] == 3
+    assert found["rules"]["admits_local_goods"] is True
+    again = organizer.get(url)
+    assert re.search(r'id="admits_local_goods"[^>]*value="yes" checked', again.text)
+    unticked = {k: v for k, v in change.items() if k != "admits_local_goods"}
+    unticked["csrf_token"] = csrf_of(again.text)
+    assert organizer.post(url, data=unticked).status_code == 200
+    assert found["rules"]["admits_local_goods"] is False
+    assert not re.search(r'id="admits_local_goods"[^>]*checked', organizer.get(url).text)

@@ -151,6 +151,17 @@ RULE_FIELDS = (
     ),
     Field("allocation_mode", N_("How booths are given out"), api=("rules.allocation_mode",)),
 )
+# The rules page's own rule (issue 15): a district trade fair admits ordinary local goods.
+# ``PUT /fairs/{id}/rules`` replaces the rules whole, so it is always sent, as ticked.
+LOCAL_GOODS = "yes"
+LOCAL_GOODS_FIELDS = (
+    Field(
+        "admits_local_goods",
+        N_("Admit local goods without an OCOP star"),
+        api=("rules.admits_local_goods",),
+    ),
+)
+RULES_PAGE_FIELDS = RULE_FIELDS + fair_kinds.COMMISSION_FIELDS + LOCAL_GOODS_FIELDS
 # A new fair's form: the kind's own parts (issue 15) follow the kind, as on the page.
 NEW_FIELDS = FAIR_FIELDS[:2] + fair_kinds.KIND_FIELDS + FAIR_FIELDS[2:] + RULE_FIELDS
 # The fair's details an organizer may edit while it is a draft or open (``PATCH``).
@@ -348,6 +359,7 @@ def fair_values(fair: Mapping[str, Any]) -> dict[str, str]:
         "subsidy_max_booths": str(rules.get("subsidy_max_booths", 0)),
         "allocation_mode": str(rules.get("allocation_mode") or "self_service"),
         "commission_percent": str(rules.get("commission_percent") or 0),  # issue 15
+        "admits_local_goods": LOCAL_GOODS if rules.get("admits_local_goods") else "",
     }
 
 
@@ -597,7 +609,7 @@ async def fair_page(
 @router.get("/organizer/fairs/{fair_id}/rules")
 async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
     fair = await own_fair(viewer, fair_id)
-    form = FormState.of(RULE_FIELDS + fair_kinds.COMMISSION_FIELDS, fair_values(fair))
+    form = FormState.of(RULES_PAGE_FIELDS, fair_values(fair))
     groups = await product_groups(viewer)
     return render(
         request, "fairs/rules.html", {**console_context(groups), "fair": fair, "form": form}
@@ -608,10 +620,11 @@ async def rules_page(request: Request, viewer: SignedIn, fair_id: UUID) -> Respo
 async def change_rules(request: Request, viewer: SignedIn, fair_id: UUID) -> Response:
     fair = await own_fair(viewer, fair_id)
     submitted = await request.form()
-    form = FormState.of(RULE_FIELDS + fair_kinds.COMMISSION_FIELDS, form_values(submitted))
+    form = FormState.of(RULES_PAGE_FIELDS, form_values(submitted))
     groups = await product_groups(viewer)
     rules = fair_kinds.with_commission(form, fair, rules_body(form, groups))  # issue 15
     if rules is not None:
+        rules["admits_local_goods"] = form.value("admits_local_goods") == LOCAL_GOODS
         try:
             await viewer.api.registration.put(
                 f"/fairs/{fair_id}/rules",

@@ -1,6 +1,7 @@
 """The platform administrator's pages (a person signed in to the ``platform`` organization,
 role ``admin``): creating an organizer, a certifying council (provincial with its province,
-or central) or a market inspection authority, whose first owner's invitation code is shown
+or central), a market inspection authority or a retailer (a supermarket chain hosting
+promotion weeks; registration makes its id), whose first owner's invitation code is shown
 once with the address where it is accepted; finding an organization, its people, and
 suspending or reinstating it.
 
@@ -35,6 +36,10 @@ CREATED_KINDS: dict[str, tuple[str, str]] = {
     "inspector": (
         N_("Market surveillance"),
         N_("Inspects booths and products at a province's fairs"),
+    ),
+    "retailer": (
+        N_("Retailer (supermarket chain)"),
+        N_("Hosts promotion weeks at its stores; its owner adds the stores"),
     ),
 }
 CREATE_FIELDS = (
@@ -72,11 +77,15 @@ def create_body(form: FormState) -> dict[str, Any] | None:
         form.require("province")
     if form.has_errors:
         return None
-    body: dict[str, Any] = {
-        "kind": kind,
-        "name": form.value("name").strip(),
-        "organization_id": form.value("short_name").strip() or slug_of(form.value("name")),
-    }
+    short_name = form.value("short_name").strip()
+    body: dict[str, Any] = {"kind": kind, "name": form.value("name").strip()}
+    if kind == "retailer":
+        # Registration makes a retailer's id (a UUID: fairs and sales files name it); one
+        # typed in is sent, and a refusal is shown on the field.
+        if short_name:
+            body["organization_id"] = short_name
+    else:
+        body["organization_id"] = short_name or slug_of(form.value("name"))
     if kind == "certifier":
         body["level"] = form.value("level")
     if kind == "inspector" or (kind == "certifier" and form.value("level") == "provincial"):
