@@ -641,7 +641,7 @@ async def showroom(
 
     tills = await gather_limited(small.placements, enrol, limit=4)
     sold = 0
-    for i in range(min(sales, 12)):  # a few sales, in turn at each till
+    for i in range(min(sales, 12) if tills else 0):  # a few sales, in turn at each till
         till = tills[i % len(tills)]
         catalog = small.products[till["exhibitor_id"]]
         await client.call("sales", "POST", "/sales", till["token"], json=sale(catalog, rng))
@@ -847,10 +847,13 @@ async def load(
         taken = {h.exhibitor_id for h, _ in at_week}
         rest = [h for h in candidates if h.exhibitor_id not in taken]
         at_centre = await entrants(rest, (now + timedelta(days=1)).date(), 4)
-        kinds_rng = random.Random(f"{fair.seed}:kinds-sales")
-        found = await asyncio.gather(
-            promotion_week(client, organizer, retailer, at_week, now, kinds_rng),
-            showroom(client, organizer, at_centre, now, sales, kinds_rng),
+        found = await asyncio.gather(  # each its own draws: the same file, the same sales
+            promotion_week(
+                client, organizer, retailer, at_week, now, random.Random(f"{fair.seed}:week")
+            ),
+            showroom(
+                client, organizer, at_centre, now, sales, random.Random(f"{fair.seed}:centre")
+            ),
         )
         progress("promotion week and showroom", 2, 2)
         return found[0], found[1]
