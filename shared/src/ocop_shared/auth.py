@@ -25,9 +25,7 @@ from uuid import UUID
 
 import asyncpg
 
-Role = Literal[
-    "admin", "organizer", "exhibitor", "certifier", "inspector", "terminal", "retailer"
-]
+Role = Literal["admin", "organizer", "exhibitor", "certifier", "inspector", "terminal", "retailer"]
 OrgRole = Literal["owner", "staff"]
 
 # Postgres LISTEN/NOTIFY channel on which a service's replicas hear of revocations.

@@ -21,9 +21,7 @@ from ocop_shared.events import Event, register_upcaster
 from ocop_shared.topics import REGISTRATION_CREDENTIALS, Topic
 
 # retailer (issue 15): a supermarket chain hosting promotion weeks, with its stores.
-CredentialRole = Literal[
-    "organizer", "exhibitor", "certifier", "inspector", "admin", "retailer"
-]
+CredentialRole = Literal["organizer", "exhibitor", "certifier", "inspector", "admin", "retailer"]
 CredentialKind = Literal["session", "api_key"]
 OrgRole = Literal["owner", "staff"]
 AuthorityLevel = Literal["provincial", "central"]

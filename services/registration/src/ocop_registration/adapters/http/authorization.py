@@ -40,9 +40,7 @@ TABLE = AuthorizationTable(
         Rule("DELETE /session", PEOPLE, note="sign out"),
         Rule("POST /session/sign-out-everywhere", PEOPLE, note="every session of the person"),
         Rule("POST /session/password", PEOPLE, note="ends the person's other sessions"),
-        Rule(
-            "POST /organizations", {"admin": "any"}, note="organizers, authorities, retailers"
-        ),
+        Rule("POST /organizations", {"admin": "any"}, note="organizers, authorities, retailers"),
         Rule("GET /organizations/{organization_id}", MEMBERS, note="with its members"),
         Rule("GET /organizations/{organization_id}/members", MEMBERS),
         Rule(
