@@ -17,8 +17,8 @@ at a fair's busiest evening hour a till rings up a sale every 3 minutes: 30 × 2
 = **41.7 sales/s** nationally. A fifth of them reach sales as offline batches (tills on a
 weak network upload what they queued, ~25 sales a batch); councils revoke **2 certificates a
 minute** (a province's decision after a market check), each of which sales must stop selling.
-The bench drives 1×, 2× and 4× that (``--levels``), ``--seconds`` each (60), spread over every
-till loaded. ``--rate-scale`` multiplies the rates (a small machine, a quick look); ``--scale``
+The bench drives 1×, 2×, 4×, 8× and 16× that (``--levels``; 8× and 16× to find where the
+system saturates), ``--seconds`` each (60), spread over every till loaded. ``--rate-scale`` multiplies the rates (a small machine, a quick look); ``--scale``
 shrinks the season's data (0.05: 15 fairs, ~1,100 products; at least ~72 products a fair, the
 demo's smallest fair).
 
@@ -27,16 +27,39 @@ in its committed code (issue 15's was being built). The JSON says whether the se
 offered ``POST /fairs/{fair_id}/inspections`` (``inspection_api_present``), so a later run
 shows when the bench should drive it too.
 
-Measured, per level and over time: throughput (sales recorded per second, online and
-offline); **commit-to-projection latency**: a sale's commit (its answer received) to its
-arrival at a reader of ``sales.sales`` (the path of the web app's live revenue dashboard),
-p50/p99; a revocation's commit to sales refusing the product (polled every 100 ms with a
-sale of it), p50/p99/max; each service's **outbox backlog** (unpublished rows, every 0.5 s);
-**RSS** of each service process (with its children, from /proc). Written to
-``bench/results/season.json`` and ``bench/results/season.png`` (matplotlib: throughput,
-latency per level, backlog and RSS over time).
+The driver is an open loop: each sale (and batch, and revocation) has its arrival time in a
+Poisson process and is sent then, whatever the answers before it, so a slow system is not
+offered less. Tills send through one aiohttp session (kept-alive connections), each till
+one request at a time with its device token, and no ``Idempotency-Key`` (a sale is
+idempotent by its ``sale_id``; ``--idempotency-keys`` adds one, as the CLI's client does).
+An arrival finding 2,000 requests unanswered is shed and counted. After each level the
+driver waits (30 s at most) for what is in flight before the next.
 
-The services run as processes of the bench's own (``--replicas`` each, 1), on a database of
+Measured, per level and over time:
+
+- **throughput**: sales answered 2xx within the level's window, per second (online and
+  offline), beside the offered rate; ``keeps_up`` when at least 95 % of it with nothing shed
+  and no error; answers that came while the level drained are counted apart;
+- **a sale's answer**, from its arrival (the cashier's "pay": the till's wait for its
+  previous sale included, ``sale_answer_ms``), from its request going out
+  (``sale_wire_ms``), and the wait between (``sale_queued_at_till_ms``), p50/p99/max;
+- **commit to projection**: a sale reaching a reader of ``sales.sales`` (the path of the web
+  app's live revenue dashboard) after its answer (``sale_commit_to_projection_ms``: a lower
+  bound, its commit came before the answer) and after its arrival
+  (``sale_scheduled_to_projection_ms``: an upper bound, end to end);
+- **a revocation's** answer to sales refusing the product (polled every 100 ms with a sale
+  of it), p50/p99/max;
+- each service's **outbox backlog** (unpublished rows, every 0.5 s);
+- **RSS** of each service's largest process (issue 16: < 150 MB = 143 MiB a process;
+  ``rss_within_150_mb``) and of its whole process tree (uvicorn's supervisor and workers);
+- the **driver's** own CPU (share of a core) and how late it sent arrivals, so a reader can
+  tell the driver from the system (the run shares the machine's cores with the services).
+
+Written to ``bench/results/season.json`` and ``bench/results/season.png`` (matplotlib:
+throughput over time and per level, latency per level, backlog and RSS over time).
+
+The services run as processes of the bench's own (``--replicas`` each, 1; ``--workers``
+uvicorn workers per replica, sales 2 as deployed), on a database of
 their own (``ocop_bench_season``, made afresh) and a private Kafka broker
 (``bench.common.bench_broker``); the shared stack's services are never touched.
 """
@@ -60,6 +83,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import httpx
 import orjson
@@ -88,6 +112,7 @@ PEAK_SALES_PER_S = CONCURRENT_FAIRS * TILLS_PER_FAIR * SALES_PER_TILL_HOUR / 360
 OFFLINE_SHARE = 0.2
 OFFLINE_BATCH = 25
 PEAK_REVOCATIONS_PER_MIN = 2.0
+RSS_LIMIT_MIB = 150e6 / 2**20  # issue 16: < 150 MB per service process (143.1 MiB)
 
 
 # --- the season's data -----------------------------------------------------------------
@@ -184,10 +209,14 @@ async def load_season(client: Any, fairs: list[Any], admin_tokens: dict[str, str
 class Services:
     """The three services as processes of the bench's own, ``replicas`` each."""
 
-    def __init__(self, broker: BenchBroker, logs: Path, replicas: int) -> None:
+    def __init__(
+        self, broker: BenchBroker, logs: Path, replicas: int, workers: dict[str, int] | None = None
+    ) -> None:
         from ocop_testkit.broker import free_port
 
         self.broker = broker
+        # uvicorn worker processes per replica, as deployed (deploy/k8s: sales runs 2)
+        self.workers = {s: 1 for s in SERVICES} | (workers or {})
         self.logs = logs
         self.names = [f"{s}-{i}" for s in SERVICES for i in range(1, replicas + 1)]
         self.ports = {name: free_port() for name in self.names}
@@ -202,6 +231,7 @@ class Services:
             "OCOP_PG_DATABASE": DATABASE,
             "OCOP_TOPIC_PREFIX": self.broker.prefix,
             "OCOP_HTTP_PORT": str(self.ports[name]),
+            "OCOP_WORKERS": str(self.workers[name.rsplit("-", 1)[0]]),
             "OCOP_LOG_LEVEL": "WARNING",
             "OCOP_LOG_FORMAT": "json",
             # Thousands of sign-ups from one address within minutes.
@@ -252,13 +282,36 @@ class Services:
         mine = [n for n in self.names if n.startswith(f"{service}-")]
         return f"http://127.0.0.1:{self.ports[mine[next(self._turn[service]) % len(mine)]]}"
 
-    def rss(self) -> dict[str, float]:
-        """Resident memory (MiB) of each service process with its children."""
-        return {name: tree_rss(p.pid) / 2**20 for name, p in self.running.items()}
+    def rss(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Resident memory (MiB) of each service: its largest process (the < 150 MB a process
+        criterion; with OCOP_WORKERS > 1 uvicorn's supervisor and each worker are processes
+        of their own), and the whole process tree's."""
+        children = process_children()
+        largest, tree = {}, {}
+        for name, p in self.running.items():
+            sizes = [rss_bytes(pid) / 2**20 for pid in descendants(p.pid, children)]
+            largest[name], tree[name] = max(sizes, default=0.0), sum(sizes)
+        return largest, tree
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds each service's processes have used (/proc: user + system)."""
+        children = process_children()
+        tick = os.sysconf("SC_CLK_TCK")
+        return {
+            name: sum(cpu_ticks(pid) for pid in descendants(p.pid, children)) / tick
+            for name, p in self.running.items()
+        }
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident of a process and its descendants (/proc; 0 when gone)."""
+def cpu_ticks(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime
+    return 0
+
+
+def process_children() -> dict[int, list[int]]:
+    """Each process's children (/proc, read once per sample)."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -266,15 +319,25 @@ def tree_rss(pid: int) -> int:
                 stat = (entry / "stat").read_text()
                 ppid = int(stat.rsplit(")", 1)[1].split()[1])
                 children[ppid].append(int(entry.name))
-    total, todo = 0, [pid]
+    return children
+
+
+def descendants(pid: int, children: dict[int, list[int]]) -> list[int]:
+    out, todo = [], [pid]
     while todo:
         current = todo.pop()
+        out.append(current)
         todo.extend(children.get(current, []))
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-    return total
+    return out
+
+
+def rss_bytes(pid: int) -> int:
+    """Bytes resident of one process (0 when gone)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def endpoints(services: Services) -> Any:
@@ -302,38 +365,56 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 @dataclass
 class Recorder:
-    """Everything one run measured: samples over time and per level."""
+    """Everything one run measured: samples over time and per level. Times are seconds since
+    ``started``."""
 
     started: float = field(default_factory=time.monotonic)
     level: float = 0.0
-    # sale -> (request sent, answer received, level): its commit lies between the two
-    committed: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    # sale -> (scheduled, sent, answered, level): "scheduled" is the sale's arrival in the
+    # offered load (the cashier pressed "pay"), "sent" when its request went out (after the
+    # till's previous request was answered: a till sends one at a time), "answered" when its
+    # answer came; its commit lies between sent and answered.
+    committed: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
     arrived: dict[str, float] = field(default_factory=dict)
-    sales: list[tuple[float, float, str]] = field(default_factory=list)  # (t, level, kind)
+    sales: list[tuple[float, float, str]] = field(default_factory=list)  # (answered, level, kind)
     refused: dict[float, int] = field(default_factory=lambda: defaultdict(int))
-    errors: dict[float, int] = field(default_factory=lambda: defaultdict(int))
+    errors: dict[float, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    shed: dict[float, int] = field(default_factory=lambda: defaultdict(int))
+    error_examples: dict[str, Any] = field(default_factory=dict)
+    arrivals: dict[float, int] = field(default_factory=lambda: defaultdict(int))  # sales
     revocations: list[tuple[float, float]] = field(default_factory=list)  # (level, seconds)
     backlog: list[dict[str, float]] = field(default_factory=list)
-    rss: list[dict[str, float]] = field(default_factory=list)
+    rss: list[dict[str, float]] = field(default_factory=list)  # largest process per service
+    rss_tree: list[dict[str, float]] = field(default_factory=list)  # every process of it
     levels: list[dict[str, Any]] = field(default_factory=list)
 
     def now(self) -> float:
         return time.monotonic() - self.started
 
-    def sale(self, sale_id: str, kind: str, sent: float) -> None:
+    def sale(self, sale_id: str, kind: str, scheduled: float, sent: float) -> None:
         t = self.now()
-        self.committed[sale_id] = (sent, t, self.level)
+        self.committed[sale_id] = (scheduled, sent, t, self.level)
         self.sales.append((t, self.level, kind))
+
+    def error(self, level: float, what: str) -> None:
+        self.errors[level][what] += 1
+
+    def spans(self, level: float, start: int, end: int) -> list[float]:
+        """``committed`` times end - start (indexes 0 scheduled, 1 sent, 2 answered) of the
+        level's sales."""
+        return [t[end] - t[start] for t in self.committed.values() if t[3] == level]
 
     def latencies(self, level: float, *, since: str = "answer") -> list[float]:
         """Arrival at the reader after the sale's answer came (its commit was before: a
-        lower bound, 0 when the event came first), or after its request was sent (an upper
-        bound: the request's own time included)."""
-        at = 1 if since == "answer" else 0
+        lower bound, 0 when the event came first), or after it was scheduled (the cashier's
+        "pay": an upper bound, the till's wait and the request's own time included)."""
+        at = 2 if since == "answer" else 0
         return [
             max(0.0, self.arrived[s] - times[at])
             for s, times in self.committed.items()
-            if times[2] == level and s in self.arrived
+            if times[3] == level and s in self.arrived
         ]
 
 
@@ -341,43 +422,71 @@ def summarize(rec: Recorder) -> list[dict[str, Any]]:
     out = []
     for lv in rec.levels:
         level, seconds = lv["level"], lv["seconds"]
-        sold = [s for s in rec.sales if s[1] == level]
+        begun, ended = lv["from_s"], lv["from_s"] + seconds
+        mine_sales = [s for s in rec.sales if s[1] == level]
+        # Throughput: answers that came within the level's window (what the system did
+        # while offered this load); those that came while it drained are counted apart.
+        sold = [s for s in mine_sales if begun <= s[0] <= ended]
         lat = rec.latencies(level)
-        lat_request = rec.latencies(level, since="request")
+        lat_scheduled = rec.latencies(level, since="scheduled")
         rev = [s for lvl, s in rec.revocations if lvl == level]
         in_level = [b for b in rec.backlog if b["level"] == level]
         mine = [r for r in rec.rss if r["level"] == level]
-        lost = sum(1 for times in rec.committed.values() if times[2] == level) - len(lat)
+        trees = [r for r in rec.rss_tree if r["level"] == level]
+        lost = sum(1 for times in rec.committed.values() if times[3] == level) - len(lat)
+        answer, wire, queued = (
+            rec.spans(level, 0, 2),
+            rec.spans(level, 1, 2),
+            rec.spans(level, 0, 1),
+        )
+        per_s = len(sold) / seconds
+        # the sales that arrived in this run of the Poisson process (its mean is the offered
+        # rate: 30 s at 1x holds ~10 batches of 25, give or take 3)
+        arrived = rec.arrivals.get(level, 0)
 
         def ms(v: float | None) -> float | None:
             return None if v is None else round(v * 1000, 1)
 
+        def dist(values: list[float]) -> dict[str, float | None]:
+            return {"p50": ms(percentile(values, 50)), "p99": ms(percentile(values, 99)),
+                    "max": ms(max(values) if values else None)}  # fmt: skip
+
+        errors = dict(rec.errors.get(level, {}))
         out.append({
             **lv,
             "sales_recorded": len(sold),
-            "sales_per_s": round(len(sold) / seconds, 1),
+            "sales_answered_after_window": len(mine_sales) - len(sold),
+            "sales_per_s": round(per_s, 1),
             "online_per_s": round(sum(1 for s in sold if s[2] == "online") / seconds, 1),
             "offline_per_s": round(sum(1 for s in sold if s[2] == "offline") / seconds, 1),
+            "sales_arrived": arrived,
+            "keeps_up": len(sold) >= 0.95 * arrived and not rec.shed[level] and not errors,
             "refused_422": rec.refused[level],
-            "errors": rec.errors[level],
+            "errors": sum(errors.values()),
+            "errors_by_kind": errors,
+            "shed_by_driver": rec.shed[level],
+            "sale_answer_ms": dist(answer),
+            "sale_wire_ms": dist(wire),
+            "sale_queued_at_till_ms": dist(queued),
             "sale_commit_to_projection_ms": {
-                "p50": ms(percentile(lat, 50)), "p99": ms(percentile(lat, 99)),
-                "max": ms(max(lat) if lat else None), "measured": len(lat),
-                "not_seen": lost,
+                **dist(lat), "measured": len(lat), "not_seen": lost,
             },
-            "sale_request_to_projection_ms": {
-                "p50": ms(percentile(lat_request, 50)), "p99": ms(percentile(lat_request, 99)),
-            },
-            "revocation_to_sales_block_ms": {
-                "p50": ms(percentile(rev, 50)), "p99": ms(percentile(rev, 99)),
-                "max": ms(max(rev) if rev else None), "measured": len(rev),
-            },
+            "sale_scheduled_to_projection_ms": dist(lat_scheduled),
+            "revocation_to_sales_block_ms": {**dist(rev), "measured": len(rev)},
             "outbox_backlog_max": {
                 s: max((b[s] for b in in_level), default=0) for s in SERVICES
             },
             "rss_mib_max": {
                 name: round(max(r[name] for r in mine), 1)
                 for name in (mine[0] if mine else {}) if name not in ("t", "level")
+            },
+            "rss_within_150_mb": all(
+                max(r[name] for r in mine) < RSS_LIMIT_MIB
+                for name in (mine[0] if mine else {}) if name not in ("t", "level")
+            ),
+            "rss_tree_mib_max": {
+                name: round(max(r[name] for r in trees), 1)
+                for name in (trees[0] if trees else {}) if name not in ("t", "level")
             },
         })  # fmt: skip
     return out
@@ -398,13 +507,17 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
         "sales_per_second": sorted(per_second.items()),
         "outbox_backlog": rec.backlog,
         "rss_mib": rec.rss,
+        "rss_tree_mib": rec.rss_tree,
     }
     json_path = results / "season.json"
     json_path.write_text(
         json.dumps({**result, "series": series}, indent=2, ensure_ascii=False) + "\n"
     )
 
-    fig, ((ax_rate, ax_lat), (ax_backlog, ax_rss)) = plt.subplots(2, 2, figsize=(13, 8))
+    fig, ((ax_rate, ax_tput, ax_lat), (ax_backlog, ax_rss, ax_none)) = plt.subplots(
+        2, 3, figsize=(18, 8)
+    )
+    ax_none.axis("off")
     fig.suptitle(
         f"OCOP season at {result.get('scale')}× size: "
         f"{result.get('season', {}).get('fairs')} fairs, "
@@ -424,22 +537,30 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
         start, end = lv["from_s"], lv["from_s"] + lv["seconds"]
         ax_rate.hlines(lv["offered_sales_per_s"], start, end, colors="tab:red", lw=1)
     ax_rate.set(title="sales per second (red: offered)", xlabel="s", ylabel="sales/s")
-    levels = [f"{lv['level']:g}×" for lv in result.get("levels", [])]
+    summary = result.get("levels", [])
+    levels = [f"{lv['level']:g}×" for lv in summary]
+    ax_tput.plot(levels, [lv["offered_sales_per_s"] for lv in summary], marker="x",
+                 color="tab:red", label="offered")  # fmt: skip
+    ax_tput.plot(levels, [lv["sales_per_s"] for lv in summary], marker="o",
+                 color="tab:blue", label="recorded (answered within the level)")  # fmt: skip
+    ax_tput.set(title="throughput per level", xlabel="peak level", ylabel="sales/s")
+    ax_tput.legend(fontsize=8)
     nan = float("nan")  # not measured: no point drawn
+
+    def points(key: str, q: str) -> list[float]:
+        return [v if (v := lv[key][q]) is not None else nan for lv in summary]
+
     for key, colour in (("p50", "tab:green"), ("p99", "tab:orange")):
-        sale = [
-            v if (v := lv["sale_request_to_projection_ms"][key]) is not None else nan
-            for lv in result.get("levels", [])
-        ]
-        rev = [
-            v if (v := lv["revocation_to_sales_block_ms"][key]) is not None else nan
-            for lv in result.get("levels", [])
-        ]
-        ax_lat.plot(levels, sale, marker="o", color=colour, label=f"sale→projection {key}")
-        ax_lat.plot(levels, rev, marker="s", ls="--", color=colour, label=f"revocation→block {key}")
+        ax_lat.plot(levels, points("sale_answer_ms", key), marker="o", color=colour,
+                    label=f"sale answered {key}")  # fmt: skip
+        ax_lat.plot(levels, points("sale_scheduled_to_projection_ms", key), marker="^",
+                    ls=":", color=colour, label=f"sale→projection {key}")  # fmt: skip
+        ax_lat.plot(levels, points("revocation_to_sales_block_ms", key), marker="s", ls="--",
+                    color=colour, label=f"revocation→block {key}")  # fmt: skip
+    ax_lat.set_yscale("log")
     ax_lat.set(
-        title="to the projection: a sale (from its request), a revocation (from its answer)",
-        xlabel="peak level", ylabel="ms",
+        title="latency from the sale's arrival (open loop) / the revocation's answer",
+        xlabel="peak level", ylabel="ms (log)",
     )  # fmt: skip
     ax_lat.title.set_fontsize(9)
     ax_lat.legend(fontsize=8)
@@ -450,7 +571,9 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
     names = [n for n in (rec.rss[0] if rec.rss else {}) if n not in ("t", "level")]
     for name in names:
         ax_rss.plot([r["t"] for r in rec.rss], [r[name] for r in rec.rss], label=name)
-    ax_rss.set(title="RSS per service process", xlabel="s", ylabel="MiB")
+    ax_rss.axhline(RSS_LIMIT_MIB, color="tab:red", lw=0.8, ls="--")
+    ax_rss.set(title="RSS, largest process of each service (red: 150 MB = 143 MiB)", xlabel="s",
+               ylabel="MiB")  # fmt: skip
     ax_rss.legend(fontsize=8)
     fig.tight_layout()
     png_path = results / "season.png"
@@ -510,60 +633,120 @@ async def sample(
                 f"select count(*) from {s}.outbox where published_at is null"
             )
         rec.backlog.append(row)
-        rec.rss.append({"t": round(t, 2), "level": rec.level, **services.rss()})
+        largest, tree = services.rss()
+        rec.rss.append({"t": round(t, 2), "level": rec.level, **largest})
+        rec.rss_tree.append({"t": round(t, 2), "level": rec.level, **tree})
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
+class Tills:
+    """The tills' side of the drive: one HTTP session (aiohttp, kept-alive connections) for
+    every till, each till sending one request at a time, with its device token as a real
+    till does. A sale is idempotent by its ``sale_id`` (the service answers a repeat as a
+    replay), so a till sends no ``Idempotency-Key`` unless asked (``--idempotency-keys``: as
+    the CLI's client does, two more round trips to the key table a request)."""
+
+    def __init__(self, services: Services, *, idempotency_keys: bool = False) -> None:
+        self.services = services
+        self.idempotency_keys = idempotency_keys
+        self.locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Tills:
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=60),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def post(
+        self, till: Till, path: str, body: dict[str, Any], *, queue: bool = True
+    ) -> tuple[int, Any, float]:
+        """Sends when the till's previous request has been answered (``queue``; the
+        revocation's probe, a measuring device, does not wait behind the till's sales): the
+        status, the answer and when it was sent (monotonic)."""
+        assert self.session is not None
+        headers = {"Authorization": f"Bearer {till.token}", "Content-Type": "application/json"}
+        if self.idempotency_keys:
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        async with self.locks[till.terminal_id] if queue else contextlib.nullcontext():
+            sent = time.monotonic()
+            async with self.session.post(
+                self.services.url("sales") + path, data=orjson.dumps(body), headers=headers
+            ) as response:
+                raw = await response.read()
+                return response.status, orjson.loads(raw) if raw else None, sent
+
+
 async def drive_level(
     client: Any,
+    tills_http: Tills,
     season: Loaded,
     rec: Recorder,
     level: float,
     seconds: float,
     rate_scale: float,
     rng: random.Random,
+    *,
+    max_in_flight: int = 2000,
+    drain_seconds: float = 30.0,
 ) -> dict[str, Any]:
+    """Offers the level's load for ``seconds``: Poisson arrivals of online sales, offline
+    batches and revocations, each sent at its arrival time whatever the answers before it
+    (an open loop: a late system is not offered less), then waits (``drain_seconds`` at
+    most) for what is in flight. An arrival finding ``max_in_flight`` requests unanswered is
+    not sent and is counted as shed."""
     from ocop_cli import demo
-    from ocop_cli.client import ApiError
 
     online_rate = level * PEAK_SALES_PER_S * (1 - OFFLINE_SHARE) * rate_scale
     batch_rate = level * PEAK_SALES_PER_S * OFFLINE_SHARE * rate_scale / OFFLINE_BATCH
     revocation_rate = level * PEAK_REVOCATIONS_PER_MIN / 60 * rate_scale
     rec.level = level
-    begun = rec.now()
     tills = season.tills
-    deadline = time.monotonic() + seconds
     tasks: set[asyncio.Task[None]] = set()
     revoked: set[str] = set()
+    cpu_before = time.process_time()
+    services_before = tills_http.services.cpu()
 
-    async def online(till: Till) -> None:
+    def failed(status: int | None, exc: BaseException | None = None, answer: Any = None) -> None:
+        code = answer.get("code") if isinstance(answer, dict) else None
+        kind = f"http {status} {code or ''}".strip() if status else type(exc).__name__
+        rec.error(level, kind)
+        if isinstance(answer, dict):  # the first answer of each kind, to say what it was
+            rec.error_examples.setdefault(kind, answer)
+
+    async def online(till: Till, scheduled: float) -> None:
         body = demo.sale(till.products, rng)
-        sent = rec.now()
         try:
-            await client.call("sales", "POST", "/sales", till.token, json=body)
-            rec.sale(body["sale_id"], "online", sent)
-        except ApiError as exc:
-            if exc.response.status_code == 422:
-                rec.refused[level] += 1
-            else:
-                rec.errors[level] += 1
-        except Exception:
-            rec.errors[level] += 1
+            status, answer, sent = await tills_http.post(till, "/sales", body)
+        except Exception as exc:
+            failed(None, exc)
+            return
+        if status in (200, 201):
+            rec.sale(body["sale_id"], "online", scheduled, sent - rec.started)
+        elif status == 422:
+            rec.refused[level] += 1
+        else:
+            failed(status, answer=answer)
 
-    async def offline(till: Till) -> None:
+    async def offline(till: Till, scheduled: float) -> None:
         bodies = [demo.sale(till.products, rng) for _ in range(OFFLINE_BATCH)]
-        sent = rec.now()
         try:
-            out = await client.call(
-                "sales", "POST", "/sales/batch", till.token, json={"sales": bodies}
-            )
-        except Exception:
-            rec.errors[level] += 1
+            status, out, sent = await tills_http.post(till, "/sales/batch", {"sales": bodies})
+        except Exception as exc:
+            failed(None, exc)
+            return
+        if status not in (200, 201):
+            failed(status, answer=out)
             return
         for body, answer in zip(bodies, out["results"], strict=True):
             if answer.get("status") in ("recorded", "replayed"):
-                rec.sale(body["sale_id"], "offline", sent)
+                rec.sale(body["sale_id"], "offline", scheduled, sent - rec.started)
             else:
                 rec.refused[level] += 1
 
@@ -587,8 +770,8 @@ async def drive_level(
                       "reason": "Kiểm tra thị trường: sản phẩm không đạt chất lượng",
                       "certificate_numbers": [number]},
             )  # fmt: skip
-        except Exception:
-            rec.errors[level] += 1
+        except Exception as exc:
+            failed(None, exc)
             return
         committed = time.monotonic()
         till.products = [p for p in till.products if p is not product] or till.products
@@ -598,10 +781,9 @@ async def drive_level(
             body = {**demo.sale([product], rng), "lines": [probe],
                     "total_vnd": probe["unit_price_vnd"]}  # fmt: skip
             body["payments"] = [{"method": "cash", "amount_vnd": probe["unit_price_vnd"]}]
-            try:
-                await client.call("sales", "POST", "/sales", till.token, json=body)
-            except ApiError as exc:
-                if exc.response.status_code == 422:
+            with contextlib.suppress(Exception):
+                status, _, _ = await tills_http.post(till, "/sales", body, queue=False)
+                if status == 422:
                     rec.revocations.append((level, time.monotonic() - committed))
                     return
             await asyncio.sleep(0.1)
@@ -611,34 +793,60 @@ async def drive_level(
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    # Poisson arrivals for each kind, all from one loop.
+    # Poisson arrivals for each kind, from one loop that sends every arrival that is due
+    # each time it wakes (a loop woken late catches up at once, never one arrival a turn).
     rates = {"online": online_rate, "offline": batch_rate, "revoke": revocation_rate}
-    due = {k: time.monotonic() + rng.expovariate(r) for k, r in rates.items() if r > 0}
-    while time.monotonic() < deadline:
-        kind = min(due, key=due.__getitem__)
-        await asyncio.sleep(max(0.0, due[kind] - time.monotonic()))
-        if time.monotonic() >= deadline:
+    begun = time.monotonic()
+    deadline = begun + seconds
+    due = {k: begun + rng.expovariate(r) for k, r in rates.items() if r > 0}
+    late: list[float] = []  # how late the loop sent arrivals (the driver's own lag)
+    while due:
+        now = time.monotonic()
+        for kind in due:
+            while due[kind] <= now and due[kind] < deadline:
+                scheduled = due[kind] - rec.started
+                late.append(now - due[kind])
+                rec.arrivals[level] += {"online": 1, "offline": OFFLINE_BATCH}.get(kind, 0)
+                due[kind] += rng.expovariate(rates[kind])
+                if kind == "revoke":
+                    spawn(revoke())
+                elif len(tasks) >= max_in_flight:  # far behind: counted, not piled up
+                    rec.shed[level] += 1
+                elif kind == "online":
+                    spawn(online(rng.choice(tills), scheduled))
+                else:
+                    spawn(offline(rng.choice(tills), scheduled))
+        if now >= deadline:
             break
-        due[kind] += rng.expovariate(rates[kind])
-        if len(tasks) > 2000:  # the system is far behind: count it, do not pile up
-            rec.errors[level] += 1
-            continue
-        if kind == "online":
-            spawn(online(rng.choice(tills)))
-        elif kind == "offline":
-            spawn(offline(rng.choice(tills)))
-        else:
-            spawn(revoke())
+        await asyncio.sleep(max(0.0, min(min(due.values()), deadline) - time.monotonic()))
+    window = time.monotonic() - begun
+    cpu = time.process_time() - cpu_before
+    services_cpu = {
+        name: round((used - services_before.get(name, 0.0)) / window, 2)
+        for name, used in tills_http.services.cpu().items()
+    }
     if tasks:
-        await asyncio.wait(tasks, timeout=60)
+        _, pending = await asyncio.wait(tasks, timeout=drain_seconds)
+        for task in pending:
+            task.cancel()
+            rec.error(level, "unanswered after the drain")
     return {
         "level": level,
-        "from_s": round(begun, 2),
-        "seconds": round(rec.now() - begun, 2),
+        "from_s": round(begun - rec.started, 2),
+        "seconds": round(window, 2),
+        "drained_s": round(time.monotonic() - begun - window, 2),
         "offered_sales_per_s": round(level * PEAK_SALES_PER_S * rate_scale, 1),
         "offered_online_per_s": round(online_rate, 1),
         "offered_offline_batches_per_s": round(batch_rate, 2),
         "offered_revocations_per_min": round(revocation_rate * 60, 2),
+        # CPU (cores' worth) each service's processes used during the window; the machine
+        # has os.cpu_count() cores, shared with the driver, Kafka and PostgreSQL
+        "services_cpu_share_of_a_core": services_cpu,
+        "machine_load_average_1m": round(os.getloadavg()[0], 1),  # other work on it too
+        "driver": {
+            "cpu_share_of_a_core": round(cpu / window, 2),
+            "send_lag_ms_p99": round((percentile(late, 99) or 0.0) * 1000, 1),
+        },
     }
 
 
@@ -652,14 +860,16 @@ async def fresh_database(admin_dsn: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_system(replicas: int, logs: Path) -> AsyncIterator[tuple[Services, BenchBroker]]:
+async def running_system(
+    replicas: int, logs: Path, workers: dict[str, int] | None = None
+) -> AsyncIterator[tuple[Services, BenchBroker]]:
     from ocop_shared.settings import CommonSettings
 
     common = CommonSettings()
     await fresh_database(common.admin_dsn("postgres"))
     prefix = f"s{uuid.uuid4().hex[:10]}."
     async with bench_broker(prefix) as broker:
-        services = Services(broker, logs, replicas)
+        services = Services(broker, logs, replicas, workers)
         services.start()
         try:
             await services.wait_ready()
@@ -692,8 +902,9 @@ async def run(args: argparse.Namespace) -> list[Path]:
     rec = Recorder()
     fairs = season_fairs(args.scale, args.seed, uuid.uuid4().hex[:8])
     async with (
-        running_system(args.replicas, logs) as (services, broker),
+        running_system(args.replicas, logs, args.workers) as (services, broker),
         Client(endpoints(services), timeout=60) as client,
+        Tills(services, idempotency_keys=args.idempotency_keys) as tills,
     ):
         inspections = await has_inspections(client)
         season = await load_season(client, fairs, admin_tokens())
@@ -712,7 +923,7 @@ async def run(args: argparse.Namespace) -> list[Path]:
                 print(f"season: driving {level:g}× the peak for {args.seconds} s", flush=True)
                 rec.levels.append(
                     await drive_level(
-                        client, season, rec, level, args.seconds, args.rate_scale, rng
+                        client, tills, season, rec, level, args.seconds, args.rate_scale, rng
                     )
                 )  # fmt: skip
             await asyncio.sleep(3)  # the last sales reach the reader
@@ -730,6 +941,8 @@ async def run(args: argparse.Namespace) -> list[Path]:
         "scale": args.scale,
         "rate_scale": args.rate_scale,
         "replicas": args.replicas,
+        "workers": services.workers,
+        "tills_send_idempotency_keys": args.idempotency_keys,
         "season": {
             "provinces": len({h.province for _, f in fairs for h in f.holders}),
             "host_provinces": len(set(season.hosts)),
@@ -750,6 +963,7 @@ async def run(args: argparse.Namespace) -> list[Path]:
         "inspections_driven": False,
         "inspection_api_present": inspections,
         "levels": levels,
+        "error_examples": rec.error_examples,
     }
     paths = write_report(result, rec, Path(args.results))
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2,
@@ -759,16 +973,35 @@ async def run(args: argparse.Namespace) -> list[Path]:
     return paths
 
 
+def workers(value: str) -> dict[str, int]:
+    """``sales=2,booths=1``."""
+    out = {}
+    for part in filter(None, value.split(",")):
+        name, _, count = part.partition("=")
+        if name not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise argparse.ArgumentTypeError(f"{part!r}: SERVICE=N, one of {', '.join(SERVICES)}")
+        out[name] = int(count)
+    return out
+
+
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench season", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="the season's size (1: 300 fairs)")
     parser.add_argument(
-        "--levels", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 2.0, 4.0],
-        help="multiples of the peak, in order (1,2,4)",
+        "--levels", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 2.0, 4.0, 8.0, 16.0],
+        help="multiples of the peak, in order (1,2,4,8,16: 8 and 16 to find saturation)",
     )  # fmt: skip
     parser.add_argument("--seconds", type=float, default=60.0, help="per level")
     parser.add_argument("--rate-scale", type=float, default=1.0, help="multiplies every rate")
     parser.add_argument("--replicas", type=int, default=1, help="of each service")
+    parser.add_argument(
+        "--workers", type=workers, default={"sales": 2},
+        help="uvicorn worker processes per replica, as deployed (sales=2: deploy/k8s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--idempotency-keys", action="store_true",
+        help="tills send an Idempotency-Key with each sale (its sale_id already makes it safe)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument("--logs", default=str(REPO / ".local" / "logs" / "season"))

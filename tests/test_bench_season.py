@@ -32,7 +32,8 @@ def recorded() -> season.Recorder:
         for i in range(int(20 * level)):
             sale = f"{level}-{i}"
             t = start + i * 0.5 / level
-            rec.committed[sale] = (t - 0.01, t, level)
+            # scheduled 30 ms before the answer, sent 10 ms before it
+            rec.committed[sale] = (t - 0.03, t - 0.01, t, level)
             rec.sales.append((t, level, "online" if i % 5 else "offline"))
             if i != 3:  # one sale never reached the reader
                 rec.arrived[sale] = t + 0.05 * level
@@ -43,9 +44,17 @@ def recorded() -> season.Recorder:
             rec.backlog.append({"t": t, "level": level, "registration": 0, "booths": 0,
                                 "sales": k % 4 * level})  # fmt: skip
             rec.rss.append({"t": t, "level": level, "registration-1": 80.0, "booths-1": 90.0,
-                            "sales-1": 95.0 + k})  # fmt: skip
+                            "sales-1": 95.0 + k * level})  # fmt: skip
+            rec.rss_tree.append({"t": t, "level": level, "registration-1": 80.0,
+                                 "booths-1": 90.0, "sales-1": 3 * (95.0 + k)})  # fmt: skip
         rec.levels.append({"level": level, "from_s": start, "seconds": 10.0,
-                           "offered_sales_per_s": 41.7 * level})  # fmt: skip
+                           "offered_sales_per_s": 2.0 * level})  # fmt: skip
+    # a sale answered while level 2 drained: not in its throughput
+    rec.level = 2.0
+    rec.committed["late"] = (19.0, 19.0, 21.0, 2.0)
+    rec.sales.append((21.0, 2.0, "online"))
+    rec.shed[2.0] += 2
+    rec.arrivals.update({1.0: 21, 2.0: 43})  # level 1: 20 of 21 answered (95 %)
     return rec
 
 
@@ -61,15 +70,40 @@ def test_the_report_is_json_and_a_png_of_what_was_measured(tmp_path: Path) -> No
     saved = json.loads((tmp_path / "season.json").read_text())
     one, two = saved["levels"]
     assert one["sales_recorded"] == 20 and two["sales_recorded"] == 40
+    assert two["sales_answered_after_window"] == 1
     assert two["sales_per_s"] == 4.0
+    assert one["keeps_up"] is True and one["sales_arrived"] == 21
+    assert two["keeps_up"] is False and two["shed_by_driver"] == 2  # all offered, 2 shed
+    assert one["sale_answer_ms"]["p50"] == pytest.approx(30.0)
+    assert one["sale_wire_ms"]["p99"] == pytest.approx(10.0)
+    assert one["sale_queued_at_till_ms"]["max"] == pytest.approx(20.0)
+    assert two["sale_answer_ms"]["max"] == pytest.approx(2000.0)
     assert one["sale_commit_to_projection_ms"]["p50"] == pytest.approx(50.0)
     assert two["sale_commit_to_projection_ms"]["p99"] == pytest.approx(100.0)
     assert one["sale_commit_to_projection_ms"]["not_seen"] == 1
-    assert one["sale_request_to_projection_ms"]["p50"] == pytest.approx(60.0)
+    assert one["sale_scheduled_to_projection_ms"]["p50"] == pytest.approx(80.0)
     assert two["revocation_to_sales_block_ms"]["max"] == pytest.approx(800.0)
     assert two["outbox_backlog_max"] == {"registration": 0, "booths": 0, "sales": 6.0}
-    assert two["rss_mib_max"]["sales-1"] == 114.0
+    assert one["rss_mib_max"]["sales-1"] == 114.0 and one["rss_within_150_mb"] is True
+    assert two["rss_mib_max"]["sales-1"] == 133.0
+    assert two["rss_tree_mib_max"]["sales-1"] == 342.0
     assert len(saved["series"]["outbox_backlog"]) == 40
+    assert len(saved["series"]["rss_tree_mib"]) == 40
+
+
+def test_a_service_over_150_mb_is_said_so() -> None:
+    rec = recorded()
+    rec.rss[-1]["registration-1"] = 150e6 / 2**20 + 0.1  # 150 MB is 143.1 MiB
+    one, two = season.summarize(rec)
+    assert one["rss_within_150_mb"] is True
+    assert two["rss_within_150_mb"] is False
+
+
+def test_workers_are_named_per_service() -> None:
+    assert season.parse([]).workers == {"sales": 2}
+    assert season.parse(["--workers", "sales=3,booths=2"]).workers == {"sales": 3, "booths": 2}
+    with pytest.raises(SystemExit):
+        season.parse(["--workers", "shop=2"])
 
 
 def test_the_season_is_34_provinces_and_its_products_shrink_with_the_scale() -> None:
@@ -99,3 +133,4 @@ def test_a_tiny_season_through_the_services_writes_its_files(tmp_path: Path) -> 
     assert saved["season"]["fairs"] == 1
     assert level["sales_recorded"] > 0
     assert level["sale_commit_to_projection_ms"]["measured"] > 0
+    assert level["sale_answer_ms"]["p50"] is not None
