@@ -29,12 +29,14 @@ made from them in one place (``sold_line``), when the decision makes its events.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
 
 from ocop_sales.domain.stock import stock_moves, take_stock
 from ocop_sales.domain.transfers import (
@@ -192,10 +194,27 @@ class SaleLine:
     star: int
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _built(model: type[M]) -> Callable[..., M]:
+    """``model(**values)`` by pydantic's validator called directly: on values already valid it
+    is faster than ``model_construct`` (Python) and still checks them (the batch's hot path)."""
+    validate = model.__pydantic_validator__.validate_python
+
+    def build(**values: Any) -> M:
+        return cast(M, validate(values))
+
+    return build
+
+
+_sold_line = _built(SoldLine)
+_sale_recorded = _built(SaleRecorded)
+
+
 def sold_line(line: SaleLine) -> SoldLine:
     """The line as the sale and refund events carry it."""
-    # Built from validated values: no need to validate them again (the hot path).
-    return SoldLine.model_construct(
+    return _sold_line(
         product_id=line.product_id,
         producer_id=line.producer_id,
         quantity=line.quantity,
@@ -647,8 +666,7 @@ def _replay_twin(first: SaleOutcome) -> SaleOutcome:
 def _recorded(till: Till, new: NewSale) -> SaleRecorded:
     assert till.exhibitor_id is not None  # check_till refused the sale otherwise
     priced, sale = new.priced, new.priced.sale
-    # Built from validated values: no need to validate them again (the hot path).
-    return SaleRecorded.model_construct(
+    return _sale_recorded(
         sale_id=sale.sale_id,
         fair_id=till.fair_id,
         terminal_id=till.terminal_id,
