@@ -62,6 +62,16 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
   left join booth_holders b on b.booth_id = t.booth_id and b.fair_id = t.fair_id
  where t.terminal_id = $1"""
 _READ_LOCKED = _READ + " for update of t"
+# One sale (online, or a batch of one), with at most one receipt number of its own: the same
+# read with scalar parameters. Postgres plans the array form afresh at every call (a custom plan
+# always looks cheaper than a generic one for arrays of unknown length: 0.4 ms planning for
+# 0.14 ms executing); the scalar form settles on its generic plan after five calls (a read
+# 0.24 ms instead of 0.72 ms). A null receipt number matches no sale, as an empty array.
+_READ_ONE = _READ.replace("= any($2::uuid[])", "= $2::uuid").replace(
+    "= any($3::int[])", "= $3::int"
+)
+_READ_ONE_LOCKED = _READ_ONE + " for update of t"
+assert _READ_ONE.count("$2::uuid") == _READ_ONE.count("$3::int") == 1
 
 # Compiled once, at import. Every array holds one element per new sale (sales) or per line
 # of the new sales (lines); the outbox's arrays one per event.
@@ -190,9 +200,17 @@ class PostgresTills:
         *,
         lock: bool = False,
     ) -> Till:
-        row = await self._conn.fetchrow(
-            _READ_LOCKED if lock else _READ, terminal_id, list(sale_ids), list(receipt_nos)
-        )
+        if len(sale_ids) == 1 and len(receipt_nos) <= 1:
+            row = await self._conn.fetchrow(
+                _READ_ONE_LOCKED if lock else _READ_ONE,
+                terminal_id,
+                sale_ids[0],
+                receipt_nos[0] if receipt_nos else None,
+            )
+        else:
+            row = await self._conn.fetchrow(
+                _READ_LOCKED if lock else _READ, terminal_id, list(sale_ids), list(receipt_nos)
+            )
         if row is None:
             raise NotFound("no such terminal")
         catalog: dict[UUID, CatalogItem] = {}
