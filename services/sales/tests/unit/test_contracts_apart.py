@@ -254,5 +254,5 @@ def test_the_translators_keep_what_sales_uses_of_registrations_snapshots() -> No
         ocop_until=date(2027, 12, 31),
     )  # fmt: skip
     assert catalog.details_of(product) == ProductDetails(
-        product.product_id, "Mật ong", "8930000000019", 250_000
+        product.product_id, "Mật ong", "8930000000019", 250_000, 1, "2023", None
     )

@@ -30,8 +30,8 @@ from ocop_sales.domain.refunds import (
 )
 from ocop_sales.domain.retailer_import import AdmittedProduct, MovedStock, RetailerSale
 from ocop_sales.domain.sales import SalesDecision, Till
-from ocop_sales.domain.settlement import ConsignmentFair, ProducerFigures
 from ocop_sales.domain.sessions import Session, Takings
+from ocop_sales.domain.settlement import ConsignmentFair, ProducerFigures
 from ocop_sales.domain.stock import (
     BoothStock,
     MovementDecision,
@@ -59,6 +59,7 @@ ReportDimension = Literal[
     "star",
     "province",
     "source",  # issue 15: the fair's tills ('till') or the host retailer's ('retailer')
+    "ocop",  # issue 15: OCOP products apart from ordinary local goods
 ]
 
 
@@ -127,6 +128,15 @@ class RevenueRow:
     gross_vnd: int
     refunds_vnd: int
     net_vnd: int
+    # Issue 15: by product group, the key is the group's Vietnamese name and these its
+    # number and taxonomy ("2019" or "2023"); None for other dimensions.
+    code: int | None = None
+    taxonomy: str | None = None
+    # Issue 15: the net split between OCOP products and ordinary local goods, and whether
+    # the row is local goods only (a visible flag).
+    ocop_net_vnd: int = 0
+    local_goods_net_vnd: int = 0
+    local_goods: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +146,17 @@ class RevenueReport:
     rows: list[RevenueRow]
     total_net_vnd: int
     generated_at: datetime
+    # Issue 15: the total split between OCOP products and ordinary local goods.
+    total_ocop_net_vnd: int = 0
+    total_local_goods_net_vnd: int = 0
 
 
 class FairRepository(Protocol):
     async def save(self, fair: Fair) -> None: ...
     async def organizer_of(self, fair_id: UUID) -> str | None: ...
     async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
-        """The exhibitor was admitted to sell, or holds a booth, at this fair."""
+        """The exhibitor was admitted to sell, or holds a booth, at this fair, or (issue 15)
+        a delegation sells its products there (a member holder: it reads its own lines)."""
         ...
 
 

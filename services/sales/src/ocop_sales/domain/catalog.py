@@ -73,6 +73,11 @@ class ProductDetails:
     name: str
     gtin: str | None
     list_price_vnd: int
+    # Issue 15: its group in its taxonomy, with the group's Vietnamese name (None: the
+    # message carried none), kept per taxonomy so reports answer names.
+    product_group: int | None = None
+    taxonomy: str | None = None
+    product_group_name: str | None = None
 
 
 def fair_of(f: FairSnapshot) -> Fair:
@@ -104,7 +109,9 @@ def exhibitor_of(e: ExhibitorSnapshot) -> Exhibitor:
 
 
 def details_of(p: ProductSnapshot) -> ProductDetails:
-    return ProductDetails(p.product_id, p.name, p.gtin, p.list_price_vnd)
+    return ProductDetails(
+        p.product_id, p.name, p.gtin, p.list_price_vnd, p.group, p.taxonomy, p.product_group_name
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,11 @@ class CatalogEntry:
     star: int
     list_price_vnd: int
     ocop_until: date  # the last day (Viet Nam time) it may be sold as OCOP
+    # Issue 15: the group's taxonomy and Vietnamese name; ``ocop`` False for ordinary local
+    # goods (star 0, sold until the fair's last day, no certificate decision applies).
+    taxonomy: str | None = None
+    product_group_name: str | None = None
+    ocop: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +166,10 @@ class Reinstatement:
 
 
 def admit(application: ApplicationSnapshot, decided_at: datetime) -> Admission:
-    """The products of an approved application that registration admitted, until when."""
+    """The products of an approved application that registration admitted, until when; the
+    ones admitted as local goods (``ocop`` False) with no star."""
     until = {a.product_id: a.until for a in application.admitted}
+    ocop = {a.product_id: a.ocop for a in application.admitted}
     entries = [
         CatalogEntry(
             product_id=p.product_id,
@@ -163,9 +177,12 @@ def admit(application: ApplicationSnapshot, decided_at: datetime) -> Admission:
             name=p.name,
             gtin=p.gtin,
             product_group=p.group,
-            star=p.certificate.star if p.certificate else 0,
+            star=p.certificate.star if p.certificate and ocop[p.product_id] else 0,
             list_price_vnd=p.list_price_vnd,
             ocop_until=until[p.product_id],
+            taxonomy=p.taxonomy,
+            product_group_name=p.product_group_name,
+            ocop=ocop[p.product_id],
         )
         for p in application.products
         if p.product_id in until

@@ -96,6 +96,10 @@ class CatalogItem:
     list_price_vnd: int
     blocked_at: datetime | None  # certificate revoked or expired: no sale from this instant
     ocop_until: date | None = None  # registration's decision: last day (Viet Nam) it may sell
+    # Issue 15: the group's taxonomy and Vietnamese name; False: ordinary local goods.
+    taxonomy: str | None = None
+    product_group_name: str | None = None
+    ocop: bool = True
 
     def sellable_at(self, moment: datetime) -> bool:
         if self.blocked_at is not None and moment >= self.blocked_at:
@@ -192,6 +196,10 @@ class SaleLine:
     total_vnd: int
     product_group: int
     star: int
+    # Issue 15: the group's taxonomy and Vietnamese name; False: sold as local goods.
+    taxonomy: str | None = None
+    product_group_name: str | None = None
+    ocop: bool = True
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -223,6 +231,9 @@ def sold_line(line: SaleLine) -> SoldLine:
         total_vnd=line.total_vnd,
         product_group=line.product_group,
         star=line.star,
+        product_group_name=line.product_group_name,
+        taxonomy=line.taxonomy,
+        ocop=line.ocop,
     )
 
 
@@ -380,6 +391,9 @@ def price_sale(
                 total,
                 item.product_group,
                 item.star,
+                item.taxonomy,
+                item.product_group_name,
+                item.ocop,
             )
         )
         reasons.append(line.discount_reason if line.discount_vnd else None)

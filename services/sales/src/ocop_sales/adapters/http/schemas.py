@@ -440,6 +440,10 @@ class SaleDetailLine(Answer):
     producer_name: str | None
     star: int
     product_group: int
+    # issue 15: the group's taxonomy and Vietnamese name (None: not known for the line)
+    taxonomy: str | None = None
+    product_group_name: str | None = None
+    ocop: bool = Field(default=True, description="false: sold as ordinary local goods")
     quantity: int
     unit_price_vnd: int
     discount_vnd: int
@@ -491,12 +495,21 @@ class SessionDetail(Answer):
 
 
 class RevenueRowAnswer(Answer):
-    key: str
+    key: str = Field(description="by product_group: the group's Vietnamese name (Thực phẩm)")
     sales: int
     quantity: int
     gross_vnd: int
     refunds_vnd: int
     net_vnd: int
+    code: int | None = Field(default=None, description="by product_group: the group's number")
+    taxonomy: str | None = Field(
+        default=None, description="by product_group: the taxonomy, 2019 or 2023"
+    )
+    ocop_net_vnd: int = Field(default=0, description="of net_vnd: OCOP products")
+    local_goods_net_vnd: int = Field(
+        default=0, description="of net_vnd: ordinary local goods (hàng địa phương, not OCOP)"
+    )
+    local_goods: bool = Field(default=False, description="the row is local goods only")
 
 
 class RevenueAnswer(Answer):
@@ -505,6 +518,8 @@ class RevenueAnswer(Answer):
     rows: list[RevenueRowAnswer]
     total_net_vnd: int
     generated_at: datetime
+    total_ocop_net_vnd: int = 0
+    total_local_goods_net_vnd: int = 0
 
 
 # --- VietQR transfers, webhook keys, bank notifications (issue 13) -------------------------

@@ -21,6 +21,9 @@ _LINE_FIELDS = (
     "total_vnd",
     "product_group",
     "star",
+    "taxonomy",  # issue 15: the group named and versioned, local goods flagged
+    "product_group_name",
+    "ocop",
 )
 
 
@@ -37,7 +40,10 @@ class PostgresSales:
         if sale is None:
             return None
         lines = await self._conn.fetch(
-            "select * from sale_lines where sale_id = $1 order by line_no", sale_id
+            """select l.*, n.name_vi as product_group_name from sale_lines l
+                 left join product_group_names n on n.taxonomy = l.taxonomy and n.code = l.product_group
+                where l.sale_id = $1 order by l.line_no""",
+            sale_id,
         )
         refunded = await self._conn.fetch(
             """select line_no, sum(quantity)::int as quantity from refund_lines
@@ -85,12 +91,13 @@ class PostgresSales:
             return None
         lines = await self._conn.fetch(
             """select l.line_no, l.product_id, c.name, c.gtin, l.producer_id, p.name as producer_name, l.star,
-                      l.product_group, l.quantity, l.unit_price_vnd, l.discount_vnd, l.discount_reason, l.total_vnd,
+                      l.product_group, l.taxonomy, n.name_vi as product_group_name, l.ocop, l.quantity, l.unit_price_vnd, l.discount_vnd, l.discount_reason, l.total_vnd,
                       coalesce((select sum(r.quantity) from refund_lines r
                                  where r.sale_id = l.sale_id and r.line_no = l.line_no), 0)::int as refunded_quantity
                  from sale_lines l
                  left join catalog c on c.fair_id = $2 and c.exhibitor_id = $3 and c.product_id = l.product_id
                  left join exhibitors p on p.exhibitor_id = l.producer_id
+                 left join product_group_names n on n.taxonomy = l.taxonomy and n.code = l.product_group
                 where l.sale_id = $1 order by l.line_no""",
             sale_id, sale["fair_id"], sale["exhibitor_id"],
         )  # fmt: skip
@@ -122,9 +129,31 @@ class PostgresSales:
         where = " and ".join(f"{column} = ${i}" for i, (column, _) in enumerate(filters, start=3))
         if for_review:
             where += " and review is not null"
+        total, payments = "total_vnd", "payments"
+        if scope.exhibitor_id is not None and scope.terminal_id is None:
+            # Issue 15: an exhibitor's listing holds, besides its own sales, the sales made at
+            # a delegation's booths of products it made (a member holder): each with its own
+            # lines' total only and no payments (the delegation's and other members' are not
+            # its to see).
+            mine = len(filters) + 2  # the exhibitor's parameter
+            where = where.replace(
+                f"exhibitor_id = ${mine}",
+                f"""(exhibitor_id = ${mine} or (exhibitor_id in (
+                         select m.exhibitor_id from catalog m where m.producer_id = ${mine}
+                            and m.exhibitor_id <> ${mine})
+                     and exists (select 1 from sale_lines l where l.sale_id = sales.sale_id
+                                    and l.producer_id = ${mine})))""",
+            )
+            total = f"""case when exhibitor_id = ${mine} then total_vnd
+                            else (select sum(l.total_vnd) from sale_lines l
+                                   where l.sale_id = sales.sale_id and l.producer_id = ${mine})::bigint
+                        end as total_vnd"""
+            payments = (
+                f"case when exhibitor_id = ${mine} then payments else '{{}}'::jsonb end as payments"
+            )
         rows = await self._conn.fetch(
-            f"""select sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time, total_vnd,
-                       payments, offline, recorded_at, review
+            f"""select sale_id, fair_id, terminal_id, booth_id, exhibitor_id, receipt_no, device_time, {total},
+                       {payments}, offline, recorded_at, review
                   from sales where {where} and receipt_no > $1
                  order by terminal_id, receipt_no limit $2""",
             after_receipt, limit, *(value for _, value in filters),

@@ -44,7 +44,8 @@ select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.stat
                    'product_group', c.product_group, 'star', c.star, 'list_price_vnd', c.list_price_vnd,
                    'blocked_at', least(c.blocked_at, (select s.suspended_at from fair_suspensions s
                                                      where s.fair_id = c.fair_id and s.product_id = c.product_id)),
-                   'ocop_until', c.ocop_until)), '[]')
+                   'ocop_until', c.ocop_until, 'taxonomy', c.taxonomy,
+                   'product_group_name', c.product_group_name, 'ocop', c.ocop)), '[]')
           from catalog c
          where c.fair_id = t.fair_id and c.exhibitor_id = b.exhibitor_id and not c.withdrawn) as catalog,
        (select coalesce(json_agg(json_build_object(
@@ -113,11 +114,11 @@ _RECORD_TEMPLATE = """with {guard}bumped as (
            returning 1),
        new_lines as (
            insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd,
-                                   discount_vnd, total_vnd, product_group, star, discount_reason)
+                                   discount_vnd, total_vnd, product_group, star, discount_reason, taxonomy, ocop)
            select l.* from unnest(:line_sale_id::uuid[], :line_no::int[], :product_id::uuid[], :producer_id::uuid[],
                                   :quantity::int[], :unit_price_vnd::bigint[], :discount_vnd::bigint[],
                                   :line_total_vnd::bigint[], :product_group::int[], :star::int[],
-                                  :discount_reason::text[]) as l,
+                                  :discount_reason::text[], :line_taxonomy::text[], :line_ocop::bool[]) as l,
                          bumped
            returning 1),
 {transfer_ctes}{stock_ctes}       outboxed as ({outbox}, bumped)
@@ -225,6 +226,9 @@ class PostgresTills:
                 list_price_vnd=c["list_price_vnd"],
                 blocked_at=datetime.fromisoformat(c["blocked_at"]) if c["blocked_at"] else None,
                 ocop_until=date.fromisoformat(c["ocop_until"]) if c["ocop_until"] else None,
+                taxonomy=c["taxonomy"],
+                product_group_name=c["product_group_name"],
+                ocop=c["ocop"],
             )
             catalog[item.product_id] = item
             if item.gtin:
@@ -270,7 +274,7 @@ class PostgresTills:
             k: []
             for k in ("line_sale_id", "line_no", "product_id", "producer_id", "quantity", "unit_price_vnd",
                       "discount_vnd", "line_total_vnd", "product_group", "star", "discount_reason",
-                      "line_moment")
+                      "line_moment", "line_taxonomy", "line_ocop")
         }  # fmt: skip
         for new in decision.new_sales:
             priced, sale = new.priced, new.priced.sale
@@ -298,6 +302,8 @@ class PostgresTills:
                 lines["star"].append(line.star)
                 lines["discount_reason"].append(reasons[n])
                 lines["line_moment"].append(moment)
+                lines["line_taxonomy"].append(line.taxonomy)  # issue 15
+                lines["line_ocop"].append(line.ocop)
         query = _RECORD_TRANSFERS if decision.transfers else _RECORD
         if decision.stock_moves:  # issue 15: tracked products (stock.py); others cost nothing
             query = _STOCK_RECORD[query is _RECORD_TRANSFERS]
