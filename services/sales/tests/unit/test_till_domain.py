@@ -7,14 +7,21 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ocop_sales.domain import catalog
 from ocop_sales.domain.access import check_sale_reach, check_session_reach
 from ocop_sales.domain.catalog import Exhibitor
-from ocop_sales.domain.sales import MAX_RECEIPT_NO, SalePolicy, StoredSale, judge_sales
+from ocop_sales.domain.sales import (
+    MAX_RECEIPT_NO,
+    SalePolicy,
+    StoredSale,
+    judge_sales,
+    within_opening_hours,
+)
 from ocop_sales.domain.sessions import z_report
 from ocop_sales.domain.terminals import (
     CROCKFORD,
@@ -330,3 +337,22 @@ def test_the_z_report_names_its_first_and_last_receipt() -> None:
     assert (report["first_receipt_no"], report["last_receipt_no"]) == (3, 12)
     empty = z_report(0, 0, [], [])
     assert (empty["first_receipt_no"], empty["last_receipt_no"]) == (None, None)
+
+
+def test_a_showroom_sells_within_its_weekly_hours_give_or_take_the_grace() -> None:
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    grace = timedelta(minutes=60)
+    monday = datetime(2026, 11, 30, tzinfo=vn)  # a Monday
+    hours = ((0, time(8, 0), time(17, 30)), (5, time(8, 0), time(23, 30)))
+    assert within_opening_hours((), monday.replace(hour=3), grace)  # no hours: any time
+    assert within_opening_hours(hours, monday.replace(hour=12), grace)
+    assert within_opening_hours(hours, monday.replace(hour=7, minute=15), grace)  # grace
+    assert not within_opening_hours(hours, monday.replace(hour=6, minute=30), grace)
+    assert not within_opening_hours(hours, monday.replace(hour=19), grace)
+    tuesday_noon = monday + timedelta(days=1, hours=12)
+    assert not within_opening_hours(hours, tuesday_noon, grace)  # closed on Tuesdays
+    # Saturday closes at 23:30: a sale at 00:15 on Sunday is within that day's grace
+    sunday_after_midnight = monday + timedelta(days=6, minutes=15)
+    assert within_opening_hours(hours, sunday_after_midnight, grace)
+    # the same instant given in UTC is judged in Viet Nam's time
+    assert within_opening_hours(hours, monday.replace(hour=12).astimezone(UTC), grace)

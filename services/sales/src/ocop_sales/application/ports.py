@@ -154,6 +154,11 @@ class RevenueReport:
 class FairRepository(Protocol):
     async def save(self, fair: Fair) -> None: ...
     async def organizer_of(self, fair_id: UUID) -> str | None: ...
+    async def selling(self, fair_id: UUID) -> bool:
+        """Whether tills sell at the fair (registration's rules.selling: an exhibition does
+        not)."""
+        ...
+
     async def exhibits(self, fair_id: UUID, exhibitor_id: UUID) -> bool:
         """The exhibitor was admitted to sell, or holds a booth, at this fair, or (issue 15)
         a delegation sells its products there (a member holder: it reads its own lines)."""

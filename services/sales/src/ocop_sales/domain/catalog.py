@@ -19,7 +19,7 @@ or ``Reinstatement``; nothing sales keeps is a snapshot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from uuid import UUID
 
 from ocop_shared.contracts.registration import (
@@ -49,6 +49,10 @@ class Fair:
     commission_percent: int = 0
     host_retailer_id: UUID | None = None
     stores: tuple[tuple[str, str], ...] = ()
+    # Registration's rules for tills: an exhibition is display-only (no till is enrolled);
+    # a showroom sells within its weekly hours (weekday 0 = Monday, opens, closes; Viet Nam).
+    selling: bool = True
+    opening_hours: tuple[tuple[int, time, time], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,11 @@ def fair_of(f: FairSnapshot) -> Fair:
         commission_percent=f.rules.commission_percent,
         host_retailer_id=f.host_retailer_id,
         stores=tuple((s.store_code, s.name) for s in f.stores),
+        selling=f.rules.selling,
+        opening_hours=tuple(
+            (h.weekday, time.fromisoformat(h.opens), time.fromisoformat(h.closes))
+            for h in f.opening_hours
+        ),
     )
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, TypeVar, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -182,6 +182,9 @@ class Till:
     max_discount_percent: int | None = None
     # Issue 15 (domain/stock.py): on hand per product tracked at the booth (none: untracked).
     stock: Mapping[UUID, int] = field(default_factory=dict)
+    # Issue 15: a showroom's weekly opening hours (weekday 0 = Monday, opens, closes, Viet
+    # Nam time); empty: the fair's days and hours alone.
+    opening_hours: tuple[tuple[int, time, time], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +326,28 @@ def check_till(till: Till, policy: SalePolicy, now: datetime) -> None:
         raise Conflict("the fair is over and its upload window has closed", field="device_time")
 
 
+def within_opening_hours(
+    hours: Sequence[tuple[int, time, time]], moment: datetime, grace: timedelta
+) -> bool:
+    """A showroom sells within its weekly opening hours, give or take the grace (a sale
+    rung up just before opening or just after closing counts); no hours: any time of the
+    fair's days. The day before and after are looked at too: with the grace, a sale just
+    after midnight can belong to a day that closed at 23:30."""
+    if not hours:
+        return True
+    local = moment.astimezone(VN)
+    for offset in (-1, 0, 1):
+        day = local.date() + timedelta(days=offset)
+        for weekday, opens, closes in hours:
+            if day.weekday() != weekday:
+                continue
+            start = datetime.combine(day, opens, VN) - grace
+            end = datetime.combine(day, closes, VN) + grace
+            if start <= local <= end:
+                return True
+    return False
+
+
 def check_batch(count: int, policy: SalePolicy) -> None:
     if count > policy.max_batch:
         raise LimitExceeded(
@@ -339,6 +364,8 @@ def price_sale(
     moment = sale.device_time if offline else now
     if not till.fair_starts_at - policy.grace <= moment <= till.fair_ends_at + policy.grace:
         raise InvalidField("device_time", "outside the fair's selling hours")
+    if not within_opening_hours(till.opening_hours, moment, policy.grace):
+        raise InvalidField("device_time", "outside the showroom's opening hours")
     review = None
     bound = bounded_moment(sale.device_time, till.last_contact, policy) if offline else None
     if bound is not None:

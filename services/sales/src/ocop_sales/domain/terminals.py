@@ -17,6 +17,12 @@ from ocop_sales.domain.sales import VN
 from ocop_shared.errors import Conflict, InvalidField, NotFound
 
 
+class FairNotSelling(Conflict):
+    """A till for a fair whose rules let no till sell (an exhibition)."""
+
+    code = "fair_not_selling"
+
+
 @dataclass(frozen=True, slots=True)
 class BoothHolder:
     """Which exhibitor holds a booth now (assigned or confirmed), as booths announced it."""
@@ -40,10 +46,22 @@ class Enrolment:
 
 
 def enrol(
-    terminal_id: UUID, fair_id: UUID, label: str, holder: BoothHolder | None, *, enrolled_by: str
+    terminal_id: UUID,
+    fair_id: UUID,
+    label: str,
+    holder: BoothHolder | None,
+    *,
+    enrolled_by: str,
+    selling: bool = True,
 ) -> Enrolment:
     """A till sells at a booth that an exhibitor holds at this fair (a booth of another fair,
-    even the organizer's own other fair, is not found here)."""
+    even the organizer's own other fair, is not found here), at a fair whose rules let tills
+    sell (an exhibition is display-only: registration's ``rules.selling``)."""
+    if not selling:
+        raise FairNotSelling(
+            "this fair is an exhibition: its booths display products and no till sells there",
+            field="fair_id",
+        )
     if holder is None or holder.fair_id != fair_id:
         raise NotFound("no exhibitor holds this booth at this fair", field="booth_id")
     return Enrolment(

@@ -18,16 +18,28 @@ class PostgresFairs:
         f = fair
         await self._conn.execute(
             """insert into fairs (fair_id, organizer_id, name, province, status, starts_at, ends_at,
-                                  kind, commission_percent, host_retailer_id, stores)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+                                  kind, commission_percent, host_retailer_id, stores, selling, opening_hours)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb)
                on conflict (fair_id) do update set name = excluded.name, status = excluded.status,
                    starts_at = excluded.starts_at, ends_at = excluded.ends_at, kind = excluded.kind,
                    commission_percent = excluded.commission_percent,
-                   host_retailer_id = excluded.host_retailer_id, stores = excluded.stores""",
+                   host_retailer_id = excluded.host_retailer_id, stores = excluded.stores,
+                   selling = excluded.selling, opening_hours = excluded.opening_hours""",
             f.fair_id, f.organizer_id, f.name, f.province, f.status, f.starts_at, f.ends_at,
             f.kind, f.commission_percent, f.host_retailer_id,
             [{"store_code": c, "name": n} for c, n in f.stores],
+            f.selling,
+            [{"weekday": d, "opens": o.strftime("%H:%M"), "closes": c.strftime("%H:%M")}
+             for d, o, c in f.opening_hours],
         )  # fmt: skip
+
+    async def selling(self, fair_id: UUID) -> bool:
+        """Whether tills sell at the fair (an exhibition is display-only); a fair not known
+        yet sells (enrolment then finds no booth holder there anyway)."""
+        selling: bool | None = await self._conn.fetchval(
+            "select selling from fairs where fair_id = $1", fair_id
+        )
+        return selling is not False
 
     async def organizer_of(self, fair_id: UUID) -> str | None:
         organizer: str | None = await self._conn.fetchval(

@@ -78,10 +78,16 @@ class PostgresRetailerSales:
                     on conflict (sale_id) do nothing
                     returning sale_id, booth_id),
                 lines as (
+                    -- What the line was sold as (its group's taxonomy; local goods or OCOP):
+                    -- the catalog row that admitted it at this fair, as for a till's line.
                     insert into sale_lines (sale_id, line_no, product_id, producer_id, quantity, unit_price_vnd,
-                                            discount_vnd, total_vnd, product_group, star)
+                                            discount_vnd, total_vnd, product_group, star, taxonomy, ocop)
                     select l.sale_id, 0, l.product_id, l.producer_id, l.quantity, l.unit_price, l.discount,
-                           l.amount, l.product_group, l.star
+                           l.amount, l.product_group, l.star,
+                           (select c.taxonomy from catalog c
+                             where c.fair_id = $1 and c.product_id = l.product_id limit 1),
+                           coalesce((select c.ocop from catalog c
+                                      where c.fair_id = $1 and c.product_id = l.product_id limit 1), true)
                       from unnest($3::uuid[], $11::uuid[], $12::uuid[], $9::int[], $13::bigint[], $14::bigint[],
                                   $8::bigint[], $15::int[], $16::int[])
                            as l(sale_id, product_id, producer_id, quantity, unit_price, discount, amount,

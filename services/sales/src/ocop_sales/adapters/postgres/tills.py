@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -37,7 +37,7 @@ PRODUCER = "sales"
 
 _READ = """
 select t.terminal_id, t.fair_id, t.booth_id, t.status, t.next_receipt_no, f.status as fair_status,
-       f.starts_at, f.ends_at, b.exhibitor_id, statement_timestamp() as clock,
+       f.starts_at, f.ends_at, f.opening_hours, b.exhibitor_id, statement_timestamp() as clock,
        greatest(t.last_online_at, t.created_at) as last_contact,
        (select coalesce(json_agg(json_build_object(
                    'product_id', c.product_id, 'producer_id', c.producer_id, 'gtin', c.gtin,
@@ -262,6 +262,7 @@ class PostgresTills:
             taken={int(no): UUID(sale_id) for no, sale_id in row["taken"].items()},
             max_discount_percent=row["max_discount_percent"],
             stock=_stock_of(row["stock"]),
+            opening_hours=_hours_of(row["opening_hours"]),
         )
 
     async def record(self, till: Till, decision: SalesDecision, cause: Causation) -> bool:
@@ -398,6 +399,14 @@ def _stock_query(transfers: bool) -> NamedQuery:
 
 
 _STOCK_RECORD = {False: _stock_query(False), True: _stock_query(True)}
+
+
+def _hours_of(hours: list[dict[str, Any]]) -> tuple[tuple[int, time, time], ...]:
+    """A showroom's weekly opening hours as the fair events gave them (empty: none)."""
+    return tuple(
+        (int(h["weekday"]), time.fromisoformat(h["opens"]), time.fromisoformat(h["closes"]))
+        for h in hours
+    )
 
 
 def _stock_of(levels: dict[str, int]) -> dict[UUID, int]:

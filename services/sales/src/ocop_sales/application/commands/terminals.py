@@ -51,7 +51,8 @@ async def enrol_terminal(
     credential until it does."""
     check_organizer(by, await uow.repos.fairs.organizer_of(fair_id))
     holder = await uow.repos.booths.holder(booth_id)
-    enrolment = enrol(uuid.uuid4(), fair_id, label, holder, enrolled_by=by.subject)
+    selling = await uow.repos.fairs.selling(fair_id)
+    enrolment = enrol(uuid.uuid4(), fair_id, label, holder, enrolled_by=by.subject, selling=selling)
     terminals = uow.repos.terminals
     prefix = await terminals.add(enrolment)
     if pairing:
