@@ -411,6 +411,16 @@ def promotion_week_plan() -> dict[str, Any]:
     return {"zones": [zone], "booths": booths}
 
 
+def showroom_open(moment: datetime) -> bool:
+    """Whether the centre is open at ``moment`` (its weekly hours, in Viet Nam's time)."""
+    local = moment.astimezone(VN)
+    clock = local.strftime("%H:%M")
+    return any(
+        h["weekday"] == local.weekday() and str(h["opens"]) <= clock < str(h["closes"])
+        for h in SHOWROOM_HOURS
+    )
+
+
 def showroom_plan() -> dict[str, Any]:
     """One row of display booths along the centre's hall."""
     zone = {
@@ -641,7 +651,10 @@ async def showroom(
 
     tills = await gather_limited(small.placements, enrol, limit=4)
     sold = 0
-    for i in range(min(sales, 12) if tills else 0):  # a few sales, in turn at each till
+    # The centre sells within its opening hours only (sales refuses a sale outside them): a
+    # demo loaded at night leaves its tills ready and unsold.
+    selling = showroom_open(datetime.now(UTC))
+    for i in range(min(sales, 12) if tills and selling else 0):  # a few, in turn at each till
         till = tills[i % len(tills)]
         catalog = small.products[till["exhibitor_id"]]
         await client.call("sales", "POST", "/sales", till["token"], json=sale(catalog, rng))
