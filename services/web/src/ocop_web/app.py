@@ -47,8 +47,11 @@ from ocop_web.pages import fairs as fairs_pages
 from ocop_web.pages import floorplan as floorplan_pages
 from ocop_web.pages import money as money_pages
 from ocop_web.pages import retailer as retailer_pages
+from ocop_web.pages import retailer_sales as retailer_sales_pages
 from ocop_web.pages import review as review_pages
 from ocop_web.pages import series as series_pages
+from ocop_web.pages import settlement as settlement_pages
+from ocop_web.pages import stock as stock_pages
 from ocop_web.pages import tills as tills_pages
 from ocop_web.pages import trade as trade_pages
 from ocop_web.pages import visitors as visitors_pages
@@ -92,6 +95,10 @@ ROUTERS = [
     platform.router,
     organization.router,
     retailer_pages.router,  # a retailer's stores and promotion weeks (issue 15)
+    # stock at the booth, consignment settlement, a retailer's sales file (issue 15)
+    stock_pages.router,
+    settlement_pages.router,
+    retailer_sales_pages.router,
     # the till app and its proxy to sales (issue 13)
     till_router,
 ]
