@@ -21,6 +21,7 @@ import {
   saleIdFrom,
 } from "./text.js";
 import { vietqrPayload } from "./vietqr.js";
+import { canAdd, left as stockLeft, pendingByProduct, soldOut, tracked } from "./stock.js";
 import { qrSvg } from "./qr.js";
 import { cameraAvailable, scan } from "./scanner.js";
 
@@ -48,6 +49,7 @@ const state = {
   queued: 0,
   queuedVnd: 0,
   setAside: 0,
+  pending: {}, // units of each product in sales waiting to upload (stock.js)
   cart: [],
   payments: [],
   view: "loading",
@@ -190,8 +192,11 @@ async function loadCatalog() {
 
 async function refreshCounts() {
   const queued = await db.byState("queued");
+  const uploaded = queued.length < state.queued;
   state.queued = queued.length;
   state.queuedVnd = queued.reduce((sum, r) => sum + r.body.total_vnd, 0);
+  state.pending = pendingByProduct(queued);
+  if (uploaded && state.token && !state.revoked) loadCatalog(); // the stock sales now counts
   state.setAside = await db.countState("set_aside");
   renderChrome();
   if (state.view === "queue") renderView();
@@ -203,6 +208,36 @@ function item(productId) {
 
 function byGtin(gtin) {
   return state.items.find((i) => i.gtin === gtin);
+}
+
+function inCart(productId) {
+  return state.cart.filter((l) => l.product_id === productId).reduce((sum, l) => sum + l.quantity, 0);
+}
+
+/** May `adding` more of the product go in the cart (beside `already` of it)? Online, not
+ * beyond the stock: a plain message and false; offline, yes ("oversell"), with a note that
+ * sales will report the sale as oversold. */
+function stockAllows(product, adding, already = inCart(product.product_id)) {
+  const online = state.online !== false;
+  const check = canAdd(product, { pending: state.pending[product.product_id] || 0, inCart: already, adding, online });
+  if (!check.ok) {
+    showMessage(t("stock_not_enough", { name: product.name, n: check.left }), "error");
+    return false;
+  }
+  if (check.oversell) {
+    showMessage(t("stock_oversell_note"), "warning");
+    return "oversell";
+  }
+  return "ok";
+}
+
+/** "Hết hàng", or what is left when the stock is tracked (null when not). */
+function stockBadge(product) {
+  const pending = state.pending[product.product_id] || 0;
+  const here = inCart(product.product_id);
+  if (soldOut(product, pending, here)) return h("div", { class: "till-tag till-tag--grey", "data-testid": "sold-out" }, t("sold_out"));
+  if (!tracked(product)) return null;
+  return h("div", { class: "till-muted", "data-testid": "stock-left" }, t("stock_left", { n: stockLeft(product, pending, here) }));
 }
 
 // --- selling rules ---------------------------------------------------------------------------
@@ -267,11 +302,14 @@ function addProduct(product, message) {
   if (!product.sellable) {
     return showMessage(t("product_blocked", { name: product.name, reason: t(`reason_${product.reason || "blocked"}`) }), "error");
   }
+  const allowed = stockAllows(product, 1);
+  if (!allowed) return;
   const line = state.cart.find((l) => l.product_id === product.product_id);
   if (line) line.quantity += 1;
   else state.cart.push({ product_id: product.product_id, quantity: 1, discount_vnd: 0, discount_reason: "", unit_price_vnd: product.list_price_vnd });
   renderCart();
-  showMessage(message || t("added", { name: product.name }), "success");
+  if (allowed === "oversell") showMessage(t("stock_oversell_note"), "warning");
+  else showMessage(message || t("added", { name: product.name }), "success");
 }
 
 function scanned(text) {
@@ -610,6 +648,7 @@ function renderResults(query) {
           h("span", { class: "till-muted" }, ` ${product.producer_name || ""} ${stars(product.star)}`),
           h("div", null, money(product.list_price_vnd)),
           product.sellable ? null : h("div", { class: "till-tag till-tag--red" }, `${t("not_for_sale")}: ${t(`reason_${product.reason || "blocked"}`)}`),
+          product.sellable ? stockBadge(product) : null,
         ),
         button(t("add"), () => addProduct(product), {
           kind: "secondary",
@@ -667,7 +706,9 @@ function cartLine(line, index, problem) {
     inputmode: "numeric",
     value: String(line.quantity),
     onchange: () => {
-      line.quantity = Math.max(1, Math.trunc(Number(qty.value) || 1));
+      const wanted = Math.max(1, Math.trunc(Number(qty.value) || 1));
+      const others = inCart(line.product_id) - line.quantity;
+      if (wanted <= line.quantity || !product || stockAllows(product, wanted, others)) line.quantity = wanted;
       renderCart();
     },
   });
@@ -680,6 +721,10 @@ function cartLine(line, index, problem) {
       { class: "till-line__head" },
       h("strong", null, product?.name || line.product_id),
       h("span", { class: "till-muted" }, ` ${product?.producer_name || ""} ${stars(product?.star)}`),
+      product ? stockBadge(product) : null,
+      product && (stockLeft(product, state.pending[product.product_id] || 0, inCart(product.product_id)) ?? 0) < 0
+        ? h("p", { class: "till-muted", "data-testid": "oversold-note" }, t("stock_line_over", { n: -stockLeft(product, state.pending[product.product_id] || 0, inCart(product.product_id)) }))
+        : null,
     ),
     h(
       "div",
@@ -691,6 +736,7 @@ function cartLine(line, index, problem) {
       }, { kind: "small" }),
       field(`${id}-qty`, t("quantity"), qty),
       button("+", () => {
+        if (product && !stockAllows(product, 1)) return;
         line.quantity += 1;
         renderCart();
       }, { kind: "small" }),

@@ -52,6 +52,11 @@ export const DICT = {
     added: "Đã thêm: {name}",
     no_results: "Không tìm thấy sản phẩm nào.",
     not_for_sale: "Không được bán",
+    sold_out: "Hết hàng",
+    stock_left: "Còn {n}",
+    stock_not_enough: "Không đủ hàng: {name} chỉ còn {n}.",
+    stock_oversell_note: "Đang ngoại tuyến: vẫn bán được, nhưng đơn này sẽ được báo cáo là bán vượt tồn.",
+    stock_line_over: "Vượt tồn {n}: sẽ được báo cáo là bán vượt tồn.",
     reason_revoked: "chứng nhận OCOP đã bị thu hồi",
     reason_expired: "chứng nhận OCOP đã hết hạn",
     reason_suspended: "sản phẩm đang bị tạm ngưng bán",
@@ -190,6 +195,7 @@ export const DICT = {
     refusal_device_time: "Giờ trên máy sai: hãy chỉnh đồng hồ của thiết bị.",
     refusal_not_found: "Không tìm thấy trên máy chủ.",
     refusal_session: "Ca bán hàng không còn mở.",
+    refusal_out_of_stock: "Không đủ hàng tại gian hàng lúc bán (hết hàng).",
   },
   en: {
     app_name: "OCOP till",
@@ -240,6 +246,11 @@ export const DICT = {
     added: "Added: {name}",
     no_results: "No product found.",
     not_for_sale: "Not for sale",
+    sold_out: "Sold out",
+    stock_left: "{n} left",
+    stock_not_enough: "Not enough stock: only {n} of {name} left.",
+    stock_oversell_note: "Offline: the sale goes through, but it will be reported as oversold.",
+    stock_line_over: "{n} over the stock: will be reported as oversold.",
     reason_revoked: "its OCOP certificate was revoked",
     reason_expired: "its OCOP certificate expired",
     reason_suspended: "the product is suspended",
@@ -378,6 +389,7 @@ export const DICT = {
     refusal_device_time: "The device's clock is wrong: set it right.",
     refusal_not_found: "Not found at the server.",
     refusal_session: "The session is no longer open.",
+    refusal_out_of_stock: "Not enough stock at the booth at the time of the sale (sold out).",
   },
 };
 
@@ -412,6 +424,7 @@ export function refusalText(error) {
   code = String(code || "");
   if (code === "receipt_taken" || field === "receipt_no") return t("refusal_receipt_taken");
   if (field === "sale_id" || code === "conflict") return t("refusal_conflict");
+  if (code === "out_of_stock" || (/^lines\.\d+\.quantity$/.test(field) && error.status === 409)) return t("refusal_out_of_stock");
   if (/^lines\.\d+\.product_id$/.test(field) || /^lines\.\d+\.gtin$/.test(field)) return t("refusal_product");
   if (/discount/.test(field)) return t("refusal_discount");
   if (/unit_price_vnd$/.test(field)) return t("refusal_price");
