@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
+import signal
+import socket
 import sys
 from typing import Any
 
@@ -48,7 +51,7 @@ def main(
             "forwarded_allow_ips": ratelimit.forwarded_allow_ips(),
         }
         if factory and workers > 1:
-            uvicorn.run(factory, factory=True, workers=workers, **options)
+            serve_workers(factory, workers, options)
         else:
             uvicorn.run(app, **options)
     elif command == "migrate":
@@ -60,3 +63,56 @@ def main(
     else:
         print(USAGE, file=sys.stderr)
         sys.exit(2)
+
+
+def serve_workers(factory: str, workers: int, options: dict[str, Any]) -> None:
+    """``workers`` processes, each listening on the port with a socket of its own
+    (SO_REUSEPORT): the kernel spreads new connections across them. uvicorn's own workers share
+    one socket, and the first to wake accepted every pending connection: a client keeping its
+    connections (the web app's proxy, a load generator) had all its requests served by one
+    process while the other idled. A worker that stops stops them all (the process supervisor,
+    Kubernetes, restarts the service); SIGTERM or SIGINT is passed on to each (uvicorn's
+    graceful shutdown)."""
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_worker, args=(factory, options), name=f"worker-{n}")
+        for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+
+    asked: list[int] = []  # the signal the service was stopped with, if any
+
+    def stop(signum: int, _frame: object) -> None:
+        if _frame is not None:
+            asked.append(signum)
+        for process in processes:
+            if process.pid is not None and process.is_alive():
+                os.kill(process.pid, signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    from multiprocessing.connection import wait
+
+    wait([p.sentinel for p in processes])  # the first to stop
+    stop(signal.SIGTERM, None)
+    for process in processes:
+        process.join()
+    # A worker stopped by the signal passed on exits with it (uvicorn raises it again after
+    # its graceful shutdown): that is a clean stop. Anything else is the service failing.
+    clean = {0, *(-signum for signum in asked)}
+    sys.exit(0 if all(p.exitcode in clean for p in processes) else 1)
+
+
+def _worker(factory: str, options: dict[str, Any]) -> None:
+    host, port = options["host"], options["port"]
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    sock.set_inheritable(True)
+    config = uvicorn.Config(factory, factory=True, **options)
+    uvicorn.Server(config).run(sockets=[sock])
