@@ -18,6 +18,7 @@ figures; the ratios hold), except the batch's 20,000 sales/s.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -249,6 +250,18 @@ async def batches(session: aiohttp.ClientSession, tills: list[dict[str, Any]]) -
     return len(tills) * BATCHES_PER_TILL * BATCH_SIZE / (time.perf_counter() - start)
 
 
+def listening(port: int) -> int:
+    """How many sockets listen on ``port`` (/proc/net/tcp): one per worker once each is up."""
+    found = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    found += 1
+    return found
+
+
 def process_rss(pid: int) -> dict[int, float]:
     """MiB resident per process: ``pid`` and its descendants (uvicorn's workers)."""
     out: dict[int, float] = {}
@@ -327,6 +340,11 @@ async def main() -> None:
                             break
                 except aiohttp.ClientError:
                     pass
+                await asyncio.sleep(0.25)
+            # Every worker listening before the tills connect (they keep their connections).
+            for _ in range(240):
+                if listening(PORT) >= WORKERS:
+                    break
                 await asyncio.sleep(0.25)
             await single_sales(session, http_tills, 1000)  # warm up
             with RssSampler(server.pid) as rss:
