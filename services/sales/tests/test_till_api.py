@@ -590,3 +590,30 @@ async def test_a_session_and_its_z_report_are_read_back_with_the_receipt_range(
     for stranger in (other["headers"], other_org.organizer_headers):
         assert (await client.get(url, headers=stranger)).status_code == 404
     assert (await client.get(f"/sessions/{uuid.uuid4()}", headers=headers)).status_code == 404
+
+
+async def test_a_till_reading_its_catalogue_is_seen_by_its_organizer(
+    upstream: Upstream, sales_app: App
+) -> None:
+    """A browser till uploads in batches (judged offline), so its last online sale says
+    little; its catalogue polls mark it seen, at most every 10 s."""
+    _service, client = sales_app
+    booth = await upstream.exhibitor_at_booth([("Chả mực Hạ Long", 300_000)])
+    device = await paired(client, (await enrol_for_pairing(upstream, booth))["pairing_code"])
+    listing_url = f"/fairs/{upstream.fair_id}/terminals"
+
+    async def seen_at() -> str | None:
+        listed = await client.get(listing_url, headers=upstream.organizer_headers)
+        assert listed.status_code == 200, listed.text
+        [till] = [t for t in listed.json() if t["terminal_id"] == device["terminal_id"]]
+        value: str | None = till["last_seen_at"]
+        return value
+
+    assert await seen_at() is None  # paired, never heard of since
+    read = await client.get("/terminals/me/catalog", headers=bearer(device["token"]))
+    assert read.status_code == 200, read.text
+    first = await seen_at()
+    assert first is not None
+    again = await client.get("/terminals/me/catalog", headers=bearer(device["token"]))
+    assert again.status_code == 200
+    assert await seen_at() == first  # within 10 s: no write per poll

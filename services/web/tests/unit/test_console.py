@@ -157,7 +157,9 @@ def test_offline_is_told_only_while_the_fair_sells() -> None:
     silent = {"status": "active", "session_open": True,
               "last_online_at": (now - timedelta(minutes=31)).isoformat()}  # fmt: skip
     assert selling_now(days, now) and is_offline(silent, now)
-    assert offline_tills(days, [silent], now) == [silent]
+    assert offline_tills(days, [silent], now) == [
+        {**silent, "last_heard_at": now - timedelta(minutes=31)}
+    ]
     night = datetime(2026, 8, 30, 17, 0, tzinfo=UTC)  # 00:00 in Viet Nam: closed
     assert not selling_now(days, night)
     early = datetime(2026, 8, 30, 1, 20, tzinfo=UTC)  # 08:20: not 30 minutes open yet
@@ -168,3 +170,19 @@ def test_offline_is_told_only_while_the_fair_sells() -> None:
     )
     assert not is_offline({**silent, "status": "suspended"}, now)
     assert not is_offline({"status": "active", "session_open": False, "last_online_at": None}, now)
+
+
+def test_a_browser_till_reading_its_catalogue_is_not_offline() -> None:
+    """A browser till uploads its sales in batches (judged offline: no last online sale),
+    and reads its catalogue every second while online: that is hearing of it."""
+    now = datetime(2026, 8, 30, 5, 0, tzinfo=UTC)  # 12:00 in Viet Nam
+    days = fair("Hội chợ", "running")
+    polling = {"status": "active", "session_open": True, "last_online_at": None,
+               "last_seen_at": (now - timedelta(seconds=20)).isoformat()}  # fmt: skip
+    assert not is_offline(polling, now)
+    assert offline_tills(days, [polling], now) == []
+    gone = {**polling, "last_seen_at": (now - timedelta(minutes=45)).isoformat(),
+            "last_online_at": (now - timedelta(hours=2)).isoformat()}  # fmt: skip
+    assert is_offline(gone, now)
+    [listed] = offline_tills(days, [gone], now)
+    assert listed["last_heard_at"] == now - timedelta(minutes=45)  # the later of the two

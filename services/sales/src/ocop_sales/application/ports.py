@@ -76,6 +76,7 @@ class TerminalRow:
     session_open: bool
     enrolled_at: datetime
     last_online_at: datetime | None  # its last sale made online (None: none yet)
+    last_seen_at: datetime | None = None  # last heard of (its catalogue read), any way
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,10 @@ class CatalogRepository(Protocol):
 
 
 class TerminalRepository(Protocol):
+    async def seen(self, terminal_id: UUID) -> None:
+        """The till was heard of now (its catalogue or profile read): a heartbeat."""
+        ...
+
     async def add(self, enrolment: Enrolment) -> str:
         """Stores the till with a receipt prefix of its own, and answers the prefix."""
         ...

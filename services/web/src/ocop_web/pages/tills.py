@@ -16,7 +16,8 @@ never sends it to any server. It is shown once: sales keeps only its hash, and t
 nothing (it is drawn by segno into the answer itself, an SVG image in a ``data:`` URL, never
 stored nor served again). A lost or expired code: a new pairing code for the till.
 
-**A till offline**: an active till that has not sold online (sales' ``last_online_at``) for
+**A till offline**: an active till not heard of (its last online sale, sales'
+``last_online_at``, or its last catalogue read, ``last_seen_at``, the later) for
 ``OFFLINE_AFTER``, or has never sold while its session is open, while the fair is selling: the
 fair is running and the time of day is within its daily hours (from the first day's opening
 time to the last day's closing time, in Viet Nam), ``OFFLINE_AFTER`` past the opening. A till
@@ -117,12 +118,27 @@ def selling_now(fair: Mapping[str, Any], now: datetime) -> bool:
     return True  # open through the night: every hour counts
 
 
+def heard_at(till: Mapping[str, Any]) -> datetime | None:
+    """When the till was last heard of: its last sale judged online, or its last read of
+    its catalogue (``last_seen_at``: a browser till uploads its sales in batches, judged as
+    offline, and reads its catalogue every second while online), whichever is later."""
+    found = [
+        m for m in (_moment(till.get("last_online_at")), _moment(till.get("last_seen_at"))) if m
+    ]
+    return max(found) if found else None
+
+
+def with_heard_at(tills: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tills with ``last_heard_at`` (``heard_at``) for the pages to show."""
+    return [{**t, "last_heard_at": heard_at(t)} for t in tills]
+
+
 def is_offline(till: Mapping[str, Any], now: datetime) -> bool:
-    """An active till not heard of online for ``OFFLINE_AFTER`` (or never, with a session
-    open); whether the fair is selling is ``selling_now``'s to say."""
+    """An active till not heard of for ``OFFLINE_AFTER`` (or never, with a session open);
+    whether the fair is selling is ``selling_now``'s to say."""
     if till.get("status") != "active":
         return False
-    last = _moment(till.get("last_online_at"))
+    last = heard_at(till)
     if last is None:
         return bool(till.get("session_open"))
     return now - last > OFFLINE_AFTER
@@ -134,10 +150,8 @@ def offline_tills(
     """The fair's tills offline now, the longest silent first (never heard of: first)."""
     if not selling_now(fair, now):
         return []
-    found = [t for t in tills if is_offline(t, now)]
-    return sorted(
-        found, key=lambda t: _moment(t.get("last_online_at")) or datetime.min.replace(tzinfo=UTC)
-    )
+    found = with_heard_at([t for t in tills if is_offline(t, now)])
+    return sorted(found, key=lambda t: t["last_heard_at"] or datetime.min.replace(tzinfo=UTC))
 
 
 def pairing_url(request: Request, code: str) -> str:
@@ -157,7 +171,8 @@ def qr_data_url(payload: str) -> str:
 async def fair_tills(viewer: Viewer, fair_id: UUID) -> list[dict[str, Any]]:
     tills: list[dict[str, Any]] = await viewer.api.sales.get(f"/fairs/{fair_id}/terminals")
     return sorted(
-        tills, key=lambda t: (t["status"] != "active", t.get("booth_code") or "", t["label"])
+        with_heard_at(tills),
+        key=lambda t: (t["status"] != "active", t.get("booth_code") or "", t["label"]),
     )
 
 

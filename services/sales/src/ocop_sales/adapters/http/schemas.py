@@ -217,6 +217,11 @@ class TerminalListed(Answer):
         description="when the till last sold online (null: not yet); a till selling offline "
         "for long shows here"
     )
+    last_seen_at: datetime | None = Field(
+        default=None,
+        description="when the till was last heard of (it reads its catalogue every second "
+        "while online; marked at most every 10 s); null: never",
+    )
 
 
 class SaleError(Answer):

@@ -155,13 +155,22 @@ class PostgresTerminals:
         # Every replica's token cache empties at commit (NOTIFY): refused at once everywhere.
         await auth.revoke_subject_tokens(self._conn, "terminal", str(terminal_id))
 
+    async def seen(self, terminal_id: UUID) -> None:
+        # A heartbeat at most every 10 s: the till polls every second while online.
+        await self._conn.execute(
+            """update terminals set last_seen_at = statement_timestamp()
+                where terminal_id = $1
+                  and (last_seen_at is null or last_seen_at < statement_timestamp() - interval '10 seconds')""",
+            terminal_id,
+        )
+
     async def listing(
         self, fair_id: UUID, *, exhibitor_id: UUID | None = None
     ) -> list[TerminalRow]:
         rows = await self._conn.fetch(
             """select t.terminal_id, t.booth_id, h.booth_code, h.exhibitor_id, t.label, t.status,
                       t.session_id is not null as session_open, t.created_at as enrolled_at,
-                      t.last_online_at
+                      t.last_online_at, t.last_seen_at
                  from terminals t left join booth_holders h on h.booth_id = t.booth_id and h.fair_id = t.fair_id
                 where t.fair_id = $1 and ($2::uuid is null or h.exhibitor_id = $2)
                 order by t.created_at, t.terminal_id""",

@@ -104,6 +104,7 @@ async def till_catalog(repos: Repositories, *, by: Viewer) -> TillCatalog:
     """The calling till's catalogue: every product its booth's exhibitor lists at the fair,
     blocked ones too (shown "not for sale", with why), and its strong ETag."""
     terminal_id = selling_terminal(by)
+    await repos.terminals.seen(terminal_id)  # it polls every second while online
     now, rows = await repos.terminals.catalog(terminal_id)
     items: list[dict[str, Any]] = []
     for r in rows:
