@@ -23,7 +23,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import asyncpg
@@ -33,7 +33,8 @@ from aiokafka.partitioner import murmur2
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ocop_shared.events import Event, encode_event
+from ocop_shared.events import Event
+from ocop_shared.events.envelope import envelope_json
 from ocop_shared.kafka import reliable_producer
 from ocop_shared.logging import get_logger
 from ocop_shared.settings import CommonSettings
@@ -62,30 +63,34 @@ OUTBOX_INSERT_FROM_ARRAYS = """insert into outbox (event_id, topic, key, event_t
 
 
 def outbox_columns(events: Sequence[Event], *, producer: str, cause: Causation) -> list[list[Any]]:
-    """The events as the outbox's seven columns, one array each."""
-    columns: list[list[Any]] = [[] for _ in range(7)]
+    """The events as the outbox's seven columns, one array each (each value as
+    ``encode_event`` gives it, without building its ``Envelope``)."""
+    ids: list[uuid.UUID] = []
+    topics: list[str] = []
+    keys: list[str] = []
+    types: list[str] = []
+    versions: list[int] = []
+    values: list[bytes] = []
+    correlation_id, causation_id = cause.correlation_id, cause.causation_id
     for event in events:
-        envelope, value = encode_event(
-            event,
-            producer=producer,
-            correlation_id=cause.correlation_id,
-            causation_id=cause.causation_id,
+        event_id, key = uuid.uuid4(), event.partition_key()
+        ids.append(event_id)
+        topics.append(event.topic.name)
+        keys.append(key)
+        types.append(event.event_type)
+        versions.append(event.version)
+        values.append(
+            envelope_json(
+                event,
+                event_id=event_id,
+                occurred_at=datetime.now(UTC),
+                producer=producer,
+                correlation_id=correlation_id,
+                causation_id=causation_id,
+                key=key,
+            )
         )
-        for column, item in zip(
-            columns,
-            (
-                envelope.event_id,
-                event.topic.name,
-                envelope.key,
-                envelope.type,
-                envelope.version,
-                envelope.correlation_id,
-                value,
-            ),
-            strict=True,
-        ):
-            column.append(item)
-    return columns
+    return [ids, topics, keys, types, versions, [correlation_id] * len(events), values]
 
 
 # The same insert with named parameters (``:outbox_event_id`` ...), for a statement written

@@ -102,19 +102,48 @@ def encode_event(
         payload=event.model_dump(mode="json"),
     )
     # The parts are valid by construction (a validated event, our own ids): skip re-validating.
-    return envelope, orjson.dumps(
+    return envelope, envelope_json(
+        event,
+        event_id=envelope.event_id,
+        occurred_at=envelope.occurred_at,
+        producer=producer,
+        correlation_id=correlation_id,
+        causation_id=causation_id,
+        key=envelope.key,
+    )
+
+
+_PAYLOAD = b',"payload":'
+
+
+def envelope_json(
+    event: Event,
+    *,
+    event_id: uuid.UUID,
+    occurred_at: datetime,
+    producer: str,
+    correlation_id: str,
+    causation_id: str | None,
+    key: str,
+) -> bytes:
+    """The envelope's JSON, as ``orjson.dumps`` of its fields with the payload as
+    ``event.model_dump(mode="json")`` (``tests/unit/test_envelope_json.py`` holds the bytes
+    equal): the head by orjson, the payload by pydantic's serializer straight to JSON, without
+    the payload's Python dict (the outbox's hot path: a batch writes a thousand events)."""
+    head = orjson.dumps(
         {
-            "event_id": str(envelope.event_id),
-            "type": envelope.type,
-            "version": envelope.version,
-            "occurred_at": envelope.occurred_at.isoformat(),
+            "event_id": str(event_id),
+            "type": event.event_type,
+            "version": event.version,
+            "occurred_at": occurred_at.isoformat(),
             "producer": producer,
             "correlation_id": correlation_id,
             "causation_id": causation_id,
-            "key": envelope.key,
-            "payload": envelope.payload,
+            "key": key,
         }
     )
+    payload: bytes = event.__pydantic_serializer__.to_json(event)
+    return b"".join((head[:-1], _PAYLOAD, payload, b"}"))
 
 
 def decode_event(raw: bytes | None) -> tuple[Envelope, Event]:
