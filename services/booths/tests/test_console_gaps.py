@@ -189,6 +189,7 @@ async def test_the_floor_plan_exported_for_import_loads_again_as_it_is(
     assert set(plan) == {"zones", "booths"}
     assert set(plan["booths"][0]) == {
         "code", "zone", "booth_type", "width_m", "depth_m", "price_vnd", "x", "y", "open_sides",
+        "kind",  # issue 15: booth | stand | shelf (a stand or a shelf also names its store_code)
     }  # fmt: skip
     full = (await client.get(f"/fairs/{booth_fair.fair_id}/floorplan", headers=org)).json()
     assert "booth_id" in full["booths"][0]  # the full export: read-only facts a PUT refuses

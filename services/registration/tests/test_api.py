@@ -632,7 +632,8 @@ async def test_registration_publishes_its_decisions_and_re_admits_at_approval(
         201,
         json={"product_ids": [product["product_id"]], "booth_request": {"count": 1}},
     )
-    admitted = [{"product_id": product["product_id"], "until": valid_to}]
+    # admitted as an OCOP product (issue 15: local goods say ocop false)
+    admitted = [{"product_id": product["product_id"], "until": valid_to, "ocop": True}]
     assert application["admitted"] == admitted
     app_url = f"/applications/{application['application_id']}"
     assert (await reg.ok("GET", app_url, holder))["admitted"] == admitted
