@@ -325,7 +325,7 @@ def test_a_till_sells_online_then_30_sales_offline_uploaded_once_without_gaps(
     assert [s["receipt_no"] for s in till_sales(web, token)] == [1]
 
     # The service worker ready: the app opens with no network.
-    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=45_000)
 
     # Offline: 30 sales: scans, a search without diacritics, one VietQR waiting for the bank.
     context.set_offline(True)

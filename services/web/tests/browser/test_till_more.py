@@ -164,7 +164,7 @@ def test_sales_killed_during_an_upload_of_30_queued_sales_the_queue_finishes_onc
     pair_and_open(page, till["pairing_code"])
     token = device_token(page)
     a, b = fair.products[0], fair.products[2]
-    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=45_000)
 
     # 30 sales queued offline.
     context.set_offline(True)

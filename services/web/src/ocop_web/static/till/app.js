@@ -1560,6 +1560,26 @@ function onCatalogChanged() {
   }
 }
 
+// The service worker keeps the app for offline use. Its install fetches every file; if one
+// fetch fails (a busy or restarting web app), the worker is discarded ("redundant") and the
+// till would not open offline until the next visit: try again, with backoff, until one is
+// active.
+function registerWorker(attempt = 0) {
+  if (!("serviceWorker" in navigator)) return;
+  const retry = () => setTimeout(() => registerWorker(attempt + 1), Math.min(60_000, 1000 * 2 ** attempt));
+  navigator.serviceWorker
+    .register("/till/sw.js", { scope: "/till/" })
+    .then((registration) => {
+      const worker = registration.installing || registration.waiting;
+      if (worker) {
+        worker.addEventListener("statechange", () => {
+          if (worker.state === "redundant" && !registration.active) retry();
+        });
+      }
+    })
+    .catch(retry);
+}
+
 async function start() {
   setLanguage((await db.get("lang")) || "vi");
   state.paper = (await db.get("paper")) || "80";
@@ -1572,9 +1592,7 @@ async function start() {
   state.zreport = (await db.get("lastZ")) || null;
   await refreshCounts();
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/till/sw.js", { scope: "/till/" }).catch(() => {});
-  }
+  registerWorker();
   window.addEventListener("online", () => state.sync?.kick({ reset: true }));
 
   const path = location.pathname;
