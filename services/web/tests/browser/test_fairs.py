@@ -132,7 +132,9 @@ def test_an_organizer_creates_a_fair_opens_it_and_reviews_its_applications(
     shoot(page, "home-empty")
 
     # The form, with a bad answer first.
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Hội chợ", exact=True).click()
+    page.get_by_role("navigation", name="Menu chính").get_by_role(
+        "link", name="Hội chợ", exact=True
+    ).click()
     page.get_by_role("button", name="Tạo hội chợ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tạo hội chợ")
     expect(page.get_by_label("Nhóm 1: Thực phẩm").first).to_be_checked()

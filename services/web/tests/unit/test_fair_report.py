@@ -55,6 +55,7 @@ class ReportFakes(Fakes):
             "trade-report": TRADE,
             "inspections": INSPECTIONS,
         }
+        self.local_goods = 0  # of the net revenue, sold as non-OCOP local goods
 
     def answer(self, host: str, request: httpx.Request) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
@@ -66,7 +67,13 @@ class ReportFakes(Fakes):
                 return httpx.Response(404, json={"detail": "Not Found"})
             if found is not None:
                 return httpx.Response(200, json=found)
-        return super().answer(host, request)
+        answered = super().answer(host, request)
+        if host == "sales" and request.url.path.endswith("/reports/revenue") and self.local_goods:
+            body = answered.json()  # sales splits its totals: OCOP and local goods
+            body["total_local_goods_net_vnd"] = self.local_goods
+            body["total_ocop_net_vnd"] = body["total_net_vnd"] - self.local_goods
+            return httpx.Response(200, json=body)
+        return answered
 
 
 @pytest.fixture
@@ -211,3 +218,20 @@ def test_another_organizations_fair_has_no_report(organizer: TestClient) -> None
     other = "99999999-0000-4000-8000-000000000009"
     for suffix in ("", ".xlsx", ".pdf"):
         assert organizer.get(f"/organizer/fairs/{other}/report{suffix}").status_code == 404
+
+
+def test_local_goods_are_said_apart_from_ocop_products(
+    organizer: TestClient, fakes: ReportFakes
+) -> None:
+    """A district fair admitting non-OCOP local goods: the report flags their revenue."""
+    fakes.sell(250_000, group=1, star=4)
+    fakes.sell(120_000, group=1, star=0)
+    plain = organizer.get(f"/organizer/fairs/{fakes.fair_id}/report")
+    assert "hàng địa phương" not in plain.text.lower()  # no local goods: nothing to flag
+    fakes.local_goods = 120_000
+    page = organizer.get(f"/organizer/fairs/{fakes.fair_id}/report")
+    summary = re.search(r'data-testid="report-summary".*?</table>', page.text, re.S)
+    assert summary
+    text = summary.group(0)
+    assert "Trong đó sản phẩm OCOP" in text and "250.000\u00a0₫" in text
+    assert "Trong đó hàng địa phương (không phải OCOP)" in text and "120.000\u00a0₫" in text

@@ -117,8 +117,16 @@ async def assemble(viewer: Viewer, fair: dict[str, Any]) -> FairReport:
 def _revenue(
     report: FairReport, bodies: list[dict[str, Any] | None], groups: ProductGroups
 ) -> None:
-    total = next((int(b["total_net_vnd"]) for b in bodies if b), 0)
+    first = next((b for b in bodies if b), None)
+    total = int(first["total_net_vnd"]) if first else 0
     report.summary.append(Summary(gettext("Net revenue"), total, is_money=True))
+    local = int(first.get("total_local_goods_net_vnd", 0)) if first else 0
+    if local:  # a fair admitting non-OCOP local goods: always said apart (issue 15)
+        ocop = int(first.get("total_ocop_net_vnd", total - local)) if first else 0
+        report.summary.append(Summary(gettext("of which OCOP products"), ocop, is_money=True))
+        report.summary.append(
+            Summary(gettext("of which local goods (not OCOP)"), local, is_money=True)
+        )
     columns = (gettext("Item"), gettext("Number of sales"), gettext("Net revenue"))
     for (by, title), body in zip(REVENUE_BY, bodies, strict=True):
         lines = [
