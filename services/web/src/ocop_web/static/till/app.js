@@ -181,6 +181,15 @@ async function loadProfile() {
 
 async function loadCatalog() {
   const answer = await api("GET", "/terminals/me/catalog", { etag: state.etag });
+  const reachable = answer.status === 200 || answer.status === 304;
+  if (reachable && state.salesAway) {
+    // Sales answers again (after an outage or a restart): upload what waits now, rather
+    // than when the upload's backoff (up to a minute) comes round.
+    state.salesAway = false;
+    if (state.queued > 0) state.sync?.kick({ reset: true });
+  } else if (!reachable && (answer.status === 0 || answer.status >= 500)) {
+    state.salesAway = true;
+  }
   if (answer.status === 200 && answer.body) {
     state.items = answer.body.items || [];
     state.etag = answer.etag;
