@@ -75,7 +75,7 @@ def serve_workers(factory: str, workers: int, options: dict[str, Any]) -> None:
     graceful shutdown)."""
     context = multiprocessing.get_context("spawn")
     processes = [
-        context.Process(target=_worker, args=(factory, options), name=f"worker-{n}")
+        context.Process(target=_worker, args=(factory, options, os.getpid()), name=f"worker-{n}")
         for n in range(workers)
     ]
     for process in processes:
@@ -104,7 +104,23 @@ def serve_workers(factory: str, workers: int, options: dict[str, Any]) -> None:
     sys.exit(0 if all(p.exitcode in clean for p in processes) else 1)
 
 
-def _worker(factory: str, options: dict[str, Any]) -> None:
+def _die_with(parent: int) -> None:
+    """The worker is killed when the service's process dies, however it dies (SIGKILL, the
+    OOM killer): orphaned workers would keep serving on the port (SO_REUSEPORT) beside a
+    restarted service. Linux's PR_SET_PDEATHSIG; elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _worker(factory: str, options: dict[str, Any], parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with(parent)
     host, port = options["host"], options["port"]
     family, kind, proto, _name, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE

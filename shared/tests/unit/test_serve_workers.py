@@ -70,3 +70,27 @@ def test_each_worker_listens_and_a_clients_connections_reach_both(tmp_path: Path
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(timeout=30) == 0  # passed on to the workers, which stop gracefully
     assert listening(port) == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG: Linux")
+def test_the_workers_die_with_a_killed_service(tmp_path: Path) -> None:
+    """SIGKILLed (no signal to pass on), the service's workers must not stay serving the port
+    beside the service started again."""
+    (tmp_path / "tiny_app.py").write_text(textwrap.dedent(APP))
+    port = free_port()
+    code = (
+        "from ocop_shared.cli import SERVER_OPTIONS, serve_workers\n"
+        f"serve_workers('tiny_app:factory', 2, {{**SERVER_OPTIONS, 'host': '127.0.0.1', 'port': {port}}})"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    parent = subprocess.Popen([sys.executable, "-c", code], env=env)
+    deadline = time.monotonic() + 60
+    while listening(port) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert listening(port) == 2
+    parent.kill()
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while listening(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert listening(port) == 0  # no orphaned worker left listening
