@@ -37,6 +37,12 @@ class Problem(BaseModel):
     field: str | None = Field(default=None, description="the field it is about, if any")
 
 
+def replay_of(model: type[BaseModel], what: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 a create route (declared 201) answers when the same id and content come again:
+    ``responses=replay_of(TheModel, "meeting")``."""
+    return {200: {"model": model, "description": f"a replay of a {what} already recorded"}}
+
+
 PROBES = {"/health", "/health/live", "/health/ready", "/metrics"}
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}

@@ -25,6 +25,7 @@ from ocop_registration.domain.inspections import (
     Summary,
 )
 from ocop_registration.domain.text import nfc
+from ocop_shared.answers import replay_of
 from ocop_shared.auth import Principal
 from ocop_shared.authz import Caller
 from ocop_shared.errors import Forbidden
@@ -161,7 +162,12 @@ def inspector_of(principal: Principal) -> Inspector:
     )
 
 
-@router.post("/fairs/{fair_id}/inspections", status_code=201, response_model=InspectionOut)
+@router.post(
+    "/fairs/{fair_id}/inspections",
+    status_code=201,
+    response_model=InspectionOut,
+    responses=replay_of(InspectionOut, "inspection"),
+)
 async def record_inspection(
     fair_id: UUID,
     body: InspectionCreate,

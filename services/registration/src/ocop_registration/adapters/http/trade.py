@@ -33,6 +33,7 @@ from ocop_registration.domain.trade import (
     TradeContract,
 )
 from ocop_registration.domain.visitors import CountDraft, VisitorCount
+from ocop_shared.answers import replay_of
 from ocop_shared.auth import Principal
 from ocop_shared.authz import Caller
 from ocop_shared.errors import Forbidden
@@ -220,7 +221,12 @@ def _exhibitor_tally(s: Shown, t: Tally) -> ExhibitorTallyOut:
 # --- trade -------------------------------------------------------------------------------
 
 
-@router.post("/fairs/{fair_id}/meetings", status_code=201, response_model=MeetingOut)
+@router.post(
+    "/fairs/{fair_id}/meetings",
+    status_code=201,
+    response_model=MeetingOut,
+    responses=replay_of(MeetingOut, "meeting"),
+)
 async def record_meeting(
     fair_id: UUID, body: MeetingCreate, principal: Caller, uow: Uow, cause: Cause,
     response: Response,
@@ -241,7 +247,12 @@ async def record_meeting(
     return MeetingOut.of(recorded.record)
 
 
-@router.post("/fairs/{fair_id}/trade-contracts", status_code=201, response_model=ContractOut)
+@router.post(
+    "/fairs/{fair_id}/trade-contracts",
+    status_code=201,
+    response_model=ContractOut,
+    responses=replay_of(ContractOut, "contract"),
+)
 async def record_contract(
     fair_id: UUID, body: ContractCreate, principal: Caller, uow: Uow, cause: Cause,
     response: Response,
@@ -335,7 +346,12 @@ class VisitorsOut(BaseModel):
     days: list[VisitorDayOut]
 
 
-@router.post("/fairs/{fair_id}/visitor-counts", status_code=201, response_model=VisitorCountOut)
+@router.post(
+    "/fairs/{fair_id}/visitor-counts",
+    status_code=201,
+    response_model=VisitorCountOut,
+    responses=replay_of(VisitorCountOut, "count"),
+)
 async def count_visitors(
     fair_id: UUID, body: VisitorCountCreate, principal: Caller, uow: Uow, cause: Cause,
     response: Response,
@@ -463,7 +479,12 @@ def _year(y: FairYear) -> FairYearOut:
     )
 
 
-@router.post("/fair-series", status_code=201, response_model=SeriesOut)
+@router.post(
+    "/fair-series",
+    status_code=201,
+    response_model=SeriesOut,
+    responses=replay_of(SeriesOut, "series"),
+)
 async def create_series(
     body: SeriesCreate, principal: Caller, uow: Uow, cause: Cause, response: Response
 ) -> SeriesOut:
