@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS, REPO, System, chromium
@@ -174,9 +175,15 @@ class Watch:
     origin: str
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # answers >= 400 and failed requests
 
     def attach(self, context: Any) -> None:
         context.on("request", lambda r: self.requests.append(r.url))
+        context.on(
+            "response",
+            lambda r: self.refused.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        context.on("requestfailed", lambda r: self.refused.append(f"failed {r.url}: {r.failure}"))
         context.on("page", self.page)
         for page in context.pages:
             self.page(page)
@@ -246,6 +253,35 @@ def pair_and_open(page: Any, code: str, float_vnd: str = "500.000") -> None:
     expect(page.get_by_test_id("status")).to_have_text("Trực tuyến")
 
 
+def controlled(page: Any, web: System, watch: Watch) -> None:
+    """Waits until the service worker controls the page (the app then opens with no network);
+    if it never does, says why: the worker's states, the caches, what was refused."""
+    try:
+        controlled(page, web, watch)
+    except PlaywrightTimeoutError:
+        found = page.evaluate(
+            """async () => {
+                const r = await navigator.serviceWorker.getRegistration("/till/");
+                const worker = (w) => (w ? `${w.state} ${w.scriptURL}` : null);
+                return {
+                    url: location.href,
+                    registration: r && {
+                        scope: r.scope,
+                        installing: worker(r.installing),
+                        waiting: worker(r.waiting),
+                        active: worker(r.active),
+                    },
+                    caches: await caches.keys(),
+                };
+            }"""
+        )
+        workers = [w.url for w in page.context.service_workers]
+        raise AssertionError(
+            f"the service worker never took control: {found}; workers {workers}; "
+            f"refused: {watch.refused[-20:]}; requests: {watch.requests[-40:]}\n{web.tail()}"
+        ) from None
+
+
 def scan(page: Any, gtin: str) -> None:
     field = page.get_by_test_id("scan")
     field.fill(gtin)
@@ -293,7 +329,7 @@ def device_token(page: Any) -> str:
 def test_a_till_sells_online_then_30_sales_offline_uploaded_once_without_gaps(
     web: System, fair: Fair, phone: tuple[Any, Watch]
 ) -> None:
-    context, _ = phone
+    context, watch = phone
     till = enrol(web, fair, "Quầy 1")
     page = context.new_page()
     page.goto("/till/")
@@ -325,7 +361,7 @@ def test_a_till_sells_online_then_30_sales_offline_uploaded_once_without_gaps(
     assert [s["receipt_no"] for s in till_sales(web, token)] == [1]
 
     # The service worker ready: the app opens with no network.
-    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=45_000)
+    controlled(page, web, watch)
 
     # Offline: 30 sales: scans, a search without diacritics, one VietQR waiting for the bank.
     context.set_offline(True)
