@@ -439,6 +439,7 @@ def test_a_till_sells_online_then_30_sales_offline_uploaded_once_without_gaps(
     # A refund by the receipt's QR address (a scanner types it into the field).
     first = next(s for s in stored if s["receipt_no"] == 1)
     page.get_by_role("button", name="Hoàn tiền").first.click()
+    expect(page.get_by_text(f"Đã xác nhận khoản chuyển khoản {code}.")).to_have_count(0)
     page.get_by_test_id("refund-code").fill(f"{web.url}/till/sale/{first['sale_id']}")
     page.get_by_test_id("find-sale").click()
     expect(page.get_by_test_id("refund-receipt")).to_have_text(f"{prefix}-000001")
@@ -462,6 +463,7 @@ def test_a_till_sells_online_then_30_sales_offline_uploaded_once_without_gaps(
     )
     expect(page.get_by_test_id("z-variance")).to_have_text("0\u00a0₫")
     expect(page.get_by_test_id("z-receipts")).to_have_text(f"{prefix}-000001 – {prefix}-000031")
+    expect(page.get_by_test_id("z-pending")).to_have_text("Không có")  # the one confirmed
     screenshot(page, "z-report")
 
 

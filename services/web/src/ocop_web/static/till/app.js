@@ -401,7 +401,8 @@ function renderNav() {
   if (!nav) return;
   nav.setAttribute("aria-label", t("app_name"));
   if (!state.token) return fill(nav);
-  fill(nav, 
+  fill(
+    nav,
     h(
       "ul",
       { class: "till-nav__list" },
@@ -415,7 +416,10 @@ function renderNav() {
               type: "button",
               class: "till-nav__link",
               "aria-current": state.view === view || (view === "sell" && ["pay", "receipt"].includes(state.view)) ? "page" : null,
-              onclick: () => show(view),
+              onclick: () => {
+                clearMessage(); // the last view's confirmation is not about the next one
+                show(view);
+              },
             },
             t(key),
           ),
@@ -426,6 +430,12 @@ function renderNav() {
 }
 
 let messageTimer = null;
+function clearMessage() {
+  clearTimeout(messageTimer);
+  const box = $("#till-message");
+  if (box) box.textContent = "";
+}
+
 function showMessage(text, kind = "info") {
   const box = $("#till-message");
   if (!box) return;
@@ -1474,7 +1484,9 @@ function viewZ() {
         row(t("z_cash_expected"), money(z.cash_expected_vnd), "z-cash-expected"),
         row(t("counted"), money(z.cash_counted_vnd)),
         row(t("z_variance"), money(z.cash_variance_vnd), "z-variance"),
-        z.pending_transfers !== undefined ? row(t("z_pending"), `${z.pending_transfers} · ${money(z.pending_transfers_vnd || 0)}`, "z-pending") : null,
+        z.pending_transfers !== undefined
+          ? row(t("z_pending"), z.pending_transfers ? `${z.pending_transfers} · ${money(z.pending_transfers_vnd || 0)}` : t("z_pending_none"), "z-pending")
+          : null,
       ),
     ),
     paperChoice(),
