@@ -51,6 +51,7 @@ from ocop_web.pages import retailer_sales as retailer_sales_pages
 from ocop_web.pages import review as review_pages
 from ocop_web.pages import series as series_pages
 from ocop_web.pages import settlement as settlement_pages
+from ocop_web.pages import showroom_hours as showroom_hours_pages
 from ocop_web.pages import stock as stock_pages
 from ocop_web.pages import tills as tills_pages
 from ocop_web.pages import trade as trade_pages
@@ -78,6 +79,7 @@ ROUTERS = [
     allocation_pages.router,
     console_pages.router,
     fair_kinds_pages.router,  # the fair form's kinds (issue 15), before fairs' /{fair_id}
+    showroom_hours_pages.router,  # a showroom's opening hours changed (issue 15)
     fairs_pages.router,
     review_pages.router,
     money_pages.router,

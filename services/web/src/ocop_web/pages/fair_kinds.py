@@ -13,11 +13,14 @@ Every kind's fields are on the page (conditional reveals as GOV.UK radios do: wi
 JavaScript all are shown); only the chosen kind's are read and sent. Registration decides
 every rule (a retailer's stores, the hours' order, the commission's range); its 422s are put
 on the field they name: ``host_retailer_id``, ``store_codes.N`` (the N-th store sent),
-``opening_hours.N.*`` (the N-th open day sent, so its weekday), ``rules.commission_percent``."""
+``opening_hours.N.*`` (the N-th open day sent, so its weekday), ``rules.commission_percent``.
+
+A showroom's hours change afterwards on their own page (``pages/showroom_hours.py``), with
+the same fields (``HOURS_FIELDS``), reader (``opening_hours``) and refusals (``add_kind_error``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -42,19 +45,29 @@ WEEKDAYS: tuple[str, ...] = (
     N_("Saturday"),
     N_("Sunday"),
 )
+# The fair page's notices after the hours page (pages/fairs.py shows them with its own).
+NOTICES: dict[str, str] = {
+    "hours_changed": N_("The opening hours have been saved."),
+    "hours_unchanged": N_("Nothing was changed: the opening hours are as they were."),
+}
 COMMISSION_OF = {"promotion_week": "week_commission", "showroom": "showroom_commission"}
 OPEN_ENDED = "yes"  # the "no end date" checkbox's value
 
-KIND_FIELDS: tuple[Field, ...] = (
-    Field("host_retailer_id", N_("Host retailer")),
-    Field("store_codes", N_("Stores taking part")),
-    Field("week_commission", N_("The retailer's commission (percent of sales)")),
+# A showroom's weekly hours (templates/fairs/_hours_fields.html): on the new fair form and on
+# the showroom's own hours page (pages/showroom_hours.py).
+HOURS_FIELDS: tuple[Field, ...] = (
     Field("opening_hours", N_("Opening hours")),
     *(
         Field(f"hours_{day}_{end}", N_("Opening time") if end == "opens" else N_("Closing time"))
         for day in range(7)
         for end in ("opens", "closes")
     ),
+)
+KIND_FIELDS: tuple[Field, ...] = (
+    Field("host_retailer_id", N_("Host retailer")),
+    Field("store_codes", N_("Stores taking part")),
+    Field("week_commission", N_("The retailer's commission (percent of sales)")),
+    *HOURS_FIELDS,
     Field("showroom_commission", N_("The showroom's commission (percent of sales)")),
     Field("open_ended", N_("No end date")),
 )
@@ -139,6 +152,31 @@ def opening_hours(form: FormState) -> list[dict[str, Any]]:
     return found
 
 
+def hours_values(hours: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """A showroom's hours (registration's [{weekday, opens, closes}]) as the hours fields'
+    values; a day it is closed has both times empty."""
+    values = {f.name: "" for f in HOURS_FIELDS if f.name != "opening_hours"}
+    for h in hours:
+        values[f"hours_{h['weekday']}_opens"] = str(h["opens"])
+        values[f"hours_{h['weekday']}_closes"] = str(h["closes"])
+    return values
+
+
+def same_hours(typed: Iterable[Mapping[str, Any]], kept: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the hours read from the form are the ones the showroom has (in any order)."""
+
+    def key(hours: Iterable[Mapping[str, Any]]) -> list[tuple[int, str, str]]:
+        return sorted((int(h["weekday"]), str(h["opens"]), str(h["closes"])) for h in hours)
+
+    return key(typed) == key(kept)
+
+
+def hours_changeable(fair: Mapping[str, Any]) -> bool:
+    """A showroom's hours change until it finishes, while it runs too (registration's
+    ``EDITABLE_WHILE_RUNNING``)."""
+    return fair.get("kind") == "showroom" and fair.get("status") != "finished"
+
+
 def kind_parts(form: FormState) -> dict[str, Any] | None:
     """What the chosen kind adds to ``POST /fairs``'s body (``rules.commission_percent`` under
     ``"commission_percent"``), read from the form; None (errors added) when something is
@@ -193,7 +231,8 @@ async def fair_page_context(viewer: Viewer, fair: Mapping[str, Any]) -> dict[str
     name = ""
     if fair.get("host_retailer_id"):
         name = retailer_name(await retailers(viewer), fair["host_retailer_id"])
-    return {"retailer_name": name, "WEEKDAYS": WEEKDAYS}
+    hours_change = f"/organizer/fairs/{fair['fair_id']}/hours" if hours_changeable(fair) else None
+    return {"retailer_name": name, "WEEKDAYS": WEEKDAYS, "hours_change": hours_change}
 
 
 def add_kind_error(form: FormState, refused: ApiError, body: Mapping[str, Any]) -> ApiError | None:

@@ -558,6 +558,7 @@ NOTICES: dict[str, str] = {
     "close": N_("Applications are closed."),
     "start": N_("The fair has started."),
     "finish": N_("The fair has finished."),
+    **fair_kinds.NOTICES,  # a showroom's hours page (pages/showroom_hours.py)
 }
 
 
