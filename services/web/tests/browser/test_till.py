@@ -257,7 +257,7 @@ def controlled(page: Any, web: System, watch: Watch) -> None:
     """Waits until the service worker controls the page (the app then opens with no network);
     if it never does, says why: the worker's states, the caches, what was refused."""
     try:
-        controlled(page, web, watch)
+        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=45_000)
     except PlaywrightTimeoutError:
         found = page.evaluate(
             """async () => {
