@@ -102,6 +102,9 @@ def test_each_service_matches_its_code(name: str) -> None:
     assert migrate["command"] == ["python", "-m", f"ocop_{name}", "migrate"]
     assert service["depends_on"][f"migrate-{name}"]["condition"] == "service_completed_successfully"
     assert env_of(migrate)["OCOP_DB_PASSWORD"] == env["OCOP_DB_PASSWORD"]
+    # Only the migration connects as the database's owner.
+    assert "OCOP_PG_ADMIN_PASSWORD" in env_of(migrate)
+    assert "OCOP_PG_ADMIN_PASSWORD" not in env
     # Production refuses default secrets: compose requires each one (deploy/docker/secrets.sh).
     for variable in ("OCOP_DB_PASSWORD", "OCOP_ADMIN_TOKEN", "OCOP_KAFKA_PASSWORD"):
         assert env[variable].startswith("${OCOP_") and ":?" in env[variable], variable

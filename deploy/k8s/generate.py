@@ -123,10 +123,8 @@ def environment(w: Workload) -> list[dict[str, Any]]:
         env += [
             secret_env("OCOP_DB_PASSWORD", f"ocop-{w.name}-db", "password"),
             secret_env("OCOP_ADMIN_TOKEN", f"ocop-{w.name}-admin-token", "token"),
-            # Production settings refuse to start without it even when the service does not
-            # migrate (OCOP_MIGRATE_ON_START=false): ocop_shared.settings.CommonSettings.
-            secret_env("OCOP_PG_ADMIN_PASSWORD", "ocop-pg-admin", "password"),
-            # The migration Jobs migrate; the services do not.
+            # The migration Jobs migrate, as the database's owner; the services do not, and
+            # never hold its password (migration_job adds it).
             {"name": "OCOP_MIGRATE_ON_START", "value": "false"},
         ]
     else:
@@ -296,6 +294,8 @@ def migration_job(w: Workload) -> dict[str, Any]:
         resources={"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "384Mi"}},
         volumeMounts=mounts(w),
     )
+    # The one workload that connects as the database's owner (ocop_shared.settings.admin_dsn).
+    main["env"] = [*main["env"], secret_env("OCOP_PG_ADMIN_PASSWORD", "ocop-pg-admin", "password")]
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",

@@ -352,6 +352,16 @@ def test_no_secret_value_is_written_down() -> None:
     assert "kind: Secret\n" not in text
 
 
+def test_only_the_migration_jobs_hold_the_database_owner_s_password() -> None:
+    holders = {
+        name
+        for name, pod in pod_specs()
+        for container in [*pod.get("initContainers", []), *pod["containers"]]
+        if "OCOP_PG_ADMIN_PASSWORD" in environment(container)
+    }
+    assert holders == {"registration-migrate", "booths-migrate", "sales-migrate"}
+
+
 def test_probes_ask_the_routes_the_apps_serve() -> None:
     from ocop_booths.app import build as booths
     from ocop_registration.app import build as registration

@@ -146,11 +146,10 @@ class CommonSettings(BaseSettings):
         """A subclass's own secrets, resolved before production checks them."""
 
     def insecure(self) -> dict[str, str]:
-        """The variables production would refuse, with why (checked at start-up)."""
+        """The variables production would refuse, with why (checked at start-up). The
+        database's admin password is asked of those that connect as the admin (migrations:
+        ``admin_dsn``), not of every process: a service that does not migrate never holds it."""
         problems: dict[str, str] = {}
-        why = secret_problem(self.pg_admin_password)
-        if why:
-            problems["OCOP_PG_ADMIN_PASSWORD"] = why
         if self.kafka_security_protocol == "PLAINTEXT":
             problems["OCOP_KAFKA_SECURITY_PROTOCOL"] = (
                 "PLAINTEXT (no authentication) is not allowed; use SASL_SSL or SASL_PLAINTEXT"
@@ -174,7 +173,15 @@ class CommonSettings(BaseSettings):
             }
         )
 
+    def admin_problems(self) -> dict[str, str]:
+        why = secret_problem(self.pg_admin_password)
+        return {"OCOP_PG_ADMIN_PASSWORD": why} if why else {}
+
     def admin_dsn(self, database: str | None = None) -> str:
+        """The database's admin connection (migrations); production refuses it without a
+        strong admin password."""
+        if self.production:
+            _refuse(self.admin_problems())
         password = self.pg_admin_password.get_secret_value() if self.pg_admin_password else ""
         return _dsn(
             self.pg_admin_user, password, self.pg_host, self.pg_port, database or self.pg_database
@@ -216,6 +223,8 @@ class ServiceSettings(CommonSettings):
 
     def insecure(self) -> dict[str, str]:
         problems = super().insecure()
+        if self.migrate_on_start:  # it connects as the admin at start-up
+            problems |= self.admin_problems()
         for variable, value in (
             ("OCOP_DB_PASSWORD", self.db_password),
             ("OCOP_ADMIN_TOKEN", self.admin_token),

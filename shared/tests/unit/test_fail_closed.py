@@ -77,6 +77,29 @@ def test_production_refuses_a_default_or_weak_secret(field: str, value: str, var
     assert not any(f"{o}:" in str(refused.value) for o in others)
 
 
+def test_a_service_that_does_not_migrate_starts_without_the_database_admin_password() -> None:
+    """Where migrations run as their own step (the k8s Jobs, compose's migrate-*), the service's
+    pods never hold the database owner's password."""
+    settings = production(**{**GOOD, "pg_admin_password": None}, migrate_on_start=False)
+    assert settings.pg_admin_password is None
+    assert settings.dsn().startswith("postgresql://sales:")
+
+
+@pytest.mark.parametrize("admin_password", [None, "ocop-dev-admin", "short-one"])
+def test_the_admin_connection_is_refused_in_production_without_a_strong_password(
+    admin_password: str | None,
+) -> None:
+    settings = production(**{**GOOD, "pg_admin_password": admin_password}, migrate_on_start=False)
+    with pytest.raises(InsecureSettings, match="OCOP_PG_ADMIN_PASSWORD"):
+        settings.admin_dsn()  # what a migration connects with
+
+
+def test_the_admin_connection_with_a_strong_password_is_given() -> None:
+    strong_password = strong()
+    dsn = production(**{**GOOD, "pg_admin_password": strong_password}).admin_dsn()
+    assert dsn.startswith("postgresql://ocop_admin:") and strong_password in dsn
+
+
 def test_production_refuses_an_unauthenticated_broker() -> None:
     with pytest.raises(InsecureSettings, match="OCOP_KAFKA_SECURITY_PROTOCOL: PLAINTEXT"):
         production(**GOOD, kafka_security_protocol="PLAINTEXT")
