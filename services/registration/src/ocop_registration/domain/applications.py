@@ -15,6 +15,7 @@ from ocop_registration.domain import refusals
 from ocop_registration.domain.decision import Decision
 from ocop_registration.domain.events import application_snapshot
 from ocop_registration.domain.exhibitors import Exhibitor, ExhibitorKind
+from ocop_registration.domain.fair_kinds import rolling_admissions
 from ocop_registration.domain.fairs import Fair
 from ocop_registration.domain.products import TAXONOMIES, NotAdmitted, Product, admits
 from ocop_registration.domain.timezone import local_date
@@ -117,8 +118,10 @@ def check_application(
     now: datetime,
 ) -> int:
     """Enforces the fair's rules on an application; returns the best star it shows. Each rule
-    broken is a 422 with its own code (``domain.refusals``), naming the field."""
-    if fair.status != "open":
+    broken is a 422 with its own code (``domain.refusals``), naming the field. A running
+    showroom (rolling admissions) takes applications within its window too."""
+    running_showroom = fair.status == "running" and rolling_admissions(fair.kind)
+    if fair.status != "open" and not running_showroom:
         raise refusals.FairNotOpen(
             "fair_id", f"the fair is {fair.status}, not open for applications"
         )
@@ -129,7 +132,7 @@ def check_application(
     if not products:
         raise refusals.NoProducts("product_ids", "list at least one certified product")
     allowed_holders = {applicant.exhibitor_id, *applicant.member_ids}
-    through = admission_through(fair)
+    through = admission_through(fair, now)
     rules = fair.rules
     holders: set[UUID] = set()
     stars: list[int] = []  # of the products admitted as OCOP (local goods have none)
@@ -207,12 +210,13 @@ def admit(
     products: Sequence[Product],
     fair: Fair,
     refuse: Callable[[int, NotAdmitted, str], DomainError],
+    now: datetime | None = None,
 ) -> list[Admitted]:
     """Which products the fair's rules admit, each until its certificate's last day; the first
     product the rules refuse is refused with ``refuse(position, why, words)``. A fair that
     admits local goods admits a product its certificate does not admit as local goods
     (``ocop`` False) until the fair's last day, unless its certificate was revoked."""
-    through = admission_through(fair)
+    through = admission_through(fair, now)
     admitted = []
     for i, product in enumerate(products):
         refusal = admits(product.certificate, min_star=fair.rules.min_star, through=through)
@@ -239,7 +243,10 @@ def submit(
     """An application that meets the fair's rules, with the products they admit."""
     best = check_application(fair, applicant, products, booth_request, now)
     admitted = admit(
-        products, fair, lambda i, why, words: NOT_ADMITTED[why.code](f"product_ids.{i}", words)
+        products,
+        fair,
+        lambda i, why, words: NOT_ADMITTED[why.code](f"product_ids.{i}", words),
+        now,
     )
     application = Application(
         application_id=application_id,
@@ -291,6 +298,7 @@ def review(
             application.products,
             fair,
             lambda i, _why, words: refusals.ProductNoLongerAdmitted(words, field=f"products.{i}"),
+            now,
         )
     reviewed = application.model_copy(
         update={
@@ -318,8 +326,12 @@ def as_local_goods(refusal: NotAdmitted, fair: Fair) -> bool:
     return fair.rules.admits_local_goods and refusal.code != "certificate_revoked"
 
 
-def admission_through(fair: Fair) -> date:
+def admission_through(fair: Fair, now: datetime | None = None) -> date:
     """The day a product's certificate must be in force through to be admitted: the fair's
     last day; an open-ended fair's first day (it sells each product until its certificate's
-    last day, which ``admitted.until`` carries; sales stops it then)."""
-    return local_date(fair.starts_at if fair.open_ended else fair.ends_at)
+    last day, which ``admitted.until`` carries; sales stops it then), or today when it is
+    later (a showroom admitting producers while it runs: never a certificate already over)."""
+    if not fair.open_ended:
+        return local_date(fair.ends_at)
+    first = local_date(fair.starts_at)
+    return first if now is None else max(first, local_date(now))

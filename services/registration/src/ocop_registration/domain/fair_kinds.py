@@ -8,6 +8,13 @@ fair's schedule and rules, and the checks that name the field that breaks them.
   organizer finishes it), sells on its weekly opening hours, on consignment too.
 - **fair**, **exhibition**: neither a host retailer nor an open end.
 
+Rolling admissions (``ROLLING_ADMISSIONS``: a showroom only): a permanent centre admits new
+producers while it runs. Its application window may close after it starts (by its end), its
+organizer may start it straight from ``open``, and while it runs it takes applications within
+its window until the window closes or its organizer closes them (``close`` moves the window's
+end to that moment; the status stays ``running``). Every other kind closes applications
+before it starts, as before.
+
 An open-ended fair's ``ends_at`` is ``OPEN_ENDED_UNTIL``, a far instant, never null: every
 consumer's check "before ends_at (plus a grace)" stays right and needs no change, and the
 schedule checks (``ends_before_start``) keep holding."""
@@ -27,6 +34,8 @@ from ocop_shared.errors import InvalidField
 # 2100-12-31 23:59:59 in Viet Nam (UTC+7), the last moment a fair's time may name.
 OPEN_ENDED_UNTIL = datetime(2100, 12, 31, 16, 59, 59, tzinfo=UTC)
 MAX_COMMISSION_PERCENT = 50
+# The kinds that take applications while they run (rolling admissions): a showroom.
+ROLLING_ADMISSIONS: frozenset[str] = frozenset({"showroom"})
 MAX_STORES_PER_FAIR = 200
 STORE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -115,6 +124,11 @@ def open_at(hours: Sequence[OpeningHours], local: datetime) -> bool:
         and _minutes(h.opens, "opens") <= minute < _minutes(h.closes, "closes")
         for h in hours
     )
+
+
+def rolling_admissions(kind: str) -> bool:
+    """Whether a fair of this kind takes applications while it runs (within its window)."""
+    return kind in ROLLING_ADMISSIONS
 
 
 def check_commission(kind: str, commission_percent: int) -> None:

@@ -22,6 +22,7 @@ from ocop_registration.domain.fair_kinds import (
     check_commission,
     check_kind,
     check_opening_hours,
+    rolling_admissions,
 )
 from ocop_registration.domain.products import TAXONOMIES
 from ocop_registration.domain.timezone import as_utc
@@ -104,6 +105,14 @@ TRANSITIONS: dict[str, tuple[frozenset[FairStatus], FairStatus, FairEvent]] = {
     "start": (frozenset({"closed"}), "running", FairStarted),
     "finish": (frozenset({"running"}), "finished", FairFinished),
 }
+# A kind with rolling admissions (a showroom, fair_kinds.ROLLING_ADMISSIONS) also starts
+# straight from open (its applications stay open while it runs, within their window) and
+# closes its applications while it runs: it stays running, its window's end moved to then.
+ROLLING_TRANSITIONS: dict[str, tuple[frozenset[FairStatus], FairStatus, FairEvent]] = {
+    **TRANSITIONS,
+    "close": (frozenset({"open", "running"}), "closed", FairApplicationsClosed),
+    "start": (frozenset({"open", "closed"}), "running", FairStarted),
+}
 
 
 @dataclass(frozen=True)
@@ -129,14 +138,23 @@ def check_schedule(
     ends_at: datetime,
     applications_open_at: datetime,
     applications_close_at: datetime,
+    *,
+    kind: str = "fair",
 ) -> None:
+    """The schedule's order, naming the field that breaks it. Applications close before the
+    fair starts, except a showroom's (rolling admissions): by its end."""
     if ends_at <= starts_at:
         raise refusals.EndsBeforeStart("ends_at", "the fair must end after it starts")
     if applications_close_at <= applications_open_at:
         raise refusals.WindowClosesBeforeOpening(
             "applications_close_at", "the application window must close after it opens"
         )
-    if applications_close_at > starts_at:
+    if rolling_admissions(kind):
+        if applications_close_at > ends_at:
+            raise refusals.WindowClosesAfterEnd(
+                "applications_close_at", "a showroom's applications must close by its end"
+            )
+    elif applications_close_at > starts_at:
         raise refusals.WindowClosesAfterStart(
             "applications_close_at", "applications must close before the fair starts"
         )
@@ -187,7 +205,7 @@ def plan(
     starts = as_utc(draft.starts_at)
     ends = OPEN_ENDED_UNTIL if draft.ends_at is None else as_utc(draft.ends_at)
     opens, closes = as_utc(draft.applications_open_at), as_utc(draft.applications_close_at)
-    check_schedule(starts, ends, opens, closes)
+    check_schedule(starts, ends, opens, closes, kind=draft.kind)
     check_rules(draft.rules)
     return Fair(
         host_retailer_id=draft.host_retailer_id,
@@ -215,15 +233,43 @@ class Transition:
     events: list[Event]
 
 
-def transition(fair: Fair, action: str) -> Transition:
-    """One step of the lifecycle draft → open → closed → running → finished, announced."""
-    if action not in TRANSITIONS:
-        raise InvalidField("action", f"unknown action; one of {', '.join(TRANSITIONS)}")
-    sources, target, event = TRANSITIONS[action]
+def transition(fair: Fair, action: str, now: datetime | None = None) -> Transition:
+    """One step of the lifecycle draft → open → closed → running → finished, announced. A
+    showroom (rolling admissions) may also start from open, and close its applications while
+    it runs (``now``: the moment they close; it keeps running)."""
+    steps = ROLLING_TRANSITIONS if rolling_admissions(fair.kind) else TRANSITIONS
+    if action not in steps:
+        raise InvalidField("action", f"unknown action; one of {', '.join(steps)}")
+    sources, target, event = steps[action]
     if fair.status not in sources:
         raise Conflict(f"a fair that is {fair.status} cannot {action}", field="status")
+    if action == "close" and fair.status == "running":
+        return _close_while_running(fair, now)
     moved = fair.model_copy(update={"status": target})
     return Transition(moved, [event(fair=fair_snapshot(moved))])
+
+
+def _close_while_running(fair: Fair, now: datetime | None) -> Transition:
+    """A running showroom stops taking applications now: its window's end moves to now (the
+    status stays running), announced as ``FairApplicationsClosed`` with the running fair."""
+    if now is None:
+        raise ValueError("closing a running showroom's applications needs the time")
+    if now >= fair.applications_close_at:
+        raise Conflict("this showroom's applications are closed already", field="status")
+    if now <= fair.applications_open_at:
+        raise Conflict(
+            "this showroom's application window has not opened yet",
+            field="applications_open_at",
+        )
+    moved = fair.model_copy(update={"applications_close_at": now})
+    return Transition(moved, [FairApplicationsClosed(fair=fair_snapshot(moved))])
+
+
+def takes_applications(fair: Fair, now: datetime) -> bool:
+    """Whether exhibitors may apply to the fair now: open, or a running showroom, within its
+    application window."""
+    taking = fair.status == "open" or (fair.status == "running" and rolling_admissions(fair.kind))
+    return taking and fair.applications_open_at <= now <= fair.applications_close_at
 
 
 # What an organizer may edit of a fair besides its rules, and while it may.
@@ -291,6 +337,7 @@ def edit(
         changed.ends_at,
         changed.applications_open_at,
         changed.applications_close_at,
+        kind=changed.kind,
     )
     if changed == fair:
         return Decision(fair, [])

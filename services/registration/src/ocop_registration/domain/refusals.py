@@ -20,14 +20,15 @@ from ocop_shared.errors import Conflict, DomainError, InvalidField
 
 
 class FairNotOpen(InvalidField):
-    """The fair is not open for applications (closed, running or finished)."""
+    """The fair is not open for applications (closed, running or finished; a running
+    showroom takes them within its window)."""
 
     code = "fair_not_open"
 
 
 class ApplicationsClosed(InvalidField):
-    """The fair is open, but its application window is not open now (before it opens or
-    after it closes)."""
+    """The fair is open (or a running showroom), but its application window is not open now
+    (before it opens, after it closes, or its organizer closed applications)."""
 
     code = "applications_closed"
 
@@ -134,9 +135,16 @@ class WindowClosesBeforeOpening(InvalidField):
 
 
 class WindowClosesAfterStart(InvalidField):
-    """Applications must close before the fair starts."""
+    """Applications must close before the fair starts (a showroom's may close while it
+    runs, by its end)."""
 
     code = "window_closes_after_start"
+
+
+class WindowClosesAfterEnd(InvalidField):
+    """A showroom's applications must close by its end."""
+
+    code = "window_closes_after_end"
 
 
 # --- an exhibitor's receiving bank account (PATCH /exhibitors/{exhibitor_id}): 422 -----------

@@ -71,7 +71,8 @@ async def edit_fair(
     """Its organizer changes a fair's name, venue, province or dates, while the fair is a
     draft or open (409 `fair_not_editable` after); the schedule stays consistent (422 naming
     the field: `ends_before_start`, `window_closes_before_opening`,
-    `window_closes_after_start`). An open fair's change is announced as
+    `window_closes_after_start`; a showroom's window may close while it runs, by its end:
+    `window_closes_after_end`). An open fair's change is announced as
     `registration.fair_rules_changed`, which carries the whole fair. A promotion week's
     `store_codes` (among its host retailer's) change with the rest; a showroom's
     `opening_hours` change until it finishes (announced while it runs too)."""
@@ -90,6 +91,11 @@ async def edit_fair(
 async def change_fair_status(
     fair_id: UUID, body: FairAction, principal: Caller, uow: Uow, cause: Cause
 ) -> FairOut:
+    """One lifecycle step: `open` (a draft), `close` (an open fair), `start` (a closed
+    fair), `finish` (a running fair); 409 on `status` from any other state. A showroom
+    (rolling admissions) also starts from open, its applications staying open while it runs
+    within their window, and closes them while it runs: it stays `running`, its
+    `applications_close_at` moved to now (409 when they are closed already)."""
     moved = await uow.run(
         lambda u: commands.change_status(u, principal, fair_id, body.action), cause=cause
     )

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from ocop_registration.application import clock
 from ocop_registration.application.access import owns_fair
 from ocop_registration.application.ports import Repositories
 from ocop_registration.domain import fairs
@@ -35,7 +36,7 @@ async def change_status(
     uow: UnitOfWork[Repositories], principal: Principal, fair_id: UUID, action: str
 ) -> fairs.Fair:
     fair = owns_fair(principal, await uow.repos.fairs.get(fair_id, lock=True))
-    step = fairs.transition(fair, action)
+    step = fairs.transition(fair, action, clock.now())  # now: a running showroom's close
     await uow.repos.fairs.save(step.fair)
     uow.emit_all(step.events)
     return step.fair
