@@ -206,6 +206,9 @@ BY_FIELD: dict[tuple[str, str], str] = {
     ("applications_close_on", "window_closes_after_start"): N_(
         "Applications must close before the fair starts"
     ),
+    ("applications_close_on", "window_closes_after_end"): N_(
+        "A showroom's applications must close by its end"
+    ),
     ("allocation_mode", "missing"): N_("Select how booths are given out"),
     ("allocation_mode", "literal_error"): N_("Select how booths are given out"),
     ("choice_1", "choose_a_booth"): N_("Choose at least one booth"),

@@ -35,6 +35,7 @@ from ocop_web.i18n import N_, gettext, money
 from ocop_web.pages.booth_codes import refusal_text
 from ocop_web.pages.exhibitor_common import BOOTH_TYPES, context, require_exhibitor
 from ocop_web.pages.exhibitor_products import products_of
+from ocop_web.pages.fairs import takes_applications
 from ocop_web.pages.product_groups import product_groups
 from ocop_web.pages.registration_codes import APPLICATION_REFUSALS, review_reason_for_exhibitor
 from ocop_web.session import SignedIn, Viewer
@@ -57,9 +58,9 @@ def see_other(url: str) -> RedirectResponse:
 
 
 def _window_open(fair: dict[str, Any], now: datetime) -> bool:
-    opens = datetime.fromisoformat(fair["applications_open_at"])
-    closes = datetime.fromisoformat(fair["applications_close_at"])
-    return fair["status"] == "open" and opens <= now <= closes
+    """Open for applications now: an open fair, or a running showroom (rolling admissions),
+    within its window."""
+    return takes_applications(fair, now)
 
 
 async def my_applications(viewer: Viewer) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -120,6 +120,70 @@ STEPS: dict[str, Step] = {
     )
 }
 NEXT_STEP: dict[str, str] = {step.source: step.action for step in STEPS.values()}
+# A showroom admits new producers while it runs (registration's rolling admissions): it
+# starts straight from open, its applications staying open within their window, and its
+# organizer closes them while it runs (it keeps running). (action, status) -> the step.
+ROLLING_ADMISSIONS = ("showroom",)
+SHOWROOM_STEPS: dict[tuple[str, str], Step] = {
+    ("start", "open"): Step(
+        "start",
+        "open",
+        N_("Open the showroom"),
+        N_(
+            "The showroom opens: tills can sell. Applications stay open while it runs, until "
+            "their closing date or until you close them."
+        ),
+        N_("Open the showroom"),
+    ),
+    ("close", "running"): Step(
+        "close",
+        "running",
+        N_("Close applications"),
+        N_(
+            "No more applications are accepted. The showroom keeps running and selling; "
+            "the producers already admitted stay."
+        ),
+        N_("Close applications"),
+    ),
+}
+
+
+def takes_applications(fair: Mapping[str, Any], now: datetime) -> bool:
+    """Whether exhibitors may apply now (registration decides; this only lists): an open
+    fair, or a running showroom, within its application window."""
+    status = fair["status"]
+    rolling = status == "running" and fair.get("kind") in ROLLING_ADMISSIONS
+    if status != "open" and not rolling:
+        return False
+    opens = datetime.fromisoformat(str(fair["applications_open_at"]))
+    closes = datetime.fromisoformat(str(fair["applications_close_at"]))
+    return opens <= now <= closes
+
+
+def steps_of(fair: Mapping[str, Any], now: datetime) -> list[Step]:
+    """The lifecycle steps offered on a fair's page: the next one of its lifecycle; a
+    showroom's start from open too, and its applications' close while it runs and takes
+    them."""
+    status = str(fair["status"])
+    steps = [STEPS[NEXT_STEP[status]]] if status in NEXT_STEP else []
+    if fair.get("kind") not in ROLLING_ADMISSIONS:
+        return steps
+    if status == "open":
+        steps.append(SHOWROOM_STEPS[("start", "open")])
+    if status == "running" and takes_applications(fair, now):
+        steps.insert(0, SHOWROOM_STEPS[("close", "running")])
+    return steps
+
+
+def step_for(fair: Mapping[str, Any], action: str) -> Step | None:
+    """The confirmation page's wording of a step for this fair (a showroom's own, where it
+    differs)."""
+    if fair.get("kind") in ROLLING_ADMISSIONS:
+        own = SHOWROOM_STEPS.get((action, str(fair["status"])))
+        if own is not None:
+            return own
+    return STEPS.get(action)
+
 
 FAIR_FIELDS = (
     Field("fair_name", N_("Name of the fair"), api=("name",)),
@@ -601,7 +665,9 @@ async def fair_page(
             "fair": fair,
             "editable": fair["status"] in EDITABLE,
             "waiting": waiting,
-            "next_step": STEPS.get(NEXT_STEP.get(str(fair["status"]), "")),
+            "next_steps": steps_of(fair, datetime.now(UTC)),
+            "taking_applications": fair["status"] == "running"
+            and takes_applications(fair, datetime.now(UTC)),
             "notice": NOTICES.get(notice),
         },
     )
@@ -700,10 +766,10 @@ async def change_details(request: Request, viewer: SignedIn, fair_id: UUID) -> R
 @router.get("/organizer/fairs/{fair_id}/steps/{action}")
 async def step_page(request: Request, viewer: SignedIn, fair_id: UUID, action: str) -> Response:
     """The confirmation page of one lifecycle step."""
-    step = STEPS.get(action)
-    if step is None:
+    if action not in STEPS:
         raise ApiError(404, {"detail": "no such step", "code": "not_found"})
     fair = await own_fair(viewer, fair_id)
+    step = step_for(fair, action)
     return render(
         request,
         "fairs/step.html",
@@ -719,8 +785,7 @@ async def step_page(request: Request, viewer: SignedIn, fair_id: UUID, action: s
 
 @router.post("/organizer/fairs/{fair_id}/steps/{action}")
 async def take_step(request: Request, viewer: SignedIn, fair_id: UUID, action: str) -> Response:
-    step = STEPS.get(action)
-    if step is None:
+    if action not in STEPS:
         raise ApiError(404, {"detail": "no such step", "code": "not_found"})
     submitted = await request.form()
     form = FormState.of(())
@@ -738,6 +803,7 @@ async def take_step(request: Request, viewer: SignedIn, fair_id: UUID, action: s
     else:
         return see_other(f"/organizer/fairs/{fair_id}?notice={action}")
     fair = await own_fair(viewer, fair_id)
+    step = step_for(fair, action)
     return render(
         request,
         "fairs/step.html",
