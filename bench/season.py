@@ -16,22 +16,38 @@ The peak (1×): in the weeks before Tết about **30 fairs run at once**, ~250 t
 at a fair's busiest evening hour a till rings up a sale every 3 minutes: 30 × 250 × 20 / 3600
 = **41.7 sales/s** nationally. A fifth of them reach sales as offline batches (tills on a
 weak network upload what they queued, ~25 sales a batch); councils revoke **2 certificates a
-minute** (a province's decision after a market check), each of which sales must stop selling.
-The bench drives 1×, 2×, 4×, 8× and 16× that (``--levels``; 8× and 16× to find where the
-system saturates), ``--seconds`` each (60), spread over every till loaded. ``--rate-scale`` multiplies the rates (a small machine, a quick look); ``--scale``
-shrinks the season's data (0.05: 15 fairs, ~1,100 products; at least ~72 products a fair, the
-demo's smallest fair).
+minute** (a province's decision after a market check), each of which sales must stop selling;
+and each of the 30 fairs has its host province's market surveillance (*Quản lý thị trường*)
+on the floor, an inspection team checking a booth's product every 6 minutes (10 an hour):
+30 × 10 / 60 = **5 inspections a minute** (``--inspections-per-min``), decided 80 % pass,
+15 % suspend (not sold at that fair from then on), 5 % refer (to the certifying council for
+revocation; suspended at the fair meanwhile). The decisions come as an even sequence in
+those shares (after n inspections each has been made its share of n times, give or take
+one), not independent draws, so a short level still sees suspensions. A pass re-inspects the
+product suspended longest when there is one (the exhibitor relabelled it), else a product not
+under inspection. The bench drives 1×, 2×, 4×, 8× and 16× that (``--levels``; 8× and 16×
+to find where the system saturates), ``--seconds`` each (60), spread over every till loaded.
+``--rate-scale`` multiplies the rates (a small machine, a quick look); ``--scale`` shrinks
+the season's data (0.05: 15 fairs, ~1,100 products; at least ~72 products a fair, the demo's
+smallest fair).
 
-Inspections are not driven: when this bench was written registration had no inspection API
-in its committed code (issue 15's was being built). The JSON says whether the services run
-offered ``POST /fairs/{fair_id}/inspections`` (``inspection_api_present``), so a later run
-shows when the bench should drive it too.
+Inspections go through registration's ``POST /fairs/{fair_id}/inspections``, each by an
+inspector of the fair's province: the season's setup has the platform admin create a market
+surveillance authority for each province hosting a fair (``POST /organizations``, kind
+``inspector``), whose owner accepts the invitation. The product is one a till of the fair
+sells (its exhibitor and booth named), never one revoked or under inspection, at a till with
+something else to sell; while it is suspended the fair's tills stop ringing it up (as a
+revoked product's till does), and ring it up again once a pass lifts it. The JSON says
+whether the services offered the API (``inspection_api_present``) and whether the run drove
+it (``inspections_driven``).
 
-The driver is an open loop: each sale (and batch, and revocation) has its arrival time in a
-Poisson process and is sent then, whatever the answers before it, so a slow system is not
-offered less. Tills send through one aiohttp session (kept-alive connections), each till
-one request at a time with its device token, and no ``Idempotency-Key`` (a sale is
-idempotent by its ``sale_id``; ``--idempotency-keys`` adds one, as the CLI's client does).
+The driver is an open loop: each sale (and batch, revocation and inspection) has its arrival
+time in a Poisson process and is sent then, whatever the answers before it, so a slow system
+is not offered less (inspections draw their times, products and probes from a generator of
+their own, not the one the sales and revocations draw from). Tills send through one
+aiohttp session (kept-alive connections), each till one request at a time with its device
+token, and no ``Idempotency-Key`` (a sale is idempotent by its ``sale_id``;
+``--idempotency-keys`` adds one, as the CLI's client does).
 An arrival finding 2,000 requests unanswered is shed and counted. After each level the
 driver waits (30 s at most) for what is in flight before the next.
 
@@ -49,6 +65,16 @@ Measured, per level and over time:
   (``sale_scheduled_to_projection_ms``: an upper bound, end to end);
 - **a revocation's** answer to sales refusing the product (polled every 100 ms with a sale
   of it), p50/p99/max;
+- **inspections** (``inspections``: how many of each decision, and from the arrival to
+  registration's answer, ``answer_ms``); from a suspend's or refer's answer to sales
+  refusing a probe sale of the product at that fair (``inspection_to_sales_block_ms``, every
+  100 ms as for a revocation; ``not_seen``: none within 30 s), then one probe sale at each
+  other fair whose tills sell the product (at most two), which should still sell
+  (``inspection_other_fair_still_sells``: checked, sold; the season's fairs share no product,
+  each holder exhibits at one fair, so this is 0 unless the data has one); and from a pass
+  that lifts a suspension to the product selling there again
+  (``inspection_lift_to_sales_sells_ms``). An inspection registration refused is one of the
+  level's errors, its kind starting ``inspection``;
 - each service's **outbox backlog** (unpublished rows, every 0.5 s);
 - **RSS** of each service's largest process (issue 16: < 150 MB = 143 MiB a process;
   ``rss_within_150_mb``) and of its whole process tree (uvicorn's supervisor and workers);
@@ -56,7 +82,8 @@ Measured, per level and over time:
   tell the driver from the system (the run shares the machine's cores with the services).
 
 Written to ``bench/results/season.json`` and ``bench/results/season.png`` (matplotlib:
-throughput over time and per level, latency per level, backlog and RSS over time).
+throughput over time and per level, latency per level with the revocation and inspection
+lines, backlog and RSS over time), and printed: the JSON, then a table of the levels.
 
 The services run as processes of the bench's own (``--replicas`` each, 1; ``--workers``
 uvicorn workers per replica, sales 2 as deployed), on a database of
@@ -112,6 +139,14 @@ PEAK_SALES_PER_S = CONCURRENT_FAIRS * TILLS_PER_FAIR * SALES_PER_TILL_HOUR / 360
 OFFLINE_SHARE = 0.2
 OFFLINE_BATCH = 25
 PEAK_REVOCATIONS_PER_MIN = 2.0
+# Inspections at the peak (see the docstring): each of the 30 fairs has its host province's
+# market surveillance team on the floor, checking a booth's product every 6 minutes.
+INSPECTIONS_PER_FAIR_HOUR = 10
+PEAK_INSPECTIONS_PER_MIN = CONCURRENT_FAIRS * INSPECTIONS_PER_FAIR_HOUR / 60
+# The decisions' shares: mostly nothing wrong, some suspended at the fair, a few referred
+# to the council for revocation (a pass re-inspects a suspended product when there is one).
+INSPECTION_MIX: dict[str, float] = {"pass": 0.80, "suspend": 0.15, "refer": 0.05}
+PROBE_SECONDS = 30.0  # a probe polls sales this long (every 0.1 s) before giving up
 RSS_LIMIT_MIB = 150e6 / 2**20  # issue 16: < 150 MB per service process (143.1 MiB)
 
 
@@ -151,6 +186,8 @@ class Till:
     terminal_id: str
     token: str
     products: list[dict[str, Any]]
+    exhibitor_id: str = ""
+    booth_code: str = ""
 
 
 @dataclass
@@ -193,7 +230,10 @@ async def load_season(client: Any, fairs: list[Any], admin_tokens: dict[str, str
         for t in loaded.terminals:
             products = sellable.get(t["exhibitor_id"], [])
             if products:
-                out.tills.append(Till(loaded.fair_id, t["terminal_id"], t["token"], products))
+                out.tills.append(Till(
+                    loaded.fair_id, t["terminal_id"], t["token"], products,
+                    exhibitor_id=t["exhibitor_id"], booth_code=t.get("booth_code") or "",
+                ))  # fmt: skip
         print(
             f"season: fair {n}/{len(fairs)} loaded ({host}): {loaded.summary['products']} "
             f"products, {len(loaded.terminals)} tills, {time.perf_counter() - started:.0f} s",
@@ -385,6 +425,17 @@ class Recorder:
     error_examples: dict[str, Any] = field(default_factory=dict)
     arrivals: dict[float, int] = field(default_factory=lambda: defaultdict(int))  # sales
     revocations: list[tuple[float, float]] = field(default_factory=list)  # (level, seconds)
+    # inspections: (level, decision, seconds from its arrival to registration's answer)
+    inspections: list[tuple[float, str, float]] = field(default_factory=list)
+    # (level, decision, seconds) from a suspend's or refer's answer to sales refusing the
+    # product at that fair
+    inspection_blocks: list[tuple[float, str, float]] = field(default_factory=list)
+    # (level, seconds) from a pass's answer (the product suspended there) to it selling again
+    inspection_lifts: list[tuple[float, float]] = field(default_factory=list)
+    # (level, sold): the suspended product probed at another fair exhibiting it
+    inspection_other_fair: list[tuple[float, bool]] = field(default_factory=list)
+    # (level, "block" or "lift"): a probe that saw no change within PROBE_SECONDS
+    inspection_not_seen: list[tuple[float, str]] = field(default_factory=list)
     backlog: list[dict[str, float]] = field(default_factory=list)
     rss: list[dict[str, float]] = field(default_factory=list)  # largest process per service
     rss_tree: list[dict[str, float]] = field(default_factory=list)  # every process of it
@@ -430,6 +481,11 @@ def summarize(rec: Recorder) -> list[dict[str, Any]]:
         lat = rec.latencies(level)
         lat_scheduled = rec.latencies(level, since="scheduled")
         rev = [s for lvl, s in rec.revocations if lvl == level]
+        inspected = [(d, s) for lvl, d, s in rec.inspections if lvl == level]
+        blocks = [s for lvl, _, s in rec.inspection_blocks if lvl == level]
+        lifts = [s for lvl, s in rec.inspection_lifts if lvl == level]
+        elsewhere = [sold for lvl, sold in rec.inspection_other_fair if lvl == level]
+        unseen = [what for lvl, what in rec.inspection_not_seen if lvl == level]
         in_level = [b for b in rec.backlog if b["level"] == level]
         mine = [r for r in rec.rss if r["level"] == level]
         trees = [r for r in rec.rss_tree if r["level"] == level]
@@ -473,6 +529,20 @@ def summarize(rec: Recorder) -> list[dict[str, Any]]:
             },
             "sale_scheduled_to_projection_ms": dist(lat_scheduled),
             "revocation_to_sales_block_ms": {**dist(rev), "measured": len(rev)},
+            "inspections": {
+                "recorded": len(inspected),
+                **{d: sum(1 for k, _ in inspected if k == d) for d in INSPECTION_MIX},
+                "answer_ms": dist([s for _, s in inspected]),
+            },
+            "inspection_to_sales_block_ms": {
+                **dist(blocks), "measured": len(blocks), "not_seen": unseen.count("block"),
+            },
+            "inspection_lift_to_sales_sells_ms": {
+                **dist(lifts), "measured": len(lifts), "not_seen": unseen.count("lift"),
+            },
+            "inspection_other_fair_still_sells": {
+                "checked": len(elsewhere), "sold": sum(elsewhere),
+            },
             "outbox_backlog_max": {
                 s: max((b[s] for b in in_level), default=0) for s in SERVICES
             },
@@ -557,9 +627,12 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
                     ls=":", color=colour, label=f"sale→projection {key}")  # fmt: skip
         ax_lat.plot(levels, points("revocation_to_sales_block_ms", key), marker="s", ls="--",
                     color=colour, label=f"revocation→block {key}")  # fmt: skip
+        ax_lat.plot(levels, points("inspection_to_sales_block_ms", key), marker="D", ls="-.",
+                    color=colour, label=f"inspection→block {key}")  # fmt: skip
     ax_lat.set_yscale("log")
     ax_lat.set(
-        title="latency from the sale's arrival (open loop) / the revocation's answer",
+        title="latency from the sale's arrival (open loop) / the revocation's or the "
+        "inspection's answer",
         xlabel="peak level", ylabel="ms (log)",
     )  # fmt: skip
     ax_lat.title.set_fontsize(9)
@@ -580,6 +653,169 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
     fig.savefig(png_path, dpi=100)
     plt.close(fig)
     return [json_path, png_path]
+
+
+def table(levels: Sequence[dict[str, Any]]) -> str:
+    """The per-level summary printed after a run: throughput, a sale's answer, a sale reaching
+    the projection, and how long sales took to act on revocations and inspections (ms,
+    p50/p99; "-" when nothing was measured)."""
+
+    def pair(d: dict[str, Any]) -> str:
+        def one(v: float | None) -> str:
+            return "-" if v is None else f"{v:.0f}"
+
+        return f"{one(d.get('p50'))}/{one(d.get('p99'))}"
+
+    head = ("level", "offered/s", "sales/s", "answer", "→projection", "revocation→block",
+            "inspections", "insp.→block", "pass→sells", "keeps up")  # fmt: skip
+    rows = [head]
+    for lv in levels:
+        insp = lv["inspections"]
+        rows.append((
+            f"{lv['level']:g}×", f"{lv['offered_sales_per_s']:g}", f"{lv['sales_per_s']:g}",
+            pair(lv["sale_answer_ms"]), pair(lv["sale_scheduled_to_projection_ms"]),
+            pair(lv["revocation_to_sales_block_ms"]),
+            f"{insp['recorded']} ({insp['pass']}/{insp['suspend']}/{insp['refer']})",
+            pair(lv["inspection_to_sales_block_ms"]),
+            pair(lv["inspection_lift_to_sales_sells_ms"]),
+            "yes" if lv["keeps_up"] else "no",
+        ))  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join([
+        *lines,
+        "(latencies in ms, p50/p99; inspections: recorded (pass/suspend/refer))",
+    ])  # fmt: skip
+
+
+class DecisionMix:
+    """The inspections' decisions in ``INSPECTION_MIX``'s shares, as an even sequence rather
+    than independent draws: after n inspections each decision has been made its share of n
+    times, give or take one (a short level still sees suspensions). Each next decision is the
+    one furthest behind its share; ties go to the first in the mix."""
+
+    def __init__(self, shares: dict[str, float] | None = None) -> None:
+        self.shares = dict(shares or INSPECTION_MIX)
+        self.counts = dict.fromkeys(self.shares, 0)
+        self.made = 0
+
+    def next(self) -> str:
+        self.made += 1
+        decision = max(self.shares, key=lambda d: self.shares[d] * self.made - self.counts[d])
+        self.counts[decision] += 1
+        return decision
+
+
+def inspection_rate(level: float, per_min: float, rate_scale: float) -> float:
+    """Inspections a second offered at ``level`` (``per_min``: the 1x peak's a minute)."""
+    return level * per_min / 60 * rate_scale
+
+
+Key = tuple[str, str]  # (fair_id, product_id)
+
+
+@dataclass
+class Inspecting:
+    """The inspections' side of the drive, kept across levels: an inspector's session per
+    province, what each product's state is at each fair, and the tills that took it off their
+    keys while it is suspended there (a cashier does not ring up what the catalogue marks
+    suspended; they ring it up again once it is lifted)."""
+
+    inspectors: dict[str, str]  # province -> an inspector's session
+    fair_province: dict[str, str]  # fair_id -> its province
+    rng: random.Random
+    per_min: float = PEAK_INSPECTIONS_PER_MIN
+    mix: DecisionMix = field(default_factory=DecisionMix)
+    # (fair, product) -> "inspecting" (a pass in flight), "suspending", "suspended" (sales
+    # refused it: a pass may lift it), "referred", "lifting", "stuck" (no change seen)
+    state: dict[Key, str] = field(default_factory=dict)
+    where: dict[Key, tuple[Till, dict[str, Any]]] = field(default_factory=dict)  # inspected
+    held: dict[Key, list[tuple[Till, dict[str, Any]]]] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)  # product ids (their certificates revoked)
+
+    def busy(self, fair_id: str, product_id: str) -> bool:
+        """Whether the product is being inspected or is suspended at the fair (a revocation
+        then would be refused at once for the suspension, not measured)."""
+        return (fair_id, product_id) in self.state
+
+    def pick(
+        self, decision: str, tills: Sequence[Till]
+    ) -> tuple[Till, dict[str, Any], bool] | None:
+        """The product the inspection is of, its till, and whether it lifts a suspension: a
+        pass re-inspects the product suspended longest (sales refusing it) when there is one;
+        otherwise a product not inspected now, not revoked, at a till with something else to
+        sell while it is suspended. None: nothing to inspect."""
+        if decision == "pass":
+            key = next((k for k, v in self.state.items() if v == "suspended"), None)
+            if key is not None:
+                till, product = self.where[key]
+                return till, product, True
+        candidates = [
+            (t, p) for t in tills if len(t.products) >= 2 for p in t.products
+            if (t.fair_id, p["product_id"]) not in self.state
+            and p["product_id"] not in self.revoked
+        ]  # fmt: skip
+        if not candidates:
+            return None
+        till, product = self.rng.choice(candidates)
+        return till, product, False
+
+    def take_off(self, key: Key, tills: Sequence[Till]) -> None:
+        """The fair's tills stop ringing the product up (each keeps something to sell)."""
+        held = self.held.setdefault(key, [])
+        for t in tills:
+            if t.fair_id != key[0] or len(t.products) < 2:
+                continue
+            for p in t.products:
+                if p["product_id"] == key[1]:
+                    t.products = [q for q in t.products if q is not p]
+                    held.append((t, p))
+                    break
+
+    def forget(self, key: Key) -> None:
+        """The product is on sale at the fair again (or was never off): its tills ring it
+        up again."""
+        for t, p in self.held.pop(key, []):
+            if all(q["product_id"] != p["product_id"] for q in t.products):
+                t.products = [*t.products, p]
+        self.state.pop(key, None)
+        self.where.pop(key, None)
+
+
+async def make_inspectors(
+    client: Any, provinces: Sequence[str], admin: str, tag: str
+) -> dict[str, str]:
+    """A market surveillance authority for each province hosting a fair, as the platform
+    admin creates one (``POST /organizations``, kind ``inspector``), its owner accepting the
+    invitation: that person's session."""
+    from ocop_cli import demo
+
+    out = {}
+    for province in sorted(set(provinces)):
+        slug = demo.slug(province)
+        created = await client.call("registration", "POST", "/organizations", admin, json={
+            "kind": "inspector", "organization_id": f"qltt-season-{slug}-{tag}",
+            "name": f"Chi cục Quản lý thị trường {province}", "province": province,
+        })  # fmt: skip
+        session = await client.call("registration", "POST", "/invitations/accept", json={
+            "code": created["owner_invitation"]["code"],
+            "account": {"name": "Nguyễn Văn Kiểm", "password": demo.new_password(),
+                        "email": f"qltt-{slug.replace('-', '')}.{tag}@{demo.MAIL_DOMAIN}"},
+        })  # fmt: skip
+        out[province] = session["token"]
+    return out
+
+
+def probe_sale(product: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """One unit of the product, paid in cash: the sale a probe sends to see whether sales
+    sells the product."""
+    from ocop_cli import demo
+
+    probe = {"product_id": product["product_id"], "quantity": 1,
+             "unit_price_vnd": product["list_price_vnd"]}  # fmt: skip
+    body = {**demo.sale([product], rng), "lines": [probe], "total_vnd": probe["unit_price_vnd"]}
+    body["payments"] = [{"method": "cash", "amount_vnd": probe["unit_price_vnd"]}]
+    return body
 
 
 # --- the load ----------------------------------------------------------------------------
@@ -695,9 +931,11 @@ async def drive_level(
     *,
     max_in_flight: int = 2000,
     drain_seconds: float = 30.0,
+    inspect: Inspecting | None = None,
 ) -> dict[str, Any]:
     """Offers the level's load for ``seconds``: Poisson arrivals of online sales, offline
-    batches and revocations, each sent at its arrival time whatever the answers before it
+    batches, revocations and (``inspect``) inspections, each sent at its arrival time
+    whatever the answers before it
     (an open loop: a late system is not offered less), then waits (``drain_seconds`` at
     most) for what is in flight. An arrival finding ``max_in_flight`` requests unanswered is
     not sent and is counted as shed."""
@@ -706,6 +944,7 @@ async def drive_level(
     online_rate = level * PEAK_SALES_PER_S * (1 - OFFLINE_SHARE) * rate_scale
     batch_rate = level * PEAK_SALES_PER_S * OFFLINE_SHARE * rate_scale / OFFLINE_BATCH
     revocation_rate = level * PEAK_REVOCATIONS_PER_MIN / 60 * rate_scale
+    inspecting_rate = inspection_rate(level, inspect.per_min, rate_scale) if inspect else 0.0
     rec.level = level
     tills = season.tills
     tasks: set[asyncio.Task[None]] = set()
@@ -753,12 +992,15 @@ async def drive_level(
     async def revoke() -> None:
         candidates = [
             (t, p) for t in tills for p in t.products if p["certificate"]["number"] not in revoked
-        ]
+            and not (inspect and inspect.busy(t.fair_id, p["product_id"]))
+        ]  # fmt: skip
         if not candidates:
             return
         till, product = rng.choice(candidates)
         number = product["certificate"]["number"]
         revoked.add(number)
+        if inspect:
+            inspect.revoked.add(product["product_id"])
         loaded = next(f for f in season.fairs if f.fair_id == till.fair_id)
         council = loaded.certifiers.get(product["certificate"]["authority_id"])
         if council is None:
@@ -775,18 +1017,98 @@ async def drive_level(
             return
         committed = time.monotonic()
         till.products = [p for p in till.products if p is not product] or till.products
-        probe = {"product_id": product["product_id"], "quantity": 1,
-                 "unit_price_vnd": product["list_price_vnd"]}  # fmt: skip
         while time.monotonic() - committed < 30:
-            body = {**demo.sale([product], rng), "lines": [probe],
-                    "total_vnd": probe["unit_price_vnd"]}  # fmt: skip
-            body["payments"] = [{"method": "cash", "amount_vnd": probe["unit_price_vnd"]}]
+            body = probe_sale(product, rng)
             with contextlib.suppress(Exception):
                 status, _, _ = await tills_http.post(till, "/sales", body, queue=False)
                 if status == 422:
                     rec.revocations.append((level, time.monotonic() - committed))
                     return
             await asyncio.sleep(0.1)
+
+    async def probe(till: Till, product: dict[str, Any], refused: bool) -> float | None:
+        """Seconds until a probe sale of the product at the till is refused (``refused``) or
+        recorded (not refused), every 0.1 s for PROBE_SECONDS; None: it never was."""
+        assert inspect is not None
+        begun = time.monotonic()
+        while time.monotonic() - begun < PROBE_SECONDS:
+            with contextlib.suppress(Exception):
+                body = probe_sale(product, inspect.rng)
+                status, _, _ = await tills_http.post(till, "/sales", body, queue=False)
+                if (status == 422) if refused else status in (200, 201):
+                    return time.monotonic() - begun
+            await asyncio.sleep(0.1)
+        return None
+
+    async def inspection(arrived: float) -> None:
+        """An inspector of the fair's province records an inspection; after a suspend or a
+        refer, probes until sales refuses the product at that fair (and sells it at any other
+        fair exhibiting it); after a pass lifting a suspension, until it sells again."""
+        assert inspect is not None
+        decision = inspect.mix.next()
+        picked = inspect.pick(decision, tills)
+        if picked is None:
+            return
+        till, product, lifts = picked
+        key = (till.fair_id, product["product_id"])
+        suspends = decision in ("suspend", "refer")
+        inspect.state[key] = "lifting" if lifts else "suspending" if suspends else "inspecting"
+        inspect.where[key] = (till, product)
+        if suspends:
+            inspect.take_off(key, tills)
+        body = {
+            "inspection_id": str(uuid.uuid4()), "product_id": product["product_id"],
+            "exhibitor_id": till.exhibitor_id or None, "booth_code": till.booth_code or "?",
+            "sample": "2 đơn vị sản phẩm, niêm phong tại gian hàng",
+            "finding": {"pass": "Nhãn, hạn sử dụng và chất lượng cảm quan đạt yêu cầu",
+                        "suspend": "Nhãn thiếu hạn sử dụng, lô hàng chưa rõ nguồn gốc",
+                        "refer": "Mẫu không đạt chỉ tiêu chất lượng công bố"}[decision],
+            "decision": decision,
+        }  # fmt: skip
+        token = inspect.inspectors.get(inspect.fair_province.get(till.fair_id, ""), "")
+        try:
+            await client.call("registration", "POST", f"/fairs/{till.fair_id}/inspections",
+                              token, json=body)  # fmt: skip
+        except Exception as exc:  # counted as an error of the level, named as an inspection
+            response = getattr(exc, "response", None)
+            answer: Any = None
+            with contextlib.suppress(Exception):
+                answer = response.json() if response is not None else None
+            status = getattr(response, "status_code", None)
+            code = answer.get("code") if isinstance(answer, dict) else None
+            kind = (f"inspection http {status} {code or ''}".strip() if status
+                    else f"inspection {type(exc).__name__}")  # fmt: skip
+            rec.error(level, kind)
+            if isinstance(answer, dict):
+                rec.error_examples.setdefault(kind, answer)
+            if lifts:  # still suspended
+                inspect.state[key] = "suspended"
+            else:  # as before
+                inspect.forget(key)
+            return
+        rec.inspections.append((level, decision, time.monotonic() - arrived))
+        if decision == "pass" and not lifts:
+            inspect.forget(key)
+            return
+        took = await probe(till, product, refused=suspends)
+        if took is None:
+            rec.inspection_not_seen.append((level, "block" if suspends else "lift"))
+            inspect.state[key] = "stuck"
+            return
+        if not suspends:
+            rec.inspection_lifts.append((level, took))
+            inspect.forget(key)
+            return
+        rec.inspection_blocks.append((level, decision, took))
+        inspect.state[key] = "suspended" if decision == "suspend" else "referred"
+        # nowhere else changes: the product still sells at another fair exhibiting it
+        for other in [t for t in tills if t.fair_id != till.fair_id
+                      and any(p["product_id"] == key[1] for p in t.products)][:2]:  # fmt: skip
+            with contextlib.suppress(Exception):
+                status, _, _ = await tills_http.post(
+                    other, "/sales", probe_sale(product, inspect.rng), queue=False
+                )
+                rec.inspection_other_fair.append((level, status in (200, 201)))
 
     def spawn(coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -795,10 +1117,13 @@ async def drive_level(
 
     # Poisson arrivals for each kind, from one loop that sends every arrival that is due
     # each time it wakes (a loop woken late catches up at once, never one arrival a turn).
-    rates = {"online": online_rate, "offline": batch_rate, "revoke": revocation_rate}
+    rates = {"online": online_rate, "offline": batch_rate, "revoke": revocation_rate,
+             "inspect": inspecting_rate}  # fmt: skip
+    # inspections draw from their own generator: the other kinds' draws stay as they were
+    draws = {k: inspect.rng if k == "inspect" and inspect else rng for k in rates}
     begun = time.monotonic()
     deadline = begun + seconds
-    due = {k: begun + rng.expovariate(r) for k, r in rates.items() if r > 0}
+    due = {k: begun + draws[k].expovariate(r) for k, r in rates.items() if r > 0}
     late: list[float] = []  # how late the loop sent arrivals (the driver's own lag)
     while due:
         now = time.monotonic()
@@ -807,9 +1132,12 @@ async def drive_level(
                 scheduled = due[kind] - rec.started
                 late.append(now - due[kind])
                 rec.arrivals[level] += {"online": 1, "offline": OFFLINE_BATCH}.get(kind, 0)
-                due[kind] += rng.expovariate(rates[kind])
+                arrived = due[kind]
+                due[kind] += draws[kind].expovariate(rates[kind])
                 if kind == "revoke":
                     spawn(revoke())
+                elif kind == "inspect":
+                    spawn(inspection(arrived))
                 elif len(tasks) >= max_in_flight:  # far behind: counted, not piled up
                     rec.shed[level] += 1
                 elif kind == "online":
@@ -839,6 +1167,7 @@ async def drive_level(
         "offered_online_per_s": round(online_rate, 1),
         "offered_offline_batches_per_s": round(batch_rate, 2),
         "offered_revocations_per_min": round(revocation_rate * 60, 2),
+        "offered_inspections_per_min": round(inspecting_rate * 60, 2),
         # CPU (cores' worth) each service's processes used during the window; the machine
         # has os.cpu_count() cores, shared with the driver, Kafka and PostgreSQL
         "services_cpu_share_of_a_core": services_cpu,
@@ -900,16 +1229,26 @@ async def run(args: argparse.Namespace) -> list[Path]:
     rng = random.Random(args.seed)
     logs = Path(args.logs)
     rec = Recorder()
-    fairs = season_fairs(args.scale, args.seed, uuid.uuid4().hex[:8])
+    salt = uuid.uuid4().hex[:8]
+    fairs = season_fairs(args.scale, args.seed, salt)
     async with (
         running_system(args.replicas, logs, args.workers) as (services, broker),
         Client(endpoints(services), timeout=60) as client,
         Tills(services, idempotency_keys=args.idempotency_keys) as tills,
     ):
         inspections = await has_inspections(client)
-        season = await load_season(client, fairs, admin_tokens())
+        tokens = admin_tokens()
+        season = await load_season(client, fairs, tokens)
         if not season.tills:
             raise RuntimeError("the season has no till with anything to sell")
+        inspect = None
+        if inspections and args.inspections_per_min > 0:
+            inspect = Inspecting(
+                await make_inspectors(client, season.hosts, tokens["registration"], salt),
+                {f.fair_id: host for f, host in zip(season.fairs, season.hosts, strict=True)},
+                random.Random(f"{args.seed}:inspections"),
+                per_min=args.inspections_per_min,
+            )
         pg = await asyncpg.connect(CommonSettings().admin_dsn(DATABASE))
         stop = asyncio.Event()
         rec.started = time.monotonic()
@@ -923,7 +1262,8 @@ async def run(args: argparse.Namespace) -> list[Path]:
                 print(f"season: driving {level:g}× the peak for {args.seconds} s", flush=True)
                 rec.levels.append(
                     await drive_level(
-                        client, tills, season, rec, level, args.seconds, args.rate_scale, rng
+                        client, tills, season, rec, level, args.seconds, args.rate_scale, rng,
+                        inspect=inspect,
                     )
                 )  # fmt: skip
             await asyncio.sleep(3)  # the last sales reach the reader
@@ -957,10 +1297,13 @@ async def run(args: argparse.Namespace) -> list[Path]:
             "offline_share": OFFLINE_SHARE,
             "offline_batch": OFFLINE_BATCH,
             "revocations_per_min": PEAK_REVOCATIONS_PER_MIN,
+            "inspections_per_min": args.inspections_per_min,
+            "inspection_mix": INSPECTION_MIX,
             "why": f"{CONCURRENT_FAIRS} fairs at once x {TILLS_PER_FAIR} tills x "
-            f"{SALES_PER_TILL_HOUR} sales per till in the busiest hour",
+            f"{SALES_PER_TILL_HOUR} sales per till in the busiest hour; inspections: "
+            f"{CONCURRENT_FAIRS} fairs x {INSPECTIONS_PER_FAIR_HOUR} an hour each",
         },
-        "inspections_driven": False,
+        "inspections_driven": inspect is not None,
         "inspection_api_present": inspections,
         "levels": levels,
         "error_examples": rec.error_examples,
@@ -968,6 +1311,7 @@ async def run(args: argparse.Namespace) -> list[Path]:
     paths = write_report(result, rec, Path(args.results))
     print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2,
                      ensure_ascii=False))  # fmt: skip
+    print(table(levels))
     for p in paths:
         print(f"saved {p}")
     return paths
@@ -993,6 +1337,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--seconds", type=float, default=60.0, help="per level")
     parser.add_argument("--rate-scale", type=float, default=1.0, help="multiplies every rate")
+    parser.add_argument(
+        "--inspections-per-min", type=float, default=PEAK_INSPECTIONS_PER_MIN,
+        help=f"inspections a minute at 1x ({PEAK_INSPECTIONS_PER_MIN:g}: the peak; 0: none)",
+    )  # fmt: skip
     parser.add_argument("--replicas", type=int, default=1, help="of each service")
     parser.add_argument(
         "--workers", type=workers, default={"sales": 2},
