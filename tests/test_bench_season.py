@@ -3,7 +3,8 @@
 The report is tested on what a run records (no stack: every run of the suite). The season
 itself needs the services as processes of its own and a private Kafka broker, ~1-2 minutes on
 two cores before the first sale, past a CI smoke test's 60 s: it runs only when asked,
-``OCOP_SEASON_SMOKE=1`` (one fair, one level of 5 s)."""
+``OCOP_SEASON_SMOKE=1`` (one fair, one level of 5 s, with inspections at 80 times the peak's
+rate so that a few are made and one suspends a product)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def recorded() -> season.Recorder:
             if i != 3:  # one sale never reached the reader
                 rec.arrived[sale] = t + 0.05 * level
         rec.revocations += [(level, 0.3 * level), (level, 0.4 * level)]
+        # level 1: 4 passes (one lifting), 1 suspend, 1 refer; level 2 the same twice over (the
+        # blocks measured need not match the decisions here)
+        for k in range(int(6 * level)):
+            decision = ("pass", "pass", "suspend", "pass", "pass", "refer")[k % 6]
+            rec.inspections.append((level, decision, 0.02 * (k + 1)))
+        rec.inspection_blocks += [(level, "suspend", 0.1 * level), (level, "suspend", 0.25 * level),
+                                  (level, "refer", 0.5 * level)]  # fmt: skip
+        rec.inspection_lifts.append((level, 0.15 * level))
+        rec.inspection_other_fair.append((level, True))
         rec.refused[level] += 1
         for k in range(20):
             t = start + k * 0.5
@@ -55,6 +65,7 @@ def recorded() -> season.Recorder:
     rec.sales.append((21.0, 2.0, "online"))
     rec.shed[2.0] += 2
     rec.arrivals.update({1.0: 21, 2.0: 43})  # level 1: 20 of 21 answered (95 %)
+    rec.inspection_not_seen.append((2.0, "block"))
     return rec
 
 
@@ -83,12 +94,92 @@ def test_the_report_is_json_and_a_png_of_what_was_measured(tmp_path: Path) -> No
     assert one["sale_commit_to_projection_ms"]["not_seen"] == 1
     assert one["sale_scheduled_to_projection_ms"]["p50"] == pytest.approx(80.0)
     assert two["revocation_to_sales_block_ms"]["max"] == pytest.approx(800.0)
+    assert one["inspections"]["recorded"] == 6 and two["inspections"]["recorded"] == 12
+    assert (one["inspections"]["pass"], one["inspections"]["suspend"],
+            one["inspections"]["refer"]) == (4, 1, 1)  # fmt: skip
+    assert one["inspections"]["answer_ms"]["max"] == pytest.approx(120.0)
+    assert one["inspection_to_sales_block_ms"] == {
+        "p50": pytest.approx(250.0), "p99": pytest.approx(500.0), "max": pytest.approx(500.0),
+        "measured": 3, "not_seen": 0,
+    }  # fmt: skip
+    assert two["inspection_to_sales_block_ms"]["not_seen"] == 1
+    assert two["inspection_lift_to_sales_sells_ms"]["p50"] == pytest.approx(300.0)
+    assert two["inspection_lift_to_sales_sells_ms"]["measured"] == 1
+    assert one["inspection_other_fair_still_sells"] == {"checked": 1, "sold": 1}
     assert two["outbox_backlog_max"] == {"registration": 0, "booths": 0, "sales": 6.0}
     assert one["rss_mib_max"]["sales-1"] == 114.0 and one["rss_within_150_mb"] is True
     assert two["rss_mib_max"]["sales-1"] == 133.0
     assert two["rss_tree_mib_max"]["sales-1"] == 342.0
     assert len(saved["series"]["outbox_backlog"]) == 40
     assert len(saved["series"]["rss_tree_mib"]) == 40
+
+
+def test_the_printed_table_has_a_row_per_level_with_the_inspections() -> None:
+    one, two = season.table(season.summarize(recorded())).splitlines()[1:3]
+    assert one.split()[0] == "1×" and two.split()[0] == "2×"
+    assert "6 (4/1/1)" in one and "12 (8/2/2)" in two
+    assert "250/500" in one  # inspection -> block, p50/p99 ms
+    assert "150/150" in one  # a pass lifting a suspension -> selling again
+    empty = season.summarize(recorded())[0]
+    empty["inspection_to_sales_block_ms"] = {"p50": None, "p99": None}
+    assert " -/- " in season.table([empty])
+
+
+def test_inspections_arrive_at_the_peak_times_the_level() -> None:
+    assert season.PEAK_INSPECTIONS_PER_MIN == 5.0  # 30 fairs x 10 an hour each
+    assert season.parse([]).inspections_per_min == 5.0
+    assert season.parse(["--inspections-per-min", "0"]).inspections_per_min == 0.0
+    assert season.inspection_rate(1.0, 5.0, 1.0) == pytest.approx(5 / 60)
+    assert season.inspection_rate(16.0, 5.0, 0.5) == pytest.approx(16 * 5 / 60 / 2)
+    assert sum(season.INSPECTION_MIX.values()) == pytest.approx(1.0)
+
+
+def test_the_decisions_keep_their_shares_from_the_first_inspections() -> None:
+    mix = season.DecisionMix()
+    made = [mix.next() for _ in range(200)]
+    assert made[:3] == ["pass", "pass", "suspend"]  # a short level sees a suspension
+    assert "refer" in made[:20]
+    for n in range(1, 201):  # every prefix within one of its share
+        for decision, share in season.INSPECTION_MIX.items():
+            assert abs(made[:n].count(decision) - share * n) <= 1, (n, decision)
+    assert [made.count(d) for d in ("pass", "suspend", "refer")] == [160, 30, 10]
+
+
+def product(pid: str) -> dict[str, object]:
+    return {"product_id": pid, "list_price_vnd": 50_000, "certificate": {"number": f"C-{pid}"}}
+
+
+def test_an_inspection_picks_a_product_it_may_suspend_and_a_pass_lifts_the_longest() -> None:
+    import random
+
+    alone = season.Till("f1", "t0", "tok", [product("p0")])  # nothing else to sell
+    till = season.Till("f1", "t1", "tok", [product("p1"), product("p2")], "e1", "A-01")
+    other_fair = season.Till("f2", "t2", "tok", [product("p1"), product("p3")], "e2", "B-01")
+    tills = [alone, till, other_fair]
+    insp = season.Inspecting({"Hà Nội": "x"}, {"f1": "Hà Nội"}, random.Random(1))
+    insp.revoked.add("p3")
+    picks = set()
+    for _ in range(200):
+        picked = insp.pick("suspend", tills)
+        assert picked is not None
+        picks.add((picked[0].fair_id, picked[1]["product_id"]))
+    assert picks == {("f1", "p1"), ("f1", "p2"), ("f2", "p1")}  # not p0 (alone), not p3
+
+    key = ("f1", "p1")
+    insp.state[key], insp.where[key] = "suspending", (till, till.products[0])
+    insp.take_off(key, tills)
+    assert [p["product_id"] for p in till.products] == ["p2"]
+    assert [p["product_id"] for p in other_fair.products] == ["p1", "p3"]  # nowhere else
+    assert insp.busy("f1", "p1") and not insp.busy("f2", "p1")
+    # a suspension not yet seen at sales is not lifted; once seen, a pass re-inspects it
+    picked = insp.pick("pass", tills)
+    assert picked is not None and picked[0] is other_fair and picked[2] is False
+    insp.state[key] = "suspended"
+    assert insp.pick("pass", tills) == (till, product("p1"), True)
+    assert insp.pick("suspend", [till]) is None  # p2 is the till's last product
+    insp.forget(key)
+    assert [p["product_id"] for p in till.products] == ["p2", "p1"]
+    assert not insp.busy("f1", "p1") and key not in insp.where
 
 
 def test_a_service_over_150_mb_is_said_so() -> None:
@@ -124,6 +215,7 @@ def test_the_season_is_34_provinces_and_its_products_shrink_with_the_scale() -> 
 def test_a_tiny_season_through_the_services_writes_its_files(tmp_path: Path) -> None:
     args = season.parse([
         "--scale", "0.003", "--levels", "1", "--seconds", "5", "--rate-scale", "0.3",
+        "--inspections-per-min", "400",  # ~10 inspections in the 5 s: the third suspends
         "--results", str(tmp_path), "--logs", str(tmp_path / "logs"),
     ])  # fmt: skip
     paths = asyncio.run(season.run(args))
@@ -134,3 +226,8 @@ def test_a_tiny_season_through_the_services_writes_its_files(tmp_path: Path) -> 
     assert level["sales_recorded"] > 0
     assert level["sale_commit_to_projection_ms"]["measured"] > 0
     assert level["sale_answer_ms"]["p50"] is not None
+    assert saved["inspection_api_present"] is True and saved["inspections_driven"] is True
+    assert level["inspections"]["recorded"] > 0 and level["inspections"]["suspend"] > 0
+    assert level["inspection_to_sales_block_ms"]["measured"] > 0
+    assert level["inspection_to_sales_block_ms"]["p50"] is not None
+    assert not [k for k in level["errors_by_kind"] if k.startswith("inspection")]
