@@ -8,13 +8,14 @@
 #   schemas      Kubernetes' own JSON schemas (v1.32.0, strict) from the PyPI package
 #                kubernetes-validate==1.37.0, rewritten so that kubeconform resolves their
 #                references from the files (no network at validation time)
+#   k8s-crds     tools/k8s-crds (npm ci, pinned with integrity hashes in its package-lock.json,
+#                into tools/k8s-crds/node_modules, as tools/asyncapi): validates the Strimzi
+#                and CloudNativePG resources, which kubeconform skips, against models
+#                generated from the operators' CRD schemas; reinstalled when the lock changes
 #
 #   deploy/k8s/tools.sh          install what is missing; prints nothing when all is there
-#   deploy/k8s/tools.sh --print  also print the paths (KUBECONFORM=..., KUSTOMIZE=..., SCHEMAS=...)
-#
-# Strimzi's and CloudNativePG's CRD schemas are in none of the registries this project
-# reaches (README.md beside this file): their kinds are skipped by kubeconform and checked by
-# the tests instead.
+#   deploy/k8s/tools.sh --print  also print the paths (KUBECONFORM=..., KUSTOMIZE=...,
+#                                SCHEMAS=..., CRD_VALIDATE=...)
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=${OCOP_STATE_DIR:-$REPO/.local}
@@ -82,9 +83,22 @@ PY
     touch "$SCHEMAS/.complete"
 fi
 
+# The CRD validator: npm ci from the lock (npm's cache makes the second install offline);
+# the lock's checksum, kept beside node_modules, tells when it must run again.
+CRDS="$REPO/tools/k8s-crds"
+crds_lock=$(sha256sum "$CRDS/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$CRDS/node_modules/.ocop-lock.sha256" 2>/dev/null)" != "$crds_lock" ]; then
+    command -v npm >/dev/null 2>&1 || die "Node.js 20 with npm is required (apt-get install nodejs npm)"
+    say "installing tools/k8s-crds (npm ci; once, cached in tools/k8s-crds/node_modules)"
+    npm ci --prefix "$CRDS" --prefer-offline --silent --no-audit --no-fund >&2 \
+        || die "npm ci --prefix tools/k8s-crds failed"
+    echo "$crds_lock" >"$CRDS/node_modules/.ocop-lock.sha256"
+fi
+
 if [ "${1:-}" = "--print" ]; then
     echo "KUBECONFORM=$DIR/bin/kubeconform"
     echo "KUSTOMIZE=$KUSTOMIZE"
     echo "SCHEMAS=$SCHEMAS"
     echo "K8S_VERSION=$K8S_VERSION"
+    echo "CRD_VALIDATE=$CRDS/validate.mjs"
 fi
