@@ -2,12 +2,14 @@
 are up to date, the Kafka users carry exactly the ACL table and the topics the catalog, every
 variable is one the code reads and production accepts, probes ask real routes, no secret
 value is in git, and both overlays render and pass kubeconform -strict against Kubernetes'
-own schemas (Strimzi's and CloudNativePG's kinds are checked here instead: no registry
-reachable here serves their CRD schemas; deploy/k8s/README.md).
+own schemas, their Strimzi and CloudNativePG resources (which kubeconform skips) the models
+generated from those operators' CRD schemas (tools/k8s-crds; its limits in
+deploy/k8s/README.md).
 
 The tools (kubeconform, kustomize, the schemas) are installed by deploy/k8s/tools.sh into
-.local/k8s-tools (./dev install runs it first). Outside CI a machine without Go skips the
-kubeconform tests; in CI (CI=true) nothing is skipped.
+.local/k8s-tools, the CRD validator into tools/k8s-crds/node_modules (npm ci; ./dev install
+runs it first). Outside CI a machine without Go skips the kubeconform and CRD tests; in CI
+(CI=true) nothing is skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -163,6 +165,171 @@ def test_kubeconform_rejects_what_kubernetes_would(
     assert done.returncode != 0
     assert "perodSeconds" in done.stdout
     assert "Invalid: 2" in done.stdout, done.stdout
+
+
+def validate_crds(tools: dict[str, str], *files: Path) -> subprocess.CompletedProcess[str]:
+    """tools/k8s-crds/validate.mjs: the operators' resources against their CRD schemas."""
+    node = shutil.which("node")
+    assert node, "Node.js is required (deploy/k8s/tools.sh installs tools/k8s-crds with npm)"
+    return subprocess.run(
+        [node, tools["CRD_VALIDATE"], *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_both_overlays_pass_the_operators_crd_schemas(
+    tools: dict[str, str], rendered: dict[str, Path]
+) -> None:
+    """What kubeconform skips (Strimzi's and CloudNativePG's kinds) is validated by
+    tools/k8s-crds, every resource of them."""
+    done = validate_crds(tools, *rendered.values())
+    report = done.stdout + done.stderr
+    assert done.returncode == 0, report
+    for path in rendered.values():
+        docs = list(yaml.safe_load_all(path.read_text()))
+        counts = {k: str(len(kinds(docs, k))) for k in CRD_KINDS}
+        assert "0" not in counts.values(), counts
+        # "<file>: ok (validated: Kafka 1, KafkaNodePool 2, ...)": each kind, counted.
+        (line,) = [x for x in done.stdout.splitlines() if x.startswith(f"{path}: ")]
+        summary = line.removeprefix(f"{path}: ok (validated: ").removesuffix(")")
+        assert summary != line, report
+        assert dict(item.rsplit(" ", 1) for item in summary.split(", ")) == counts, line
+
+
+def prod_resource(rendered: dict[str, Path], kind: str) -> dict[str, Any]:
+    docs = list(yaml.safe_load_all(rendered["prod"].read_text()))
+    return next(d for d in docs if d["kind"] == kind)
+
+
+def _topic_partitions_as_text(d: dict[str, Any]) -> None:
+    d["spec"]["partitions"] = "three"
+
+
+def _topic_in_v1_with_zero_partitions(d: dict[str, Any]) -> None:
+    d["apiVersion"] = "kafka.strimzi.io/v1"
+    d["spec"]["partitions"] = 0
+
+
+def _cluster_negative_instances(d: dict[str, Any]) -> None:
+    d["spec"]["instances"] = -1
+
+
+def _cluster_unknown_update_strategy(d: dict[str, Any]) -> None:
+    d["spec"]["primaryUpdateStrategy"] = "sometimes"
+
+
+def _cluster_role_ensure(d: dict[str, Any]) -> None:
+    d["spec"]["managed"]["roles"][0]["ensure"] = "maybe"
+
+
+def _user_bad_acl_operation(d: dict[str, Any]) -> None:
+    d["spec"]["authorization"]["acls"][0]["operations"] = ["Read", "Smash"]
+
+
+def _user_bad_authentication(d: dict[str, Any]) -> None:
+    d["spec"]["authentication"]["type"] = "password"
+
+
+def _kafka_without_listeners(d: dict[str, Any]) -> None:
+    del d["spec"]["kafka"]["listeners"]
+
+
+def _kafka_listener_port_as_text(d: dict[str, Any]) -> None:
+    d["spec"]["kafka"]["listeners"][0]["port"] = "9093"
+
+
+def _node_pool_unknown_role(d: dict[str, Any]) -> None:
+    d["spec"]["roles"] = ["leader"]
+
+
+def _topic_in_an_api_version_with_no_model(d: dict[str, Any]) -> None:
+    d["apiVersion"] = "kafka.strimzi.io/v1beta1"
+
+
+# (the kind, how one of its prod resources is broken, what the validator says)
+CRD_MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("KafkaTopic", _topic_partitions_as_text, "/spec/partitions: must be integer"),
+    ("KafkaTopic", _topic_in_v1_with_zero_partitions, "/spec/partitions: must be >= 1"),
+    ("Cluster", _cluster_negative_instances, "/spec/instances: must be >= 1"),
+    (
+        "Cluster",
+        _cluster_unknown_update_strategy,
+        '/spec/primaryUpdateStrategy: must be equal to one of the allowed values: "unsupervised"',
+    ),
+    (
+        "Cluster",
+        _cluster_role_ensure,
+        "/spec/managed/roles/0/ensure: must be equal to one of the allowed values",
+    ),
+    (
+        "KafkaUser",
+        _user_bad_acl_operation,
+        "/spec/authorization/acls/0/operations/1: must be equal to one of the allowed values",
+    ),
+    (
+        "KafkaUser",
+        _user_bad_authentication,
+        "/spec/authentication/type: must be equal to one of the allowed values",
+    ),
+    ("Kafka", _kafka_without_listeners, "/spec/kafka/listeners: must have required property"),
+    ("Kafka", _kafka_listener_port_as_text, "/spec/kafka/listeners/0/port: must be integer"),
+    (
+        "KafkaNodePool",
+        _node_pool_unknown_role,
+        "/spec/roles/0: must be equal to one of the allowed values",
+    ),
+    (
+        "KafkaTopic",
+        _topic_in_an_api_version_with_no_model,
+        "no model for kafka.strimzi.io/v1beta1 KafkaTopic",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "mutate", "expected"),
+    [pytest.param(*case, id=case[1].__name__.lstrip("_")) for case in CRD_MUTATIONS],
+)
+def test_the_crd_schemas_refuse_what_the_operators_would(
+    tools: dict[str, str],
+    rendered: dict[str, Path],
+    tmp_path: Path,
+    kind: str,
+    mutate: Callable[[dict[str, Any]], None],
+    expected: str,
+) -> None:
+    """The validation can fail: one wrong field of one resource fails the file, named with
+    its kind, name and path."""
+    resource = prod_resource(rendered, kind)
+    name = resource["metadata"]["name"]
+    mutate(resource)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(resource))
+    done = validate_crds(tools, broken)
+    report = done.stdout + done.stderr
+    assert done.returncode == 1, report
+    assert f"{broken}: {kind}/{name} ({resource['apiVersion']}): {expected}" in done.stdout, report
+    assert f"{broken}: INVALID (1 resource(s) refused;" in done.stdout, report
+
+
+def test_the_crd_schemas_do_not_refuse_unknown_fields(
+    tools: dict[str, str], rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """A limit, stated in deploy/k8s/README.md: the generated validators allow fields their
+    schemas do not name (no additionalProperties: false), so a misspelt optional field
+    passes here; the API server's strict field validation refuses it. If a new version of
+    the models starts refusing them, this fails: update the README."""
+    topic = prod_resource(rendered, "KafkaTopic")
+    topic["spec"]["partitons"] = 3
+    cluster = prod_resource(rendered, "Cluster")
+    cluster["spec"]["instancez"] = 3
+    misspelt = tmp_path / "misspelt.yaml"
+    misspelt.write_text(yaml.safe_dump_all([topic, cluster]))
+    done = validate_crds(tools, misspelt)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{misspelt}: ok (validated: KafkaTopic 1, Cluster 1)" in done.stdout, done.stdout
 
 
 def test_each_overlay_sets_its_namespace_and_images(rendered: dict[str, Path]) -> None:
