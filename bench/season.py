@@ -1102,11 +1102,12 @@ async def drive_level(
         rec.inspection_blocks.append((level, decision, took))
         inspect.state[key] = "suspended" if decision == "suspend" else "referred"
         # nowhere else changes: the product still sells at another fair exhibiting it
-        for other in [t for t in tills if t.fair_id != till.fair_id
-                      and any(p["product_id"] == key[1] for p in t.products)][:2]:  # fmt: skip
+        elsewhere = [(t, p) for t in tills if t.fair_id != till.fair_id
+                     for p in t.products if p["product_id"] == key[1]]  # fmt: skip
+        for other, listed in elsewhere[:2]:  # at that fair's price
             with contextlib.suppress(Exception):
                 status, _, _ = await tills_http.post(
-                    other, "/sales", probe_sale(product, inspect.rng), queue=False
+                    other, "/sales", probe_sale(listed, inspect.rng), queue=False
                 )
                 rec.inspection_other_fair.append((level, status in (200, 201)))
 
