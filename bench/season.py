@@ -1103,6 +1103,7 @@ async def drive_level(
         inspect.state[key] = "suspended" if decision == "suspend" else "referred"
         # nowhere else changes: the product still sells at another fair exhibiting it
         elsewhere = [(t, p) for t in tills if t.fair_id != till.fair_id
+                     and not inspect.busy(t.fair_id, key[1])
                      for p in t.products if p["product_id"] == key[1]]  # fmt: skip
         for other, listed in elsewhere[:2]:  # at that fair's price
             with contextlib.suppress(Exception):

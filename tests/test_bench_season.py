@@ -12,7 +12,9 @@ import asyncio
 import json
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,6 +182,79 @@ def test_an_inspection_picks_a_product_it_may_suspend_and_a_pass_lifts_the_longe
     insp.forget(key)
     assert [p["product_id"] for p in till.products] == ["p2", "p1"]
     assert not insp.busy("f1", "p1") and key not in insp.where
+
+
+class FakeSystem:
+    """Registration and sales as the driver sees them, without a stack: an inspection takes
+    effect at sales 0.2 s after its answer (the event's way), a probe sale of a product
+    suspended at its till's fair is refused."""
+
+    def __init__(self) -> None:
+        self.suspended: set[tuple[str, str]] = set()
+        self.inspections: list[dict[str, Any]] = []
+        self.services = self  # Tills.services.cpu()
+
+    def cpu(self) -> dict[str, float]:
+        return {}
+
+    async def call(self, service: str, method: str, path: str, token: str, **kw: Any) -> Any:
+        assert (service, method, token) == ("registration", "POST", "qltt")
+        fair_id, body = path.split("/")[2], kw["json"]
+        self.inspections.append(body)
+        key = (fair_id, body["product_id"])
+        apply = self.suspended.add if body["decision"] != "pass" else self.suspended.discard
+        asyncio.get_running_loop().call_later(0.2, apply, key)
+        return {"suspended": body["decision"] != "pass"}
+
+    async def post(
+        self, till: season.Till, path: str, body: dict[str, Any], *, queue: bool = True
+    ) -> tuple[int, Any, float]:
+        refused = any((till.fair_id, ln["product_id"]) in self.suspended for ln in body["lines"])
+        return (422 if refused else 201), {}, time.monotonic()
+
+
+def test_the_driver_inspects_and_measures_sales_acting_on_each_decision() -> None:
+    import random
+
+    tills = [
+        season.Till("f1", f"t{i}", "tok", [product(f"p{i}a"), product(f"p{i}b")], f"e{i}", "A")
+        for i in range(4)
+    ]
+    # each product is exhibited at another fair too: it still sells there
+    tills += [season.Till("f2", f"u{i}", "tok", [dict(p) for p in t.products], f"e{i}", "B")
+              for i, t in enumerate(tills)]  # fmt: skip
+    loaded = season.Loaded(tills=tills)
+    system = FakeSystem()
+    insp = season.Inspecting({"Huế": "qltt"}, {"f1": "Huế", "f2": "Huế"}, random.Random(3),
+                             per_min=2e10)  # x rate_scale 1e-8: 200 a minute, no sales  # fmt: skip
+    rec = season.Recorder()
+
+    async def drive() -> dict[str, Any]:
+        return await season.drive_level(
+            system, system, loaded, rec, 1.0, 3.0, 1e-8, random.Random(1),  # type: ignore[arg-type]
+            drain_seconds=5.0, inspect=insp,
+        )  # fmt: skip
+
+    lv = asyncio.run(drive())
+    assert lv["offered_inspections_per_min"] == pytest.approx(200.0)
+    rec.levels.append(lv)
+    [one] = season.summarize(rec)
+    made = [b["decision"] for b in system.inspections]
+    assert one["inspections"]["recorded"] == len(made) >= 5  # Poisson: 10 expected in 3 s
+    assert made[:3] == ["pass", "pass", "suspend"]
+    blocks = one["inspection_to_sales_block_ms"]
+    assert blocks["measured"] == made.count("suspend") + made.count("refer")
+    assert 200 <= blocks["p50"] < 1000 and blocks["not_seen"] == 0
+    # each pass after a suspension seen at sales lifted it: selling again after 0.2 s or so
+    lifts = one["inspection_lift_to_sales_sells_ms"]
+    assert lifts["measured"] >= 1 and 200 <= lifts["p50"] < 1000
+    assert one["errors"] == 0 and one["sales_arrived"] == 0
+    elsewhere = one["inspection_other_fair_still_sells"]
+    assert elsewhere["checked"] >= 1 and elsewhere["sold"] == elsewhere["checked"]
+    # every product is back on its till unless suspended now
+    on_tills = {(t.fair_id, p["product_id"]) for t in tills for p in t.products}
+    assert len(on_tills) == 16 - len(system.suspended)
+    assert set(insp.state.values()) <= {"suspended", "referred"}
 
 
 def test_a_service_over_150_mb_is_said_so() -> None:
