@@ -68,10 +68,11 @@ Measured, per level and over time:
 - **inspections** (``inspections``: how many of each decision, and from the arrival to
   registration's answer, ``answer_ms``); from a suspend's or refer's answer to sales
   refusing a probe sale of the product at that fair (``inspection_to_sales_block_ms``, every
-  100 ms as for a revocation; ``not_seen``: none within 30 s), then one probe sale at each
-  other fair whose tills sell the product (at most two), which should still sell
-  (``inspection_other_fair_still_sells``: checked, sold; the season's fairs share no product,
-  each holder exhibits at one fair, so this is 0 unless the data has one); and from a pass
+  100 ms as for a revocation; ``not_seen``: none within 30 s), then a probe sale at up to
+  two tills of other fairs selling the product (not under inspection there), which should
+  still sell (``inspection_other_fair_still_sells``: checked, sold; the season's fairs share
+  no product, each holder exhibits at one fair, so this is 0 unless the data has one); and
+  from a pass
   that lifts a suspension to the product selling there again
   (``inspection_lift_to_sales_sells_ms``). An inspection registration refused is one of the
   level's errors, its kind starting ``inspection``;
