@@ -72,8 +72,7 @@ Measured, per level and over time:
   two tills of other fairs selling the product (not under inspection there), which should
   still sell (``inspection_other_fair_still_sells``: checked, sold; the season's fairs share
   no product, each holder exhibits at one fair, so this is 0 unless the data has one); and
-  from a pass
-  that lifts a suspension to the product selling there again
+  from a pass that lifts a suspension to the product selling there again
   (``inspection_lift_to_sales_sells_ms``). An inspection registration refused is one of the
   level's errors, its kind starting ``inspection``;
 - each service's **outbox backlog** (unpublished rows, every 0.5 s);
