@@ -51,6 +51,7 @@ class TradeFakes(Fakes):
         self.placed: dict[str, str] = {}  # fair id -> series id
         self.posted: list[tuple[str, Any]] = []
         self.not_shown: set[str] = set()  # products registration no longer admits there
+        self.unlinkable: set[str] = set()  # meetings registration refuses a contract to follow
 
     # the fair's exhibitors and their products, as the applications say
     def exhibitor_products(self, exhibitor: str) -> set[str]:
@@ -150,10 +151,15 @@ class TradeFakes(Fakes):
                     return invalid(f"product_ids.{n}")
             if body["kind"] == "contract" and body["value_vnd"] <= 0:
                 return invalid("value_vnd")
+            if body.get("meeting_id") is not None and not self.linkable(
+                body["meeting_id"], exhibitor
+            ):
+                return invalid("meeting_id")  # registration: no such meeting of the exhibitor
             if any(c["contract_id"] == body["contract_id"] for c in self.contracts):
                 return httpx.Response(200, json=body)
             contract = {**body, "exhibitor_id": exhibitor, "fair_id": self.fair_id,
-                        "exhibitor_name": self.exhibitor_name(exhibitor), "meeting_id": None,
+                        "exhibitor_name": self.exhibitor_name(exhibitor),
+                        "meeting_id": body.get("meeting_id"),
                         "recorded_at": "2026-08-29T03:00:00Z"}  # fmt: skip
             contract["buyer"] = {"province": None, **body["buyer"]}
             self.contracts.append(contract)
@@ -196,6 +202,15 @@ class TradeFakes(Fakes):
                 200, json={"fair_id": self.fair_id, "series_id": chosen, "series_name": name}
             )
         return httpx.Response(404, json={"detail": "not found", "code": "not_found"})
+
+    def linkable(self, meeting_id: str, exhibitor: str) -> bool:
+        """Registration's rule: a contract follows a meeting of its exhibitor at its fair."""
+        return meeting_id not in self.unlinkable and any(
+            m["meeting_id"] == meeting_id
+            and m["exhibitor_id"] == exhibitor
+            and m["fair_id"] == self.fair_id
+            for m in self.meetings
+        )
 
     def trade_report(self) -> dict[str, Any]:
         by_exhibitor = [
