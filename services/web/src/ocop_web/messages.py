@@ -333,6 +333,15 @@ BY_FIELD: dict[tuple[str, str], str] = {
         "Select products the exhibitor shows at this fair, each once"
     ),
     ("product_ids", "not_the_exhibitors"): N_("Select products of the exhibitor chosen"),
+    ("meeting", "value_error"): N_(
+        "Select one of the exhibitor's meetings at this fair, or “Not linked to a meeting”"
+    ),
+    ("meeting", "uuid_parsing"): N_(
+        "Select one of the exhibitor's meetings at this fair, or “Not linked to a meeting”"
+    ),
+    ("meeting", "not_the_exhibitors"): N_(
+        "Select a meeting of the exhibitor chosen, or “Not linked to a meeting”"
+    ),
     ("value", "missing"): N_("Enter the value in đồng"),
     ("value", "int_parsing"): N_(
         "Enter the value in đồng as a whole number, for example 120.000.000"

@@ -13,7 +13,15 @@ Every rule is registration's (``POST /fairs/{id}/meetings``, ``/trade-contracts`
 amount in đồng) and names an empty answer before any call. Each form carries the record's
 id made when the form was shown, so sending it twice records once. The products offered are
 those the exhibitor's approved application admits at the fair; with JavaScript, choosing the
-exhibitor narrows the list (htmx); without, every exhibitor's products are listed by name."""
+exhibitor narrows the list (htmx); without, every exhibitor's products are listed by name.
+
+A contract or memorandum may say which recorded meeting it came out of ("Từ cuộc gặp giao
+thương nào?", sent as ``meeting_id``): one of the fair's meetings the caller sees (the
+organizer: all, each named with its exhibitor; an exhibitor: its own), radios up to
+``MEETING_RADIOS``, a select beyond; none by default. Each meeting row links to the form with
+it chosen (``?meeting=<id>``, kept only when it names a listed meeting; the buyer and, for
+the organizer, the exhibitor are then filled in from it). Registration refuses a meeting not
+of that exhibitor at that fair (422 ``meeting_id``), shown on the question."""
 
 from __future__ import annotations
 
@@ -30,7 +38,7 @@ from starlette.datastructures import FormData
 
 from ocop_web.api import ApiError
 from ocop_web.forms import Field, FormState
-from ocop_web.i18n import N_, gettext
+from ocop_web.i18n import N_, day, gettext, moment
 from ocop_web.pages.exhibitor_common import require_exhibitor
 from ocop_web.pages.fairs import own_fair, parse_day, parse_time
 from ocop_web.pages.money import parse_amount
@@ -96,6 +104,7 @@ MEETING_FIELDS = (
 CONTRACT_FIELDS = (
     Field("contract_kind", N_("What was signed"), api=("kind",)),
     Field("exhibitor", N_("Exhibitor"), api=("exhibitor_id",)),
+    Field("meeting", N_("Trade meeting"), api=("meeting_id",)),  # the one it came out of
     *BUYER_FIELDS,
     Field(
         "product_ids",
@@ -105,6 +114,7 @@ CONTRACT_FIELDS = (
     Field("value", N_("Value"), api=("value_vnd",)),
     Field("signed_on", N_("Day signed")),
 )
+MEETING_RADIOS = 10  # meetings offered as radios; more: a select (GOV.UK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +177,46 @@ async def own_exhibit(viewer: Viewer, fair_id: UUID) -> list[Exhibit]:
 async def _trade(viewer: Viewer, fair_id: UUID) -> dict[str, Any]:
     found: dict[str, Any] = await viewer.api.registration.get(f"/fairs/{fair_id}/trade")
     return found
+
+
+async def _meetings(viewer: Viewer, fair_id: UUID) -> list[dict[str, Any]]:
+    """The fair's meetings the caller sees (its organizer: all; an exhibitor: its own), the
+    latest first."""
+    trade = await _trade(viewer, fair_id)
+    return sorted(trade["meetings"], key=lambda m: str(m["held_at"]), reverse=True)
+
+
+def listed_meeting(meetings: list[dict[str, Any]], raw: str) -> dict[str, Any] | None:
+    """The meeting a form or a query names, when it is a UUID of a listed one."""
+    try:
+        wanted = UUID(raw.strip())
+    except ValueError:
+        return None
+    return next((m for m in meetings if str(m["meeting_id"]) == str(wanted)), None)
+
+
+def meeting_named(meeting: Mapping[str, Any]) -> str:
+    """A meeting as a contract names it: the buyer and the day (``Tanaka Hiroshi – 30/08/2026``)."""
+    return f"{meeting['buyer']['name']} – {day(meeting['held_at'])}"
+
+
+def meeting_options(
+    meetings: list[dict[str, Any]], organizer: bool
+) -> list[tuple[str, str, str | None]]:
+    """(value, label, hint) of the question, "none" first: the buyer, then when, the
+    exhibitor (the organizer's) and the outcome."""
+    options: list[tuple[str, str, str | None]] = [("", gettext("Not linked to a meeting"), None)]
+    for m in meetings:
+        outcome = OUTCOMES.get(str(m["outcome"]))
+        hint = [moment(m["held_at"])]
+        if organizer:
+            hint.append(str(m.get("exhibitor_name") or ""))
+        hint.append(gettext(outcome[0]) if outcome else str(m["outcome"]))
+        buyer = m["buyer"]
+        options.append(
+            (str(m["meeting_id"]), f"{buyer['name']}, {buyer['organization']}", " · ".join(hint))
+        )
+    return options
 
 
 async def _report(viewer: Viewer, fair_id: UUID) -> dict[str, Any]:
@@ -259,12 +309,33 @@ def meeting_body(form: FormState, side: Side, exhibits: list[Exhibit]) -> dict[s
     return body
 
 
-def contract_body(form: FormState, side: Side, exhibits: list[Exhibit]) -> dict[str, Any] | None:
+def _meeting_id(
+    form: FormState, side: Side, exhibitor: str | None, meetings: list[dict[str, Any]]
+) -> str | None:
+    """The meeting chosen (none: not linked): one of those listed; the organizer's, of the
+    exhibitor chosen. Registration checks it is that exhibitor's at this fair."""
+    raw = form.value("meeting").strip()
+    if not raw:
+        return None
+    meeting = listed_meeting(meetings, raw)
+    if meeting is None:
+        form.add("meeting", "value_error")
+        return None
+    chosen_exhibitor = side.organizer and exhibitor and not form.error("exhibitor")
+    if chosen_exhibitor and str(meeting["exhibitor_id"]) != exhibitor:
+        form.add("meeting", "not_the_exhibitors")
+    return str(meeting["meeting_id"])
+
+
+def contract_body(
+    form: FormState, side: Side, exhibits: list[Exhibit], meetings: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     required = ["buyer_name", "buyer_organization", "buyer_contact", "value", "signed_on"]
     form.require("contract_kind", *(["exhibitor"] if side.organizer else []), *required)
     if form.value("contract_kind") and form.value("contract_kind") not in KINDS:
         form.add("contract_kind", "missing")
     exhibitor = _exhibitor_id(form, side, exhibits)
+    meeting = _meeting_id(form, side, exhibitor, meetings)
     products = [p for p in form.value("product_ids").split(",") if p]
     if not products:
         form.add("product_ids", "too_short")
@@ -290,6 +361,8 @@ def contract_body(form: FormState, side: Side, exhibits: list[Exhibit]) -> dict[
     }
     if exhibitor:
         body["exhibitor_id"] = exhibitor
+    if meeting:
+        body["meeting_id"] = meeting
     return body
 
 
@@ -352,6 +425,7 @@ async def trade_page(
     report = await _report(viewer, fair_id) if side.organizer else None
     groups = await product_groups(viewer) if side.organizer else None
     products = {pid: name for e in exhibits for pid, name in e.products}
+    meetings = {str(m["meeting_id"]): m for m in trade["meetings"]}
     return render(
         request,
         "trade/trade.html",
@@ -365,6 +439,7 @@ async def trade_page(
             "report": report,
             "report_rows": report_rows(report, groups) if report and groups else None,
             "product_name": lambda pid: products.get(str(pid), str(pid)[:8]),
+            "meeting_of": lambda mid: meetings.get(str(mid)) if mid else None,
             "notice": {
                 "meeting": gettext("The meeting is recorded."),
                 "contract": gettext("The contract or memorandum is recorded."),
@@ -458,9 +533,18 @@ async def exhibitor_record_meeting(request: Request, viewer: SignedIn, fair_id: 
 # --- a contract or memorandum ------------------------------------------------------------------
 
 
+async def _contract_context(
+    viewer: Viewer, side: Side, fair_id: UUID
+) -> tuple[dict[str, Any], list[Exhibit], list[dict[str, Any]]]:
+    context, exhibits = await _context(viewer, side, fair_id)
+    meetings = await _meetings(viewer, fair_id)
+    return {**context, "meetings": meetings}, exhibits, meetings
+
+
 def _contract_page(request: Request, context: dict[str, Any], form: FormState) -> Response:
     exhibits: list[Exhibit] = context["exhibits"]
     side: Side = context["side"]
+    options = meeting_options(context["meetings"], side.organizer)
     return render(
         request,
         "trade/contract.html",
@@ -472,27 +556,55 @@ def _contract_page(request: Request, context: dict[str, Any], form: FormState) -
             "kinds": [(k, gettext(v[0]), gettext(v[1])) for k, v in KINDS.items()],
             "product_options": _product_options(exhibits, form.value("exhibitor"), side.organizer),
             "checked": form.value("product_ids").split(","),
+            "meeting_options": options,
+            "meeting_select": [
+                (v, f"{label} – {hint}" if hint else label) for v, label, hint in options
+            ],
+            "meeting_radios": len(options) - 1 <= MEETING_RADIOS,
         },
         status_code=422 if form.has_errors else 200,
     )
 
 
+def _from_meeting(
+    values: dict[str, str], query: Mapping[str, str], side: Side, meeting: Mapping[str, Any]
+) -> None:
+    """A form opened from a meeting: the answers it gives, unless the query gives them."""
+    buyer = meeting["buyer"]
+    given = {
+        "buyer_name": buyer.get("name"),
+        "buyer_organization": buyer.get("organization"),
+        "buyer_country": buyer.get("country"),
+        "buyer_province": buyer.get("province"),
+        "buyer_contact": buyer.get("contact"),
+    }
+    if side.organizer:
+        given["exhibitor"] = meeting.get("exhibitor_id")
+    for name, value in given.items():
+        if name not in query and value:
+            values[name] = str(value)
+
+
 async def contract_form(request: Request, viewer: Viewer, side: Side, fair_id: UUID) -> Response:
-    context, _ = await _context(viewer, side, fair_id)
+    context, _, meetings = await _contract_context(viewer, side, fair_id)
     query = request.query_params
     values = {f.name: query.get(f.name, "") for f in CONTRACT_FIELDS}
     values = _values(values, query.getlist("product_ids"))
+    chosen = listed_meeting(meetings, query.get("meeting", ""))  # else ignored
+    values["meeting"] = str(chosen["meeting_id"]) if chosen else ""
+    if chosen:
+        _from_meeting(values, query, side, chosen)
     values["buyer_country"] = values.get("buyer_country") or "VN"
     return _contract_page(request, context, FormState.of(CONTRACT_FIELDS, values))
 
 
 async def check_contract(request: Request, viewer: Viewer, side: Side, fair_id: UUID) -> Response:
-    context, exhibits = await _context(viewer, side, fair_id)
+    context, exhibits, meetings = await _contract_context(viewer, side, fair_id)
     submitted = await request.form()
     form = FormState.of(
         CONTRACT_FIELDS, _values(submitted, _texts(submitted.getlist("product_ids")))
     )
-    body = contract_body(form, side, exhibits)
+    body = contract_body(form, side, exhibits, meetings)
     if body is None:
         return _contract_page(request, context, form)
     query = urlencode(
@@ -501,6 +613,7 @@ async def check_contract(request: Request, viewer: Viewer, side: Side, fair_id: 
     )
     new = f"{side.base}/contracts/new?{query}"
     products = {pid: name for e in exhibits for pid, name in e.products}
+    linked = listed_meeting(meetings, body.get("meeting_id") or "")
     exhibitor = next(
         (e.name for e in exhibits if e.exhibitor_id == form.value("exhibitor")),
         exhibits[0].name if exhibits else "",
@@ -514,6 +627,7 @@ async def check_contract(request: Request, viewer: Viewer, side: Side, fair_id: 
             "body": body,
             "exhibitor_name": exhibitor,
             "product_names": [products.get(p, p) for p in body["product_ids"]],
+            "meeting_name": meeting_named(linked) if linked else gettext("Not linked to a meeting"),
             "change": {f.name: f"{new}#{f.name}" for f in CONTRACT_FIELDS},
             "contract_id": str(uuid.uuid4()),
         },
@@ -521,12 +635,12 @@ async def check_contract(request: Request, viewer: Viewer, side: Side, fair_id: 
 
 
 async def record_contract(request: Request, viewer: Viewer, side: Side, fair_id: UUID) -> Response:
-    context, exhibits = await _context(viewer, side, fair_id)
+    context, exhibits, meetings = await _contract_context(viewer, side, fair_id)
     submitted = await request.form()
     form = FormState.of(
         CONTRACT_FIELDS, _values(submitted, _texts(submitted.getlist("product_ids")))
     )
-    body = contract_body(form, side, exhibits)
+    body = contract_body(form, side, exhibits, meetings)
     if body is not None:
         contract_id = str(submitted.get("contract_id") or uuid.uuid4())
         try:
