@@ -631,7 +631,7 @@ def write_report(result: dict[str, Any], rec: Recorder, results: Path = RESULTS)
                     color=colour, label=f"inspection→block {key}")  # fmt: skip
     ax_lat.set_yscale("log")
     ax_lat.set(
-        title="latency from the sale's arrival (open loop) / the revocation's or the "
+        title="latency from the sale's arrival (open loop)\n/ the revocation's or the "
         "inspection's answer",
         xlabel="peak level", ylabel="ms (log)",
     )  # fmt: skip
