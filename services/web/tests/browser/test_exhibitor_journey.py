@@ -256,9 +256,13 @@ def test_an_exhibitor_signs_up_applies_holds_a_booth_and_sees_the_vietqr_code(
     ).click()
     expect(page.get_by_test_id("fairs")).to_contain_text("Hội chợ OCOP Quảng Ninh 2026")
     accessible(page)
-    page.get_by_role(
-        "button", name=re.compile(r"^Đăng ký tham gia.*Hội chợ OCOP Quảng Ninh 2026")
-    ).click()
+    # This fair's own button: another test's fair may bear the same name (the session's
+    # fairs share one system, in whatever order the files run).
+    apply = page.locator(f'a[href="/exhibitor/fairs/{fair_id}/apply"]')
+    expect(apply).to_have_accessible_name(
+        re.compile(r"^Đăng ký tham gia.*Hội chợ OCOP Quảng Ninh 2026")
+    )
+    apply.click()
     page.get_by_label("Chè Đường Hoa túi 200 g").check()
     accessible(page)
     shoot(page, "apply")
