@@ -244,3 +244,33 @@ def test_sales_killed_during_an_upload_of_30_queued_sales_the_queue_finishes_onc
     assert sum(s["total_vnd"] for s in stored) == expected
     expect(page.get_by_test_id("queue-count")).not_to_contain_text("để riêng")
     screenshot(page, "sales-restarted-queue-done")
+
+
+def test_a_till_page_the_worker_did_not_claim_is_claimed_once_it_asks(
+    web: System,
+    fair: Fair,  # noqa: F811  (test_till's fixture)
+    phone: tuple[Any, Watch],  # noqa: F811
+) -> None:
+    """A page can be left out of the worker's control though the worker is active: its
+    ``clients.claim()`` passes over a page still loading (the pairing link opened while the
+    worker installed: a clean-clone CI run saw the worker active and the page uncontrolled
+    for 45 s), and a hard reload bypasses the worker. Such a page would not open again with
+    no network. The app asks the active worker to claim it. A hard reload (cache ignored)
+    makes such a page on purpose."""
+    context, watch = phone
+    till = enrol(web, fair, "Quầy 6")
+    page = context.new_page()
+    pair_and_open(page, till["pairing_code"])
+    controlled(page, web, watch)
+
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.reload", {"ignoreCache": True})  # shift-reload: not controlled at load
+    expect(page.get_by_role("heading", name="Bán hàng", level=1)).to_be_visible()
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=10_000)
+
+    # Controlled, it opens with no network.
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Bán hàng", level=1)).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("Ngoại tuyến", timeout=5000)
+    context.set_offline(False)

@@ -1599,6 +1599,10 @@ function registerWorker(attempt = 0) {
       }
     })
     .catch(retry);
+  // Once a worker is active, a page it does not control asks to be claimed (see worker.js).
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage({ type: "claim" });
+  });
 }
 
 async function start() {

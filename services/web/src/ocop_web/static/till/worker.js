@@ -23,6 +23,13 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A page the activation's clients.claim() passed over (one still loading then: the pairing
+// link opened while this worker installed) or a hard reload bypassed asks to be claimed:
+// uncontrolled, it would not open again with no network.
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
