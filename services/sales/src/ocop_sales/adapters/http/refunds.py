@@ -18,6 +18,7 @@ from ocop_sales.application.commands import refunds
 from ocop_sales.domain.access import selling_terminal
 from ocop_sales.domain.refunds import ApprovalIn, RefundIn, RefundLineIn
 from ocop_sales.domain.sales import payload_hash
+from ocop_shared.answers import replay_of
 from ocop_shared.authz import Caller
 
 router = APIRouter(tags=["refunds"])
@@ -46,9 +47,7 @@ def to_refund(sale_id: UUID, body: RefundRequest) -> RefundIn:
 @router.post(
     "/sales/{sale_id}/refunds",
     status_code=201,
-    responses={
-        200: {"model": RefundAnswer, "description": "a replay of a refund already recorded"}
-    },
+    responses=replay_of(RefundAnswer, "refund"),
 )
 async def refund_sale(
     sale_id: UUID,
@@ -79,9 +78,7 @@ async def refund_sale(
 @router.post(
     "/sales/{sale_id}/refund-approvals",
     status_code=201,
-    responses={
-        200: {"model": RefundApproved, "description": "a replay of an approval already recorded"}
-    },
+    responses=replay_of(RefundApproved, "approval"),
 )
 async def approve_refund_method(
     sale_id: UUID,

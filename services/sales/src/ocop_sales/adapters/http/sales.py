@@ -36,6 +36,7 @@ from ocop_sales.application.queries import sales as sales_queries
 from ocop_sales.domain.access import selling_terminal
 from ocop_sales.domain.sales import VN, LineIn, PaymentIn, SaleIn, SaleOutcome, payload_hash
 from ocop_shared import auth, metrics
+from ocop_shared.answers import replay_of
 from ocop_shared.authz import Caller, authorized
 from ocop_shared.inputs import QueryCount
 from ocop_shared.outbox import Causation
@@ -295,7 +296,7 @@ router.add_api_route(
     methods=["POST"],
     status_code=201,
     response_model=SaleAnswer,
-    responses={200: {"model": SaleAnswer, "description": "a replay of a sale already recorded"}},
+    responses=replay_of(SaleAnswer, "sale"),
     openapi_extra=body_schema(SaleRequest),
     route_class_override=LeanRoute,
 )

@@ -20,6 +20,7 @@ from ocop_sales.application.queries import stock as stock_queries
 from ocop_sales.domain.sales import payload_hash
 from ocop_sales.domain.stock import MovementIn, MovementKind, MovementLineIn
 from ocop_shared import ratelimit
+from ocop_shared.answers import replay_of
 from ocop_shared.authz import Caller
 from ocop_shared.inputs import Int32
 
@@ -96,9 +97,7 @@ async def _move(
     )
 
 
-_REPLAY: dict[int | str, dict[str, Any]] = {
-    200: {"model": MovementAnswer, "description": "a replay of a movement recorded"}
-}
+_REPLAY = replay_of(MovementAnswer, "movement")
 
 
 @router.post("/fairs/{fair_id}/stock/receipts", status_code=201, responses=_REPLAY)
